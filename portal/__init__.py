@@ -1,0 +1,1 @@
+"""Registrant Portal: certification registry, continuing education and renewal."""

@@ -1,0 +1,1 @@
+"""The domain core: rules, services and tables. Never imports reflex."""

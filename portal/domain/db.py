@@ -1,0 +1,70 @@
+"""Engine and transactions for the domain services.
+
+`transaction()` yields a session whose work is committed when the block ends
+without an exception and rolled back otherwise, so a service's changes and the
+outbox rows they cause land together or not at all.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+from collections.abc import Iterator
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, create_engine
+
+from portal.settings import get_settings
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for `url`; SQLite gets WAL, a busy timeout and enforced foreign keys."""
+    if url.startswith("sqlite"):
+        engine = create_engine(
+            url, connect_args={"check_same_thread": False, "timeout": 30}, pool_size=10
+        )
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_connection, _record):
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.close()
+
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+
+
+@functools.cache
+def get_engine() -> Engine:
+    """The process-wide engine for the configured database."""
+    return make_engine(get_settings().db_url)
+
+
+_engine_override: list[Engine] = []
+
+
+def use_engine(engine: Engine | None) -> None:
+    """Make every later `transaction()` use `engine` (tests); None restores the default."""
+    _engine_override.clear()
+    if engine is not None:
+        _engine_override.append(engine)
+
+
+def current_engine() -> Engine:
+    """The engine `transaction()` uses now."""
+    return _engine_override[0] if _engine_override else get_engine()
+
+
+@contextlib.contextmanager
+def transaction() -> Iterator[Session]:
+    """One unit of work: commit on success, roll back on any exception."""
+    with Session(current_engine(), expire_on_commit=False) as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise

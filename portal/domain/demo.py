@@ -1,0 +1,160 @@
+"""Demo data: staff and registrants in varied states, so a newcomer can try every screen.
+
+Guarantee: `seed()` only runs on a database without accounts and gives every
+demo account the same password, returned so the caller can show it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from dataclasses import dataclass
+
+from sqlmodel import Session, func, select
+
+from portal.domain import passwords
+from portal.domain.clock import today, utcnow
+from portal.domain.db import transaction
+from portal.domain.errors import DomainError
+from portal.domain.models import (
+    Account,
+    AccountKind,
+    AccountStatus,
+    RecordStatus,
+    RegistryRecord,
+    StaffRole,
+)
+
+
+@dataclass(frozen=True)
+class DemoRegistrant:
+    """One demo person: the state they show off and their record's values."""
+
+    number: int
+    family_name: str
+    given_name: str
+    family_kana: str
+    given_kana: str
+    valid_days_left: int
+    language: str = "en"
+    status: str = AccountStatus.ACTIVE
+    locked: bool = False
+    must_reset: bool = False
+    record_status: str = RecordStatus.ACTIVE
+
+
+DEMO_REGISTRANTS = (
+    DemoRegistrant(1, "Sato", "Hanako", "サトウ", "ハナコ", 900),
+    DemoRegistrant(2, "Suzuki", "Ichiro", "スズキ", "イチロウ", 120),
+    DemoRegistrant(
+        3, "Takahashi", "Yuki", "タカハシ", "ユキ", -40, record_status=RecordStatus.EXPIRED
+    ),
+    DemoRegistrant(4, "Tanaka", "Ken", "タナカ", "ケン", 500, locked=True),
+    DemoRegistrant(5, "髙橋", "𠮷男", "タカハシ", "ヨシオ", 700, language="ja"),
+    DemoRegistrant(6, "Ito", "Mai", "イトウ", "マイ", 300, must_reset=True),
+    DemoRegistrant(7, "Watanabe", "Sora", "ワタナベ", "ソラ", 1000, status=AccountStatus.INVITED),
+    DemoRegistrant(8, "山本", "花子", "ヤマモト", "ハナコ", 25, language="ja"),
+)
+
+
+def demo_password() -> str:
+    """A random password that satisfies the policy."""
+    return f"Demo-{secrets.token_urlsafe(9)}-7"
+
+
+def add_registrant(
+    db: Session,
+    *,
+    email: str,
+    password_hash: str | None,
+    registration_number: str,
+    family_name: str,
+    given_name: str,
+    birth_date: dt.date,
+    valid_until: dt.date,
+    family_kana: str = "",
+    given_kana: str = "",
+    language: str = "en",
+    status: str = AccountStatus.ACTIVE,
+    record_status: str = RecordStatus.ACTIVE,
+) -> Account:
+    """Insert a registrant's account and linked registry record (demo data and tests)."""
+    account = Account(
+        email=email,
+        password_hash=password_hash,
+        kind=AccountKind.REGISTRANT,
+        language=language,
+        status=status,
+        password_changed_at=utcnow() if password_hash else None,
+    )
+    db.add(account)
+    db.flush()
+    db.add(
+        RegistryRecord(
+            registration_number=registration_number,
+            family_name=family_name,
+            given_name=given_name,
+            family_name_kana=family_kana,
+            given_name_kana=given_kana,
+            birth_date=birth_date,
+            email=email,
+            account_id=account.id,
+            certified_on=valid_until - dt.timedelta(days=5 * 365),
+            valid_from=valid_until - dt.timedelta(days=3 * 365 - 1),
+            valid_until=valid_until,
+            status=record_status,
+            newsletter=True,
+        )
+    )
+    return account
+
+
+def seed(password: str | None = None) -> str:
+    """Fill an empty database with demo accounts; returns their shared password.
+
+    Raises DomainError("demo.not_empty") when any account exists already.
+    """
+    password = password or demo_password()
+    problems = passwords.policy_problems(password)
+    if problems:
+        raise DomainError(problems[0].key, **problems[0].params)
+    password_hash = passwords.hash_password(password)
+    now = utcnow()
+    with transaction() as db:
+        if db.exec(select(func.count()).select_from(Account)).one() > 0:
+            raise DomainError("demo.not_empty")
+        for email, role, name in (
+            ("admin@example.com", StaffRole.ADMIN, "Demo Admin"),
+            ("reviewer@example.com", StaffRole.REVIEWER, "Demo Reviewer"),
+        ):
+            db.add(
+                Account(
+                    email=email,
+                    password_hash=password_hash,
+                    kind=AccountKind.STAFF,
+                    role=role,
+                    display_name=name,
+                    password_changed_at=now,
+                )
+            )
+        for person in DEMO_REGISTRANTS:
+            account = add_registrant(
+                db,
+                email=f"registrant{person.number}@example.com",
+                password_hash=None if person.status == AccountStatus.INVITED else password_hash,
+                registration_number=f"D{person.number:06d}",
+                family_name=person.family_name,
+                given_name=person.given_name,
+                family_kana=person.family_kana,
+                given_kana=person.given_kana,
+                birth_date=dt.date(1980 + person.number, person.number, 10 + person.number),
+                valid_until=today() + dt.timedelta(days=person.valid_days_left),
+                language=person.language,
+                status=person.status,
+                record_status=person.record_status,
+            )
+            account.must_reset_password = person.must_reset
+            if person.locked:
+                account.failed_attempts = 5
+                account.locked_until = now + dt.timedelta(minutes=30)
+    return password

@@ -1,0 +1,31 @@
+"""Every table of the portal; importing this module registers them all on SQLModel.metadata."""
+
+from portal.domain.models.accounts import (
+    Account,
+    AccountKind,
+    AccountStatus,
+    LoginChallenge,
+    RecoveryCode,
+    StaffRole,
+    WebSession,
+)
+from portal.domain.models.audit import AuditEvent
+from portal.domain.models.mail import OutboxMessage, OutboxStatus
+from portal.domain.models.registry import RecordStatus, RegistryRecord
+from portal.domain.models.throttle import ThrottleHit
+
+__all__ = [
+    "Account",
+    "AccountKind",
+    "AccountStatus",
+    "AuditEvent",
+    "LoginChallenge",
+    "OutboxMessage",
+    "OutboxStatus",
+    "RecordStatus",
+    "RecoveryCode",
+    "RegistryRecord",
+    "StaffRole",
+    "ThrottleHit",
+    "WebSession",
+]

@@ -1,0 +1,24 @@
+"""Queueing mail from the domain: a row naming a template, never rendered text.
+
+Guarantee: the message is written in the caller's transaction, so it exists
+exactly when the change that caused it was committed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import Session
+
+from portal.domain.models import OutboxMessage
+
+
+def enqueue(
+    session: Session, recipient: str, template: str, language: str, **params: Any
+) -> OutboxMessage:
+    """Add a message for `recipient` in `language`, rendered later from `template`."""
+    message = OutboxMessage(
+        recipient=recipient, template=template, language=language, params=params
+    )
+    session.add(message)
+    return message

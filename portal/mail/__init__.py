@@ -1,0 +1,1 @@
+"""Rendering and delivering the outbox. The domain writes rows; this package turns them into mail."""

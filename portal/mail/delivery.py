@@ -1,0 +1,188 @@
+"""Draining the outbox: SMTP through yagmail, or the log when no SMTP server is configured.
+
+Guarantees: each message is claimed by exactly one deliverer (a conditional
+UPDATE), so several workers never send it twice; a failed send is retried
+with exponential backoff and ends in the visible `failed` state after
+MAX_ATTEMPTS; a deliverer that died mid-send releases its claim after
+CLAIM_TIMEOUT. Everything here blocks: run it in a thread.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import smtplib
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from email.utils import formataddr, make_msgid
+
+import yagmail
+from sqlmodel import col, select, update
+
+from portal.domain.clock import utcnow
+from portal.domain.db import transaction
+from portal.domain.models import OutboxMessage, OutboxStatus
+from portal.mail.render import render
+from portal.settings import Settings, get_settings
+
+log = logging.getLogger("portal.mail")
+
+MAX_ATTEMPTS = 8
+CLAIM_TIMEOUT = dt.timedelta(minutes=10)
+BATCH = 50
+
+
+@dataclass
+class DeliveryReport:
+    """How many messages one run handled, by outcome."""
+
+    sent: int = 0
+    logged: int = 0
+    retrying: int = 0
+    failed: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def handled(self) -> int:
+        return self.sent + self.logged + self.retrying + self.failed
+
+
+def backoff(attempts: int) -> dt.timedelta:
+    """The wait before attempt number `attempts + 1`: 30 s doubling, at most 6 hours."""
+    return min(dt.timedelta(seconds=30 * 2 ** (attempts - 1)), dt.timedelta(hours=6))
+
+
+def _claim(limit: int) -> list[OutboxMessage]:
+    now = utcnow()
+    with transaction() as db:
+        db.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.status == OutboxStatus.SENDING)
+            .where(col(OutboxMessage.claimed_at) < now - CLAIM_TIMEOUT)
+            .values(status=OutboxStatus.PENDING)
+        )
+        candidates = db.exec(
+            select(OutboxMessage)
+            .where(OutboxMessage.status == OutboxStatus.PENDING)
+            .where(OutboxMessage.next_attempt_at <= now)
+            .order_by(col(OutboxMessage.id))
+            .limit(limit)
+        ).all()
+        claimed = []
+        for message in candidates:
+            result = db.execute(
+                update(OutboxMessage)
+                .where(col(OutboxMessage.id) == message.id)
+                .where(OutboxMessage.status == OutboxStatus.PENDING)
+                .values(status=OutboxStatus.SENDING, claimed_at=now)
+            )
+            if result.rowcount == 1:
+                claimed.append(message)
+        return claimed
+
+
+def _finish(message_id: int, **values) -> None:
+    with transaction() as db:
+        db.execute(
+            update(OutboxMessage).where(col(OutboxMessage.id) == message_id).values(**values)
+        )
+
+
+def build_message(message: OutboxMessage, settings: Settings) -> EmailMessage:
+    """The MIME message for one outbox row: a clean UTF-8 text/plain part."""
+    rendered = render(message.template, message.language, message.params)
+    mail = EmailMessage()
+    mail["From"] = formataddr((settings.association_name, settings.mail_from))
+    mail["To"] = message.recipient
+    mail["Subject"] = rendered.subject
+    mail["Message-ID"] = make_msgid(idstring=f"outbox{message.id}")
+    mail["Auto-Submitted"] = "auto-generated"
+    mail.set_content(rendered.body)
+    return mail
+
+
+def _connect(settings: Settings) -> yagmail.SMTP:
+    with_login = bool(settings.smtp_user and settings.smtp_password)
+    client = yagmail.SMTP(
+        user=settings.smtp_user or settings.mail_from,
+        password=settings.smtp_password,
+        host=settings.smtp_host,
+        port=settings.smtp_port,
+        smtp_ssl=settings.smtp_security == "tls",
+        smtp_starttls=settings.smtp_security == "starttls",
+        smtp_skip_login=not with_login,
+        soft_email_validation=False,
+        timeout=30,
+    )
+    client.login()
+    return client
+
+
+def _log_message(message: OutboxMessage, settings: Settings) -> None:
+    mail = build_message(message, settings)
+    log.warning(
+        "No SMTP server configured; mail kept in the outbox (id %s):\nTo: %s\nSubject: %s\n\n%s",
+        message.id,
+        message.recipient,
+        mail["Subject"],
+        mail.get_content(),
+    )
+
+
+def deliver_due(limit: int = BATCH) -> DeliveryReport:
+    """Deliver (or log) every message that is due, up to `limit`; returns what happened."""
+    settings = get_settings()
+    report = DeliveryReport()
+    messages = _claim(limit)
+    if not messages:
+        return report
+    if not settings.smtp_configured:
+        for message in messages:
+            _log_message(message, settings)
+            _finish(message.id, status=OutboxStatus.LOGGED, sent_at=utcnow(), attempts=1)
+            report.logged += 1
+        return report
+    client = None
+    try:
+        client = _connect(settings)
+    except (OSError, smtplib.SMTPException) as exc:
+        connect_error = f"connect: {type(exc).__name__}: {exc}"
+    else:
+        connect_error = ""
+    try:
+        for message in messages:
+            error = connect_error
+            if client is not None:
+                try:
+                    client.smtp.send_message(build_message(message, settings))
+                except (OSError, smtplib.SMTPException) as exc:
+                    error = f"{type(exc).__name__}: {exc}"
+            _record_outcome(message, error, report)
+    finally:
+        if client is not None:
+            client.close()
+    return report
+
+
+def _record_outcome(message: OutboxMessage, error: str, report: DeliveryReport) -> None:
+    attempts = message.attempts + 1
+    if not error:
+        _finish(
+            message.id, status=OutboxStatus.SENT, sent_at=utcnow(), attempts=attempts, last_error=""
+        )
+        report.sent += 1
+        return
+    report.errors.append(error)
+    log.warning("Mail %s not delivered (attempt %s): %s", message.id, attempts, error)
+    if attempts >= MAX_ATTEMPTS:
+        _finish(message.id, status=OutboxStatus.FAILED, attempts=attempts, last_error=error[:500])
+        report.failed += 1
+    else:
+        _finish(
+            message.id,
+            status=OutboxStatus.PENDING,
+            attempts=attempts,
+            last_error=error[:500],
+            next_attempt_at=utcnow() + backoff(attempts),
+        )
+        report.retrying += 1

@@ -1,0 +1,188 @@
+"""Every PORTAL_* setting, read from the environment (and `.env`) and validated once.
+
+`get_settings()` returns the same validated object for the life of the process;
+a bad value raises `SettingsError` naming the variable, so the app refuses to
+start instead of failing later.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import os
+import secrets
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from dotenv import load_dotenv
+
+LANGUAGES = ("en", "ja")
+SMTP_SECURITY = ("none", "starttls", "tls")
+PASSWORD_POLICIES = ("composition", "length")
+
+
+class SettingsError(ValueError):
+    """A PORTAL_* variable has a value the portal cannot use."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Settings:
+    """The validated configuration of one running portal."""
+
+    data_dir: Path
+    db_url: str
+    redis_url: str | None
+    base_url: str
+    secret_key: str
+    smtp_host: str | None
+    smtp_port: int
+    smtp_user: str | None
+    smtp_password: str | None
+    smtp_security: str
+    mail_from: str
+    language: str
+    port: int
+    demo_password: str | None
+    association_name: str
+    bcrypt_rounds: int
+    password_policy: str
+    staff_require_totp: bool
+    session_idle_minutes: int
+    session_absolute_hours: int
+    lockout_threshold: int
+    lockout_minutes: int
+    code_minutes: int
+
+    @property
+    def smtp_configured(self) -> bool:
+        """True when mail should leave over SMTP rather than only go to the log."""
+        return bool(self.smtp_host)
+
+    @property
+    def secure_cookies(self) -> bool:
+        """True when the public origin is HTTPS, so cookies must be `Secure`."""
+        return self.base_url.startswith("https://")
+
+
+def _env(name: str) -> str | None:
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return None
+    return value.strip()
+
+
+def _int(name: str, default: int, low: int, high: int) -> int:
+    raw = _env(name)
+    if raw is None:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a whole number, got {raw!r}") from None
+    if not low <= value <= high:
+        raise SettingsError(f"{name} must be between {low} and {high}, got {value}")
+    return value
+
+
+def _choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    value = (_env(name) or default).lower()
+    if value not in choices:
+        raise SettingsError(f"{name} must be one of {', '.join(choices)}, got {value!r}")
+    return value
+
+
+def _bool(name: str, default: bool) -> bool:
+    raw = _env(name)
+    if raw is None:
+        return default
+    if raw.lower() in ("1", "true", "yes", "on"):
+        return True
+    if raw.lower() in ("0", "false", "no", "off"):
+        return False
+    raise SettingsError(f"{name} must be true or false, got {raw!r}")
+
+
+def _base_url() -> str:
+    value = (_env("PORTAL_BASE_URL") or "http://localhost:3000").rstrip("/")
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.path:
+        raise SettingsError(
+            f"PORTAL_BASE_URL must be an origin such as https://portal.example.org, got {value!r}"
+        )
+    return value
+
+
+def _db_url(data_dir: Path) -> str:
+    value = _env("PORTAL_DB_URL")
+    if value is None:
+        return f"sqlite:///{(data_dir / 'portal.db').resolve()}"
+    if not value.startswith(("sqlite:", "postgresql")):
+        raise SettingsError(
+            "PORTAL_DB_URL must be a SQLite or PostgreSQL SQLAlchemy URL "
+            f"(sqlite:///path or postgresql+psycopg://...), got {value.split(':')[0]}:..."
+        )
+    return value
+
+
+def _secret_key(data_dir: Path) -> str:
+    value = _env("PORTAL_SECRET_KEY")
+    if value is not None:
+        if len(value) < 32:
+            raise SettingsError("PORTAL_SECRET_KEY must be at least 32 characters long")
+        return value
+    path = data_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    key = secrets.token_urlsafe(48)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key
+
+
+def load_settings() -> Settings:
+    """Read and validate every setting; create the data dir and secret key if needed."""
+    load_dotenv(override=False)
+    data_dir = Path(_env("PORTAL_DATA_DIR") or "./data").resolve()
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise SettingsError(f"PORTAL_DATA_DIR {data_dir} cannot be created: {exc}") from None
+    smtp_security = _choice("PORTAL_SMTP_SECURITY", "none", SMTP_SECURITY)
+    default_port = {"none": 25, "starttls": 587, "tls": 465}[smtp_security]
+    return Settings(
+        data_dir=data_dir,
+        db_url=_db_url(data_dir),
+        redis_url=_env("PORTAL_REDIS_URL"),
+        base_url=_base_url(),
+        secret_key=_secret_key(data_dir),
+        smtp_host=_env("PORTAL_SMTP_HOST"),
+        smtp_port=_int("PORTAL_SMTP_PORT", default_port, 1, 65535),
+        smtp_user=_env("PORTAL_SMTP_USER"),
+        smtp_password=_env("PORTAL_SMTP_PASSWORD"),
+        smtp_security=smtp_security,
+        mail_from=_env("PORTAL_MAIL_FROM") or "no-reply@localhost",
+        language=_choice("PORTAL_LANGUAGE", "en", LANGUAGES),
+        port=_int("PORTAL_PORT", 3000, 1, 65535),
+        demo_password=_env("PORTAL_DEMO_PASSWORD"),
+        association_name=_env("PORTAL_ASSOCIATION_NAME") or "Registrant Portal",
+        bcrypt_rounds=_int("PORTAL_BCRYPT_ROUNDS", 12, 4, 16),
+        password_policy=_choice("PORTAL_PASSWORD_POLICY", "composition", PASSWORD_POLICIES),
+        staff_require_totp=_bool("PORTAL_STAFF_REQUIRE_TOTP", True),
+        session_idle_minutes=_int("PORTAL_SESSION_IDLE_MINUTES", 30, 1, 24 * 60),
+        session_absolute_hours=_int("PORTAL_SESSION_ABSOLUTE_HOURS", 12, 1, 24 * 30),
+        lockout_threshold=_int("PORTAL_LOCKOUT_THRESHOLD", 5, 1, 100),
+        lockout_minutes=_int("PORTAL_LOCKOUT_MINUTES", 30, 1, 24 * 60),
+        code_minutes=_int("PORTAL_CODE_MINUTES", 10, 1, 60),
+    )
+
+
+@functools.cache
+def get_settings() -> Settings:
+    """The process-wide settings, validated on first use."""
+    return load_settings()
+
+
+def reset_settings() -> None:
+    """Forget the cached settings so the next `get_settings()` re-reads the environment."""
+    get_settings.cache_clear()

@@ -1,0 +1,36 @@
+"""Settings every test shares: a throw-away data dir, fast bcrypt, a fixed secret key.
+
+Set before anything imports portal settings or the Reflex config.
+"""
+
+import os
+import tempfile
+
+_DATA = tempfile.mkdtemp(prefix="portal-test-")
+os.environ["PORTAL_DATA_DIR"] = _DATA
+os.environ["PORTAL_DB_URL"] = f"sqlite:///{_DATA}/portal.db"
+os.environ["PORTAL_BCRYPT_ROUNDS"] = "4"
+os.environ["PORTAL_SECRET_KEY"] = "test-secret-key-that-is-long-enough-0123456789"
+os.environ["PORTAL_BASE_URL"] = "http://localhost:3000"
+for _name in ("PORTAL_SMTP_HOST", "PORTAL_REDIS_URL", "PORTAL_LANGUAGE", "PORTAL_DEMO_PASSWORD"):
+    os.environ.pop(_name, None)
+os.environ.setdefault("REFLEX_TELEMETRY_ENABLED", "false")
+
+
+import pytest  # noqa: E402
+
+from portal.settings import reset_settings  # noqa: E402
+
+
+@pytest.fixture
+def configure(monkeypatch):
+    """Change PORTAL_* settings for one test: configure(PORTAL_X="value")."""
+
+    def apply(**values):
+        for name, value in values.items():
+            monkeypatch.setenv(name, value)
+        reset_settings()
+
+    yield apply
+    monkeypatch.undo()
+    reset_settings()

@@ -1,0 +1,53 @@
+"""Fresh databases for tests: a SQLite file, and a PostgreSQL database created and dropped
+per use when PORTAL_TEST_DATABASE_URL names a server."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+from collections.abc import Iterator
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import Engine, make_url
+from sqlmodel import SQLModel
+
+import portal.domain.models  # noqa: F401  (registers the tables)
+from portal.domain.db import make_engine
+
+
+def backends() -> list[str]:
+    """The database kinds this run covers."""
+    return ["sqlite", "postgresql"] if os.environ.get("PORTAL_TEST_DATABASE_URL") else ["sqlite"]
+
+
+@contextlib.contextmanager
+def fresh_database(kind: str, tmp_path: Path) -> Iterator[str]:
+    """Yield the URL of an empty database of `kind`; drop it afterwards."""
+    if kind == "sqlite":
+        yield f"sqlite:///{tmp_path / 'test.db'}"
+        return
+    server = make_url(os.environ["PORTAL_TEST_DATABASE_URL"])
+    name = f"portal_test_{secrets.token_hex(6)}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield server.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@contextlib.contextmanager
+def engine_with_tables(kind: str, tmp_path: Path) -> Iterator[Engine]:
+    """An engine on a fresh database holding every table."""
+    with fresh_database(kind, tmp_path) as url:
+        engine = make_engine(url)
+        SQLModel.metadata.create_all(engine)
+        try:
+            yield engine
+        finally:
+            engine.dispose()

@@ -1,0 +1,50 @@
+import pytest
+
+from portal.domain import clock
+from portal.domain.db import use_engine
+from tests.dbs import backends, engine_with_tables
+
+
+@pytest.fixture(params=backends())
+def db(request, tmp_path):
+    """Every domain service in the test runs on a fresh database of each configured kind."""
+    with engine_with_tables(request.param, tmp_path) as engine:
+        use_engine(engine)
+        try:
+            yield engine
+        finally:
+            use_engine(None)
+
+
+class FrozenClock:
+    """A clock tests move by hand."""
+
+    def __init__(self, start):
+        self.now = start
+
+    def __call__(self):
+        return self.now
+
+    def advance(self, **kwargs):
+        import datetime as dt
+
+        self.now = self.now + dt.timedelta(**kwargs)
+
+
+@pytest.fixture
+def frozen(monkeypatch):
+    """Freeze utcnow() everywhere it was imported; returns the clock to advance."""
+    import importlib
+    import pkgutil
+
+    import portal
+
+    real = clock.utcnow
+    fake = FrozenClock(real())
+    for info in pkgutil.walk_packages(portal.__path__, "portal."):
+        if info.name.startswith("portal.web") or info.name in ("portal.portal", "portal.cli"):
+            continue
+        module = importlib.import_module(info.name)
+        if getattr(module, "utcnow", None) is real:
+            monkeypatch.setattr(module, "utcnow", fake)
+    return fake

@@ -1,0 +1,54 @@
+"""Small builders for test data, through the same code the demo data uses."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlmodel import col, select
+
+from portal.domain import passwords
+from portal.domain.clock import today
+from portal.domain.db import transaction
+from portal.domain.demo import add_registrant
+from portal.domain.models import OutboxMessage
+
+PASSWORD = "Correct-Horse-42"
+
+_counter = [0]
+
+
+def registrant(email: str = "", password: str = PASSWORD, language: str = "en", **kwargs) -> int:
+    """Create an active registrant with a record; returns the account id."""
+    _counter[0] += 1
+    n = _counter[0]
+    with transaction() as db:
+        account = add_registrant(
+            db,
+            email=email or f"person{n}@example.com",
+            password_hash=passwords.hash_password(password) if password else None,
+            registration_number=f"T{n:06d}",
+            family_name="Test",
+            given_name=f"Person{n}",
+            birth_date=dt.date(1985, 1, 1),
+            valid_until=today() + dt.timedelta(days=400),
+            language=language,
+            **kwargs,
+        )
+        db.flush()
+        return account.id
+
+
+def outbox(recipient: str | None = None, template: str | None = None) -> list[OutboxMessage]:
+    """Outbox rows, oldest first, optionally for one recipient and template."""
+    with transaction() as db:
+        query = select(OutboxMessage).order_by(col(OutboxMessage.id))
+        if recipient:
+            query = query.where(OutboxMessage.recipient == recipient)
+        if template:
+            query = query.where(OutboxMessage.template == template)
+        return list(db.exec(query).all())
+
+
+def last_code(recipient: str) -> str:
+    """The code in the newest sign-in mail to `recipient`."""
+    return outbox(recipient, "signin_code")[-1].params["code"]
