@@ -71,6 +71,7 @@ MESSAGES: dict[str, str] = {
     "form.error_summary": "There is a problem",
     "error.not_allowed": "You are not allowed to do that.",
     "error.generic": "Something went wrong. Please try again.",
+    "demo.not_empty": "The database already has accounts; demo data was not added.",
     "staff.role_unknown": "The role must be admin or reviewer.",
     # my page
     "mypage.title": "My page",

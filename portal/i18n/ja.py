@@ -69,6 +69,7 @@ MESSAGES: dict[str, str] = {
     "form.error_summary": "入力内容に問題があります",
     "error.not_allowed": "この操作は許可されていません。",
     "error.generic": "問題が発生しました。もう一度お試しください。",
+    "demo.not_empty": "データベースに既にアカウントがあるため、デモデータは追加しませんでした。",
     "staff.role_unknown": "役割は admin または reviewer を指定してください。",
     # my page
     "mypage.title": "マイページ",

@@ -1,0 +1,96 @@
+"""HTTP routes mounted through rx.App(api_transformer=...).
+
+- GET  /healthz        200 when the database answers, 503 when it does not.
+- POST /auth/session   exchanges a one-time sign-in ticket for the HttpOnly,
+                       SameSite=Strict session cookie, then 303s to the start page.
+- GET  /auth/signout   revokes the session named by the cookie, clears it, 303s to /login.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from sqlalchemy import text
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from portal.domain import sessions, signin
+from portal.domain.db import current_engine
+from portal.settings import get_settings
+from portal.web.session import SESSION_COOKIE
+
+log = logging.getLogger("portal.api")
+
+_NO_STORE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
+
+
+def _database_answers() -> bool:
+    try:
+        with current_engine().connect() as conn:
+            conn.execute(text("SELECT 1"))
+        return True
+    except Exception:  # any failure means "not healthy"; the reason goes to the log
+        log.exception("health check: database unreachable")
+        return False
+
+
+async def healthz(_request: Request) -> Response:
+    ok = await asyncio.to_thread(_database_answers)
+    return JSONResponse(
+        {"status": "ok" if ok else "unavailable", "database": ok},
+        status_code=200 if ok else 503,
+        headers={"Cache-Control": "no-store"},
+    )
+
+
+def _same_origin(request: Request) -> bool:
+    origin = request.headers.get("origin")
+    if origin is None or origin == "null":
+        return False
+    allowed = {get_settings().base_url, f"{request.url.scheme}://{request.url.netloc}"}
+    return origin.rstrip("/") in allowed
+
+
+async def start_session(request: Request) -> Response:
+    if not _same_origin(request):
+        return Response("Forbidden", status_code=403, headers=_NO_STORE)
+    form = await request.form()
+    ticket = form.get("ticket")
+    ip = request.client.host if request.client else ""
+    user_agent = request.headers.get("user-agent", "")
+    started = await asyncio.to_thread(
+        signin.redeem_ticket, ticket if isinstance(ticket, str) else None, ip, user_agent
+    )
+    if started is None:
+        return RedirectResponse("/login", status_code=303, headers=_NO_STORE)
+    response = RedirectResponse(started.landing, status_code=303, headers=_NO_STORE)
+    response.set_cookie(
+        SESSION_COOKIE,
+        started.secret,
+        httponly=True,
+        samesite="strict",
+        secure=get_settings().secure_cookies,
+        path="/",
+    )
+    return response
+
+
+async def sign_out(request: Request) -> Response:
+    await asyncio.to_thread(sessions.end, request.cookies.get(SESSION_COOKIE))
+    response = RedirectResponse("/login?reason=signed_out", status_code=303, headers=_NO_STORE)
+    response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="strict")
+    return response
+
+
+def build_api() -> Starlette:
+    """The Starlette app Reflex mounts in front of its own routes."""
+    return Starlette(
+        routes=[
+            Route("/healthz", healthz, methods=["GET"]),
+            Route("/auth/session", start_session, methods=["POST"]),
+            Route("/auth/signout", sign_out, methods=["GET"]),
+        ]
+    )

@@ -1,0 +1,119 @@
+"""The `portal` command: staff tasks run on the server.
+
+portal migrate                      apply database migrations
+portal create-staff --email E --role admin|reviewer --name N   (password prompted or on stdin)
+portal seed-demo [--password P] [--if-empty]
+portal deliver-mail                 deliver (or log) every due message once
+portal unlock EMAIL                 clear an account's lockout
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import logging
+import sys
+
+from portal.domain import accounts, demo, migrations
+from portal.domain.errors import DomainError
+from portal.i18n import translate
+from portal.mail import delivery
+from portal.settings import SettingsError, get_settings
+
+
+def _read_password() -> str:
+    if sys.stdin.isatty():
+        first = getpass.getpass("Password: ")
+        if getpass.getpass("Repeat the password: ") != first:
+            raise SystemExit("The passwords differ.")
+        return first
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+def _migrate(_args) -> int:
+    migrations.upgrade()
+    print("Database is up to date.")
+    return 0
+
+
+def _create_staff(args) -> int:
+    account_id = accounts.create_staff(
+        args.email, _read_password(), args.role, args.name, args.language
+    )
+    print(f"Created {args.role} {args.email} (account {account_id}).")
+    return 0
+
+
+def _seed_demo(args) -> int:
+    password = args.password or get_settings().demo_password
+    try:
+        used = demo.seed(password)
+    except DomainError as exc:
+        if exc.key == "demo.not_empty" and args.if_empty:
+            print("Demo data not added: the database already has accounts.")
+            return 0
+        raise
+    print("Demo data added. Every demo account uses the password:")
+    print(f"    {used}")
+    print("Staff: admin@example.com, reviewer@example.com")
+    print("Registrants: registrant1@example.com ... registrant8@example.com")
+    return 0
+
+
+def _deliver_mail(_args) -> int:
+    report = delivery.deliver_due(limit=10_000)
+    print(
+        f"sent {report.sent}, logged {report.logged}, "
+        f"will retry {report.retrying}, failed {report.failed}"
+    )
+    return 0
+
+
+def _unlock(args) -> int:
+    if accounts.unlock(args.email):
+        print(f"Unlocked {args.email}.")
+        return 0
+    print(f"No account with the address {args.email}.", file=sys.stderr)
+    return 1
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="portal", description="Registrant Portal staff tasks.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("migrate", help="apply database migrations").set_defaults(run=_migrate)
+    staff = commands.add_parser("create-staff", help="create a staff account (first admin)")
+    staff.add_argument("--email", required=True)
+    staff.add_argument("--role", choices=["admin", "reviewer"], default="admin")
+    staff.add_argument("--name", required=True, help="name shown in the audit log")
+    staff.add_argument("--language", choices=["en", "ja"], default="en")
+    staff.set_defaults(run=_create_staff)
+    seed = commands.add_parser("seed-demo", help="add demo staff and registrants")
+    seed.add_argument("--password", help="password for every demo account")
+    seed.add_argument("--if-empty", action="store_true", help="do nothing when accounts exist")
+    seed.set_defaults(run=_seed_demo)
+    commands.add_parser("deliver-mail", help="deliver due mail once").set_defaults(
+        run=_deliver_mail
+    )
+    unlock = commands.add_parser("unlock", help="clear an account's lockout")
+    unlock.add_argument("email")
+    unlock.set_defaults(run=_unlock)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command; a refusal prints its reason and exits 1, a bad setting exits 2."""
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    args = build_parser().parse_args(argv)
+    try:
+        get_settings()
+        return args.run(args)
+    except SettingsError as exc:
+        print(f"Configuration error: {exc}", file=sys.stderr)
+        return 2
+    except DomainError as exc:
+        print(translate(exc.key, "en", **exc.params), file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

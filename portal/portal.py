@@ -1,0 +1,38 @@
+"""The app: theme, pages with their on_load guards, the HTTP routes and the mail pump."""
+
+import reflex as rx
+
+from portal.api.headers import security_headers
+from portal.api.routes import build_api
+from portal.i18n import EN
+from portal.web.mail_pump import mail_pump
+from portal.web.pages.admin.overview import AdminOverviewState, overview_page
+from portal.web.pages.auth.code import CodeState, code_page
+from portal.web.pages.auth.login import LoginState, login_page
+from portal.web.pages.mypage.account import AccountState, account_page
+from portal.web.pages.mypage.dashboard import DashboardState, dashboard_page
+from portal.web.session import ShellState
+
+app = rx.App(
+    stylesheets=["/portal.css"],
+    api_transformer=[build_api(), security_headers],
+    html_lang="en",
+)
+app.register_lifespan_task(mail_pump)
+
+
+def _add(component, route: str, title_key: str, *on_load) -> None:
+    app.add_page(
+        component,
+        route=route,
+        title=EN[title_key],
+        on_load=[ShellState.sync, *on_load],
+    )
+
+
+_add(login_page, "/", "login.title", LoginState.load)
+_add(login_page, "/login", "login.title", LoginState.load)
+_add(code_page, "/login/code", "code.title", CodeState.load)
+_add(dashboard_page, "/mypage", "mypage.title", DashboardState.load)
+_add(account_page, "/mypage/account", "account.title", AccountState.load)
+_add(overview_page, "/admin", "admin.title", AdminOverviewState.load)

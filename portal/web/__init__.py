@@ -1,0 +1,1 @@
+"""The Reflex layer: states, pages and components. Calls domain services, holds no rules."""

@@ -1,0 +1,1 @@
+"""Shared building blocks: the page shell, form fields with labels and errors."""

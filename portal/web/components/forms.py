@@ -1,0 +1,104 @@
+"""Form pieces that follow UI.md: label above, hint, the error beneath, and an error summary."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from portal.web.components.text import t
+
+
+def error_summary(errors: rx.Var) -> rx.Component:
+    """A box at the top listing every field error, each linking to its field."""
+    return rx.cond(
+        errors.length() > 0,  # type: ignore[attr-defined]
+        rx.box(
+            rx.heading(t("form.error_summary"), size="4", as_="h2", color="var(--red-11)"),
+            rx.el.ul(
+                rx.foreach(
+                    errors,
+                    lambda item: rx.el.li(
+                        rx.link(
+                            item[1], href="#" + item[0], color="var(--red-11)", underline="always"
+                        )
+                    ),
+                ),
+                padding_left="1.2em",
+                margin_top="0.5em",
+            ),
+            role="alert",
+            tab_index=-1,
+            id="error-summary",
+            border="3px solid var(--red-9)",
+            padding="1em",
+            border_radius="8px",
+            width="100%",
+        ),
+    )
+
+
+def field(
+    name: str,
+    label_key: str,
+    errors: rx.Var,
+    *,
+    type: str = "text",
+    hint_key: str | None = None,
+    autocomplete: str | None = None,
+    input_mode: str | None = None,
+    max_length: int = 254,
+    default_value: rx.Var | str | None = None,
+    auto_focus: bool = False,
+) -> rx.Component:
+    """One labelled input with its hint and its error beneath it."""
+    described = f"{name}-hint {name}-error" if hint_key else f"{name}-error"
+    props = {
+        "name": name,
+        "id": name,
+        "type": type,
+        "size": "3",
+        "max_length": max_length,
+        "aria_describedby": described,
+        "aria_invalid": rx.cond(errors.contains(name), "true", "false"),  # type: ignore[attr-defined]
+        "width": "100%",
+        "auto_focus": auto_focus,
+    }
+    if autocomplete:
+        props["auto_complete"] = autocomplete
+    if input_mode is not None:
+        props["input_mode"] = input_mode
+    if default_value is not None:
+        props["default_value"] = default_value
+    return rx.box(
+        rx.el.label(t(label_key), html_for=name, font_weight="600", display="block"),
+        rx.cond(
+            hint_key is not None,
+            rx.text(
+                t(hint_key) if hint_key else "", id=f"{name}-hint", size="2", color="var(--gray-11)"
+            ),
+        ),
+        rx.input(**props),
+        rx.cond(
+            errors.contains(name),  # type: ignore[attr-defined]
+            rx.text(
+                errors[name], id=f"{name}-error", color="var(--red-11)", size="2", weight="medium"
+            ),
+            rx.fragment(),
+        ),
+        display="flex",
+        flex_direction="column",
+        gap="0.35em",
+        width="100%",
+    )
+
+
+def notice(text: rx.Var, tone: str = "green") -> rx.Component:
+    """A status message that screen readers announce."""
+    return rx.cond(
+        text != "",
+        rx.callout(text, color_scheme=tone, role="status", width="100%"),
+    )
+
+
+def primary_button(label_key: str, **props) -> rx.Component:
+    """The one main action of a form."""
+    return rx.button(t(label_key), type="submit", size="3", width="100%", **props)

@@ -1,0 +1,147 @@
+"""The page shell: skip link, header with navigation and language switch, one main column."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from portal.i18n import LANGUAGE_NAMES
+from portal.settings import get_settings
+from portal.web.components.text import t
+from portal.web.session import ShellState
+
+
+def _nav_links() -> list[tuple[str, str]]:
+    return [
+        ("/mypage", "app.my_page"),
+        ("/admin", "app.admin"),
+        ("/mypage/account", "app.my_account"),
+    ]
+
+
+def _link(href: str, key: str) -> rx.Component:
+    return rx.link(t(key), href=href, size="3", weight="medium", color="var(--gray-12)")
+
+
+def _visible(href: str) -> rx.Var:
+    if href == "/mypage":
+        return ShellState.signed_in & ~ShellState.is_staff
+    if href == "/admin":
+        return ShellState.is_staff
+    return ShellState.signed_in
+
+
+def _language_switch() -> rx.Component:
+    return rx.hstack(
+        *[
+            rx.button(
+                name,
+                variant=rx.cond(ShellState.lang == code, "solid", "soft"),
+                size="1",
+                lang=code,
+                aria_pressed=rx.cond(ShellState.lang == code, "true", "false"),
+                on_click=ShellState.set_language(code),
+            )
+            for code, name in LANGUAGE_NAMES.items()
+        ],
+        spacing="1",
+        role="group",
+        aria_label=t("app.language"),
+    )
+
+
+def _desktop_nav() -> rx.Component:
+    return rx.hstack(
+        *[rx.cond(_visible(href), _link(href, key)) for href, key in _nav_links()],
+        rx.cond(
+            ShellState.signed_in,
+            rx.button(t("app.sign_out"), variant="outline", size="2", on_click=ShellState.sign_out),
+        ),
+        spacing="5",
+        align="center",
+    )
+
+
+def _mobile_nav() -> rx.Component:
+    return rx.cond(
+        ShellState.signed_in,
+        rx.menu.root(
+            rx.menu.trigger(
+                rx.button(rx.icon("menu", size=18), t("app.menu"), variant="soft", size="2")
+            ),
+            rx.menu.content(
+                *[
+                    rx.cond(
+                        _visible(href),
+                        rx.menu.item(t(key), on_click=rx.redirect(href)),
+                    )
+                    for href, key in _nav_links()
+                ],
+                rx.menu.separator(),
+                rx.menu.item(t("app.sign_out"), on_click=ShellState.sign_out),
+            ),
+        ),
+    )
+
+
+def _header() -> rx.Component:
+    return rx.el.header(
+        rx.hstack(
+            rx.link(
+                rx.heading(get_settings().association_name, size="4", as_="p"),
+                href="/",
+                underline="none",
+                color="var(--gray-12)",
+            ),
+            rx.spacer(),
+            rx.desktop_only(_desktop_nav()),
+            rx.mobile_and_tablet(_mobile_nav()),
+            _language_switch(),
+            align="center",
+            spacing="4",
+            width="100%",
+            max_width="72rem",
+            margin="0 auto",
+            padding="0.75em 1em",
+            wrap="wrap",
+        ),
+        border_bottom="1px solid var(--gray-5)",
+        background="var(--color-panel-solid)",
+    )
+
+
+def shell(*children: rx.Component, wide: bool = False) -> rx.Component:
+    """A whole page: skip link, header, and the main column holding `children`."""
+    return rx.box(
+        rx.link(
+            t("app.skip"),
+            href="#main",
+            class_name="skip-link",
+        ),
+        _header(),
+        rx.el.main(
+            rx.vstack(*children, spacing="5", width="100%", align="start"),
+            id="main",
+            tab_index=-1,
+            width="100%",
+            max_width="72rem" if wide else "40rem",
+            margin="0 auto",
+            padding="1.5em 1em 4em",
+        ),
+        min_height="100vh",
+        background="var(--gray-2)",
+    )
+
+
+def card(*children: rx.Component, **props) -> rx.Component:
+    """A white panel grouping one task."""
+    return rx.card(
+        rx.vstack(*children, spacing="4", width="100%", align="start"),
+        width="100%",
+        size="3",
+        **props,
+    )
+
+
+def page_title(key: str) -> rx.Component:
+    """The page's one h1."""
+    return rx.heading(t(key), as_="h1", size="7")

@@ -1,0 +1,116 @@
+"""/login: e-mail and password, the first sign-in step."""
+
+from __future__ import annotations
+
+import asyncio
+
+import reflex as rx
+
+from portal.domain import signin
+from portal.web.components.forms import error_summary, field, notice, primary_button
+from portal.web.components.layout import card, page_title, shell
+from portal.web.components.text import t
+from portal.web.pages.auth.code import CodeState
+from portal.web.session import client_ip, current_principal, home_for, translator
+
+
+def _text(form: dict, name: str, limit: int) -> str:
+    value = form.get(name, "")
+    return value[:limit] if isinstance(value, str) else ""
+
+
+class LoginState(rx.State):
+    """The sign-in form. Holds only what the visitor typed and the messages shown."""
+
+    email: str = ""
+    errors: dict[str, str] = {}  # noqa: RUF012
+    form_error: str = ""
+    info: str = ""
+
+    @rx.event
+    async def load(self):
+        """Send a signed-in visitor home; explain why a visitor was sent here."""
+        principal = await current_principal(self)
+        if principal is not None:
+            return rx.redirect(home_for(principal))
+        tr = await translator(self)
+        reason = self.router.url.query_parameters.get("reason", "")
+        self.info = {"signed_out": tr("login.signed_out"), "ended": tr("login.session_ended")}.get(
+            reason, ""
+        )
+        self.errors = {}
+        self.form_error = ""
+        return None
+
+    @rx.event
+    async def submit(self, form: dict):
+        """Check the password; on success go to the code page bound to this tab."""
+        if not isinstance(form, dict):
+            return None
+        tr = await translator(self)
+        email = _text(form, "email", 254).strip()
+        password = _text(form, "password", 1024)
+        self.email = email
+        self.info = ""
+        errors = {}
+        if not email:
+            errors["email"] = tr("email.required")
+        if not password:
+            errors["password"] = tr("password.required")
+        self.errors = errors
+        self.form_error = ""
+        if errors:
+            return rx.set_focus("error-summary")
+        result = await asyncio.to_thread(signin.check_password, email, password, client_ip(self))
+        if not result.ok:
+            if result.must_reset:
+                self.form_error = tr("login.must_reset")
+            elif result.throttled:
+                self.form_error = tr("login.throttled")
+            else:
+                self.form_error = tr("login.failed")
+            return None
+        code_state = await self.get_state(CodeState)
+        code_state._begin(result.attempt, result.method)
+        return rx.redirect("/login/code")
+
+
+def login_page() -> rx.Component:
+    return shell(
+        page_title("login.title"),
+        notice(LoginState.info, tone="blue"),
+        error_summary(LoginState.errors),
+        notice(LoginState.form_error, tone="red"),
+        card(
+            rx.text(t("login.intro")),
+            rx.form(
+                rx.vstack(
+                    field(
+                        "email",
+                        "login.email",
+                        LoginState.errors,
+                        type="email",
+                        hint_key="login.email_hint",
+                        autocomplete="username",
+                        default_value=LoginState.email,
+                        auto_focus=True,
+                    ),
+                    field(
+                        "password",
+                        "login.password",
+                        LoginState.errors,
+                        type="password",
+                        autocomplete="current-password",
+                        max_length=1024,
+                    ),
+                    primary_button("login.submit", id="login-submit"),
+                    spacing="4",
+                    width="100%",
+                ),
+                on_submit=LoginState.submit,
+                reset_on_submit=False,
+                width="100%",
+            ),
+            rx.link(t("login.forgot"), href="/password/forgot"),
+        ),
+    )

@@ -1,0 +1,149 @@
+"""Who is asking: the one guard every signed-in page and public handler goes through.
+
+The session secret arrives only in the HttpOnly cookie the browser sent with
+the websocket handshake (`router.headers.cookie`); it is never a state var, so
+it never reaches the browser's JavaScript. Each call re-checks the session on
+the server (revocation, idle and absolute expiry, account status).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from http.cookies import CookieError, SimpleCookie
+
+import reflex as rx
+
+from portal.domain import accounts, sessions
+from portal.domain.models import AccountKind
+from portal.domain.sessions import Principal
+from portal.i18n import catalogue, translate
+from portal.settings import LANGUAGES, get_settings
+
+SESSION_COOKIE = "portal_session"
+LANGUAGE_COOKIE = "portal_lang"
+DEFAULT_LANGUAGE = get_settings().language
+
+
+def session_secret(state: rx.State) -> str | None:
+    """The session cookie's value from the handshake headers, if any."""
+    raw = state.router.headers.cookie
+    if not raw:
+        return None
+    try:
+        jar = SimpleCookie(raw)
+    except CookieError:
+        return None
+    morsel = jar.get(SESSION_COOKIE)
+    return morsel.value if morsel else None
+
+
+async def current_principal(state: rx.State) -> Principal | None:
+    """The signed-in principal for this event, resolved on the server, or None."""
+    secret = session_secret(state)
+    if not secret:
+        return None
+    return await asyncio.to_thread(sessions.resolve, secret)
+
+
+async def require(state: rx.State, kind: str, role: str | None = None) -> Principal | None:
+    """The principal when they are of `kind` (and `role`, for staff), else None.
+
+    Staff who still must enrol an authenticator app pass only as kind "any".
+    """
+    principal = await current_principal(state)
+    if principal is None:
+        return None
+    if kind == "any":
+        return principal
+    if principal.kind != kind:
+        return None
+    if kind == AccountKind.STAFF:
+        if principal.needs_totp_enrolment:
+            return None
+        if role is not None and principal.role != role:
+            return None
+    return principal
+
+
+def client_ip(state: rx.State) -> str:
+    """The client address Reflex saw for this socket."""
+    return state.router.session.client_ip or ""
+
+
+def to_login() -> rx.event.EventSpec:
+    """Where a refused visitor goes."""
+    return rx.redirect("/login")
+
+
+def home_for(principal: Principal) -> str:
+    """The start page of a signed-in principal."""
+    if principal.is_staff:
+        return "/mypage/account" if principal.needs_totp_enrolment else "/admin"
+    return "/mypage"
+
+
+class ShellState(rx.State):
+    """Language and navigation shared by every page. Holds nothing secret."""
+
+    lang: str = DEFAULT_LANGUAGE
+    tr: dict[str, str] = catalogue(DEFAULT_LANGUAGE)
+    signed_in: bool = False
+    is_staff: bool = False
+    display_name: str = ""
+    lang_cookie: str = rx.Cookie("", name=LANGUAGE_COOKIE, max_age=365 * 24 * 3600, same_site="lax")
+
+    def _use_language(self, lang: str) -> rx.event.EventSpec:
+        self.lang = lang
+        self.tr = catalogue(lang)
+        self.lang_cookie = lang
+        return rx.call_script(f"document.documentElement.lang = '{lang}'")
+
+    def _show_principal(self, principal: Principal | None) -> None:
+        self.signed_in = principal is not None
+        self.is_staff = bool(principal and principal.is_staff)
+        self.display_name = principal.display_name if principal else ""
+
+    @rx.event
+    async def sync(self):
+        """First event of every page: who is signed in, and which language to speak."""
+        principal = await current_principal(self)
+        self._show_principal(principal)
+        if principal is not None:
+            lang = principal.language
+        elif self.lang_cookie in LANGUAGES:
+            lang = self.lang_cookie
+        else:
+            lang = DEFAULT_LANGUAGE
+        return self._use_language(lang if lang in LANGUAGES else DEFAULT_LANGUAGE)
+
+    @rx.event
+    async def set_language(self, lang: str):
+        """Switch language; remembered in a cookie, and on the account when signed in."""
+        if not isinstance(lang, str) or lang not in LANGUAGES:
+            return None
+        principal = await current_principal(self)
+        events = [self._use_language(lang)]
+        if principal is not None:
+            await asyncio.to_thread(accounts.set_language, principal.account_id, lang)
+            events.append(rx.call_script("window.location.reload()"))
+        return events
+
+    @rx.event
+    async def sign_out(self):
+        """End the session on the server, then clear the cookie through the sign-out route."""
+        secret = session_secret(self)
+        if secret:
+            await asyncio.to_thread(sessions.end, secret)
+        self._show_principal(None)
+        return rx.call_script("window.location.replace('/auth/signout')")
+
+
+async def page_language(state: rx.State) -> str:
+    """The language the page is shown in, for messages made on the server."""
+    return (await state.get_state(ShellState)).lang
+
+
+async def translator(state: rx.State):
+    """A function `t(key, **params)` that translates into the page's language."""
+    lang = await page_language(state)
+    return lambda key, **params: translate(key, lang, **params)
