@@ -87,7 +87,7 @@ def _header() -> rx.Component:
     return rx.el.header(
         rx.hstack(
             rx.link(
-                rx.heading(get_settings().association_name, size="4", as_="p"),
+                rx.text(get_settings().association_name, size="4", weight="bold"),
                 href="/",
                 underline="none",
                 color="var(--gray-12)",

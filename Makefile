@@ -1,0 +1,62 @@
+# Two commands do everything on a fresh machine: `make run` and `make test`.
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+TOOLS := $(CURDIR)/.tools
+BUN_VERSION := 1.4.4
+
+export PATH := $(TOOLS)/node_modules/.bin:$(PATH)
+export REFLEX_USE_SYSTEM_BUN := 1
+export REFLEX_TELEMETRY_ENABLED := false
+export REFLEX_CHECK_LATEST_VERSION := 0
+
+.PHONY: run test lint format install bun chromium migrate clean
+
+## run: install everything, migrate, seed demo data if empty, serve the production build
+run: install bun
+	$(BIN)/portal migrate
+	$(BIN)/portal seed-demo --if-empty
+	$(BIN)/reflex run --env prod --single-port
+
+## test: install everything (chromium too), lint, then every test
+test: install bun chromium
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest
+
+lint:
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format:
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || python3 -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+## bun: Reflex needs bun >= 1.4.4; the npm registry ships it (no download from elsewhere)
+bun:
+	@if ! command -v bun >/dev/null 2>&1; then \
+		echo "Installing bun $(BUN_VERSION) from npm into .tools"; \
+		npm install --silent --no-audit --no-fund --prefix $(TOOLS) bun@$(BUN_VERSION); \
+	fi
+	@bun --version >/dev/null
+
+## chromium: Debian's browser for the end-to-end tests
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		echo "Installing Debian's chromium"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	fi
+
+migrate: install
+	$(BIN)/portal migrate
+
+clean:
+	rm -rf .web .states $(VENV)/.installed
