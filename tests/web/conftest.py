@@ -1,0 +1,31 @@
+import pytest
+
+import portal.portal  # noqa: F401  (builds the app: every state and page registered)
+from portal.domain.db import use_engine
+from tests.dbs import engine_with_tables
+from tests.web.harness import Browser, make_processor
+
+
+@pytest.fixture
+def db(tmp_path):
+    with engine_with_tables("sqlite", tmp_path) as engine:
+        use_engine(engine)
+        try:
+            yield engine
+        finally:
+            use_engine(None)
+
+
+@pytest.fixture
+async def tabs(db):
+    """A factory of browser tabs sharing one running event processor."""
+    registry: dict[str, Browser] = {}
+    processor = make_processor(registry)
+    async with processor:
+
+        def new_tab(cookie: str = "") -> Browser:
+            tab = Browser(processor, cookie)
+            registry[tab.token] = tab
+            return tab
+
+        yield new_tab
