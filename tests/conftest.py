@@ -34,3 +34,8 @@ def configure(monkeypatch):
     yield apply
     monkeypatch.undo()
     reset_settings()
+
+
+def pytest_collection_modifyitems(items):
+    """Run the browser tests last: Playwright's sync API holds an event loop while it is open."""
+    items.sort(key=lambda item: "/e2e/" in str(item.path).replace("\\", "/"))

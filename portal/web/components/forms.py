@@ -46,7 +46,6 @@ def field(
     autocomplete: str | None = None,
     input_mode: str | None = None,
     max_length: int = 254,
-    default_value: rx.Var | str | None = None,
     auto_focus: bool = False,
 ) -> rx.Component:
     """One labelled input with its hint and its error beneath it."""
@@ -66,8 +65,6 @@ def field(
         props["auto_complete"] = autocomplete
     if input_mode is not None:
         props["input_mode"] = input_mode
-    if default_value is not None:
-        props["default_value"] = default_value
     return rx.box(
         rx.el.label(t(label_key), html_for=name, font_weight="600", display="block"),
         rx.cond(

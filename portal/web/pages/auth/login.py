@@ -20,9 +20,8 @@ def _text(form: dict, name: str, limit: int) -> str:
 
 
 class LoginState(rx.State):
-    """The sign-in form. Holds only what the visitor typed and the messages shown."""
+    """The sign-in form's messages. What the visitor typed stays in the browser's inputs."""
 
-    email: str = ""
     errors: dict[str, str] = {}  # noqa: RUF012
     form_error: str = ""
     info: str = ""
@@ -50,7 +49,6 @@ class LoginState(rx.State):
         tr = await translator(self)
         email = _text(form, "email", 254).strip()
         password = _text(form, "password", 1024)
-        self.email = email
         self.info = ""
         errors = {}
         if not email:
@@ -92,7 +90,6 @@ def login_page() -> rx.Component:
                         type="email",
                         hint_key="login.email_hint",
                         autocomplete="username",
-                        default_value=LoginState.email,
                         auto_focus=True,
                     ),
                     field(

@@ -1,0 +1,62 @@
+import io
+
+from sqlmodel import select
+
+from portal import cli
+from portal.domain import signin
+from portal.domain.db import transaction
+from portal.domain.models import Account
+
+
+def run(monkeypatch, *argv, stdin=""):
+    monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
+    return cli.main(list(argv))
+
+
+def test_create_staff_reads_the_password_from_stdin(db, monkeypatch, capsys):
+    code = run(
+        monkeypatch,
+        "create-staff",
+        "--email",
+        "Chief@Example.com",
+        "--role",
+        "admin",
+        "--name",
+        "Chief",
+        stdin="Calm-river-stone-8\n",
+    )
+    assert code == 0
+    with transaction() as session:
+        account = session.exec(select(Account)).one()
+    assert account.email == "chief@example.com" and account.role == "admin"
+    assert signin.check_password("chief@example.com", "Calm-river-stone-8").ok
+
+
+def test_create_staff_refuses_a_weak_password(db, monkeypatch, capsys):
+    code = run(
+        monkeypatch,
+        "create-staff",
+        "--email",
+        "weak@example.com",
+        "--name",
+        "W",
+        stdin="password\n",
+    )
+    assert code == 1
+    assert "Use at least 10 characters" in capsys.readouterr().err
+
+
+def test_seed_demo_then_if_empty_is_a_no_op(db, monkeypatch, capsys):
+    assert run(monkeypatch, "seed-demo", "--password", "Demo-pass-123!") == 0
+    assert "Demo-pass-123!" in capsys.readouterr().out
+    assert run(monkeypatch, "seed-demo", "--if-empty") == 0
+    assert run(monkeypatch, "seed-demo") == 1
+    with transaction() as session:
+        assert len(session.exec(select(Account)).all()) == 10
+
+
+def test_unlock(db, monkeypatch, capsys):
+    assert run(monkeypatch, "unlock", "nobody@example.com") == 1
+    run(monkeypatch, "seed-demo", "--password", "Demo-pass-123!")
+    assert run(monkeypatch, "unlock", "registrant4@example.com") == 0
+    assert signin.check_password("registrant4@example.com", "Demo-pass-123!").ok

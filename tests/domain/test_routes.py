@@ -1,0 +1,67 @@
+"""The HTTP routes beside the Reflex app: health, session hand-over, sign-out."""
+
+from sqlalchemy import create_engine
+from starlette.testclient import TestClient
+
+from portal.api.routes import build_api
+from portal.domain import sessions, signin
+from portal.domain.db import use_engine
+from tests import factories
+
+ORIGIN = {"origin": "http://localhost:3000"}
+
+
+def client() -> TestClient:
+    return TestClient(build_api(), base_url="http://localhost:3000", follow_redirects=False)
+
+
+def ticket_for(email: str) -> str:
+    factories.registrant(email)
+    step = signin.check_password(email, factories.PASSWORD)
+    return signin.verify_code(step.attempt, factories.last_code(email)).ticket
+
+
+def test_health_ok(db):
+    response = client().get("/healthz")
+    assert response.status_code == 200 and response.json()["database"] is True
+
+
+def test_health_503_when_the_database_is_unreachable(db):
+    use_engine(create_engine("postgresql+psycopg://nobody@127.0.0.1:1/none"))
+    response = client().get("/healthz")
+    assert response.status_code == 503 and response.json()["database"] is False
+
+
+def test_ticket_becomes_an_httponly_strict_cookie_once(db):
+    ticket = ticket_for("cookie@example.com")
+    response = client().post("/auth/session", data={"ticket": ticket}, headers=ORIGIN)
+    assert response.status_code == 303 and response.headers["location"] == "/mypage"
+    cookie = response.headers["set-cookie"]
+    assert "portal_session=" in cookie and "HttpOnly" in cookie and "SameSite=strict" in cookie
+    secret = cookie.split("portal_session=")[1].split(";")[0]
+    assert sessions.resolve(secret).email == "cookie@example.com"
+    again = client().post("/auth/session", data={"ticket": ticket}, headers=ORIGIN)
+    assert again.headers["location"] == "/login" and "set-cookie" not in again.headers
+
+
+def test_cross_site_post_is_refused(db):
+    ticket = ticket_for("csrf@example.com")
+    response = client().post(
+        "/auth/session", data={"ticket": ticket}, headers={"origin": "https://evil.example"}
+    )
+    assert response.status_code == 403
+    assert client().post("/auth/session", data={"ticket": ticket}).status_code == 403
+
+
+def test_sign_out_revokes_and_clears_the_cookie(db):
+    ticket = ticket_for("out@example.com")
+    http = client()
+    cookie = http.post("/auth/session", data={"ticket": ticket}, headers=ORIGIN).headers[
+        "set-cookie"
+    ]
+    secret = cookie.split("portal_session=")[1].split(";")[0]
+    http.cookies.set("portal_session", secret)
+    response = http.get("/auth/signout")
+    assert response.status_code == 303 and response.headers["location"].startswith("/login")
+    assert 'portal_session=""' in response.headers["set-cookie"]
+    assert sessions.resolve(secret) is None

@@ -1,0 +1,44 @@
+import pytest
+
+from portal.settings import SettingsError, load_settings
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("PORTAL_LANGUAGE", "fr"),
+        ("PORTAL_SMTP_SECURITY", "ssl3"),
+        ("PORTAL_SMTP_PORT", "seventy"),
+        ("PORTAL_PORT", "70000"),
+        ("PORTAL_BASE_URL", "portal.example.org"),
+        ("PORTAL_BASE_URL", "https://portal.example.org/path"),
+        ("PORTAL_DB_URL", "mysql://db"),
+        ("PORTAL_SECRET_KEY", "short"),
+        ("PORTAL_STAFF_REQUIRE_TOTP", "maybe"),
+    ],
+)
+def test_bad_values_are_refused_naming_the_variable(monkeypatch, name, value):
+    monkeypatch.setenv(name, value)
+    with pytest.raises(SettingsError, match=name):
+        load_settings()
+
+
+def test_secret_key_is_generated_once_into_the_data_dir(monkeypatch, tmp_path):
+    monkeypatch.delenv("PORTAL_SECRET_KEY")
+    monkeypatch.setenv("PORTAL_DATA_DIR", str(tmp_path))
+    first = load_settings().secret_key
+    assert len(first) >= 48
+    assert load_settings().secret_key == first
+    assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
+
+
+def test_defaults(monkeypatch, tmp_path):
+    for name in ("PORTAL_DB_URL", "PORTAL_BCRYPT_ROUNDS", "PORTAL_BASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("PORTAL_DATA_DIR", str(tmp_path))
+    settings = load_settings()
+    assert settings.db_url == f"sqlite:///{tmp_path}/portal.db"
+    assert settings.base_url == "http://localhost:3000"
+    assert settings.bcrypt_rounds == 12
+    assert not settings.smtp_configured and settings.smtp_port == 25
+    assert settings.staff_require_totp and settings.language == "en"
