@@ -10,7 +10,9 @@ export REFLEX_USE_SYSTEM_BUN := 1
 export REFLEX_TELEMETRY_ENABLED := false
 export REFLEX_CHECK_LATEST_VERSION := 0
 
-.PHONY: run test lint format install bun chromium migrate clean
+AXE_VERSION := 4.14.1
+
+.PHONY: run test lint format install bun chromium axe migrate clean
 
 ## run: install everything, migrate, seed demo data if empty, serve the production build
 run: install bun
@@ -19,7 +21,7 @@ run: install bun
 	$(BIN)/reflex run --env prod --single-port
 
 ## test: install everything (chromium too), lint, then every test
-test: install bun chromium
+test: install bun chromium axe
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
@@ -54,6 +56,11 @@ chromium:
 		echo "Installing Debian's chromium"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
 	fi
+
+## axe: axe-core, injected into pages by the end-to-end tests
+axe:
+	@test -f $(TOOLS)/node_modules/axe-core/axe.min.js || \
+		npm install --silent --no-audit --no-fund --prefix $(TOOLS) axe-core@$(AXE_VERSION)
 
 migrate: install
 	$(BIN)/portal migrate

@@ -12,7 +12,9 @@ def test_both_catalogues_hold_the_same_keys_and_placeholders():
 
 
 def test_translate_fills_params_and_falls_back():
-    assert translate("code.wrong", "ja", tries=3) == "コードが正しくありません。あと3回入力できます。"
+    assert (
+        translate("code.wrong", "ja", tries=3) == "コードが正しくありません。あと3回入力できます。"
+    )
     assert translate("no.such.key", "ja") == "no.such.key"
     assert translate("login.title", "fr") == "Sign in"
 

@@ -270,7 +270,9 @@ def account_page() -> rx.Component:
         rx.text(t("account.email"), " ", rx.text.strong(AccountState.email, id="account-email")),
         rx.cond(
             AccountState.needs_enrolment,
-            rx.callout(t("account.totp_required"), color_scheme="amber", icon="info", width="100%"),
+            rx.callout(
+                t("account.totp_required"), color_scheme="indigo", icon="info", width="100%"
+            ),
         ),
         notice(AccountState.info),
         error_summary(AccountState.errors),

@@ -1,0 +1,97 @@
+"""Every page at phone and desktop width: no sideways scrolling, no serious accessibility
+problems (axe-core), and a screenshot in test-artifacts/ for a person to look at."""
+
+from __future__ import annotations
+
+import re
+
+import pyotp
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.e2e.conftest import ROOT
+from tests.e2e.helpers import enter_password, sign_in
+
+pytestmark = pytest.mark.e2e
+
+AXE = ROOT / ".tools/node_modules/axe-core/axe.min.js"
+WIDTHS = {"phone": 375, "desktop": 1280}
+
+
+def check(page: Page, name: str) -> None:
+    """Assert the page fits and passes axe; save a screenshot at each width."""
+    artifacts = ROOT / "test-artifacts"
+    artifacts.mkdir(exist_ok=True)
+    for label, width in WIDTHS.items():
+        page.set_viewport_size({"width": width, "height": 800})
+        page.wait_for_load_state("networkidle")
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{name} scrolls sideways by {overflow}px at {width}px"
+        page.screenshot(path=str(artifacts / f"{name}-{label}.png"), full_page=True)
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+        ".filter(v => ['serious', 'critical'].includes(v.impact))"
+        ".map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))"
+    )
+    assert result == [], f"{name}: {result}"
+
+
+def test_sign_in_pages(page, portal):
+    page.goto("/login")
+    expect(page.locator("#login-submit")).to_be_visible()
+    check(page, "login")
+    page.locator("#login-submit").click()  # empty form: the error summary and field errors
+    expect(page.locator("#email-error")).to_be_visible()
+    check(page, "login-errors")
+    enter_password(page, "registrant3@example.com")
+    expect(page).to_have_url(re.compile(r"/login/code/?$"))
+    portal.mail.wait_for("registrant3@example.com")  # so later tests count only their own mail
+    check(page, "code")
+
+
+def test_registrant_pages(page, portal):
+    sign_in(page, portal, "registrant3@example.com")
+    expect(page.locator("#reg-number")).to_have_text("D000003")
+    check(page, "mypage")
+    page.goto("/mypage/account")
+    expect(page.locator("#account-email")).to_be_visible()
+    page.locator("#totp-start").click()
+    expect(page.locator("#totp-key")).to_be_visible()
+    check(page, "account-enrol")
+
+
+def test_phone_menu_reaches_every_page(page, portal):
+    page.set_viewport_size({"width": 375, "height": 800})
+    sign_in(page, portal, "registrant2@example.com")
+    page.get_by_role("button", name="Menu").click()
+    page.get_by_role("menuitem", name="Account").click()
+    expect(page).to_have_url(re.compile(r"/mypage/account/?$"))
+    page.get_by_role("button", name="Menu").click()
+    page.get_by_role("menuitem", name="My page").click()
+    expect(page).to_have_url(re.compile(r"/mypage/?$"))
+
+
+def test_staff_pages(page, portal):
+    sign_in(page, portal, "reviewer@example.com", landing="/mypage/account")
+    check(page, "account-staff-required")
+    page.locator("#totp-start").click()
+    key = page.locator("#totp-key").inner_text().replace(" ", "")
+    page.locator("#code").fill(pyotp.TOTP(key).now())
+    page.locator("#totp-confirm").click()
+    expect(page.locator("#recovery-codes li")).to_have_count(10)
+    check(page, "account-recovery-codes")
+    page.locator("#to-admin").click()
+    expect(page.locator("#count-registrants")).to_have_text("8")
+    check(page, "admin")
+
+
+def test_japanese_registrant_sees_japanese_page_and_mail(page, portal):
+    sign_in(page, portal, "registrant5@example.com")
+    expect(page.get_by_role("heading", level=1)).to_have_text("マイページ")
+    expect(page.locator("#welcome")).to_contain_text("髙橋 𠮷男")
+    expect(page.locator("#valid-until")).to_have_text(re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日$"))
+    expect(page.locator("html")).to_have_attribute("lang", "ja")
+    mail = portal.mail.wait_for("registrant5@example.com")[-1]
+    assert "ワンタイムパスワード" in mail["Subject"]
+    check(page, "mypage-ja")
