@@ -12,7 +12,7 @@ export REFLEX_CHECK_LATEST_VERSION := 0
 
 AXE_VERSION := 4.14.1
 
-.PHONY: run test lint format install bun chromium axe migrate clean
+.PHONY: run test bench lint format install bun chromium axe migrate clean
 
 ## run: install everything, migrate, seed demo data if empty, serve the production build
 run: install bun
@@ -25,6 +25,11 @@ test: install bun chromium axe
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
+
+## bench: load on the production build over the websocket protocol (see docs/PERFORMANCE.md)
+bench: install bun
+	$(BIN)/pip install --quiet -e '.[test,bench]'
+	$(BIN)/python -m bench.ws_load
 
 lint:
 	$(BIN)/ruff check .

@@ -1,0 +1,67 @@
+"""A minimal Socket.IO (Engine.IO v4, websocket only) client speaking Reflex's event protocol."""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from typing import Any
+
+import websockets
+
+
+class Tab:
+    """One browser tab: connects with an optional cookie, sends events, waits for replies."""
+
+    def __init__(self, base_url: str, cookie: str = "", path: str = "/") -> None:
+        self.base_url = base_url
+        self.cookie = cookie
+        self.path = path
+        self.token = str(uuid.uuid4())
+        self.ws = None
+
+    def _router(self) -> dict[str, Any]:
+        return {"pathname": self.path, "asPath": self.path, "query": {}}
+
+    async def open(self) -> None:
+        """Connect and hydrate (the first event rides in the CONNECT packet)."""
+        url = (
+            self.base_url.replace("http", "ws", 1)
+            + f"/_event/?EIO=4&transport=websocket&token={self.token}"
+        )
+        headers = {"Origin": self.base_url}
+        if self.cookie:
+            headers["Cookie"] = self.cookie
+        self.ws = await websockets.connect(url, additional_headers=headers, max_size=None)
+        await self.ws.recv()  # Engine.IO open packet
+        hydrate = {
+            "event": {
+                "name": "reflex___state____state.hydrate_and_load",
+                "payload": {},
+                "router_data": self._router(),
+            }
+        }
+        await self.ws.send("40/_event," + json.dumps(hydrate))
+        await self._wait_for('"is_hydrated_rx_state_":true')
+
+    async def _wait_for(self, marker: str) -> str:
+        """The next event message containing `marker`; earlier ones (other replies) are skipped."""
+        while True:
+            message = await self.ws.recv()
+            if message == "2":
+                await self.ws.send("3")
+            elif message.startswith("42/_event,") and marker in message:
+                return message
+
+    async def call(self, name: str, payload: dict | None = None) -> float:
+        """Send one event and wait for the delta of its state; returns the round trip in seconds."""
+        state = name.rsplit(".", 1)[0].rsplit(".", 1)[-1]
+        event = {"name": name, "payload": payload or {}, "router_data": self._router()}
+        started = time.perf_counter()
+        await self.ws.send("42/_event," + json.dumps(["event", event]))
+        await self._wait_for(f'.{state}":')
+        return time.perf_counter() - started
+
+    async def close(self) -> None:
+        if self.ws is not None:
+            await self.ws.close()

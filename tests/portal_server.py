@@ -1,0 +1,102 @@
+"""Start the real portal (production build, single port) in a subprocess, for the
+end-to-end tests and the benchmarks. It listens on 127.0.0.1 only and is stopped,
+with everything it started, when the context ends."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from tests.smtp_sink import free_port
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+STARTUP_SECONDS = 600
+
+
+@dataclass
+class RunningPortal:
+    base_url: str
+    env: dict[str, str]
+    data_dir: Path
+
+    def cli(self, *args: str) -> str:
+        """Run the `portal` command against this server's database."""
+        done = subprocess.run(
+            [str(BIN / "portal"), *args],
+            env=self.env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return done.stdout
+
+
+def _wait_until_healthy(url: str, process: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"portal exited early:\n{log.read_text()[-4000:]}")
+        with (
+            contextlib.suppress(OSError),
+            urllib.request.urlopen(f"{url}/healthz", timeout=2) as response,
+        ):
+            if response.status == 200:
+                return
+        time.sleep(0.5)
+    raise RuntimeError(f"portal did not become healthy:\n{log.read_text()[-4000:]}")
+
+
+@contextlib.contextmanager
+def running_portal(data_dir: Path, demo_password: str, **settings: str) -> Iterator[RunningPortal]:
+    """Migrate, seed demo data and serve on a free port with `settings` (PORTAL_* values)."""
+    port = free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    env = {
+        **os.environ,
+        "PORTAL_DATA_DIR": str(data_dir),
+        "PORTAL_DB_URL": f"sqlite:///{data_dir}/portal.db",
+        "PORTAL_PORT": str(port),
+        "PORTAL_BASE_URL": base_url,
+        "PORTAL_LANGUAGE": "en",
+        "PATH": f"{ROOT / '.tools/node_modules/.bin'}:{BIN}:{os.environ['PATH']}",
+        "REFLEX_USE_SYSTEM_BUN": "1",
+        "REFLEX_TELEMETRY_ENABLED": "false",
+        "REFLEX_CHECK_LATEST_VERSION": "0",
+        **settings,
+    }
+    for name in ("PORTAL_REDIS_URL", "PORTAL_SMTP_HOST"):
+        if name not in settings:
+            env.pop(name, None)
+    server = RunningPortal(base_url=base_url, env=env, data_dir=data_dir)
+    server.cli("migrate")
+    server.cli("seed-demo", "--password", demo_password)
+    log = data_dir / "server.log"
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            [str(BIN / "reflex"), "run", "--env", "prod", "--single-port", "--loglevel", "info"],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        _wait_until_healthy(base_url, process, log)
+        yield server
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
