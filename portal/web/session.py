@@ -75,6 +75,12 @@ def to_login() -> rx.event.EventSpec:
     return rx.redirect("/login")
 
 
+async def turn_away(state: rx.State) -> rx.event.EventSpec:
+    """Where a visitor refused by a page goes: their own start page, or the sign-in page."""
+    principal = await current_principal(state)
+    return rx.redirect(home_for(principal)) if principal else to_login()
+
+
 def home_for(principal: Principal) -> str:
     """The start page of a signed-in principal."""
     if principal.is_staff:

@@ -221,3 +221,32 @@ def test_staff_without_totp_land_on_enrolment(db):
     step = sign_in("boss@example.com", "Str0ng-pass-phrase")
     ticket = signin.verify_code(step.attempt, factories.last_code("boss@example.com")).ticket
     assert signin.redeem_ticket(ticket).landing == "/mypage/account"
+
+
+def test_turning_the_authenticator_off_needs_password_and_code(db):
+    account_id = factories.registrant("off@example.com")
+    secret, codes = enrol(account_id)
+    code = pyotp.TOTP(secret).now()
+    for password, typed, key in (
+        ("Wrong-password-1", code, "password.wrong"),
+        (PASSWORD, "000000" if code != "000000" else "111111", "code.wrong"),
+    ):
+        try:
+            totp.disable(account_id, password, typed)
+        except Exception as exc:
+            assert exc.key == key
+        else:
+            raise AssertionError("disable should have been refused")
+    totp.disable(account_id, PASSWORD, codes[3])  # a recovery code also proves possession
+    assert sign_in("off@example.com").method == "email"
+
+
+def test_staff_cannot_turn_the_required_authenticator_off(db):
+    staff_id = accounts.create_staff("keep@example.com", "Str0ng-pass-phrase", "reviewer", "Keeper")
+    secret, _ = enrol(staff_id)
+    try:
+        totp.disable(staff_id, "Str0ng-pass-phrase", pyotp.TOTP(secret).now())
+    except Exception as exc:
+        assert exc.key == "totp.staff_must_keep"
+    else:
+        raise AssertionError("staff must keep the authenticator")

@@ -99,3 +99,13 @@ def notice(text: rx.Var, tone: str = "green") -> rx.Component:
 def primary_button(label_key: str, **props) -> rx.Component:
     """The one main action of a form."""
     return rx.button(t(label_key), type="submit", size="3", width="100%", **props)
+
+
+def form(*children: rx.Component, on_submit, reset_on_submit: bool = False) -> rx.Component:
+    """A full-width form stacking its fields and button; what was typed stays unless reset."""
+    return rx.form(
+        rx.vstack(*children, spacing="4", width="100%"),
+        on_submit=on_submit,
+        reset_on_submit=reset_on_submit,
+        width="100%",
+    )

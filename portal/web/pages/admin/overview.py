@@ -11,7 +11,7 @@ from portal.domain.models import AccountKind
 from portal.i18n import translate
 from portal.web.components.layout import page_title, shell
 from portal.web.components.text import t
-from portal.web.session import current_principal, home_for, require, to_login
+from portal.web.session import require, turn_away
 
 _TILES = (
     ("registrants", "admin.registrants"),
@@ -35,8 +35,7 @@ class AdminOverviewState(rx.State):
         """Staff see the counts; everyone else is sent to their own start page."""
         principal = await require(self, AccountKind.STAFF)
         if principal is None:
-            other = await current_principal(self)
-            return rx.redirect(home_for(other)) if other else to_login()
+            return await turn_away(self)
         overview = await asyncio.to_thread(registry.overview)
         self.counts = {name: getattr(overview, name) for name, _ in _TILES}
         role = translate(f"role.{principal.role}", principal.language)

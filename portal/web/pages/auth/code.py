@@ -8,7 +8,7 @@ import reflex as rx
 
 from portal.domain import signin
 from portal.settings import get_settings
-from portal.web.components.forms import error_summary, field, notice, primary_button
+from portal.web.components.forms import error_summary, field, form, notice, primary_button
 from portal.web.components.layout import card, page_title, shell
 from portal.web.components.text import t
 from portal.web.session import client_ip, translator
@@ -107,25 +107,20 @@ def code_page() -> rx.Component:
                     t("code.intro_email").replace("{minutes}", CodeState.minutes.to_string()),  # type: ignore[attr-defined]
                 ),
             ),
-            rx.form(
-                rx.vstack(
-                    field(
-                        "code",
-                        "code.label",
-                        CodeState.errors,
-                        hint_key="code.hint",
-                        autocomplete="one-time-code",
-                        input_mode=rx.cond(CodeState.method == "totp", "text", "numeric"),
-                        max_length=40,
-                        auto_focus=True,
-                    ),
-                    primary_button("code.submit", id="code-submit"),
-                    spacing="4",
-                    width="100%",
+            form(
+                field(
+                    "code",
+                    "code.label",
+                    CodeState.errors,
+                    hint_key="code.hint",
+                    autocomplete="one-time-code",
+                    input_mode=rx.cond(CodeState.method == "totp", "text", "numeric"),
+                    max_length=40,
+                    auto_focus=True,
                 ),
+                primary_button("code.submit", id="code-submit"),
                 on_submit=CodeState.submit,
                 reset_on_submit=True,
-                width="100%",
             ),
             rx.hstack(
                 rx.cond(

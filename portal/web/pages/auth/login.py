@@ -7,7 +7,7 @@ import asyncio
 import reflex as rx
 
 from portal.domain import signin
-from portal.web.components.forms import error_summary, field, notice, primary_button
+from portal.web.components.forms import error_summary, field, form, notice, primary_button
 from portal.web.components.layout import card, page_title, shell
 from portal.web.components.text import t
 from portal.web.pages.auth.code import CodeState
@@ -81,32 +81,26 @@ def login_page() -> rx.Component:
         notice(LoginState.form_error, tone="red"),
         card(
             rx.text(t("login.intro")),
-            rx.form(
-                rx.vstack(
-                    field(
-                        "email",
-                        "login.email",
-                        LoginState.errors,
-                        type="email",
-                        hint_key="login.email_hint",
-                        autocomplete="username",
-                        auto_focus=True,
-                    ),
-                    field(
-                        "password",
-                        "login.password",
-                        LoginState.errors,
-                        type="password",
-                        autocomplete="current-password",
-                        max_length=1024,
-                    ),
-                    primary_button("login.submit", id="login-submit"),
-                    spacing="4",
-                    width="100%",
+            form(
+                field(
+                    "email",
+                    "login.email",
+                    LoginState.errors,
+                    type="email",
+                    hint_key="login.email_hint",
+                    autocomplete="username",
+                    auto_focus=True,
                 ),
+                field(
+                    "password",
+                    "login.password",
+                    LoginState.errors,
+                    type="password",
+                    autocomplete="current-password",
+                    max_length=1024,
+                ),
+                primary_button("login.submit", id="login-submit"),
                 on_submit=LoginState.submit,
-                reset_on_submit=False,
-                width="100%",
             ),
             rx.link(t("login.forgot"), href="/password/forgot"),
         ),

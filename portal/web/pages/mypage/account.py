@@ -13,7 +13,7 @@ import reflex as rx
 from portal.domain import totp
 from portal.domain.errors import DomainError
 from portal.i18n import LANGUAGE_NAMES
-from portal.web.components.forms import error_summary, field, notice, primary_button
+from portal.web.components.forms import error_summary, field, form, notice, primary_button
 from portal.web.components.layout import card, page_title, shell
 from portal.web.components.text import t
 from portal.web.session import ShellState, client_ip, require, to_login, translator
@@ -144,23 +144,18 @@ def _enrolment() -> rx.Component:
         rx.image(src=AccountState.qr_data_uri, alt="QR code", width="220px", height="220px"),
         rx.text(t("account.totp_key")),
         rx.code(AccountState.key_text, size="4", id="totp-key", style={"word_break": "break-all"}),
-        rx.form(
-            rx.vstack(
-                field(
-                    "code",
-                    "account.totp_confirm_label",
-                    AccountState.errors,
-                    autocomplete="one-time-code",
-                    input_mode="numeric",
-                    max_length=20,
-                ),
-                primary_button("account.totp_confirm", id="totp-confirm"),
-                spacing="3",
-                width="100%",
+        form(
+            field(
+                "code",
+                "account.totp_confirm_label",
+                AccountState.errors,
+                autocomplete="one-time-code",
+                input_mode="numeric",
+                max_length=20,
             ),
+            primary_button("account.totp_confirm", id="totp-confirm"),
             on_submit=AccountState.confirm_enrolment,
             reset_on_submit=True,
-            width="100%",
         ),
         spacing="3",
         width="100%",
@@ -183,26 +178,21 @@ def _recovery_codes() -> rx.Component:
 def _disable_form() -> rx.Component:
     return rx.vstack(
         rx.text(t("account.totp_disable_intro"), size="2"),
-        rx.form(
-            rx.vstack(
-                field(
-                    "password",
-                    "account.password",
-                    AccountState.errors,
-                    type="password",
-                    autocomplete="current-password",
-                    max_length=1024,
-                ),
-                field("disable_code", "account.code", AccountState.errors, max_length=20),
-                rx.button(
-                    t("account.totp_disable"), type="submit", variant="outline", color_scheme="red"
-                ),
-                spacing="3",
-                width="100%",
+        form(
+            field(
+                "password",
+                "account.password",
+                AccountState.errors,
+                type="password",
+                autocomplete="current-password",
+                max_length=1024,
+            ),
+            field("disable_code", "account.code", AccountState.errors, max_length=20),
+            rx.button(
+                t("account.totp_disable"), type="submit", variant="outline", color_scheme="red"
             ),
             on_submit=AccountState.disable,
             reset_on_submit=True,
-            width="100%",
         ),
         width="100%",
     )

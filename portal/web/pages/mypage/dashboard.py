@@ -11,7 +11,7 @@ from portal.domain.models import AccountKind
 from portal.i18n import format_date, translate
 from portal.web.components.layout import card, page_title, shell
 from portal.web.components.text import t
-from portal.web.session import current_principal, home_for, require, to_login
+from portal.web.session import require, turn_away
 
 
 class DashboardState(rx.State):
@@ -30,8 +30,7 @@ class DashboardState(rx.State):
         """Fill the page for the signed-in registrant; anyone else goes elsewhere."""
         principal = await require(self, AccountKind.REGISTRANT)
         if principal is None:
-            other = await current_principal(self)
-            return rx.redirect(home_for(other)) if other else to_login()
+            return await turn_away(self)
         summary = await asyncio.to_thread(registry.summary_for_account, principal.account_id)
         lang = principal.language
         self.welcome = translate("mypage.welcome", lang, name=principal.display_name)
