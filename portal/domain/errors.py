@@ -1,4 +1,4 @@
-"""Errors a service raises for the web layer to show, each carrying a message key."""
+"""Errors a service raises for the web layer to show, each carrying message keys."""
 
 from __future__ import annotations
 
@@ -13,8 +13,10 @@ class DomainError(Exception):
         self.params = params
 
 
-class NotAllowed(DomainError):
-    """The principal may not do this."""
+class FieldErrors(DomainError):
+    """Several fields are wrong at once: `fields` maps a field name to (message key, params)."""
 
-    def __init__(self) -> None:
-        super().__init__("error.not_allowed")
+    def __init__(self, fields: dict[str, tuple[str, dict]]) -> None:
+        first_field, (first_key, first_params) = next(iter(fields.items()))
+        super().__init__(first_key, first_field, **first_params)
+        self.fields = fields

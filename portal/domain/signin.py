@@ -22,7 +22,17 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select, update
 
-from portal.domain import audit, email_address, outbox, passwords, sessions, throttle, tokens, totp
+from portal.domain import (
+    audit,
+    email_address,
+    outbox,
+    password_reset,
+    passwords,
+    sessions,
+    throttle,
+    tokens,
+    totp,
+)
 from portal.domain.clock import utcnow
 from portal.domain.db import transaction
 from portal.domain.models import Account, AccountKind, AccountStatus, LoginChallenge
@@ -171,6 +181,14 @@ def check_password(email: str, password: str, ip: str = "") -> PasswordStep:
         db.execute(update(Account).where(col(Account.id) == account.id).values(failed_attempts=0))
         if account.must_reset_password:
             audit.record(db, "signin.must_reset", target=f"account:{account.id}", ip=ip)
+            if throttle.allow(
+                db,
+                "reset-address",
+                account.email,
+                password_reset.PER_ADDRESS,
+                password_reset.WINDOW,
+            ):
+                password_reset.send_link(db, account, ip)
             return PasswordStep(ok=False, must_reset=True)
         attempt, method = _new_challenge(db, account)
         audit.record(db, "signin.password_ok", target=f"account:{account.id}", ip=ip, method=method)

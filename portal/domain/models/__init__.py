@@ -13,11 +13,13 @@ from portal.domain.models.audit import AuditEvent
 from portal.domain.models.mail import OutboxMessage, OutboxStatus
 from portal.domain.models.registry import RecordStatus, RegistryRecord
 from portal.domain.models.throttle import ThrottleHit
+from portal.domain.models.tokens import ActionToken, TokenPurpose
 
 __all__ = [
     "Account",
     "AccountKind",
     "AccountStatus",
+    "ActionToken",
     "AuditEvent",
     "LoginChallenge",
     "OutboxMessage",
@@ -27,5 +29,6 @@ __all__ = [
     "RegistryRecord",
     "StaffRole",
     "ThrottleHit",
+    "TokenPurpose",
     "WebSession",
 ]
