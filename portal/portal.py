@@ -8,7 +8,10 @@ from portal.i18n import EN
 from portal.web.mail_pump import mail_pump
 from portal.web.pages.admin.overview import AdminOverviewState, overview_page
 from portal.web.pages.auth.code import CodeState, code_page
+from portal.web.pages.auth.email_confirm import EmailConfirmState, email_confirm_page
+from portal.web.pages.auth.forgot import ForgotState, forgot_page
 from portal.web.pages.auth.login import LoginState, login_page
+from portal.web.pages.auth.reset import ResetState, reset_page
 from portal.web.pages.mypage.account import AccountState, account_page
 from portal.web.pages.mypage.dashboard import DashboardState, dashboard_page
 from portal.web.session import ShellState
@@ -33,6 +36,9 @@ def _add(component, route: str, title_key: str, *on_load) -> None:
 _add(login_page, "/", "login.title", LoginState.load)
 _add(login_page, "/login", "login.title", LoginState.load)
 _add(code_page, "/login/code", "code.title", CodeState.load)
+_add(forgot_page, "/password/forgot", "forgot.title", ForgotState.load)
+_add(reset_page, "/password/reset", "reset.title", ResetState.load)
+_add(email_confirm_page, "/email/confirm", "emailconfirm.title", EmailConfirmState.load)
 _add(dashboard_page, "/mypage", "mypage.title", DashboardState.load)
 _add(account_page, "/mypage/account", "account.title", AccountState.load)
 _add(overview_page, "/admin", "admin.title", AdminOverviewState.load)

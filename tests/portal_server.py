@@ -30,13 +30,15 @@ class RunningPortal:
 
     def cli(self, *args: str) -> str:
         """Run the `portal` command against this server's database."""
+        return self._run(str(BIN / "portal"), *args)
+
+    def python(self, *args: str) -> str:
+        """Run Python (e.g. `-m module`) in this server's environment."""
+        return self._run(sys.executable, *args)
+
+    def _run(self, *command: str) -> str:
         done = subprocess.run(
-            [str(BIN / "portal"), *args],
-            env=self.env,
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=True,
+            command, env=self.env, cwd=ROOT, capture_output=True, text=True, check=True
         )
         return done.stdout
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import re
 import socket
 import threading
 from email.message import EmailMessage
@@ -49,11 +50,18 @@ class SmtpSink:
     def messages(self) -> list[EmailMessage]:
         return list(self._keeper.messages)
 
-    def wait_for(self, to: str, count: int = 1, timeout: float = 30) -> list[EmailMessage]:
-        """Block until `count` messages to `to` arrived; returns them (raises on timeout)."""
+    def wait_for(
+        self, to: str, count: int = 1, timeout: float = 30, subject: str = ""
+    ) -> list[EmailMessage]:
+        """Block until `count` messages to `to` (whose subject matches the regex `subject`)
+        arrived; returns them all (raises on timeout)."""
 
         def matching():
-            return [m for m in self._keeper.messages if to.lower() in str(m["To"]).lower()]
+            return [
+                m
+                for m in self._keeper.messages
+                if to.lower() in str(m["To"]).lower() and re.search(subject, str(m["Subject"]))
+            ]
 
         with self._keeper.arrived:
             if not self._keeper.arrived.wait_for(lambda: len(matching()) >= count, timeout):

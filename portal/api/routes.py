@@ -3,7 +3,8 @@
 - GET  /healthz        200 when the database answers, 503 when it does not.
 - POST /auth/session   exchanges a one-time sign-in ticket for the HttpOnly,
                        SameSite=Strict session cookie, then 303s to the start page.
-- GET  /auth/signout   revokes the session named by the cookie, clears it, 303s to /login.
+- GET  /auth/signout   revokes the session named by the cookie, clears it, 303s to /login
+                       (with ?reason=closed|ended|signed_out for the message there).
 """
 
 from __future__ import annotations
@@ -78,9 +79,14 @@ async def start_session(request: Request) -> Response:
     return response
 
 
+_SIGN_OUT_REASONS = ("signed_out", "closed", "ended")
+
+
 async def sign_out(request: Request) -> Response:
     await asyncio.to_thread(sessions.end, request.cookies.get(SESSION_COOKIE))
-    response = RedirectResponse("/login?reason=signed_out", status_code=303, headers=_NO_STORE)
+    reason = request.query_params.get("reason", "signed_out")
+    reason = reason if reason in _SIGN_OUT_REASONS else "signed_out"
+    response = RedirectResponse(f"/login?reason={reason}", status_code=303, headers=_NO_STORE)
     response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="strict")
     return response
 

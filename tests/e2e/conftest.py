@@ -42,6 +42,7 @@ def portal(tmp_path_factory) -> Iterator[Portal]:
             PORTAL_BCRYPT_ROUNDS="4",
         ) as server,
     ):
+        server.python("-m", "tests.e2e.seed_people", DEMO_PASSWORD)
         yield Portal(base_url=server.base_url, mail=sink, server=server)
 
 

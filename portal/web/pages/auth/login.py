@@ -10,13 +10,9 @@ from portal.domain import signin
 from portal.web.components.forms import error_summary, field, form, notice, primary_button
 from portal.web.components.layout import card, page_title, shell
 from portal.web.components.text import t
+from portal.web.errors import text_field
 from portal.web.pages.auth.code import CodeState
 from portal.web.session import client_ip, current_principal, home_for, translator
-
-
-def _text(form: dict, name: str, limit: int) -> str:
-    value = form.get(name, "")
-    return value[:limit] if isinstance(value, str) else ""
 
 
 class LoginState(rx.State):
@@ -34,9 +30,11 @@ class LoginState(rx.State):
             return rx.redirect(home_for(principal))
         tr = await translator(self)
         reason = self.router.url.query_parameters.get("reason", "")
-        self.info = {"signed_out": tr("login.signed_out"), "ended": tr("login.session_ended")}.get(
-            reason, ""
-        )
+        self.info = {
+            "signed_out": tr("login.signed_out"),
+            "ended": tr("login.session_ended"),
+            "closed": tr("login.closed"),
+        }.get(reason, "")
         self.errors = {}
         self.form_error = ""
         return None
@@ -47,8 +45,8 @@ class LoginState(rx.State):
         if not isinstance(form, dict):
             return None
         tr = await translator(self)
-        email = _text(form, "email", 254).strip()
-        password = _text(form, "password", 1024)
+        email = text_field(form, "email", 254).strip()
+        password = text_field(form, "password", 1024)
         self.info = ""
         errors = {}
         if not email:

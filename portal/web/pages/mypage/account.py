@@ -10,12 +10,14 @@ import asyncio
 
 import reflex as rx
 
-from portal.domain import totp
-from portal.domain.errors import DomainError
+from portal.domain import account_changes, totp
+from portal.domain.errors import DomainError, FieldErrors
 from portal.i18n import LANGUAGE_NAMES
 from portal.web.components.forms import error_summary, field, form, notice, primary_button
 from portal.web.components.layout import card, page_title, shell
+from portal.web.components.password_fields import new_password_fields
 from portal.web.components.text import t
+from portal.web.errors import field_messages, text_field
 from portal.web.session import ShellState, client_ip, require, to_login, translator
 
 
@@ -31,11 +33,25 @@ class AccountState(rx.State):
     key_text: str = ""
     recovery_codes: list[str] = []  # noqa: RUF012
     errors: dict[str, str] = {}  # noqa: RUF012
+    form_error: str = ""
     info: str = ""
 
     def _clear(self) -> None:
         self.errors = {}
+        self.form_error = ""
         self.info = ""
+
+    async def _attempt(self, work, success_key: str, rename: dict[str, str] | None = None) -> bool:
+        """Run `work` off the loop; show its refusal on the fields, or `success_key`."""
+        tr = await translator(self)
+        self._clear()
+        try:
+            await asyncio.to_thread(work)
+        except DomainError as exc:
+            self.errors, self.form_error = field_messages(exc, tr, rename)
+            return False
+        self.info = tr(success_key)
+        return True
 
     def _end_enrolment(self) -> None:
         self.enrolling = False
@@ -110,31 +126,80 @@ class AccountState(rx.State):
         principal = await require(self, "any")
         if principal is None:
             return to_login()
-        tr = await translator(self)
-        form = form if isinstance(form, dict) else {}
-        password = form.get("password", "")
-        code = form.get("disable_code", "")
-        password = password[:1024] if isinstance(password, str) else ""
-        code = code[:20] if isinstance(code, str) else ""
-        self._clear()
-        errors = {}
-        if not password:
-            errors["password"] = tr("password.required")
-        if not code.strip():
-            errors["disable_code"] = tr("code.required")
-        if errors:
-            self.errors = errors
-            return None
-        try:
-            await asyncio.to_thread(
-                totp.disable, principal.account_id, password, code, client_ip(self)
-            )
-        except DomainError as exc:
-            target = {"code": "disable_code"}.get(exc.field or "", exc.field or "disable_code")
-            self.errors = {target: tr(exc.key, tries=0)}
-            return None
-        self.totp_enabled = False
-        self.info = tr("account.totp_disabled")
+        password = text_field(form, "password", 1024)
+        code = text_field(form, "disable_code", 20)
+
+        def work():
+            if not password or not code.strip():
+                raise FieldErrors(
+                    {
+                        **({"password": ("password.required", {})} if not password else {}),
+                        **({"disable_code": ("code.required", {})} if not code.strip() else {}),
+                    }
+                )
+            totp.disable(principal.account_id, password, code, client_ip(self))
+
+        if await self._attempt(work, "account.totp_disabled", {"code": "disable_code"}):
+            self.totp_enabled = False
+        return None
+
+    @rx.event
+    async def change_password(self, form: dict):
+        """Replace the password (current + new + confirmation); other devices are signed out."""
+        principal = await require(self, "any")
+        if principal is None:
+            return to_login()
+        await self._attempt(
+            lambda: account_changes.change_password(
+                principal.account_id,
+                principal.session_id,
+                text_field(form, "current_password", 1024),
+                text_field(form, "new_password", 1024),
+                text_field(form, "new_password_confirm", 1024),
+                client_ip(self),
+            ),
+            "account.password_changed",
+        )
+        return None
+
+    @rx.event
+    async def change_email(self, form: dict):
+        """Send a confirmation link to a new address (typed twice) after the password."""
+        principal = await require(self, "any")
+        if principal is None:
+            return to_login()
+        await self._attempt(
+            lambda: account_changes.request_email_change(
+                principal.account_id,
+                text_field(form, "new_email", 254),
+                text_field(form, "new_email_confirm", 254),
+                text_field(form, "email_password", 1024),
+                client_ip(self),
+            ),
+            "account.email_sent",
+            {"current_password": "email_password"},
+        )
+        return None
+
+    @rx.event
+    async def close_account(self, form: dict):
+        """Close the portal account ("I understand" + password), then leave through sign-out."""
+        principal = await require(self, "any")
+        if principal is None:
+            return to_login()
+        understood = isinstance(form, dict) and form.get("understood") in ("on", True, "true")
+        closed = await self._attempt(
+            lambda: account_changes.close(
+                principal.account_id,
+                understood,
+                text_field(form, "close_password", 1024),
+                client_ip(self),
+            ),
+            "login.closed",
+            {"current_password": "close_password"},
+        )
+        if closed:
+            return rx.call_script("window.location.replace('/auth/signout?reason=closed')")
         return None
 
 
@@ -228,6 +293,100 @@ def _totp_card() -> rx.Component:
     )
 
 
+def _password_card() -> rx.Component:
+    return card(
+        rx.heading(t("account.password_title"), as_="h2", size="5"),
+        form(
+            field(
+                "current_password",
+                "account.current_password",
+                AccountState.errors,
+                type="password",
+                autocomplete="current-password",
+                max_length=1024,
+            ),
+            new_password_fields(AccountState.errors),
+            primary_button("account.password_submit", id="password-submit"),
+            on_submit=AccountState.change_password,
+            reset_on_submit=True,
+        ),
+    )
+
+
+def _email_card() -> rx.Component:
+    return card(
+        rx.heading(t("account.email_title"), as_="h2", size="5"),
+        rx.text(t("account.email_intro"), size="2"),
+        form(
+            field(
+                "new_email",
+                "account.new_email",
+                AccountState.errors,
+                type="email",
+                autocomplete="email",
+            ),
+            field(
+                "new_email_confirm", "account.new_email_confirm", AccountState.errors, type="email"
+            ),
+            field(
+                "email_password",
+                "account.current_password",
+                AccountState.errors,
+                type="password",
+                autocomplete="current-password",
+                max_length=1024,
+            ),
+            primary_button("account.email_submit", id="email-submit"),
+            on_submit=AccountState.change_email,
+        ),
+    )
+
+
+def _close_card() -> rx.Component:
+    return card(
+        rx.heading(t("account.close_title"), as_="h2", size="5"),
+        rx.text(t("account.close_intro"), size="2"),
+        form(
+            rx.box(
+                rx.el.label(
+                    rx.hstack(
+                        rx.checkbox(name="understood", id="understood", size="3"),
+                        rx.text(t("account.close_understood")),
+                        spacing="2",
+                        align="center",
+                    ),
+                    html_for="understood",
+                ),
+                rx.cond(
+                    AccountState.errors.contains("understood"),
+                    rx.text(
+                        AccountState.errors["understood"],
+                        id="understood-error",
+                        color="var(--red-11)",
+                        size="2",
+                    ),
+                ),
+            ),
+            field(
+                "close_password",
+                "account.current_password",
+                AccountState.errors,
+                type="password",
+                autocomplete="current-password",
+                max_length=1024,
+            ),
+            rx.button(
+                t("account.close_submit"),
+                type="submit",
+                color_scheme="red",
+                size="3",
+                id="close-submit",
+            ),
+            on_submit=AccountState.close_account,
+        ),
+    )
+
+
 def _language_card() -> rx.Component:
     return card(
         rx.heading(t("account.language_title"), as_="h2", size="5"),
@@ -265,6 +424,7 @@ def account_page() -> rx.Component:
             ),
         ),
         notice(AccountState.info),
+        notice(AccountState.form_error, tone="red"),
         error_summary(AccountState.errors),
         rx.cond(AccountState.recovery_codes.length() > 0, _recovery_codes()),
         rx.cond(
@@ -274,6 +434,8 @@ def account_page() -> rx.Component:
             ),
         ),
         _totp_card(),
+        _password_card(),
+        _email_card(),
         _language_card(),
         card(
             rx.heading(t("account.sign_out_title"), as_="h2", size="5"),
@@ -286,4 +448,5 @@ def account_page() -> rx.Component:
                 id="sign-out",
             ),
         ),
+        _close_card(),
     )
