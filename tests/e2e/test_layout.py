@@ -98,3 +98,20 @@ def test_japanese_registrant_sees_japanese_page_and_mail(page, portal):
     mail = portal.mail.wait_for("registrant5@example.com")[-1]
     assert "ワンタイムパスワード" in mail["Subject"]
     check(page, "mypage-ja")
+
+
+def test_self_service_pages(page, portal):
+    page.goto("/password/forgot")
+    expect(page.locator("#forgot-submit")).to_be_visible()
+    check(page, "forgot")
+    page.goto("/password/reset?token=not-a-real-token")
+    expect(page.locator("#request-new")).to_be_visible()
+    check(page, "reset-dead-link")
+    page.goto("/email/confirm")
+    expect(page.locator("#confirm-email")).to_be_visible()
+    check(page, "email-confirm")
+    sign_in(page, portal, "registrant1@example.com")
+    page.goto("/mypage/account")
+    page.locator("#password-submit").click()
+    expect(page.locator("#current_password-error")).to_be_visible()
+    check(page, "account-errors")
