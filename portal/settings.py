@@ -52,6 +52,7 @@ class Settings:
     lockout_threshold: int
     lockout_minutes: int
     code_minutes: int
+    legal_dir: Path | None
 
     @property
     def smtp_configured(self) -> bool:
@@ -140,6 +141,17 @@ def _secret_key(data_dir: Path) -> str:
     return key
 
 
+def _legal_dir() -> Path | None:
+    raw = _env("PORTAL_LEGAL_DIR")
+    if raw is None:
+        return None
+    path = Path(raw).resolve()
+    missing = [f"{d}.en.md" for d in ("terms", "privacy") if not (path / f"{d}.en.md").exists()]
+    if missing:
+        raise SettingsError(f"PORTAL_LEGAL_DIR {path} lacks {', '.join(missing)}")
+    return path
+
+
 def load_settings() -> Settings:
     """Read and validate every setting; create the data dir and secret key if needed."""
     load_dotenv(override=False)
@@ -174,6 +186,7 @@ def load_settings() -> Settings:
         lockout_threshold=_int("PORTAL_LOCKOUT_THRESHOLD", 5, 1, 100),
         lockout_minutes=_int("PORTAL_LOCKOUT_MINUTES", 30, 1, 24 * 60),
         code_minutes=_int("PORTAL_CODE_MINUTES", 10, 1, 60),
+        legal_dir=_legal_dir(),
     )
 
 

@@ -23,10 +23,11 @@ def issue(
     purpose: str,
     lifetime: dt.timedelta,
     new_email: str | None = None,
+    token: str | None = None,
 ) -> str:
-    """A fresh token for `account_id`; earlier live tokens of this purpose stop working."""
+    """A fresh token (or the given one) for `account_id`; earlier live ones of this purpose stop."""
     void(db, account_id, purpose)
-    token = tokens.new_token()
+    token = token or tokens.new_token()
     db.add(
         ActionToken(
             account_id=account_id,

@@ -9,6 +9,7 @@ from portal.domain.models.accounts import (
     StaffRole,
     WebSession,
 )
+from portal.domain.models.activation import ActivationRequest, Consent
 from portal.domain.models.audit import AuditEvent
 from portal.domain.models.mail import OutboxMessage, OutboxStatus
 from portal.domain.models.registry import RecordStatus, RegistryRecord
@@ -20,7 +21,9 @@ __all__ = [
     "AccountKind",
     "AccountStatus",
     "ActionToken",
+    "ActivationRequest",
     "AuditEvent",
+    "Consent",
     "LoginChallenge",
     "OutboxMessage",
     "OutboxStatus",
