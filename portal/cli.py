@@ -14,7 +14,7 @@ import getpass
 import logging
 import sys
 
-from portal.domain import accounts, demo, migrations
+from portal.domain import accounts, activation, demo, migrations
 from portal.domain.errors import DomainError
 from portal.i18n import translate
 from portal.mail import delivery
@@ -77,6 +77,28 @@ def _unlock(args) -> int:
     return 1
 
 
+def _invite(args) -> int:
+    address = activation.invite(args.registration_number)
+    print(f"Invitation sent to {address}; the code works for {activation.LIFETIME.days} days.")
+    return 0
+
+
+def _activation_requests(args) -> int:
+    if args.approve is not None:
+        address = activation.approve_request(args.approve)
+        print(f"Approved: the registry now holds {address} and the invitation went there.")
+        return 0
+    pending = activation.pending_requests()
+    if not pending:
+        print("No activation requests are waiting.")
+    for req in pending:
+        print(
+            f"#{req.id}  {req.created_at:%Y-%m-%d %H:%M}  {req.registration_number}  {req.name}  "
+            f"registry: {req.registry_email or '-'}  asked for: {req.requested_email}"
+        )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="portal", description="Registrant Portal staff tasks.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -97,6 +119,14 @@ def build_parser() -> argparse.ArgumentParser:
     unlock = commands.add_parser("unlock", help="clear an account's lockout")
     unlock.add_argument("email")
     unlock.set_defaults(run=_unlock)
+    invite = commands.add_parser("invite", help="send the activation invitation of a record")
+    invite.add_argument("registration_number")
+    invite.set_defaults(run=_invite)
+    requests = commands.add_parser(
+        "activation-requests", help="list or approve activation requests"
+    )
+    requests.add_argument("--approve", type=int, metavar="ID", help="approve request ID")
+    requests.set_defaults(run=_activation_requests)
     return parser
 
 

@@ -7,6 +7,8 @@ from portal.api.routes import build_api
 from portal.i18n import EN
 from portal.web.mail_pump import mail_pump
 from portal.web.pages.admin.overview import AdminOverviewState, overview_page
+from portal.web.pages.auth.activate import ActivateState, activate_page
+from portal.web.pages.auth.activate_request import ActivationRequestState, activation_request_page
 from portal.web.pages.auth.code import CodeState, code_page
 from portal.web.pages.auth.email_confirm import EmailConfirmState, email_confirm_page
 from portal.web.pages.auth.forgot import ForgotState, forgot_page
@@ -39,6 +41,13 @@ _add(code_page, "/login/code", "code.title", CodeState.load)
 _add(forgot_page, "/password/forgot", "forgot.title", ForgotState.load)
 _add(reset_page, "/password/reset", "reset.title", ResetState.load)
 _add(email_confirm_page, "/email/confirm", "emailconfirm.title", EmailConfirmState.load)
+_add(activate_page, "/activate", "activate.title", ActivateState.load)
+_add(
+    activation_request_page,
+    "/activate/request",
+    "activate.request_title",
+    ActivationRequestState.load,
+)
 _add(dashboard_page, "/mypage", "mypage.title", DashboardState.load)
 _add(account_page, "/mypage/account", "account.title", AccountState.load)
 _add(overview_page, "/admin", "admin.title", AdminOverviewState.load)

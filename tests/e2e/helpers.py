@@ -6,7 +6,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import DEMO_PASSWORD, Portal
+from tests.e2e.conftest import DEMO_PASSWORD, ROOT, Portal
 
 CODE_SUBJECT = r"\d{6}"  # sign-in code mails carry the code in the subject, in both languages
 
@@ -49,3 +49,26 @@ def sign_in(
     page.locator("#code").fill(code_from_mail(portal, email, before + 1))
     page.locator("#code-submit").click()
     expect(page).to_have_url(re.compile(re.escape(landing) + r"/?$"))
+
+
+AXE = ROOT / ".tools/node_modules/axe-core/axe.min.js"
+WIDTHS = {"phone": 375, "desktop": 1280}
+
+
+def check(page: Page, name: str) -> None:
+    """Assert the page fits and passes axe; save a screenshot at each width."""
+    artifacts = ROOT / "test-artifacts"
+    artifacts.mkdir(exist_ok=True)
+    for label, width in WIDTHS.items():
+        page.set_viewport_size({"width": width, "height": 800})
+        page.wait_for_load_state("networkidle")
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{name} scrolls sideways by {overflow}px at {width}px"
+        page.screenshot(path=str(artifacts / f"{name}-{label}.png"), full_page=True)
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+        ".filter(v => ['serious', 'critical'].includes(v.impact))"
+        ".map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))"
+    )
+    assert result == [], f"{name}: {result}"

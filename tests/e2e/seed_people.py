@@ -1,15 +1,33 @@
-"""Extra registrants for the end-to-end tests, so flows that change an account (reset,
-e-mail change, closing) never touch the demo accounts other tests sign in with.
+"""Extra people for the end-to-end tests, so flows that change an account (reset, e-mail
+change, closing, activation) never touch the demo accounts other tests sign in with.
 
 Run inside the server's environment: `python -m tests.e2e.seed_people PASSWORD`.
 """
 
+import datetime as dt
 import sys
 
+from portal.domain.clock import today
+from portal.domain.db import transaction
+from portal.domain.models import RegistryRecord
 from tests.factories import registrant
 
 PEOPLE = ("reset-me@example.com", "move-me@example.com", "close-me@example.com")
+UNINVITED = (("E2E00001", "invite-me@example.com", dt.date(1979, 12, 3)),)
+RECORDS_ADDED = len(PEOPLE) + len(UNINVITED)
 
 if __name__ == "__main__":
     for email in PEOPLE:
         registrant(email, password=sys.argv[1])
+    with transaction() as db:
+        for number, email, birth in UNINVITED:
+            db.add(
+                RegistryRecord(
+                    registration_number=number,
+                    family_name="Kobayashi",
+                    given_name="Ren",
+                    birth_date=birth,
+                    email=email,
+                    valid_until=today() + dt.timedelta(days=700),
+                )
+            )

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import DEMO_PASSWORD
-from tests.e2e.helpers import enter_password, sign_in
+from tests.e2e.helpers import check, enter_password, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -102,3 +102,33 @@ def test_closed_account_cannot_sign_in(page, portal):
     expect(page.get_by_role("status")).to_contain_text("Your portal account was closed")
     enter_password(page, email)
     expect(page.get_by_role("status")).to_contain_text("not correct")
+
+
+def test_invitation_activation_then_first_sign_in(page, portal):
+    email = "invite-me@example.com"
+    portal.cli("invite", "E2E00001")
+    [invitation] = portal.mail.wait_for(email, subject="start using")
+    link = re.search(r"(http://\S+/activate\?code=\S+)", invitation.get_content()).group(1)
+    page.goto(link)
+    expect(page.get_by_text("has been filled in")).to_be_visible()
+    page.locator("#registration_number").fill("E2E00001")
+    page.locator("#birth_date").fill("1979-12-04")  # a wrong day first
+    page.locator("#identity-submit").click()
+    expect(page.get_by_role("status")).to_contain_text("do not match")
+    page.locator("#birth_date").fill("1979/12/3")
+    page.locator("#identity-submit").click()
+    expect(page.get_by_text("Welcome, Kobayashi Ren")).to_be_visible()
+    check(page, "activate-consent")
+    page.locator("#accept_terms").click()
+    page.locator("#consent-submit").click()
+    expect(page.locator("#accept_privacy-error")).to_be_visible()  # each ticked separately
+    page.locator("#accept_privacy").click()
+    page.locator("#consent-submit").click()
+    page.locator("#new_password").fill(NEW_PASSWORD)
+    page.locator("#new_password_confirm").fill(NEW_PASSWORD)
+    check(page, "activate-password")
+    page.locator("#password-submit").click()
+    expect(page.get_by_role("status")).to_contain_text("Your account is open")
+    page.locator("#to-login").click()
+    sign_in(page, portal, email, password=NEW_PASSWORD)
+    expect(page.locator("#reg-number")).to_have_text("E2E00001")

@@ -9,9 +9,9 @@ from playwright.sync_api import expect
 
 from portal.domain.demo import DEMO_REGISTRANTS
 from tests.e2e.helpers import code_from_mail, codes_sent, enter_password, mails_to, sign_in
-from tests.e2e.seed_people import PEOPLE
+from tests.e2e.seed_people import RECORDS_ADDED
 
-REGISTRANTS = len(DEMO_REGISTRANTS) + len(PEOPLE)
+REGISTRANTS = len(DEMO_REGISTRANTS) + RECORDS_ADDED
 pytestmark = __import__("pytest").mark.e2e
 
 

@@ -109,3 +109,37 @@ async def test_forgot_answers_the_same_for_known_and_unknown(tabs):
         await tab.send(ForgotState, "submit", {"form": {"email": email}}, path="/password/forgot")
         answers.append((await tab.state(ForgotState)).sent)
     assert answers[0] == answers[1] != ""
+
+
+async def test_activation_steps_cannot_be_skipped(tabs):
+    import datetime as dt
+
+    from portal.domain import activation
+    from portal.domain.clock import today
+    from portal.domain.models import RegistryRecord
+    from portal.web.pages.auth.activate import ActivateState
+
+    with transaction() as db:
+        db.add(
+            RegistryRecord(
+                registration_number="S000001",
+                family_name="Skip",
+                given_name="Per",
+                birth_date=dt.date(1980, 1, 1),
+                email="skip@example.com",
+                valid_until=today() + dt.timedelta(days=100),
+            )
+        )
+    activation.invite("S000001")
+    tab = tabs()
+    await open_page(tab, "/activate")
+    await tab.send(
+        ActivateState, "submit_password", FORM, path="/activate"
+    )  # no identity, no consent
+    await tab.send(
+        ActivateState, "submit_consent", {"form": {"accept_terms": "on", "accept_privacy": "on"}}
+    )
+    await tab.send(ActivateState, "submit_password", FORM, path="/activate")
+    state = await tab.state(ActivateState)
+    assert state.step != 4 and state.errors
+    assert not signin.check_password("skip@example.com", NEW).ok
