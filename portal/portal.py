@@ -15,6 +15,7 @@ from portal.web.pages.auth.forgot import ForgotState, forgot_page
 from portal.web.pages.auth.login import LoginState, login_page
 from portal.web.pages.auth.reset import ResetState, reset_page
 from portal.web.pages.mypage.account import AccountState, account_page
+from portal.web.pages.mypage.consent import ConsentState, consent_page
 from portal.web.pages.mypage.dashboard import DashboardState, dashboard_page
 from portal.web.session import ShellState
 
@@ -48,6 +49,7 @@ _add(
     "activate.request_title",
     ActivationRequestState.load,
 )
+_add(consent_page, "/consent", "consent.title", ConsentState.load)
 _add(dashboard_page, "/mypage", "mypage.title", DashboardState.load)
 _add(account_page, "/mypage/account", "account.title", AccountState.load)
 _add(overview_page, "/admin", "admin.title", AdminOverviewState.load)

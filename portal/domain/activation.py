@@ -26,8 +26,8 @@ from sqlmodel import Session, col, select, update
 from portal.domain import (
     action_tokens,
     audit,
+    consents,
     email_address,
-    legal,
     new_password,
     outbox,
     passwords,
@@ -43,7 +43,6 @@ from portal.domain.models import (
     AccountStatus,
     ActionToken,
     ActivationRequest,
-    Consent,
     RegistryRecord,
     TokenPurpose,
 )
@@ -206,14 +205,7 @@ def complete(
     `accepted` maps each document to the version the person was shown and accepted.
     """
     identity = prove_identity(code, registration_number, birth_date_text, ip)
-    versions = legal.current_versions()
-    missing = {
-        document: ("activation.must_accept", {})
-        for document, version in versions.items()
-        if accepted.get(document) != version
-    }
-    if missing:
-        raise FieldErrors(missing)
+    consents.check(accepted)
     with transaction() as db:
         record = db.get(RegistryRecord, identity.record_id)
         names = (record.family_name, record.given_name)
@@ -230,8 +222,7 @@ def complete(
         account.must_reset_password = False
         account.failed_attempts = 0
         account.locked_until = None
-        for document, version in versions.items():
-            db.add(Consent(account_id=account.id, document=document, version=version, ip=ip[:64]))
+        consents.record(db, account.id, accepted, ip)
         audit.record(
             db, "activation.completed", actor_id=account.id, target=f"account:{account.id}", ip=ip
         )

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, func, select
 
-from portal.domain import passwords
+from portal.domain import consents, legal, passwords
 from portal.domain.clock import today, utcnow
 from portal.domain.db import transaction
 from portal.domain.errors import DomainError
@@ -78,7 +78,11 @@ def add_registrant(
     status: str = AccountStatus.ACTIVE,
     record_status: str = RecordStatus.ACTIVE,
 ) -> Account:
-    """Insert a registrant's account and linked registry record (demo data and tests)."""
+    """Insert a registrant's account and linked registry record (demo data and tests).
+
+    An active account with a password counts as activated: it has accepted the
+    current terms and privacy policy.
+    """
     account = Account(
         email=email,
         password_hash=password_hash,
@@ -89,6 +93,8 @@ def add_registrant(
     )
     db.add(account)
     db.flush()
+    if password_hash and status == AccountStatus.ACTIVE:
+        consents.record(db, account.id, legal.current_versions())
     db.add(
         RegistryRecord(
             registration_number=registration_number,

@@ -24,6 +24,7 @@ from sqlmodel import Session, col, select, update
 
 from portal.domain import (
     audit,
+    consents,
     email_address,
     outbox,
     password_reset,
@@ -280,13 +281,13 @@ def resend_code(attempt: str | None) -> str | None:
     return None
 
 
-def landing_for(account: Account) -> str:
-    """Where a freshly signed-in account starts."""
+def landing_for(db: Session, account: Account) -> str:
+    """Where a freshly signed-in account starts: enrolment or new terms come first."""
     if account.kind == AccountKind.STAFF:
         if get_settings().staff_require_totp and not account.totp_secret:
             return "/mypage/account"
         return "/admin"
-    return "/mypage"
+    return "/consent" if consents.missing_in(db, account.id) else "/mypage"
 
 
 def redeem_ticket(ticket: str | None, ip: str = "", user_agent: str = "") -> SessionStart | None:
@@ -321,4 +322,4 @@ def redeem_ticket(ticket: str | None, ip: str = "", user_agent: str = "") -> Ses
         audit.record(
             db, "signin.success", actor_id=account.id, target=f"account:{account.id}", ip=ip
         )
-        return SessionStart(secret=secret, landing=landing_for(account))
+        return SessionStart(secret=secret, landing=landing_for(db, account))

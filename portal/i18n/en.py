@@ -209,4 +209,7 @@ MESSAGES: dict[str, str] = {
     "activate.request_intro": "Enter your registration number, date of birth and e-mail address. If they match our registry, we will send the activation e-mail. If your address has changed, the secretariat will check your request first.",
     "activate.request_submit": "Send my request",
     "activate.request_sent": "Thank you. If your details match our registry, you will receive an e-mail shortly; otherwise the secretariat will contact you after checking your request.",
+    "consent.title": "Updated terms",
+    "consent.intro": "We have published a new version of the documents below. Please read and accept them to continue using the portal.",
+    "consent.submit": "Accept and continue",
 }

@@ -206,3 +206,30 @@ def test_legal_texts_exist_in_both_languages_with_one_version():
     for document in legal.DOCUMENTS:
         en, ja = legal.text(document, "en"), legal.text(document, "ja")
         assert en.version == ja.version and en.markdown.strip() and ja.markdown.strip()
+
+
+def test_a_new_version_is_asked_for_at_the_next_sign_in(db, configure, tmp_path):
+    from portal.domain import consents
+
+    factories.registrant("reader@example.com")
+    step = signin.check_password("reader@example.com", factories.PASSWORD)
+    ticket = signin.verify_code(step.attempt, factories.last_code("reader@example.com")).ticket
+    assert signin.redeem_ticket(ticket).landing == "/mypage"
+    for document in legal.DOCUMENTS:
+        for lang in ("en", "ja"):
+            body = legal.text(document, lang).markdown
+            (tmp_path / f"{document}.{lang}.md").write_text(f"Version: 2027-01-01\n\n{body}")
+    configure(PORTAL_LEGAL_DIR=str(tmp_path))
+    step = signin.check_password("reader@example.com", factories.PASSWORD)
+    ticket = signin.verify_code(step.attempt, factories.last_code("reader@example.com")).ticket
+    start = signin.redeem_ticket(ticket)
+    assert start.landing == "/consent"
+    with transaction() as session:
+        account_id = session.exec(
+            select(Account.id).where(Account.email == "reader@example.com")
+        ).one()
+    assert consents.missing(account_id) == ["terms", "privacy"]
+    with pytest.raises(FieldErrors):
+        consents.accept(account_id, {"terms": "2026-11-01", "privacy": "2027-01-01"})
+    consents.accept(account_id, {"terms": "2027-01-01", "privacy": "2027-01-01"})
+    assert consents.missing(account_id) == []

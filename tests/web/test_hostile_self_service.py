@@ -143,3 +143,12 @@ async def test_activation_steps_cannot_be_skipped(tabs):
     state = await tab.state(ActivateState)
     assert state.step != 4 and state.errors
     assert not signin.check_password("skip@example.com", NEW).ok
+
+
+async def test_consent_page_needs_a_registrant_and_real_ticks(tabs):
+    from portal.web.pages.mypage.consent import ConsentState
+
+    tab = tabs()
+    await open_page(tab, "/consent")
+    await tab.send(ConsentState, "accept", {"form": {"accept_terms": "on", "accept_privacy": "on"}})
+    assert tab.redirects_to("/login")

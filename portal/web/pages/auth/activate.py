@@ -10,6 +10,7 @@ from portal.domain import activation, legal
 from portal.domain.errors import DomainError
 from portal.web.components.forms import error_summary, field, form, notice, primary_button
 from portal.web.components.layout import card, page_title, shell
+from portal.web.components.legal_document import legal_document, ticked
 from portal.web.components.password_fields import new_password_fields
 from portal.web.components.text import t
 from portal.web.errors import field_messages, text_field
@@ -17,10 +18,6 @@ from portal.web.link_tokens import forget_token_in_url
 from portal.web.session import client_ip, page_language, translator
 
 IDENTITY, CONSENT, PASSWORD, DONE = 1, 2, 3, 4
-
-
-def _ticked(form: object, name: str) -> bool:
-    return isinstance(form, dict) and form.get(name) in ("on", True, "true")
 
 
 class ActivateState(rx.State):
@@ -84,7 +81,7 @@ class ActivateState(rx.State):
         errors = {
             document: tr("activation.must_accept")
             for document in legal.DOCUMENTS
-            if not _ticked(form, f"accept_{document}")
+            if not ticked(form, document)
         }
         self.errors = errors
         if errors:
@@ -164,54 +161,12 @@ def _identity_step() -> rx.Component:
     )
 
 
-def _document(title_key: str, markdown: rx.Var, name: str, accept_key: str) -> rx.Component:
-    return rx.vstack(
-        rx.heading(t(title_key), as_="h2", size="5"),
-        rx.box(
-            rx.markdown(markdown),
-            role="region",
-            aria_label=t(title_key),
-            tab_index=0,
-            max_height="16rem",
-            overflow_y="auto",
-            border="1px solid var(--gray-6)",
-            border_radius="6px",
-            padding="0.75em 1em",
-            width="100%",
-        ),
-        rx.el.label(
-            rx.hstack(
-                rx.checkbox(name=name, id=name, size="3"), rx.text(t(accept_key)), align="center"
-            ),
-            html_for=name,
-        ),
-        rx.cond(
-            ActivateState.errors.contains(name.removeprefix("accept_")),
-            rx.text(
-                ActivateState.errors[name.removeprefix("accept_")],
-                id=f"{name}-error",
-                color="var(--red-11)",
-                size="2",
-            ),
-        ),
-        width="100%",
-        spacing="3",
-    )
-
-
 def _consent_step() -> rx.Component:
     return card(
         rx.text(ActivateState.greeting, weight="medium"),
         form(
-            _document(
-                "activate.terms_title", ActivateState.terms, "accept_terms", "activate.accept_terms"
-            ),
-            _document(
-                "activate.privacy_title",
-                ActivateState.privacy,
-                "accept_privacy",
-                "activate.accept_privacy",
-            ),
+            legal_document("terms", ActivateState.terms, ActivateState.errors),
+            legal_document("privacy", ActivateState.privacy, ActivateState.errors),
             primary_button("activate.consent_submit", id="consent-submit"),
             on_submit=ActivateState.submit_consent,
         ),

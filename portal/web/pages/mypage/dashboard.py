@@ -6,7 +6,7 @@ import asyncio
 
 import reflex as rx
 
-from portal.domain import registry
+from portal.domain import consents, registry
 from portal.domain.models import AccountKind
 from portal.i18n import format_date, translate
 from portal.web.components.layout import card, page_title, shell
@@ -31,6 +31,8 @@ class DashboardState(rx.State):
         principal = await require(self, AccountKind.REGISTRANT)
         if principal is None:
             return await turn_away(self)
+        if await asyncio.to_thread(consents.missing, principal.account_id):
+            return rx.redirect("/consent")
         summary = await asyncio.to_thread(registry.summary_for_account, principal.account_id)
         lang = principal.language
         self.welcome = translate("mypage.welcome", lang, name=principal.display_name)

@@ -1,0 +1,87 @@
+"""/consent: a signed-in registrant accepts a newly published terms of use or privacy policy."""
+
+from __future__ import annotations
+
+import asyncio
+
+import reflex as rx
+
+from portal.domain import consents, legal
+from portal.domain.errors import DomainError
+from portal.domain.models import AccountKind
+from portal.web.components.forms import error_summary, form, primary_button
+from portal.web.components.layout import card, page_title, shell
+from portal.web.components.legal_document import legal_document, ticked
+from portal.web.components.text import t
+from portal.web.errors import field_messages
+from portal.web.session import client_ip, page_language, require, translator, turn_away
+
+
+class ConsentState(rx.State):
+    """The documents whose new version the signed-in registrant has not accepted yet."""
+
+    documents: list[str] = []  # noqa: RUF012
+    texts: dict[str, str] = {}  # noqa: RUF012
+    errors: dict[str, str] = {}  # noqa: RUF012
+    _versions: dict[str, str] = {}  # noqa: RUF012
+
+    @rx.event
+    async def load(self):
+        """Show what needs accepting; with nothing to accept, go on to my page."""
+        principal = await require(self, AccountKind.REGISTRANT)
+        if principal is None:
+            return await turn_away(self)
+        missing = await asyncio.to_thread(consents.missing, principal.account_id)
+        if not missing:
+            return rx.redirect("/mypage")
+        lang = await page_language(self)
+        texts = {document: legal.text(document, lang) for document in legal.DOCUMENTS}
+        self.documents = missing
+        self.texts = {document: texts[document].markdown for document in legal.DOCUMENTS}
+        self._versions = {document: text.version for document, text in texts.items()}
+        self.errors = {}
+        return None
+
+    @rx.event
+    async def accept(self, form: dict):
+        """Record acceptance of the documents shown, then continue."""
+        principal = await require(self, AccountKind.REGISTRANT)
+        if principal is None:
+            return await turn_away(self)
+        tr = await translator(self)
+        unticked = {
+            doc: tr("activation.must_accept") for doc in self.documents if not ticked(form, doc)
+        }
+        if unticked:
+            self.errors = unticked
+            return rx.set_focus("error-summary")
+        try:
+            await asyncio.to_thread(
+                consents.accept, principal.account_id, self._versions, client_ip(self)
+            )
+        except DomainError as exc:
+            self.errors, _ = field_messages(exc, tr)
+            return None
+        return rx.redirect("/mypage")
+
+
+def consent_page() -> rx.Component:
+    return shell(
+        page_title("consent.title"),
+        rx.text(t("consent.intro")),
+        error_summary(ConsentState.errors),
+        card(
+            form(
+                rx.cond(
+                    ConsentState.documents.contains("terms"),  # type: ignore[attr-defined]
+                    legal_document("terms", ConsentState.texts["terms"], ConsentState.errors),
+                ),
+                rx.cond(
+                    ConsentState.documents.contains("privacy"),  # type: ignore[attr-defined]
+                    legal_document("privacy", ConsentState.texts["privacy"], ConsentState.errors),
+                ),
+                primary_button("consent.submit", id="consent-submit"),
+                on_submit=ConsentState.accept,
+            ),
+        ),
+    )
