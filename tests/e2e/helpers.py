@@ -32,8 +32,14 @@ def mails_to(portal: Portal, email: str) -> int:
     return len([m for m in portal.mail.messages if email in str(m["To"])])
 
 
+def open_page(page: Page, path: str) -> None:
+    """Load `path` and wait until the page's own load events have run (hydrated)."""
+    page.goto(path)
+    page.locator('#page-ready[data-ready="yes"]').wait_for(state="attached")
+
+
 def enter_password(page: Page, email: str, password: str = DEMO_PASSWORD) -> None:
-    page.goto("/login")
+    open_page(page, "/login")
     page.locator("#email").fill(email)
     page.locator("#password").fill(password)
     page.locator("#login-submit").click()

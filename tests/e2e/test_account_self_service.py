@@ -32,6 +32,9 @@ def test_forgotten_password_reset_by_link(page, portal):
     link = link_in(mail)
     page.goto(link)
     expect(page).to_have_url(re.compile(r"/password/reset/?$"))  # the token left the address bar
+    page.locator("#new_password").fill("password12")
+    page.locator("#new_password").press("Tab")  # checked live, before submitting
+    expect(page.locator("#new_password-error")).to_contain_text("letters, digits and symbols")
     page.locator("#new_password").fill("short")
     page.locator("#new_password_confirm").fill("different")
     page.locator("#reset-submit").click()

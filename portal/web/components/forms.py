@@ -47,6 +47,7 @@ def field(
     input_mode: str | None = None,
     max_length: int = 254,
     auto_focus: bool = False,
+    on_blur: rx.EventHandler | None = None,
 ) -> rx.Component:
     """One labelled input with its hint and its error beneath it."""
     described = f"{name}-hint {name}-error" if hint_key else f"{name}-error"
@@ -65,6 +66,8 @@ def field(
         props["auto_complete"] = autocomplete
     if input_mode is not None:
         props["input_mode"] = input_mode
+    if on_blur is not None:
+        props["on_blur"] = on_blur
     return rx.box(
         rx.el.label(t(label_key), html_for=name, font_weight="600", display="block"),
         rx.cond(

@@ -127,6 +127,9 @@ def shell(*children: rx.Component, wide: bool = False) -> rx.Component:
             margin="0 auto",
             padding="1.5em 1em 4em",
         ),
+        rx.el.div(
+            id="page-ready", data_ready=rx.cond(rx.State.is_hydrated, "yes", "no"), hidden=True
+        ),
         min_height="100vh",
         background="var(--gray-2)",
     )

@@ -11,7 +11,7 @@ from portal.domain.errors import DomainError
 from portal.web.components.forms import error_summary, field, form, notice, primary_button
 from portal.web.components.layout import card, page_title, shell
 from portal.web.components.legal_document import legal_document, ticked
-from portal.web.components.password_fields import new_password_fields
+from portal.web.components.password_fields import NewPasswordCheck, new_password_fields
 from portal.web.components.text import t
 from portal.web.errors import field_messages, text_field
 from portal.web.link_tokens import forget_token_in_url
@@ -20,7 +20,7 @@ from portal.web.session import client_ip, page_language, translator
 IDENTITY, CONSENT, PASSWORD, DONE = 1, 2, 3, 4
 
 
-class ActivateState(rx.State):
+class ActivateState(NewPasswordCheck, rx.State):
     """The three steps. What proves identity stays on the server (`_code`, `_number`, `_birth`)."""
 
     step: int = IDENTITY
@@ -28,7 +28,6 @@ class ActivateState(rx.State):
     greeting: str = ""
     terms: str = ""
     privacy: str = ""
-    errors: dict[str, str] = {}  # noqa: RUF012
     form_error: str = ""
     _code: str = ""
     _number: str = ""
@@ -177,7 +176,7 @@ def _password_step() -> rx.Component:
     return card(
         rx.text(t("activate.password_intro")),
         form(
-            new_password_fields(ActivateState.errors),
+            new_password_fields(ActivateState),
             primary_button("activate.password_submit", id="password-submit"),
             on_submit=ActivateState.submit_password,
         ),

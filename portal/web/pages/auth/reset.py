@@ -10,19 +10,18 @@ from portal.domain import password_reset
 from portal.domain.errors import DomainError
 from portal.web.components.forms import error_summary, form, notice, primary_button
 from portal.web.components.layout import card, page_title, shell
-from portal.web.components.password_fields import new_password_fields
+from portal.web.components.password_fields import NewPasswordCheck, new_password_fields
 from portal.web.components.text import t
 from portal.web.errors import field_messages, text_field
 from portal.web.link_tokens import forget_token_in_url, token_from_link
 from portal.web.session import client_ip, translator
 
 
-class ResetState(rx.State):
+class ResetState(NewPasswordCheck, rx.State):
     """The reset form. The token from the link stays on the server (`_token`)."""
 
     link_ok: bool = False
     done: bool = False
-    errors: dict[str, str] = {}  # noqa: RUF012
     form_error: str = ""
     _token: str = ""
 
@@ -78,7 +77,7 @@ def reset_page() -> rx.Component:
                     card(
                         rx.text(t("reset.intro")),
                         form(
-                            new_password_fields(ResetState.errors),
+                            new_password_fields(ResetState),
                             primary_button("reset.submit", id="reset-submit"),
                             on_submit=ResetState.submit,
                         ),

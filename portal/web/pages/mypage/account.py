@@ -15,13 +15,13 @@ from portal.domain.errors import DomainError, FieldErrors
 from portal.i18n import LANGUAGE_NAMES
 from portal.web.components.forms import error_summary, field, form, notice, primary_button
 from portal.web.components.layout import card, page_title, shell
-from portal.web.components.password_fields import new_password_fields
+from portal.web.components.password_fields import NewPasswordCheck, new_password_fields
 from portal.web.components.text import t
 from portal.web.errors import field_messages, text_field
 from portal.web.session import ShellState, client_ip, require, to_login, translator
 
 
-class AccountState(rx.State):
+class AccountState(NewPasswordCheck, rx.State):
     """The signed-in person's own account settings; nothing of anyone else."""
 
     email: str = ""
@@ -32,7 +32,6 @@ class AccountState(rx.State):
     qr_data_uri: str = ""
     key_text: str = ""
     recovery_codes: list[str] = []  # noqa: RUF012
-    errors: dict[str, str] = {}  # noqa: RUF012
     form_error: str = ""
     info: str = ""
 
@@ -305,7 +304,7 @@ def _password_card() -> rx.Component:
                 autocomplete="current-password",
                 max_length=1024,
             ),
-            new_password_fields(AccountState.errors),
+            new_password_fields(AccountState),
             primary_button("account.password_submit", id="password-submit"),
             on_submit=AccountState.change_password,
             reset_on_submit=True,
