@@ -79,7 +79,9 @@ def _unlock(args) -> int:
 
 def _invite(args) -> int:
     address = activation.invite(args.registration_number)
-    print(f"Invitation sent to {address}; the code works for {activation.LIFETIME.days} days.")
+    print(
+        f"Invitation sent to {address}; the code works for {get_settings().invitation_days} days."
+    )
     return 0
 
 

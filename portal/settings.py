@@ -52,6 +52,10 @@ class Settings:
     lockout_threshold: int
     lockout_minutes: int
     code_minutes: int
+    reset_link_hours: int
+    email_link_hours: int
+    invitation_days: int
+    activation_tries: int
     legal_dir: Path | None
 
     @property
@@ -186,6 +190,10 @@ def load_settings() -> Settings:
         lockout_threshold=_int("PORTAL_LOCKOUT_THRESHOLD", 5, 1, 100),
         lockout_minutes=_int("PORTAL_LOCKOUT_MINUTES", 30, 1, 24 * 60),
         code_minutes=_int("PORTAL_CODE_MINUTES", 10, 1, 60),
+        reset_link_hours=_int("PORTAL_RESET_LINK_HOURS", 24, 1, 24 * 7),
+        email_link_hours=_int("PORTAL_EMAIL_LINK_HOURS", 24, 1, 24 * 7),
+        invitation_days=_int("PORTAL_INVITATION_DAYS", 5, 1, 90),
+        activation_tries=_int("PORTAL_ACTIVATION_TRIES", 10, 1, 100),
         legal_dir=_legal_dir(),
     )
 

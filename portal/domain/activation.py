@@ -2,10 +2,10 @@
 consent to the terms and privacy policy, and the first password.
 
 Guarantees:
-- An invitation carries a code valid 5 days (stored as a digest); a new
+- An invitation carries a code valid 5 days (PORTAL_INVITATION_DAYS; stored as a digest); a new
   invitation voids the old code. The code is never usable as a password.
 - Proof of identity is registration number + date of birth + code. Wrong
-  details count against the code; after 10 it is void and the person is told
+  details count against the code; after 10 (PORTAL_ACTIVATION_TRIES) it is void and the person is told
   to ask the secretariat. Unknown codes are throttled per client.
 - Activation requires accepting the current version of each legal document
   (recorded with time and client), and a password the policy accepts; it
@@ -48,8 +48,6 @@ from portal.domain.models import (
 )
 from portal.settings import get_settings
 
-LIFETIME = dt.timedelta(days=5)
-MAX_WRONG = 10
 CLIENT_LIMIT = 30
 CLIENT_WINDOW = dt.timedelta(hours=1)
 _ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
@@ -109,9 +107,11 @@ def _invite(db: Session, record: RegistryRecord, actor_id: int | None, ip: str) 
     else:
         account.email = address
         account.status = AccountStatus.INVITED
+    settings = get_settings()
     code = new_code()
+    lifetime = dt.timedelta(days=settings.invitation_days)
     action_tokens.issue(
-        db, account.id, TokenPurpose.ACTIVATION, LIFETIME, token=normalize_code(code)
+        db, account.id, TokenPurpose.ACTIVATION, lifetime, token=normalize_code(code)
     )
     outbox.enqueue(
         db,
@@ -119,8 +119,8 @@ def _invite(db: Session, record: RegistryRecord, actor_id: int | None, ip: str) 
         "activation_invite",
         account.language,
         code=code,
-        link=f"{get_settings().base_url}/activate?code={code}",
-        days=LIFETIME.days,
+        link=f"{settings.base_url}/activate?code={code}",
+        days=settings.invitation_days,
     )
     audit.record(db, "activation.invited", actor_id=actor_id, target=f"record:{record.id}", ip=ip)
     return address
@@ -184,9 +184,9 @@ def prove_identity(
             .returning(ActionToken.failed_tries)
         ).scalar_one()
         audit.record(db, "activation.identity_failed", target=f"account:{row.account_id}", ip=ip)
-        if wrong >= MAX_WRONG:
+        if wrong >= get_settings().activation_tries:
             action_tokens.void(db, row.account_id, TokenPurpose.ACTIVATION)
-    if wrong >= MAX_WRONG:
+    if wrong >= get_settings().activation_tries:
         raise DomainError("activation.code_void")
     raise DomainError("activation.no_match")
 

@@ -1,4 +1,4 @@
-"""Forgotten passwords: a link by e-mail, valid 24 hours, used once.
+"""Forgotten passwords: a link by e-mail, valid 24 hours (PORTAL_RESET_LINK_HOURS), used once.
 
 Guarantees: `request()` answers nothing about whether the address exists (the
 caller shows one message either way) and mails at most 3 links per address
@@ -30,7 +30,6 @@ from portal.domain.errors import DomainError
 from portal.domain.models import Account, AccountStatus, RegistryRecord, TokenPurpose
 from portal.settings import get_settings
 
-LIFETIME = dt.timedelta(hours=24)
 PER_ADDRESS = 3
 PER_CLIENT = 20
 WINDOW = dt.timedelta(hours=1)
@@ -52,14 +51,16 @@ def request(email: str, ip: str = "") -> None:
 
 def send_link(db, account: Account, ip: str = "") -> None:
     """Issue a reset token for `account` and queue the mail carrying its link."""
-    token = action_tokens.issue(db, account.id, TokenPurpose.PASSWORD_RESET, LIFETIME)
+    settings = get_settings()
+    lifetime = dt.timedelta(hours=settings.reset_link_hours)
+    token = action_tokens.issue(db, account.id, TokenPurpose.PASSWORD_RESET, lifetime)
     outbox.enqueue(
         db,
         account.email,
         "password_reset",
         account.language,
-        link=f"{get_settings().base_url}/password/reset?token={token}",
-        hours=24,
+        link=f"{settings.base_url}/password/reset?token={token}",
+        hours=settings.reset_link_hours,
     )
     audit.record(db, "password.reset_requested", target=f"account:{account.id}", ip=ip)
 

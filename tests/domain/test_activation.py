@@ -233,3 +233,23 @@ def test_a_new_version_is_asked_for_at_the_next_sign_in(db, configure, tmp_path)
         consents.accept(account_id, {"terms": "2026-11-01", "privacy": "2027-01-01"})
     consents.accept(account_id, {"terms": "2027-01-01", "privacy": "2027-01-01"})
     assert consents.missing(account_id) == []
+
+
+def test_lifetimes_and_tries_follow_the_settings(db, configure, frozen):
+    from portal.domain import password_reset
+
+    configure(PORTAL_ACTIVATION_TRIES="3", PORTAL_RESET_LINK_HOURS="1")
+    record()
+    activation.invite("R000001")
+    code = invited_code()
+    for _ in range(2):
+        with pytest.raises(DomainError, match=r"activation\.no_match"):
+            activation.prove_identity(code, "R000001", "1990-01-01")
+    with pytest.raises(DomainError, match=r"activation\.code_void"):
+        activation.prove_identity(code, "R000001", "1990-01-01")
+    factories.registrant("hour@example.com")
+    password_reset.request("hour@example.com")
+    link = factories.outbox("hour@example.com", "password_reset")[-1]
+    assert link.params["hours"] == 1
+    frozen.advance(hours=1, seconds=1)
+    assert not password_reset.link_is_live(link.params["link"].split("token=")[1])
