@@ -185,14 +185,18 @@ async def test_full_sign_in_and_enrolment_never_send_a_secret(tabs):
 
 
 async def test_registrant_sees_only_their_own_record(tabs):
-    factories.registrant("mine@example.com")
+    from portal.domain.models import RegistryRecord
+
+    mine_id = factories.registrant("mine@example.com")
     factories.registrant("theirs@example.com")
     tab = tabs(cookie=session_cookie("mine@example.com"))
     await open_page(tab, "/mypage")
     await tab.send(DashboardState, "load")
     state = await tab.state(DashboardState)
-    assert state.has_record and state.registration_number
     with transaction() as db:
-        theirs = db.exec(select(Account).where(Account.email == "theirs@example.com")).one()
-    assert str(theirs.id) not in state.welcome
-    assert "theirs@example.com" not in tab.sent_text()
+        records = {r.account_id == mine_id: r for r in db.exec(select(RegistryRecord)).all()}
+    mine, theirs = records[True], records[False]
+    assert state.registration_number == mine.registration_number
+    assert state.welcome.endswith(f"{mine.family_name} {mine.given_name}")
+    sent = tab.sent_text()
+    assert theirs.registration_number not in sent and "theirs@example.com" not in sent
