@@ -91,6 +91,13 @@ def field(
     )
 
 
+def password_field(name: str, label_key: str, errors: rx.Var) -> rx.Component:
+    """A field for an existing password (the browser may fill it in)."""
+    return field(
+        name, label_key, errors, type="password", autocomplete="current-password", max_length=1024
+    )
+
+
 def notice(text: rx.Var, tone: str = "green") -> rx.Component:
     """A status message that screen readers announce."""
     return rx.cond(

@@ -7,7 +7,14 @@ import asyncio
 import reflex as rx
 
 from portal.domain import signin
-from portal.web.components.forms import error_summary, field, form, notice, primary_button
+from portal.web.components.forms import (
+    error_summary,
+    field,
+    form,
+    notice,
+    password_field,
+    primary_button,
+)
 from portal.web.components.layout import card, page_title, shell
 from portal.web.components.text import t
 from portal.web.errors import text_field
@@ -89,14 +96,7 @@ def login_page() -> rx.Component:
                     autocomplete="username",
                     auto_focus=True,
                 ),
-                field(
-                    "password",
-                    "login.password",
-                    LoginState.errors,
-                    type="password",
-                    autocomplete="current-password",
-                    max_length=1024,
-                ),
+                password_field("password", "login.password", LoginState.errors),
                 primary_button("login.submit", id="login-submit"),
                 on_submit=LoginState.submit,
             ),

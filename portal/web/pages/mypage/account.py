@@ -13,7 +13,14 @@ import reflex as rx
 from portal.domain import account_changes, totp
 from portal.domain.errors import DomainError, FieldErrors
 from portal.i18n import LANGUAGE_NAMES
-from portal.web.components.forms import error_summary, field, form, notice, primary_button
+from portal.web.components.forms import (
+    error_summary,
+    field,
+    form,
+    notice,
+    password_field,
+    primary_button,
+)
 from portal.web.components.layout import card, page_title, shell
 from portal.web.components.password_fields import NewPasswordCheck, new_password_fields
 from portal.web.components.text import t
@@ -243,14 +250,7 @@ def _disable_form() -> rx.Component:
     return rx.vstack(
         rx.text(t("account.totp_disable_intro"), size="2"),
         form(
-            field(
-                "password",
-                "account.password",
-                AccountState.errors,
-                type="password",
-                autocomplete="current-password",
-                max_length=1024,
-            ),
+            password_field("password", "account.password", AccountState.errors),
             field("disable_code", "account.code", AccountState.errors, max_length=20),
             rx.button(
                 t("account.totp_disable"), type="submit", variant="outline", color_scheme="red"
@@ -296,14 +296,7 @@ def _password_card() -> rx.Component:
     return card(
         rx.heading(t("account.password_title"), as_="h2", size="5"),
         form(
-            field(
-                "current_password",
-                "account.current_password",
-                AccountState.errors,
-                type="password",
-                autocomplete="current-password",
-                max_length=1024,
-            ),
+            password_field("current_password", "account.current_password", AccountState.errors),
             new_password_fields(AccountState),
             primary_button("account.password_submit", id="password-submit"),
             on_submit=AccountState.change_password,
@@ -327,14 +320,7 @@ def _email_card() -> rx.Component:
             field(
                 "new_email_confirm", "account.new_email_confirm", AccountState.errors, type="email"
             ),
-            field(
-                "email_password",
-                "account.current_password",
-                AccountState.errors,
-                type="password",
-                autocomplete="current-password",
-                max_length=1024,
-            ),
+            password_field("email_password", "account.current_password", AccountState.errors),
             primary_button("account.email_submit", id="email-submit"),
             on_submit=AccountState.change_email,
         ),
@@ -366,14 +352,7 @@ def _close_card() -> rx.Component:
                     ),
                 ),
             ),
-            field(
-                "close_password",
-                "account.current_password",
-                AccountState.errors,
-                type="password",
-                autocomplete="current-password",
-                max_length=1024,
-            ),
+            password_field("close_password", "account.current_password", AccountState.errors),
             rx.button(
                 t("account.close_submit"),
                 type="submit",
