@@ -212,4 +212,11 @@ MESSAGES: dict[str, str] = {
     "consent.title": "Updated terms",
     "consent.intro": "We have published a new version of the documents below. Please read and accept them to continue using the portal.",
     "consent.submit": "Accept and continue",
+    "record.control_chars": "Remove the control characters from this field.",
+    "record.too_long": "Use at most {max} characters.",
+    "record.required": "This field cannot be empty.",
+    "record.kana": "Enter the reading in katakana (hiragana is converted for you).",
+    "record.postal_code": "Enter the postal code as 7 digits, for example 123-4567.",
+    "record.phone": "Use digits and hyphens only, for example 03-1234-5678.",
+    "record.invalid": "This value is not valid.",
 }

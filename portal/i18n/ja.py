@@ -208,4 +208,11 @@ MESSAGES: dict[str, str] = {
     "consent.title": "規約の改定",
     "consent.intro": "以下の文書を改定しました。引き続きポータルをご利用いただくには、内容をお読みのうえ同意してください。",
     "consent.submit": "同意して進む",
+    "record.control_chars": "入力できない文字が含まれています。",
+    "record.too_long": "{max}文字以内で入力してください。",
+    "record.required": "この項目は必須です。",
+    "record.kana": "フリガナはカタカナで入力してください（ひらがなは自動で変換します）。",
+    "record.postal_code": "郵便番号は7桁の数字で入力してください（例：123-4567）。",
+    "record.phone": "電話番号は数字とハイフンのみで入力してください（例：03-1234-5678）。",
+    "record.invalid": "この値は使用できません。",
 }

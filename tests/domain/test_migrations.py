@@ -20,3 +20,32 @@ def test_migrations_build_exactly_the_models_schema(kind, tmp_path):
         finally:
             engine.dispose()
     assert diff == []
+
+
+@pytest.mark.parametrize("kind", backends())
+def test_upgrading_a_database_that_holds_records(kind, tmp_path):
+    from sqlalchemy import text
+
+    from alembic import command
+
+    with fresh_database(kind, tmp_path) as url:
+        command.upgrade(migrations.alembic_config(url), "0003")
+        engine = make_engine(url)
+        try:
+            with engine.begin() as conn:
+                conn.execute(
+                    text(
+                        "INSERT INTO registry_record (registration_number, family_name, given_name,"
+                        " family_name_kana, given_name_kana, birth_date, status, newsletter,"
+                        " created_at, updated_at) VALUES ('X1', 'A', 'B', '', '', '1980-01-01',"
+                        " 'active', true, '2026-01-01', '2026-01-01')"
+                    )
+                )
+            migrations.upgrade(url)
+            with engine.connect() as conn:
+                row = conn.execute(
+                    text("SELECT postal_code, other_notices FROM registry_record")
+                ).one()
+        finally:
+            engine.dispose()
+    assert tuple(row) == ("", False)

@@ -12,7 +12,7 @@ from portal.domain.models.accounts import (
 from portal.domain.models.activation import ActivationRequest, Consent
 from portal.domain.models.audit import AuditEvent
 from portal.domain.models.mail import OutboxMessage, OutboxStatus
-from portal.domain.models.registry import RecordStatus, RegistryRecord
+from portal.domain.models.registry import RecordChange, RecordStatus, RegistryRecord
 from portal.domain.models.throttle import ThrottleHit
 from portal.domain.models.tokens import ActionToken, TokenPurpose
 
@@ -27,6 +27,7 @@ __all__ = [
     "LoginChallenge",
     "OutboxMessage",
     "OutboxStatus",
+    "RecordChange",
     "RecordStatus",
     "RecoveryCode",
     "RegistryRecord",

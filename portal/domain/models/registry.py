@@ -35,5 +35,32 @@ class RegistryRecord(SQLModel, table=True):
     valid_until: dt.date | None = Field(default=None, index=True)
     status: str = Field(default=RecordStatus.ACTIVE, max_length=16, index=True)
     newsletter: bool = False
+    other_notices: bool = False
+    postal_code: str = Field(default="", max_length=8)
+    address: str = Field(default="", max_length=200)
+    phone: str = Field(default="", max_length=20)
+    employer: str = Field(default="", max_length=200)
+    department: str = Field(default="", max_length=100)
+    position: str = Field(default="", max_length=100)
+    workplace_address: str = Field(default="", max_length=200)
+    workplace_phone: str = Field(default="", max_length=20)
+    licence_number: str = Field(default="", max_length=32)
     created_at: dt.datetime = Field(default_factory=now_factory)
     updated_at: dt.datetime = Field(default_factory=now_factory)
+
+
+class RecordChange(SQLModel, table=True):
+    """One changed field of a registry record: the statutory change notification."""
+
+    __tablename__ = "record_change"
+
+    id: int | None = Field(default=None, primary_key=True)
+    record_id: int = Field(foreign_key="registry_record.id", index=True)
+    section: str = Field(max_length=16)
+    field: str = Field(max_length=32)
+    old_value: str = Field(default="", max_length=200)
+    new_value: str = Field(default="", max_length=200)
+    changed_by: int | None = Field(default=None, foreign_key="account.id")
+    by_staff: bool = False
+    reason: str = Field(default="", max_length=500)
+    changed_at: dt.datetime = Field(default_factory=now_factory, index=True)

@@ -1,0 +1,165 @@
+"""A registrant's record in sections, edited one section at a time with a recorded history.
+
+Guarantees:
+- Only a section's own fields can change through it (anything else in the
+  input is ignored): status, validity, registration number and birth date are
+  never editable by a registrant.
+- `preview()` validates and lists exactly what would change (old → new)
+  without saving; `apply()` validates again and saves the changes and one
+  RecordChange row per changed field (who, when, old, new, reason) in one
+  transaction, returning what changed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlmodel import Session, col, select
+
+from portal.domain import audit, record_fields
+from portal.domain.clock import utcnow
+from portal.domain.db import transaction
+from portal.domain.errors import DomainError, FieldErrors
+from portal.domain.models import RecordChange, RegistryRecord
+
+SECTIONS: dict[str, tuple[str, ...]] = {
+    "basic": (
+        "family_name",
+        "given_name",
+        "family_name_kana",
+        "given_name_kana",
+        "postal_code",
+        "address",
+        "phone",
+        "newsletter",
+        "other_notices",
+    ),
+    "workplace": (
+        "employer",
+        "department",
+        "position",
+        "workplace_address",
+        "workplace_phone",
+        "licence_number",
+    ),
+}
+FLAGS = frozenset({"newsletter", "other_notices"})
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One field that changes: its name and the old and new values as shown."""
+
+    field: str
+    old: str
+    new: str
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return "" if value is None else str(value)
+
+
+def _cleaned(section: str, values: dict) -> dict[str, object]:
+    if section not in SECTIONS or not isinstance(values, dict):
+        raise DomainError("error.not_allowed")
+    cleaned: dict[str, object] = {}
+    errors: dict[str, tuple[str, dict]] = {}
+    for field in SECTIONS[section]:
+        if field not in values:
+            continue
+        raw = values[field]
+        if field in FLAGS:
+            if not isinstance(raw, bool):
+                errors[field] = ("record.invalid", {})
+            else:
+                cleaned[field] = raw
+            continue
+        try:
+            cleaned[field] = record_fields.clean(field, raw)
+        except DomainError as exc:
+            errors[field] = (exc.key, exc.params)
+    if errors:
+        raise FieldErrors(errors)
+    return cleaned
+
+
+def _record_of(db: Session, account_id: int) -> RegistryRecord:
+    record = db.exec(select(RegistryRecord).where(RegistryRecord.account_id == account_id)).first()
+    if record is None:
+        raise DomainError("error.not_allowed")
+    return record
+
+
+def _diff(record: RegistryRecord, cleaned: dict[str, object]) -> list[FieldChange]:
+    return [
+        FieldChange(field, _shown(getattr(record, field)), _shown(value))
+        for field, value in cleaned.items()
+        if getattr(record, field) != value
+    ]
+
+
+def preview(account_id: int, section: str, values: dict) -> list[FieldChange]:
+    """What saving `values` into the registrant's own `section` would change; saves nothing."""
+    cleaned = _cleaned(section, values)
+    with transaction() as db:
+        return _diff(_record_of(db, account_id), cleaned)
+
+
+def apply(
+    account_id: int,
+    section: str,
+    values: dict,
+    *,
+    actor_id: int | None = None,
+    by_staff: bool = False,
+    reason: str = "",
+    ip: str = "",
+) -> list[FieldChange]:
+    """Save the registrant's own `section` and record every changed field; returns the changes."""
+    cleaned = _cleaned(section, values)
+    with transaction() as db:
+        record = _record_of(db, account_id)
+        changes = _diff(record, cleaned)
+        if not changes:
+            return []
+        now = utcnow()
+        for change in changes:
+            setattr(record, change.field, cleaned[change.field])
+            db.add(
+                RecordChange(
+                    record_id=record.id,
+                    section=section,
+                    field=change.field,
+                    old_value=change.old[:200],
+                    new_value=change.new[:200],
+                    changed_by=actor_id if actor_id is not None else account_id,
+                    by_staff=by_staff,
+                    reason=reason[:500],
+                    changed_at=now,
+                )
+            )
+        record.updated_at = now
+        audit.record(
+            db,
+            "record.changed",
+            actor_id=actor_id if actor_id is not None else account_id,
+            target=f"record:{record.id}",
+            ip=ip,
+            section=section,
+            fields=[c.field for c in changes],
+        )
+        return changes
+
+
+def history(record_id: int) -> list[RecordChange]:
+    """Every recorded change of a record, newest first."""
+    with transaction() as db:
+        return list(
+            db.exec(
+                select(RecordChange)
+                .where(RecordChange.record_id == record_id)
+                .order_by(col(RecordChange.changed_at).desc(), col(RecordChange.id).desc())
+            ).all()
+        )
