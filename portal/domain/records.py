@@ -163,3 +163,36 @@ def history(record_id: int) -> list[RecordChange]:
                 .order_by(col(RecordChange.changed_at).desc(), col(RecordChange.id).desc())
             ).all()
         )
+
+
+@dataclass(frozen=True)
+class RecordView:
+    """A registrant's own record as plain values, with the last change time of each section."""
+
+    values: dict[str, object]
+    updated: dict[str, object]
+
+
+def view(account_id: int) -> RecordView:
+    """The signed-in registrant's record: every section field plus the certification facts."""
+    with transaction() as db:
+        record = _record_of(db, account_id)
+        fields = [f for section in SECTIONS.values() for f in section]
+        certification = (
+            "registration_number",
+            "certified_on",
+            "valid_from",
+            "valid_until",
+            "status",
+            "birth_date",
+        )
+        values = {f: getattr(record, f) for f in (*fields, *certification)}
+        updated = {}
+        for section in SECTIONS:
+            last = db.exec(
+                select(RecordChange.changed_at)
+                .where(RecordChange.record_id == record.id, RecordChange.section == section)
+                .order_by(col(RecordChange.changed_at).desc())
+            ).first()
+            updated[section] = last
+        return RecordView(values=values, updated=updated)

@@ -48,6 +48,7 @@ def field(
     max_length: int = 254,
     auto_focus: bool = False,
     on_blur: rx.EventHandler | None = None,
+    default_value: rx.Var | None = None,
 ) -> rx.Component:
     """One labelled input with its hint and its error beneath it."""
     described = f"{name}-hint {name}-error" if hint_key else f"{name}-error"
@@ -68,6 +69,8 @@ def field(
         props["input_mode"] = input_mode
     if on_blur is not None:
         props["on_blur"] = on_blur
+    if default_value is not None:
+        props["default_value"] = default_value
     return rx.box(
         rx.el.label(t(label_key), html_for=name, font_weight="600", display="block"),
         rx.cond(

@@ -23,7 +23,7 @@ def _link(href: str, key: str) -> rx.Component:
 
 
 def _visible(href: str) -> rx.Var:
-    if href == "/mypage":
+    if href in ("/mypage", "/mypage/record"):
         return ShellState.signed_in & ~ShellState.is_staff
     if href == "/admin":
         return ShellState.is_staff

@@ -1,0 +1,357 @@
+"""/mypage/record: the registrant's record in sections, each edited as edit → confirm → done."""
+
+from __future__ import annotations
+
+import asyncio
+
+import reflex as rx
+
+from portal.domain import records
+from portal.domain.errors import DomainError
+from portal.domain.models import AccountKind
+from portal.i18n import format_date, format_datetime, translate
+from portal.web.components.forms import error_summary, field, form, notice, primary_button
+from portal.web.components.layout import card, page_title, shell
+from portal.web.components.text import t
+from portal.web.errors import field_messages, text_field
+from portal.web.session import ShellState, client_ip, page_language, require, translator, turn_away
+
+HINTS = {
+    "postal_code": "record.postal_hint",
+    "phone": "record.phone_hint",
+    "workplace_phone": "record.phone_hint",
+    "family_name_kana": "record.kana_hint",
+    "given_name_kana": "record.kana_hint",
+}
+CERTIFICATION = ("registration_number", "certified_on", "valid_from", "valid_until", "status")
+
+
+def _display(field: str, value: object, lang: str) -> str:
+    if isinstance(value, bool):
+        return translate("record.yes" if value else "record.no", lang)
+    if field == "status" and value:
+        return translate(f"status.{value}", lang)
+    if hasattr(value, "isoformat"):
+        return format_date(value, lang)  # type: ignore[arg-type]
+    return "" if value is None else str(value)
+
+
+class RecordState(rx.State):
+    """Plain display strings of the signed-in registrant's own record and the edit in progress."""
+
+    rows: dict[str, list[dict[str, str]]] = {}  # noqa: RUF012
+    values: dict[str, str] = {}  # noqa: RUF012
+    updated: dict[str, str] = {}  # noqa: RUF012
+    mode: str = "view"
+    section: str = ""
+    changes: list[dict[str, str]] = []  # noqa: RUF012
+    newsletter_warning: bool = False
+    saved: str = ""
+    errors: dict[str, str] = {}  # noqa: RUF012
+    form_error: str = ""
+    _pending: dict = {}  # noqa: RUF012
+
+    async def _refresh(self, account_id: int) -> records.RecordView:
+        lang = await page_language(self)
+        view = await asyncio.to_thread(records.view, account_id)
+        self.rows = {
+            section: [
+                {"key": f"field.{f}", "value": _display(f, view.values[f], lang)}
+                for f in (*fields, *(("birth_date",) if section == "basic" else ()))
+            ]
+            for section, fields in records.SECTIONS.items()
+        }
+        self.rows["certification"] = [
+            {"key": f"field.{f}", "value": _display(f, view.values[f], lang)} for f in CERTIFICATION
+        ]
+        self.values = {
+            f: ("yes" if view.values[f] else "")
+            if f in records.FLAGS
+            else _display(f, view.values[f], lang)
+            for fields in records.SECTIONS.values()
+            for f in fields
+        }
+        self.updated = {
+            section: translate("record.last_updated", lang, when=format_datetime(when, lang))
+            if when
+            else translate("record.never_updated", lang)
+            for section, when in view.updated.items()
+        }
+        return view
+
+    @rx.event
+    async def load(self):
+        """Show the record of the signed-in registrant; anyone else goes elsewhere."""
+        principal = await require(self, AccountKind.REGISTRANT)
+        if principal is None:
+            return await turn_away(self)
+        await self._refresh(principal.account_id)
+        self.mode, self.section, self.saved = "view", "", ""
+        self.errors, self.form_error = {}, ""
+        return None
+
+    @rx.event
+    def start_edit(self, section: str):
+        """Open one section's edit form."""
+        if section not in records.SECTIONS or self.rows == {}:
+            return
+        self.mode, self.section, self.saved = "edit", section, ""
+        self.errors, self.form_error = {}, ""
+
+    @rx.event
+    def cancel(self):
+        self.mode, self.section, self._pending = "view", "", {}
+
+    @rx.event
+    async def review(self, form: dict):
+        """Check what was typed and show exactly what would change; nothing is saved."""
+        principal = await require(self, AccountKind.REGISTRANT)
+        if principal is None:
+            return await turn_away(self)
+        if self.section not in records.SECTIONS:
+            return None
+        tr = await translator(self)
+        values: dict[str, object] = {}
+        for name in records.SECTIONS[self.section]:
+            if name in records.FLAGS:
+                values[name] = isinstance(form, dict) and form.get(name) in ("on", True, "true")
+            else:
+                values[name] = text_field(form, name, 1000)
+        self.values = {
+            **self.values,
+            **{
+                k: ("yes" if v else "") if k in records.FLAGS else str(v) for k, v in values.items()
+            },
+        }
+        try:
+            changes = await asyncio.to_thread(
+                records.preview, principal.account_id, self.section, values
+            )
+        except DomainError as exc:
+            self.errors, self.form_error = field_messages(exc, tr)
+            return rx.set_focus("error-summary") if self.errors else None
+        self.errors = {}
+        if not changes:
+            self.form_error = tr("record.no_changes")
+            return None
+        self.form_error = ""
+        yes_no = {"yes": tr("record.yes"), "no": tr("record.no")}
+        self.changes = [
+            {
+                "key": f"field.{c.field}",
+                "old": yes_no.get(c.old, c.old) if c.field in records.FLAGS else c.old,
+                "new": yes_no.get(c.new, c.new) if c.field in records.FLAGS else c.new,
+            }
+            for c in changes
+        ]
+        self.newsletter_warning = any(c.field == "newsletter" and c.new == "no" for c in changes)
+        self._pending = values
+        self.mode = "confirm"
+        return rx.scroll_to("main")
+
+    @rx.event
+    def back_to_edit(self):
+        if self.mode == "confirm":
+            self.mode = "edit"
+
+    @rx.event
+    async def update(self):
+        """Save the reviewed changes; they are recorded with who and when."""
+        principal = await require(self, AccountKind.REGISTRANT)
+        if principal is None:
+            return await turn_away(self)
+        if self.mode != "confirm" or not self._pending:
+            return None
+        tr = await translator(self)
+        try:
+            await asyncio.to_thread(
+                lambda: records.apply(
+                    principal.account_id, self.section, self._pending, ip=client_ip(self)
+                )
+            )
+        except DomainError as exc:
+            self.errors, self.form_error = field_messages(exc, tr)
+            self.mode = "edit"
+            return None
+        view = await self._refresh(principal.account_id)
+        lang = await page_language(self)
+        self.saved = tr(
+            "record.saved",
+            section=tr(f"record.section_{self.section}"),
+            when=format_datetime(view.updated[self.section], lang),
+        )
+        self._pending = {}
+        self.mode = "done"
+        return rx.scroll_to("main")
+
+
+def _rows(section: str) -> rx.Component:
+    return rx.data_list.root(
+        rx.foreach(
+            RecordState.rows[section],
+            lambda row: rx.data_list.item(
+                rx.data_list.label(ShellState.tr[row["key"]]),
+                rx.data_list.value(row["value"]),
+            ),
+        ),
+        orientation=rx.breakpoints(initial="vertical", sm="horizontal"),
+    )
+
+
+def _section_card(section: str, editable: bool) -> rx.Component:
+    return card(
+        rx.hstack(
+            rx.heading(t(f"record.section_{section}"), as_="h2", size="5"),
+            rx.spacer(),
+            rx.cond(
+                editable,
+                rx.button(
+                    t("record.edit"),
+                    variant="soft",
+                    on_click=RecordState.start_edit(section),
+                    id=f"edit-{section}",
+                ),
+            ),
+            width="100%",
+            align="center",
+        ),
+        _rows(section),
+        rx.text(
+            RecordState.updated[section] if editable else t("record.certification_readonly"),
+            size="2",
+            color="var(--gray-11)",
+        ),
+    )
+
+
+def _edit_form(section: str) -> rx.Component:
+    text_fields = [f for f in records.SECTIONS[section] if f not in records.FLAGS]
+    flags = [f for f in records.SECTIONS[section] if f in records.FLAGS]
+    return card(
+        rx.heading(t(f"record.section_{section}"), as_="h2", size="5"),
+        form(
+            *[
+                field(
+                    name,
+                    f"field.{name}",
+                    RecordState.errors,
+                    hint_key=HINTS.get(name),
+                    max_length=200,
+                    default_value=RecordState.values[name],
+                )
+                for name in text_fields
+            ],
+            *[
+                rx.el.label(
+                    rx.hstack(
+                        rx.checkbox(
+                            name=name,
+                            id=name,
+                            size="3",
+                            default_checked=RecordState.values[name] == "yes",
+                        ),
+                        rx.text(t(f"field.{name}")),
+                        align="center",
+                    ),
+                    html_for=name,
+                )
+                for name in flags
+            ],
+            rx.cond(section == "basic", rx.text(t("record.birth_date_readonly"), size="2")),
+            primary_button("record.review", id="review-submit"),
+            on_submit=RecordState.review,
+        ),
+        rx.button(
+            t("record.cancel"), variant="ghost", on_click=RecordState.cancel, id="cancel-edit"
+        ),
+    )
+
+
+def _confirm() -> rx.Component:
+    return card(
+        rx.heading(t("record.confirm_title"), as_="h2", size="5"),
+        rx.text(t("record.confirm_intro")),
+        rx.cond(
+            RecordState.newsletter_warning,
+            rx.callout(
+                t("record.newsletter_warning"),
+                color_scheme="amber",
+                icon="triangle_alert",
+                width="100%",
+            ),
+        ),
+        rx.table.root(
+            rx.table.header(
+                rx.table.row(
+                    rx.table.column_header_cell(""),
+                    rx.table.column_header_cell(t("record.old")),
+                    rx.table.column_header_cell(t("record.new")),
+                )
+            ),
+            rx.table.body(
+                rx.foreach(
+                    RecordState.changes,
+                    lambda change: rx.table.row(
+                        rx.table.row_header_cell(ShellState.tr[change["key"]]),
+                        rx.table.cell(change["old"]),
+                        rx.table.cell(change["new"], weight="bold"),
+                    ),
+                )
+            ),
+            width="100%",
+            id="changes",
+        ),
+        rx.hstack(
+            rx.button(
+                t("record.back_to_edit"),
+                variant="outline",
+                size="3",
+                on_click=RecordState.back_to_edit,
+            ),
+            rx.button(
+                t("record.update"), size="3", on_click=RecordState.update, id="update-record"
+            ),
+            spacing="3",
+            wrap="wrap",
+        ),
+    )
+
+
+def record_page() -> rx.Component:
+    return shell(
+        page_title("record.title"),
+        error_summary(RecordState.errors),
+        notice(RecordState.form_error, tone="red"),
+        rx.match(
+            RecordState.mode,
+            (
+                "edit",
+                rx.cond(
+                    RecordState.section == "basic", _edit_form("basic"), _edit_form("workplace")
+                ),
+            ),
+            ("confirm", _confirm()),
+            (
+                "done",
+                card(
+                    rx.callout(
+                        RecordState.saved, color_scheme="green", role="status", width="100%"
+                    ),
+                    rx.button(
+                        t("record.back_to_record"),
+                        on_click=RecordState.cancel,
+                        size="3",
+                        id="back-to-record",
+                    ),
+                ),
+            ),
+            rx.vstack(
+                _section_card("basic", True),
+                _section_card("workplace", True),
+                _section_card("certification", False),
+                rx.link(t("app.my_account"), href="/mypage/account"),
+                spacing="5",
+                width="100%",
+            ),
+        ),
+    )
