@@ -7,6 +7,7 @@ from portal.api.routes import build_api
 from portal.i18n import EN
 from portal.web.mail_pump import mail_pump
 from portal.web.pages.admin.overview import AdminOverviewState, overview_page
+from portal.web.pages.admin.registrants import AdminRegistrantsState, registrants_page
 from portal.web.pages.auth.activate import ActivateState, activate_page
 from portal.web.pages.auth.activate_request import ActivationRequestState, activation_request_page
 from portal.web.pages.auth.code import CodeState, code_page
@@ -55,3 +56,4 @@ _add(dashboard_page, "/mypage", "mypage.title", DashboardState.load)
 _add(record_page, "/mypage/record", "record.title", RecordState.load)
 _add(account_page, "/mypage/account", "account.title", AccountState.load)
 _add(overview_page, "/admin", "admin.title", AdminOverviewState.load)
+_add(registrants_page, "/admin/registrants", "admin.registrants_title", AdminRegistrantsState.load)

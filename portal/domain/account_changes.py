@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import col, delete, select, update
+from sqlmodel import col, delete, select
 
 from portal.domain import (
     action_tokens,
@@ -149,11 +149,11 @@ def confirm_email_change(token: str | None, ip: str = "") -> str:
                 raise DomainError("email.taken")
             old = account.email
             account.email = row.new_email
-            db.execute(
-                update(RegistryRecord)
-                .where(col(RegistryRecord.account_id) == account.id)
-                .values(email=row.new_email)
-            )
+            record = db.exec(
+                select(RegistryRecord).where(RegistryRecord.account_id == account.id)
+            ).first()
+            if record is not None:
+                record.email = row.new_email
             db.flush()
             action_tokens.void(
                 db, account.id, TokenPurpose.PASSWORD_RESET, TokenPurpose.EMAIL_CHANGE

@@ -65,6 +65,7 @@ def check(page: Page, name: str) -> None:
     """Assert the page fits and passes axe; save a screenshot at each width."""
     artifacts = ROOT / "test-artifacts"
     artifacts.mkdir(exist_ok=True)
+    page.mouse.move(0, 0)  # judge the page at rest, not a hovered link
     for label, width in WIDTHS.items():
         page.set_viewport_size({"width": width, "height": 800})
         page.wait_for_load_state("networkidle")

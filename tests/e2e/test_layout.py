@@ -64,6 +64,16 @@ def test_staff_pages(page, portal):
     page.locator("#to-admin").click()
     expect(page.locator("#count-registrants")).to_have_text(str(REGISTRANTS))
     check(page, "admin")
+    page.get_by_role("link", name="Registrants").first.click()
+    expect(page.locator("#summary")).to_contain_text(f"of {REGISTRANTS}")
+    check(page, "admin-registrants")
+    page.locator("#q").fill("ｓａｔｏ")  # full-width, as a Japanese keyboard may type it
+    page.locator("#search-submit").click()
+    expect(page).to_have_url(re.compile(r"/admin/registrants/?\?q=%EF%BD%93"))
+    expect(page.locator("#registrants tbody tr")).to_have_count(1)
+    expect(page.locator("#registrants")).to_contain_text("D000001")
+    page.locator("#sort-valid_until").click()
+    expect(page).to_have_url(re.compile(r"sort=valid_until"))
 
 
 def test_japanese_registrant_sees_japanese_page_and_mail(page, portal):

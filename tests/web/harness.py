@@ -12,6 +12,7 @@ import json
 import uuid
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import parse_qsl
 
 from reflex.istate.manager.memory import StateManagerMemory
 from reflex_base.event import Event
@@ -31,10 +32,11 @@ class Browser:
         self.events: list[Event] = []
 
     def router_data(self, path: str) -> dict[str, Any]:
+        pathname, _, query = path.partition("?")
         return {
-            "pathname": path,
+            "pathname": pathname,
             "asPath": path,
-            "query": {},
+            "query": dict(parse_qsl(query)),
             "token": self.token,
             "sid": f"sid-{self.token[:8]}",
             "ip": "203.0.113.7",

@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
+from sqlalchemy import event
 from sqlmodel import Field, SQLModel
 
+from portal.domain import search_text
 from portal.domain.clock import now_factory
 
 
@@ -45,6 +47,7 @@ class RegistryRecord(SQLModel, table=True):
     workplace_address: str = Field(default="", max_length=200)
     workplace_phone: str = Field(default="", max_length=20)
     licence_number: str = Field(default="", max_length=32)
+    search_text: str = Field(default="", max_length=1000)
     created_at: dt.datetime = Field(default_factory=now_factory)
     updated_at: dt.datetime = Field(default_factory=now_factory)
 
@@ -64,3 +67,17 @@ class RecordChange(SQLModel, table=True):
     by_staff: bool = False
     reason: str = Field(default="", max_length=500)
     changed_at: dt.datetime = Field(default_factory=now_factory, index=True)
+
+
+@event.listens_for(RegistryRecord, "before_insert")
+@event.listens_for(RegistryRecord, "before_update")
+def _keep_search_text(_mapper, _connection, record: RegistryRecord) -> None:
+    """Every ORM write refreshes the folded search text (bulk UPDATEs must not touch these fields)."""
+    record.search_text = search_text.for_record(
+        record.registration_number,
+        record.family_name,
+        record.given_name,
+        record.family_name_kana,
+        record.given_name_kana,
+        record.email,
+    )

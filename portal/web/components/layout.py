@@ -14,6 +14,7 @@ def _nav_links() -> list[tuple[str, str]]:
     return [
         ("/mypage", "app.my_page"),
         ("/admin", "app.admin"),
+        ("/admin/registrants", "admin.registrants_title"),
         ("/mypage/account", "app.my_account"),
     ]
 
@@ -25,7 +26,7 @@ def _link(href: str, key: str) -> rx.Component:
 def _visible(href: str) -> rx.Var:
     if href in ("/mypage", "/mypage/record"):
         return ShellState.signed_in & ~ShellState.is_staff
-    if href == "/admin":
+    if href.startswith("/admin"):
         return ShellState.is_staff
     return ShellState.signed_in
 

@@ -1,0 +1,254 @@
+"""/admin/registrants: the registry list — search, filter, sort and pages, all in the URL."""
+
+from __future__ import annotations
+
+import asyncio
+from urllib.parse import urlencode
+
+import reflex as rx
+
+from portal.domain import registry_search
+from portal.domain.models import AccountKind
+from portal.i18n import format_date, translate
+from portal.web.components.layout import page_title, shell
+from portal.web.components.text import t
+from portal.web.errors import text_field
+from portal.web.session import require, turn_away
+
+_COLUMNS = (
+    ("number", "field.registration_number"),
+    (None, "admin.col_name"),
+    ("kana", "admin.col_kana"),
+    (None, "login.email"),
+    (None, "field.status"),
+    ("valid_until", "field.valid_until"),
+    (None, "admin.col_account"),
+)
+
+
+def _href(params: dict[str, str]) -> str:
+    kept = {k: v for k, v in params.items() if v}
+    return "/admin/registrants" + (f"?{urlencode(kept)}" if kept else "")
+
+
+class AdminRegistrantsState(rx.State):
+    """Only the visible page, as display strings, for staff who passed the guard."""
+
+    rows: list[dict[str, str]] = []  # noqa: RUF012
+    summary: str = ""
+    params: dict[str, str] = {}  # noqa: RUF012
+    sort_links: dict[str, str] = {}  # noqa: RUF012
+    prev_link: str = ""
+    next_link: str = ""
+
+    @rx.event
+    async def load(self):
+        """Run the query in the URL; anyone but staff goes elsewhere."""
+        principal = await require(self, AccountKind.STAFF)
+        if principal is None:
+            return await turn_away(self)
+        raw = {k: v for k, v in self.router.url.query_parameters.items() if isinstance(v, str)}
+        query = registry_search.query_from(raw)
+        found = await asyncio.to_thread(registry_search.search, query)
+        lang = principal.language
+        self.params = {
+            "q": query.text,
+            "status": query.status,
+            "from": query.valid_until_from.isoformat() if query.valid_until_from else "",
+            "to": query.valid_until_to.isoformat() if query.valid_until_to else "",
+            "sort": query.sort,
+            "order": "desc" if query.descending else "",
+        }
+        self.rows = [
+            {
+                "id": str(r.record_id),
+                "number": r.registration_number,
+                "name": r.name,
+                "kana": r.kana,
+                "email": r.email,
+                "status": r.status,
+                "status_label": translate(f"status.{r.status}", lang),
+                "valid_until": format_date(r.valid_until, lang),
+                "account": translate(f"account_status.{r.account_status}", lang),
+            }
+            for r in found.rows
+        ]
+        first = (found.page - 1) * registry_search.PER_PAGE + 1 if found.total else 0
+        last = first + len(found.rows) - 1 if found.total else 0
+        self.summary = translate("admin.showing", lang, first=first, last=last, total=found.total)
+        self.sort_links = {
+            key: _href(
+                {
+                    **self.params,
+                    "sort": key,
+                    "order": "desc" if query.sort == key and not query.descending else "",
+                }
+            )
+            for key in registry_search.SORTS
+        }
+        self.prev_link = (
+            _href({**self.params, "page": str(found.page - 1)}) if found.page > 1 else ""
+        )
+        self.next_link = (
+            _href({**self.params, "page": str(found.page + 1)}) if found.page < found.pages else ""
+        )
+        return None
+
+    @rx.event
+    async def apply_filters(self, form: dict):
+        """Put the filters into the URL (bookmarkable); the page load runs the query."""
+        principal = await require(self, AccountKind.STAFF)
+        if principal is None:
+            return await turn_away(self)
+        params = {
+            "q": text_field(form, "q", 100).strip(),
+            "status": text_field(form, "status", 16),
+            "from": text_field(form, "from", 10),
+            "to": text_field(form, "to", 10),
+            "sort": self.params.get("sort", ""),
+            "order": self.params.get("order", ""),
+        }
+        return rx.redirect(_href(params))
+
+
+def _filters() -> rx.Component:
+    return rx.form(
+        rx.flex(
+            rx.box(
+                rx.el.label(t("admin.search"), html_for="q", font_weight="600", display="block"),
+                rx.input(
+                    name="q",
+                    id="q",
+                    default_value=AdminRegistrantsState.params["q"],
+                    max_length=100,
+                ),
+                flex="2 1 16rem",
+            ),
+            rx.box(
+                rx.el.label(
+                    t("field.status"), html_for="status", font_weight="600", display="block"
+                ),
+                rx.el.select(
+                    rx.el.option(t("admin.any_status"), value=""),
+                    *[
+                        rx.el.option(t(f"status.{s}"), value=s)
+                        for s in ("active", "expired", "withdrawn")
+                    ],
+                    name="status",
+                    id="status",
+                    default_value=AdminRegistrantsState.params["status"],
+                    style={
+                        "height": "2rem",
+                        "width": "100%",
+                        "border": "1px solid var(--gray-7)",
+                        "border_radius": "4px",
+                        "padding": "0 0.5em",
+                        "background": "var(--color-surface)",
+                    },
+                ),
+                flex="1 1 10rem",
+            ),
+            rx.box(
+                rx.el.label(
+                    t("admin.valid_from"), html_for="from", font_weight="600", display="block"
+                ),
+                rx.input(
+                    name="from",
+                    id="from",
+                    type="date",
+                    default_value=AdminRegistrantsState.params["from"],
+                ),
+                flex="1 1 10rem",
+            ),
+            rx.box(
+                rx.el.label(t("admin.valid_to"), html_for="to", font_weight="600", display="block"),
+                rx.input(
+                    name="to",
+                    id="to",
+                    type="date",
+                    default_value=AdminRegistrantsState.params["to"],
+                ),
+                flex="1 1 10rem",
+            ),
+            rx.button(t("admin.search_submit"), type="submit", id="search-submit"),
+            gap="3",
+            align="end",
+            wrap="wrap",
+            width="100%",
+        ),
+        on_submit=AdminRegistrantsState.apply_filters,
+        reset_on_submit=False,
+        width="100%",
+        role="search",
+    )
+
+
+def _header(sort_key: str | None, label_key: str) -> rx.Component:
+    label = t(label_key)
+    if sort_key is None:
+        return rx.table.column_header_cell(label)
+    return rx.table.column_header_cell(
+        rx.link(label, href=AdminRegistrantsState.sort_links[sort_key], id=f"sort-{sort_key}"),
+        aria_sort=rx.cond(
+            AdminRegistrantsState.params["sort"] == sort_key,
+            rx.cond(AdminRegistrantsState.params["order"] == "desc", "descending", "ascending"),
+            "none",
+        ),
+    )
+
+
+def _row(row: rx.Var) -> rx.Component:
+    return rx.table.row(
+        rx.table.row_header_cell(row["number"]),
+        rx.table.cell(row["name"]),
+        rx.table.cell(row["kana"]),
+        rx.table.cell(row["email"]),
+        rx.table.cell(
+            rx.badge(
+                row["status_label"],
+                color_scheme=rx.cond(row["status"] == "active", "green", "gray"),
+            )
+        ),
+        rx.table.cell(row["valid_until"]),
+        rx.table.cell(row["account"]),
+    )
+
+
+def registrants_page() -> rx.Component:
+    return shell(
+        page_title("admin.registrants_title"),
+        _filters(),
+        rx.text(AdminRegistrantsState.summary, id="summary", role="status"),
+        rx.box(
+            rx.table.root(
+                rx.table.header(
+                    rx.table.row(*[_header(key, label) for key, label in _COLUMNS]),
+                    position="sticky",
+                    top="0",
+                    background="var(--color-panel-solid)",
+                ),
+                rx.table.body(rx.foreach(AdminRegistrantsState.rows, _row)),
+                variant="surface",
+                size="1",
+                width="100%",
+                id="registrants",
+            ),
+            overflow_x="auto",
+            width="100%",
+            tab_index=0,
+            role="region",
+            aria_label=t("admin.registrants_title"),
+        ),
+        rx.hstack(
+            rx.cond(
+                AdminRegistrantsState.prev_link != "",
+                rx.link(t("admin.previous"), href=AdminRegistrantsState.prev_link, id="prev-page"),
+            ),
+            rx.cond(
+                AdminRegistrantsState.next_link != "",
+                rx.link(t("admin.next"), href=AdminRegistrantsState.next_link, id="next-page"),
+            ),
+            spacing="5",
+        ),
+        wide=True,
+    )
