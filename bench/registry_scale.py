@@ -1,0 +1,142 @@
+"""Registry list at scale: 100,000 registrants, then timed searches as staff run them.
+
+    .venv/bin/python -m bench.registry_scale [--rows 100000] [--repeat 30] [--postgres URL]
+
+Fills a fresh SQLite file (and, with --postgres or PORTAL_TEST_DATABASE_URL, a
+fresh PostgreSQL database that is dropped afterwards) and reports p50/p95 of
+`registry_search.search` — the whole server-side query: count plus one page.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import random
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from sqlalchemy import insert
+
+from portal.domain import registry_search, search_text
+from portal.domain.db import use_engine
+from portal.domain.models import RegistryRecord
+from portal.domain.registry_search import RegistryQuery
+from tests.dbs import engine_with_tables
+
+FAMILY = [
+    ("山田", "ヤマダ"),
+    ("佐藤", "サトウ"),
+    ("鈴木", "スズキ"),
+    ("高橋", "タカハシ"),
+    ("田中", "タナカ"),
+    ("伊藤", "イトウ"),
+    ("渡辺", "ワタナベ"),
+    ("山本", "ヤマモト"),
+    ("中村", "ナカムラ"),
+    ("小林", "コバヤシ"),
+]
+GIVEN = [
+    ("太郎", "タロウ"),
+    ("花子", "ハナコ"),
+    ("一郎", "イチロウ"),
+    ("美咲", "ミサキ"),
+    ("健", "ケン"),
+    ("陽菜", "ヒナ"),
+    ("翔", "ショウ"),
+    ("結衣", "ユイ"),
+]
+
+
+def _rows(count: int):
+    rng = random.Random(7)
+    today = dt.date(2026, 11, 21)
+    for n in range(count):
+        (family, family_kana), (given, given_kana) = rng.choice(FAMILY), rng.choice(GIVEN)
+        number = f"R{n:07d}"
+        email = f"person{n}@example.jp"
+        yield {
+            "registration_number": number,
+            "family_name": family,
+            "given_name": given,
+            "family_name_kana": family_kana,
+            "given_name_kana": given_kana,
+            "birth_date": dt.date(1960 + n % 40, 1 + n % 12, 1 + n % 28),
+            "email": email,
+            "status": "expired" if n % 10 == 0 else "active",
+            "valid_until": today + dt.timedelta(days=rng.randint(-400, 1100)),
+            "newsletter": True,
+            "search_text": search_text.for_record(
+                number, family, given, family_kana, given_kana, email
+            ),
+        }
+
+
+QUERIES = {
+    "first page, default sort": RegistryQuery(),
+    "reading 'ヤマダハナコ'": RegistryQuery(text="ヤマダハナコ"),
+    "exact number 'R0054321'": RegistryQuery(text="R0054321"),
+    "e-mail fragment 'person777'": RegistryQuery(text="person777"),
+    "status expired, by validity": RegistryQuery(status="expired", sort="valid_until"),
+    "validity in the next 6 months": RegistryQuery(
+        valid_until_from=dt.date(2026, 11, 21),
+        valid_until_to=dt.date(2027, 5, 21),
+        sort="valid_until",
+    ),
+    "page 1000, by reading": RegistryQuery(sort="kana", page=1000),
+}
+
+
+def _measure(repeat: int) -> list[str]:
+    lines = []
+    for label, query in QUERIES.items():
+        registry_search.search(query)  # warm
+        times = []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            found = registry_search.search(query)
+            times.append((time.perf_counter() - started) * 1000)
+        times.sort()
+        p95 = times[min(len(times) - 1, int(0.95 * len(times)))]
+        lines.append(
+            f"  {label:40s} total={found.total:6d}  p50={statistics.median(times):6.1f} ms  p95={p95:6.1f} ms"
+        )
+    return lines
+
+
+def run(kind: str, rows: int, repeat: int) -> None:
+    with engine_with_tables(kind, Path(tempfile.mkdtemp(prefix="portal-scale-"))) as engine:
+        started = time.perf_counter()
+        batch = []
+        with engine.begin() as conn:
+            for row in _rows(rows):
+                batch.append(row)
+                if len(batch) == 5000:
+                    conn.execute(insert(RegistryRecord.__table__), batch)
+                    batch = []
+            if batch:
+                conn.execute(insert(RegistryRecord.__table__), batch)
+        print(f"{kind}: inserted {rows} records in {time.perf_counter() - started:.1f} s")
+        use_engine(engine)
+        try:
+            print("\n".join(_measure(repeat)))
+        finally:
+            use_engine(None)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--postgres", default=os.environ.get("PORTAL_TEST_DATABASE_URL"))
+    args = parser.parse_args()
+    run("sqlite", args.rows, args.repeat)
+    if args.postgres:
+        os.environ["PORTAL_TEST_DATABASE_URL"] = args.postgres
+        run("postgresql", args.rows, args.repeat)
+
+
+if __name__ == "__main__":
+    main()
