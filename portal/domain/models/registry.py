@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
-from sqlalchemy import event
+from sqlalchemy import Index, event
 from sqlmodel import Field, SQLModel
 
 from portal.domain import search_text
@@ -22,6 +22,7 @@ class RegistryRecord(SQLModel, table=True):
     """A certified person's record; `account_id` links it to their portal account, if any."""
 
     __tablename__ = "registry_record"
+    __table_args__ = (Index("ix_registry_record_kana_id", "family_name_kana", "id"),)
 
     id: int | None = Field(default=None, primary_key=True)
     registration_number: str = Field(max_length=32, unique=True, index=True)
