@@ -3,6 +3,8 @@
 - GET  /healthz        200 when the database answers, 503 when it does not.
 - POST /auth/session   exchanges a one-time sign-in ticket for the HttpOnly,
                        SameSite=Strict session cookie, then 303s to the start page.
+- GET  /admin/registrants/export   the registry list's current filter as CSV, staff only
+                       (`encoding=shift_jis` for Excel on older Japanese Windows).
 - GET  /auth/signout   revokes the session named by the cookie, clears it, 303s to /login
                        (with ?reason=closed|ended|signed_out for the message there).
 """
@@ -15,10 +17,11 @@ import logging
 from sqlalchemy import text
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response, StreamingResponse
 from starlette.routing import Route
 
-from portal.domain import sessions, signin
+from portal.domain import exports, registry_search, sessions, signin
+from portal.domain.clock import utcnow
 from portal.domain.db import current_engine
 from portal.settings import get_settings
 from portal.web.session import SESSION_COOKIE
@@ -91,6 +94,22 @@ async def sign_out(request: Request) -> Response:
     return response
 
 
+async def export_registry(request: Request) -> Response:
+    principal = await asyncio.to_thread(sessions.resolve, request.cookies.get(SESSION_COOKIE))
+    if principal is None or not principal.is_staff or principal.needs_totp_enrolment:
+        return Response("Forbidden", status_code=403, headers=_NO_STORE)
+    params = {k: v for k, v in request.query_params.items()}
+    query = registry_search.query_from(params)
+    encoding = params.get("encoding", "utf-8")
+    filename = f"registrants-{utcnow():%Y%m%d}.csv"
+    charset = "shift_jis" if encoding == "shift_jis" else "utf-8"
+    return StreamingResponse(
+        exports.export_csv(query, encoding, principal.account_id),
+        media_type=f"text/csv; charset={charset}",
+        headers={**_NO_STORE, "Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
 def build_api() -> Starlette:
     """The Starlette app Reflex mounts in front of its own routes."""
     return Starlette(
@@ -98,5 +117,6 @@ def build_api() -> Starlette:
             Route("/healthz", healthz, methods=["GET"]),
             Route("/auth/session", start_session, methods=["POST"]),
             Route("/auth/signout", sign_out, methods=["GET"]),
+            Route("/admin/registrants/export", export_registry, methods=["GET"]),
         ]
     )

@@ -84,8 +84,8 @@ def query_from(params: dict[str, str]) -> RegistryQuery:
     )
 
 
-def search(query: RegistryQuery) -> RegistryPage:
-    """One page of matching records and the total count."""
+def conditions_for(query: RegistryQuery) -> list:
+    """The SQL conditions of a query's text and filters (sort and page aside)."""
     conditions = []
     if query.text:
         folded = search_text.fold(query.text)
@@ -96,6 +96,12 @@ def search(query: RegistryQuery) -> RegistryPage:
         conditions.append(col(RegistryRecord.valid_until) >= query.valid_until_from)
     if query.valid_until_to:
         conditions.append(col(RegistryRecord.valid_until) <= query.valid_until_to)
+    return conditions
+
+
+def search(query: RegistryQuery) -> RegistryPage:
+    """One page of matching records and the total count."""
+    conditions = conditions_for(query)
     order = SORTS.get(query.sort, SORTS["number"])
     order = order.desc() if query.descending else order.asc()
     with transaction() as db:

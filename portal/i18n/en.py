@@ -284,4 +284,6 @@ MESSAGES: dict[str, str] = {
     "account_status.active": "Active",
     "account_status.closed": "Closed",
     "account_status.disabled": "Disabled",
+    "admin.export_utf8": "Download CSV (UTF-8)",
+    "admin.export_sjis": "Download CSV (Shift_JIS)",
 }

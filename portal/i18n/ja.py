@@ -280,4 +280,6 @@ MESSAGES: dict[str, str] = {
     "account_status.active": "利用中",
     "account_status.closed": "閉鎖",
     "account_status.disabled": "停止",
+    "admin.export_utf8": "CSVダウンロード（UTF-8）",
+    "admin.export_sjis": "CSVダウンロード（Shift_JIS）",
 }

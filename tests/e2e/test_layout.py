@@ -4,6 +4,7 @@ problems (axe-core), and a screenshot in test-artifacts/ for a person to look at
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pyotp
 import pytest
@@ -74,6 +75,11 @@ def test_staff_pages(page, portal):
     expect(page.locator("#registrants")).to_contain_text("D000001")
     page.locator("#sort-valid_until").click()
     expect(page).to_have_url(re.compile(r"sort=valid_until"))
+    with page.expect_download() as download:
+        page.locator("#export-sjis").click()
+    exported = Path(download.value.path()).read_bytes().decode("cp932")
+    assert exported.startswith("registration_number,") and "D000001" in exported
+    assert "D000002" not in exported  # the current filter (ｓａｔｏ) applies
 
 
 def test_japanese_registrant_sees_japanese_page_and_mail(page, portal):

@@ -40,6 +40,7 @@ class AdminRegistrantsState(rx.State):
     sort_links: dict[str, str] = {}  # noqa: RUF012
     prev_link: str = ""
     next_link: str = ""
+    export_links: dict[str, str] = {}  # noqa: RUF012
 
     @rx.event
     async def load(self):
@@ -85,6 +86,11 @@ class AdminRegistrantsState(rx.State):
                 }
             )
             for key in registry_search.SORTS
+        }
+        filters = {k: v for k, v in self.params.items() if k in ("q", "status", "from", "to") and v}
+        self.export_links = {
+            enc: "/admin/registrants/export?" + urlencode({**filters, "encoding": enc})
+            for enc in ("utf-8", "shift_jis")
         }
         self.prev_link = (
             _href({**self.params, "page": str(found.page - 1)}) if found.page > 1 else ""
@@ -218,7 +224,30 @@ def registrants_page() -> rx.Component:
     return shell(
         page_title("admin.registrants_title"),
         _filters(),
-        rx.text(AdminRegistrantsState.summary, id="summary", role="status"),
+        rx.hstack(
+            rx.text(AdminRegistrantsState.summary, id="summary", role="status"),
+            rx.spacer(),
+            rx.el.a(
+                t("admin.export_utf8"),
+                href=AdminRegistrantsState.export_links["utf-8"],
+                download=True,
+                reload_document=True,
+                id="export-utf8",
+                class_name="download-link",
+            ),
+            rx.el.a(
+                t("admin.export_sjis"),
+                href=AdminRegistrantsState.export_links["shift_jis"],
+                download=True,
+                reload_document=True,
+                id="export-sjis",
+                class_name="download-link",
+            ),
+            spacing="4",
+            width="100%",
+            wrap="wrap",
+            align="center",
+        ),
         rx.box(
             rx.table.root(
                 rx.table.header(
