@@ -7,6 +7,7 @@ from portal.api.routes import build_api
 from portal.i18n import EN
 from portal.web.mail_pump import mail_pump
 from portal.web.pages.admin.overview import AdminOverviewState, overview_page
+from portal.web.pages.admin.record import AdminRecordState, admin_record_page
 from portal.web.pages.admin.registrants import AdminRegistrantsState, registrants_page
 from portal.web.pages.auth.activate import ActivateState, activate_page
 from portal.web.pages.auth.activate_request import ActivationRequestState, activation_request_page
@@ -57,3 +58,4 @@ _add(record_page, "/mypage/record", "record.title", RecordState.load)
 _add(account_page, "/mypage/account", "account.title", AccountState.load)
 _add(overview_page, "/admin", "admin.title", AdminOverviewState.load)
 _add(registrants_page, "/admin/registrants", "admin.registrants_title", AdminRegistrantsState.load)
+_add(admin_record_page, "/admin/registrants/[record_id]", "admin.history", AdminRecordState.load)

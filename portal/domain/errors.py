@@ -20,3 +20,10 @@ class FieldErrors(DomainError):
         first_field, (first_key, first_params) = next(iter(fields.items()))
         super().__init__(first_key, first_field, **first_params)
         self.fields = fields
+
+
+class NotAllowed(DomainError):
+    """The principal may not do this."""
+
+    def __init__(self) -> None:
+        super().__init__("error.not_allowed")

@@ -23,3 +23,13 @@ def test_dates_per_language():
     day = dt.date(2026, 3, 31)
     assert format_date(day, "en") == "31 March 2026"
     assert format_date(day, "ja") == "2026年3月31日"
+
+
+def test_every_record_field_shown_has_a_label():
+    from portal.domain import exports, records, registry_admin
+
+    shown = {*registry_admin.FIELDS, *(f for fields in records.SECTIONS.values() for f in fields)}
+    shown |= set(exports.COLUMNS)
+    for lang in ("en", "ja"):
+        missing = sorted(f for f in shown if f"field.{f}" not in CATALOGUES[lang])
+        assert missing == [], lang

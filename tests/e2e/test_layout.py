@@ -80,6 +80,10 @@ def test_staff_pages(page, portal):
     exported = Path(download.value.path()).read_bytes().decode("cp932")
     assert exported.startswith("registration_number,") and "D000001" in exported
     assert "D000002" not in exported  # the current filter (ｓａｔｏ) applies
+    page.get_by_role("link", name="D000001").click()
+    expect(page.locator("#record-title")).to_contain_text("D000001")
+    expect(page.locator("#unlock")).to_have_count(0)  # reviewers read, admins act
+    check(page, "admin-record")
 
 
 def test_japanese_registrant_sees_japanese_page_and_mail(page, portal):

@@ -205,7 +205,7 @@ def _header(sort_key: str | None, label_key: str) -> rx.Component:
 
 def _row(row: rx.Var) -> rx.Component:
     return rx.table.row(
-        rx.table.row_header_cell(row["number"]),
+        rx.table.row_header_cell(rx.link(row["number"], href="/admin/registrants/" + row["id"])),
         rx.table.cell(row["name"]),
         rx.table.cell(row["kana"]),
         rx.table.cell(row["email"]),

@@ -1,0 +1,136 @@
+"""What the secretariat sees of one registry record, and the actions it may take there.
+
+Guarantee: `detail()` returns plain values only — the record, the state of its
+portal account (never a hash or secret) and its change history, newest first,
+with who made each change. Actions check the staff role: reviewers read,
+admins act.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlmodel import col, func, select
+
+from portal.domain import accounts, activation, records
+from portal.domain.clock import utcnow
+from portal.domain.db import transaction
+from portal.domain.errors import DomainError, NotAllowed
+from portal.domain.models import Account, RegistryRecord, StaffRole, WebSession
+from portal.domain.sessions import Principal
+
+FIELDS = (
+    "registration_number",
+    "family_name",
+    "given_name",
+    "family_name_kana",
+    "given_name_kana",
+    "birth_date",
+    "email",
+    "status",
+    "certified_on",
+    "valid_from",
+    "valid_until",
+    *records.SECTIONS["basic"][4:],
+    *records.SECTIONS["workplace"],
+)
+
+
+@dataclass(frozen=True)
+class AccountFacts:
+    email: str
+    status: str
+    locked: bool
+    totp: bool
+    last_sign_in: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    changed_at: dt.datetime
+    section: str
+    field: str
+    old: str
+    new: str
+    by: str
+    by_staff: bool
+    reason: str
+
+
+@dataclass(frozen=True)
+class RecordDetail:
+    record_id: int
+    values: dict[str, object]
+    account: AccountFacts | None
+    history: list[HistoryEntry]
+
+
+def detail(record_id: int) -> RecordDetail | None:
+    """Everything staff may read about one record, or None when there is no such record."""
+    with transaction() as db:
+        record = db.get(RegistryRecord, record_id)
+        if record is None:
+            return None
+        facts = None
+        if record.account_id:
+            account = db.get(Account, record.account_id)
+            last = db.exec(
+                select(func.max(WebSession.created_at)).where(WebSession.account_id == account.id)
+            ).one()
+            facts = AccountFacts(
+                email=account.email,
+                status=account.status,
+                locked=bool(account.locked_until and account.locked_until > utcnow()),
+                totp=bool(account.totp_secret),
+                last_sign_in=last,
+            )
+        values = {name: getattr(record, name) for name in FIELDS}
+        owner = f"{record.family_name} {record.given_name}"
+        names = dict(
+            db.exec(
+                select(Account.id, Account.display_name).where(col(Account.kind) == "staff")
+            ).all()
+        )
+    history = [
+        HistoryEntry(
+            changed_at=c.changed_at,
+            section=c.section,
+            field=c.field,
+            old=c.old_value,
+            new=c.new_value,
+            by=names.get(c.changed_by, "") if c.by_staff else owner,
+            by_staff=c.by_staff,
+            reason=c.reason,
+        )
+        for c in records.history(record_id)
+    ]
+    return RecordDetail(record_id=record_id, values=values, account=facts, history=history)
+
+
+def _require_admin(principal: Principal) -> None:
+    if not principal.is_staff or principal.role != StaffRole.ADMIN:
+        raise NotAllowed()
+
+
+def unlock(principal: Principal, record_id: int) -> None:
+    """Clear the lockout of the record's account (admins only)."""
+    _require_admin(principal)
+    with transaction() as db:
+        record = db.get(RegistryRecord, record_id)
+        account = db.get(Account, record.account_id) if record and record.account_id else None
+        if account is None:
+            raise DomainError("admin.no_account")
+        email = account.email
+    accounts.unlock(email, actor_id=principal.account_id)
+
+
+def resend_invitation(principal: Principal, record_id: int) -> str:
+    """Send a new activation invitation for the record (admins only); returns the address."""
+    _require_admin(principal)
+    with transaction() as db:
+        record = db.get(RegistryRecord, record_id)
+        if record is None:
+            raise DomainError("activation.unknown_record")
+        number = record.registration_number
+    return activation.invite(number, actor_id=principal.account_id)

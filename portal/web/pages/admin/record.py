@@ -1,0 +1,252 @@
+"""/admin/registrants/[record_id]: one record for staff — fields, account state, history, actions."""
+
+from __future__ import annotations
+
+import asyncio
+
+import reflex as rx
+
+from portal.domain import registry_admin
+from portal.domain.errors import DomainError
+from portal.domain.models import AccountKind, StaffRole
+from portal.i18n import format_date, format_datetime, translate
+from portal.web.components.forms import notice
+from portal.web.components.layout import card, page_title, shell
+from portal.web.components.text import t
+from portal.web.session import ShellState, require, translator, turn_away
+
+
+def _record_id(state: rx.State) -> int | None:
+    tail = state.router.url.path.rstrip("/").rsplit("/", 1)[-1]
+    return int(tail) if tail.isdigit() and len(tail) < 12 else None
+
+
+def _display(name: str, value: object, lang: str) -> str:
+    if isinstance(value, bool):
+        return translate("record.yes" if value else "record.no", lang)
+    if name == "status" and value:
+        return translate(f"status.{value}", lang)
+    if hasattr(value, "isoformat"):
+        return format_date(value, lang)  # type: ignore[arg-type]
+    return "" if value is None else str(value)
+
+
+class AdminRecordState(rx.State):
+    """Display strings of one record for staff who passed the guard."""
+
+    found: bool = False
+    title: str = ""
+    rows: list[dict[str, str]] = []  # noqa: RUF012
+    account_rows: list[dict[str, str]] = []  # noqa: RUF012
+    history: list[dict[str, str]] = []  # noqa: RUF012
+    can_act: bool = False
+    has_account: bool = False
+    info: str = ""
+    problem: str = ""
+
+    async def _fill(self, principal) -> None:
+        record_id = _record_id(self)
+        found = await asyncio.to_thread(registry_admin.detail, record_id) if record_id else None
+        lang = principal.language
+        self.found = found is not None
+        self.can_act = principal.role == StaffRole.ADMIN
+        if found is None:
+            self.rows, self.account_rows, self.history, self.title = [], [], [], ""
+            return
+        values = found.values
+        self.title = (
+            f"{values['registration_number']}  {values['family_name']} {values['given_name']}"
+        )
+        self.rows = [
+            {"key": f"field.{k}", "value": _display(k, v, lang)} for k, v in values.items()
+        ]
+        self.has_account = found.account is not None
+        facts = found.account
+        self.account_rows = (
+            [
+                {"key": "login.email", "value": facts.email},
+                {
+                    "key": "admin.account_status",
+                    "value": translate(f"account_status.{facts.status}", lang),
+                },
+                {
+                    "key": "admin.locked",
+                    "value": translate("record.yes" if facts.locked else "record.no", lang),
+                },
+                {
+                    "key": "account.totp_title",
+                    "value": translate("record.yes" if facts.totp else "record.no", lang),
+                },
+                {
+                    "key": "admin.last_sign_in",
+                    "value": format_datetime(facts.last_sign_in, lang) or "—",
+                },
+            ]
+            if facts
+            else []
+        )
+        self.history = [
+            {
+                "when": format_datetime(h.changed_at, lang),
+                "field": f"field.{h.field}",
+                "old": h.old,
+                "new": h.new,
+                "by": h.by
+                + (" (" + translate("admin.staff_member", lang) + ")" if h.by_staff else ""),
+                "reason": h.reason,
+            }
+            for h in found.history
+        ]
+
+    @rx.event
+    async def load(self):
+        """Staff read the record; anyone else is sent away."""
+        principal = await require(self, AccountKind.STAFF)
+        if principal is None:
+            return await turn_away(self)
+        self.info = self.problem = ""
+        await self._fill(principal)
+        return None
+
+    async def _act(self, work, done_key: str) -> None:
+        principal = await require(self, AccountKind.STAFF)
+        if principal is None:
+            return
+        tr = await translator(self)
+        record_id = _record_id(self)
+        try:
+            if record_id is None:
+                raise DomainError("activation.unknown_record")
+            await asyncio.to_thread(work, principal, record_id)
+        except DomainError as exc:
+            self.problem, self.info = tr(exc.key), ""
+            return
+        self.info, self.problem = tr(done_key), ""
+        await self._fill(principal)
+
+    @rx.event
+    async def unlock(self):
+        """Clear the account's lockout (admins)."""
+        principal = await require(self, AccountKind.STAFF)
+        if principal is None:
+            return await turn_away(self)
+        await self._act(registry_admin.unlock, "admin.unlocked")
+        return None
+
+    @rx.event
+    async def resend_invitation(self):
+        """Send a new activation invitation (admins)."""
+        principal = await require(self, AccountKind.STAFF)
+        if principal is None:
+            return await turn_away(self)
+        await self._act(registry_admin.resend_invitation, "admin.invitation_sent")
+        return None
+
+
+def _pairs(rows: rx.Var) -> rx.Component:
+    return rx.data_list.root(
+        rx.foreach(
+            rows,
+            lambda row: rx.data_list.item(
+                rx.data_list.label(ShellState.tr[row["key"]]), rx.data_list.value(row["value"])
+            ),
+        ),
+        orientation=rx.breakpoints(initial="vertical", sm="horizontal"),
+    )
+
+
+def _history() -> rx.Component:
+    return rx.box(
+        rx.table.root(
+            rx.table.header(
+                rx.table.row(
+                    *[
+                        rx.table.column_header_cell(t(key))
+                        for key in (
+                            "admin.when",
+                            "admin.col_field",
+                            "record.old",
+                            "record.new",
+                            "admin.by",
+                            "admin.reason",
+                        )
+                    ]
+                )
+            ),
+            rx.table.body(
+                rx.foreach(
+                    AdminRecordState.history,
+                    lambda h: rx.table.row(
+                        rx.table.cell(h["when"]),
+                        rx.table.row_header_cell(ShellState.tr[h["field"]]),
+                        rx.table.cell(h["old"]),
+                        rx.table.cell(h["new"]),
+                        rx.table.cell(h["by"]),
+                        rx.table.cell(h["reason"]),
+                    ),
+                )
+            ),
+            size="1",
+            width="100%",
+            id="history",
+        ),
+        overflow_x="auto",
+        width="100%",
+        tab_index=0,
+        role="region",
+        aria_label=t("admin.history"),
+    )
+
+
+def admin_record_page() -> rx.Component:
+    return shell(
+        rx.link(t("admin.back_to_list"), href="/admin/registrants"),
+        rx.cond(
+            AdminRecordState.found,
+            rx.fragment(
+                rx.heading(AdminRecordState.title, as_="h1", size="7", id="record-title"),
+                notice(AdminRecordState.info),
+                notice(AdminRecordState.problem, tone="red"),
+                card(
+                    rx.heading(t("record.title"), as_="h2", size="5"), _pairs(AdminRecordState.rows)
+                ),
+                card(
+                    rx.heading(t("admin.portal_account"), as_="h2", size="5"),
+                    rx.cond(
+                        AdminRecordState.has_account,
+                        _pairs(AdminRecordState.account_rows),
+                        rx.text(t("account_status.none")),
+                    ),
+                    rx.cond(
+                        AdminRecordState.can_act,
+                        rx.hstack(
+                            rx.button(
+                                t("admin.unlock"),
+                                variant="outline",
+                                on_click=AdminRecordState.unlock,
+                                id="unlock",
+                            ),
+                            rx.button(
+                                t("admin.resend_invitation"),
+                                variant="outline",
+                                on_click=AdminRecordState.resend_invitation,
+                                id="resend-invitation",
+                            ),
+                            spacing="3",
+                            wrap="wrap",
+                        ),
+                    ),
+                ),
+                card(
+                    rx.heading(t("admin.history"), as_="h2", size="5"),
+                    rx.cond(
+                        AdminRecordState.history.length() > 0,
+                        _history(),
+                        rx.text(t("admin.no_history")),
+                    ),
+                ),
+            ),
+            page_title("admin.record_not_found"),
+        ),
+        wide=True,
+    )
