@@ -9,26 +9,17 @@ import reflex as rx
 from portal.domain import registry_admin
 from portal.domain.errors import DomainError
 from portal.domain.models import AccountKind, StaffRole
-from portal.i18n import format_date, format_datetime, translate
+from portal.i18n import format_datetime, translate
 from portal.web.components.forms import notice
 from portal.web.components.layout import card, page_title, shell
 from portal.web.components.text import t
+from portal.web.components.values import display_value
 from portal.web.session import ShellState, require, translator, turn_away
 
 
 def _record_id(state: rx.State) -> int | None:
     tail = state.router.url.path.rstrip("/").rsplit("/", 1)[-1]
     return int(tail) if tail.isdigit() and len(tail) < 12 else None
-
-
-def _display(name: str, value: object, lang: str) -> str:
-    if isinstance(value, bool):
-        return translate("record.yes" if value else "record.no", lang)
-    if name == "status" and value:
-        return translate(f"status.{value}", lang)
-    if hasattr(value, "isoformat"):
-        return format_date(value, lang)  # type: ignore[arg-type]
-    return "" if value is None else str(value)
 
 
 class AdminRecordState(rx.State):
@@ -58,7 +49,7 @@ class AdminRecordState(rx.State):
             f"{values['registration_number']}  {values['family_name']} {values['given_name']}"
         )
         self.rows = [
-            {"key": f"field.{k}", "value": _display(k, v, lang)} for k, v in values.items()
+            {"key": f"field.{k}", "value": display_value(k, v, lang)} for k, v in values.items()
         ]
         self.has_account = found.account is not None
         facts = found.account

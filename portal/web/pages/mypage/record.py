@@ -9,10 +9,11 @@ import reflex as rx
 from portal.domain import records
 from portal.domain.errors import DomainError
 from portal.domain.models import AccountKind
-from portal.i18n import format_date, format_datetime, translate
+from portal.i18n import format_datetime, translate
 from portal.web.components.forms import error_summary, field, form, notice, primary_button
 from portal.web.components.layout import card, page_title, shell
 from portal.web.components.text import t
+from portal.web.components.values import display_value
 from portal.web.errors import field_messages, text_field
 from portal.web.session import ShellState, client_ip, page_language, require, translator, turn_away
 
@@ -24,16 +25,6 @@ HINTS = {
     "given_name_kana": "record.kana_hint",
 }
 CERTIFICATION = ("registration_number", "certified_on", "valid_from", "valid_until", "status")
-
-
-def _display(field: str, value: object, lang: str) -> str:
-    if isinstance(value, bool):
-        return translate("record.yes" if value else "record.no", lang)
-    if field == "status" and value:
-        return translate(f"status.{value}", lang)
-    if hasattr(value, "isoformat"):
-        return format_date(value, lang)  # type: ignore[arg-type]
-    return "" if value is None else str(value)
 
 
 class RecordState(rx.State):
@@ -56,18 +47,19 @@ class RecordState(rx.State):
         view = await asyncio.to_thread(records.view, account_id)
         self.rows = {
             section: [
-                {"key": f"field.{f}", "value": _display(f, view.values[f], lang)}
+                {"key": f"field.{f}", "value": display_value(f, view.values[f], lang)}
                 for f in (*fields, *(("birth_date",) if section == "basic" else ()))
             ]
             for section, fields in records.SECTIONS.items()
         }
         self.rows["certification"] = [
-            {"key": f"field.{f}", "value": _display(f, view.values[f], lang)} for f in CERTIFICATION
+            {"key": f"field.{f}", "value": display_value(f, view.values[f], lang)}
+            for f in CERTIFICATION
         ]
         self.values = {
             f: ("yes" if view.values[f] else "")
             if f in records.FLAGS
-            else _display(f, view.values[f], lang)
+            else display_value(f, view.values[f], lang)
             for fields in records.SECTIONS.values()
             for f in fields
         }
