@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlmodel import col, func, select, update
+from sqlmodel import col, select, update
 
 from portal.domain import audit, email_address, passwords
 from portal.domain.clock import utcnow
@@ -69,11 +69,3 @@ def set_language(account_id: int, language: str) -> None:
         return
     with transaction() as db:
         db.execute(update(Account).where(col(Account.id) == account_id).values(language=language))
-
-
-def count_staff() -> int:
-    """How many staff accounts exist (to tell whether the first admin is still missing)."""
-    with transaction() as db:
-        return db.exec(
-            select(func.count()).select_from(Account).where(Account.kind == AccountKind.STAFF)
-        ).one()

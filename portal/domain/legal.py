@@ -45,3 +45,8 @@ def text(document: str, language: str) -> LegalText:
 def current_versions() -> dict[str, str]:
     """The version in force of each document."""
     return {document: text(document, "en").version for document in DOCUMENTS}
+
+
+def texts(language: str) -> dict[str, LegalText]:
+    """Every document in `language`. Reads files: call off the event loop."""
+    return {document: text(document, language) for document in DOCUMENTS}

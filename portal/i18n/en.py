@@ -9,9 +9,6 @@ MESSAGES: dict[str, str] = {
     "app.my_page": "My page",
     "app.my_account": "Account",
     "app.admin": "Secretariat",
-    "app.loading": "Loading…",
-    "app.not_found": "This page does not exist.",
-    "app.back_home": "Go to the start page",
     # sign-in
     "login.title": "Sign in",
     "login.intro": "Sign in with the e-mail address you registered and your password. "
@@ -91,7 +88,6 @@ MESSAGES: dict[str, str] = {
     "account.email": "Signed in as",
     "account.language_title": "Language",
     "account.language_hint": "Pages and e-mails use this language.",
-    "account.language_saved": "Language saved.",
     "account.totp_title": "Authenticator app",
     "account.totp_off": "Off: we e-mail you a code each time you sign in.",
     "account.totp_on": "On: you sign in with a code from your authenticator app.",

@@ -9,9 +9,6 @@ MESSAGES: dict[str, str] = {
     "app.my_page": "マイページ",
     "app.my_account": "アカウント",
     "app.admin": "事務局",
-    "app.loading": "読み込み中…",
-    "app.not_found": "このページは存在しません。",
-    "app.back_home": "トップページへ",
     # sign-in
     "login.title": "ログイン",
     "login.intro": "ご登録のメールアドレスとパスワードを入力してください。"
@@ -88,7 +85,6 @@ MESSAGES: dict[str, str] = {
     "account.email": "ログイン中のアカウント",
     "account.language_title": "言語",
     "account.language_hint": "画面とメールはこの言語で表示されます。",
-    "account.language_saved": "言語を保存しました。",
     "account.totp_title": "認証アプリ",
     "account.totp_off": "オフ：ログインのたびにメールでコードをお送りします。",
     "account.totp_on": "オン：認証アプリのコードでログインします。",

@@ -49,6 +49,9 @@ def test_phone_menu_reaches_every_page(page, portal):
     page.get_by_role("menuitem", name="Account").click()
     expect(page).to_have_url(re.compile(r"/mypage/account/?$"))
     page.get_by_role("button", name="Menu").click()
+    page.get_by_role("menuitem", name="My record").click()
+    expect(page).to_have_url(re.compile(r"/mypage/record/?$"))
+    page.get_by_role("button", name="Menu").click()
     page.get_by_role("menuitem", name="My page").click()
     expect(page).to_have_url(re.compile(r"/mypage/?$"))
 

@@ -13,6 +13,7 @@ from portal.web.session import ShellState
 def _nav_links() -> list[tuple[str, str]]:
     return [
         ("/mypage", "app.my_page"),
+        ("/mypage/record", "app.record"),
         ("/admin", "app.admin"),
         ("/admin/registrants", "admin.registrants_title"),
         ("/mypage/account", "app.my_account"),
@@ -149,3 +150,8 @@ def card(*children: rx.Component, **props) -> rx.Component:
 def page_title(key: str) -> rx.Component:
     """The page's one h1."""
     return rx.heading(t(key), as_="h1", size="7")
+
+
+def scroll_region(child: rx.Component, label_key: str, **style) -> rx.Component:
+    """A labelled region that scrolls (wide tables, long texts) and keyboard users can focus."""
+    return rx.box(child, role="region", aria_label=t(label_key), tab_index=0, width="100%", **style)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from portal.web.components.layout import scroll_region
 from portal.web.components.text import t
 
 TITLES = {"terms": "activate.terms_title", "privacy": "activate.privacy_title"}
@@ -15,17 +16,14 @@ def legal_document(document: str, markdown: rx.Var, errors: rx.Var) -> rx.Compon
     name = f"accept_{document}"
     return rx.vstack(
         rx.heading(t(TITLES[document]), as_="h2", size="5"),
-        rx.box(
+        scroll_region(
             rx.markdown(markdown),
-            role="region",
-            aria_label=t(TITLES[document]),
-            tab_index=0,
+            TITLES[document],
             max_height="16rem",
             overflow_y="auto",
             border="1px solid var(--gray-6)",
             border_radius="6px",
             padding="0.75em 1em",
-            width="100%",
         ),
         rx.el.label(
             rx.hstack(

@@ -11,7 +11,7 @@ from portal.domain.errors import DomainError
 from portal.domain.models import AccountKind, StaffRole
 from portal.i18n import format_datetime, translate
 from portal.web.components.forms import notice
-from portal.web.components.layout import card, page_title, shell
+from portal.web.components.layout import card, page_title, scroll_region, shell
 from portal.web.components.text import t
 from portal.web.components.values import display_value
 from portal.web.session import ShellState, require, translator, turn_away
@@ -147,7 +147,7 @@ def _pairs(rows: rx.Var) -> rx.Component:
 
 
 def _history() -> rx.Component:
-    return rx.box(
+    return scroll_region(
         rx.table.root(
             rx.table.header(
                 rx.table.row(
@@ -181,11 +181,8 @@ def _history() -> rx.Component:
             width="100%",
             id="history",
         ),
+        "admin.history",
         overflow_x="auto",
-        width="100%",
-        tab_index=0,
-        role="region",
-        aria_label=t("admin.history"),
     )
 
 
@@ -199,7 +196,7 @@ def admin_record_page() -> rx.Component:
                 notice(AdminRecordState.info),
                 notice(AdminRecordState.problem, tone="red"),
                 card(
-                    rx.heading(t("record.title"), as_="h2", size="5"), _pairs(AdminRecordState.rows)
+                    rx.heading(t("admin.record"), as_="h2", size="5"), _pairs(AdminRecordState.rows)
                 ),
                 card(
                     rx.heading(t("admin.portal_account"), as_="h2", size="5"),

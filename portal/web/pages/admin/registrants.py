@@ -10,7 +10,7 @@ import reflex as rx
 from portal.domain import registry_search
 from portal.domain.models import AccountKind
 from portal.i18n import format_date, translate
-from portal.web.components.layout import page_title, shell
+from portal.web.components.layout import page_title, scroll_region, shell
 from portal.web.components.text import t
 from portal.web.errors import text_field
 from portal.web.session import require, turn_away
@@ -117,65 +117,51 @@ class AdminRegistrantsState(rx.State):
         return rx.redirect(_href(params))
 
 
+def _filter(
+    name: str, label_key: str, control: rx.Component, flex: str = "1 1 10rem"
+) -> rx.Component:
+    return rx.box(
+        rx.el.label(t(label_key), html_for=name, font_weight="600", display="block"),
+        control,
+        flex=flex,
+    )
+
+
+def _date_filter(name: str, label_key: str) -> rx.Component:
+    control = rx.input(
+        name=name, id=name, type="date", default_value=AdminRegistrantsState.params[name]
+    )
+    return _filter(name, label_key, control)
+
+
+_SELECT_STYLE = {
+    "height": "2rem",
+    "width": "100%",
+    "border": "1px solid var(--gray-7)",
+    "border_radius": "4px",
+    "padding": "0 0.5em",
+    "background": "var(--color-surface)",
+}
+
+
 def _filters() -> rx.Component:
+    search = rx.input(
+        name="q", id="q", default_value=AdminRegistrantsState.params["q"], max_length=100
+    )
+    status = rx.el.select(
+        rx.el.option(t("admin.any_status"), value=""),
+        *[rx.el.option(t(f"status.{s}"), value=s) for s in ("active", "expired", "withdrawn")],
+        name="status",
+        id="status",
+        default_value=AdminRegistrantsState.params["status"],
+        style=_SELECT_STYLE,
+    )
     return rx.form(
         rx.flex(
-            rx.box(
-                rx.el.label(t("admin.search"), html_for="q", font_weight="600", display="block"),
-                rx.input(
-                    name="q",
-                    id="q",
-                    default_value=AdminRegistrantsState.params["q"],
-                    max_length=100,
-                ),
-                flex="2 1 16rem",
-            ),
-            rx.box(
-                rx.el.label(
-                    t("field.status"), html_for="status", font_weight="600", display="block"
-                ),
-                rx.el.select(
-                    rx.el.option(t("admin.any_status"), value=""),
-                    *[
-                        rx.el.option(t(f"status.{s}"), value=s)
-                        for s in ("active", "expired", "withdrawn")
-                    ],
-                    name="status",
-                    id="status",
-                    default_value=AdminRegistrantsState.params["status"],
-                    style={
-                        "height": "2rem",
-                        "width": "100%",
-                        "border": "1px solid var(--gray-7)",
-                        "border_radius": "4px",
-                        "padding": "0 0.5em",
-                        "background": "var(--color-surface)",
-                    },
-                ),
-                flex="1 1 10rem",
-            ),
-            rx.box(
-                rx.el.label(
-                    t("admin.valid_from"), html_for="from", font_weight="600", display="block"
-                ),
-                rx.input(
-                    name="from",
-                    id="from",
-                    type="date",
-                    default_value=AdminRegistrantsState.params["from"],
-                ),
-                flex="1 1 10rem",
-            ),
-            rx.box(
-                rx.el.label(t("admin.valid_to"), html_for="to", font_weight="600", display="block"),
-                rx.input(
-                    name="to",
-                    id="to",
-                    type="date",
-                    default_value=AdminRegistrantsState.params["to"],
-                ),
-                flex="1 1 10rem",
-            ),
+            _filter("q", "admin.search", search, flex="2 1 16rem"),
+            _filter("status", "field.status", status),
+            _date_filter("from", "admin.valid_from"),
+            _date_filter("to", "admin.valid_to"),
             rx.button(t("admin.search_submit"), type="submit", id="search-submit"),
             gap="3",
             align="end",
@@ -186,6 +172,18 @@ def _filters() -> rx.Component:
         reset_on_submit=False,
         width="100%",
         role="search",
+    )
+
+
+def _download(encoding: str, label_key: str, element_id: str) -> rx.Component:
+    """A plain link that makes the browser fetch the CSV route (not a client-side navigation)."""
+    return rx.el.a(
+        t(label_key),
+        href=AdminRegistrantsState.export_links[encoding],
+        download=True,
+        reload_document=True,
+        id=element_id,
+        class_name="download-link",
     )
 
 
@@ -227,28 +225,14 @@ def registrants_page() -> rx.Component:
         rx.hstack(
             rx.text(AdminRegistrantsState.summary, id="summary", role="status"),
             rx.spacer(),
-            rx.el.a(
-                t("admin.export_utf8"),
-                href=AdminRegistrantsState.export_links["utf-8"],
-                download=True,
-                reload_document=True,
-                id="export-utf8",
-                class_name="download-link",
-            ),
-            rx.el.a(
-                t("admin.export_sjis"),
-                href=AdminRegistrantsState.export_links["shift_jis"],
-                download=True,
-                reload_document=True,
-                id="export-sjis",
-                class_name="download-link",
-            ),
+            _download("utf-8", "admin.export_utf8", "export-utf8"),
+            _download("shift_jis", "admin.export_sjis", "export-sjis"),
             spacing="4",
             width="100%",
             wrap="wrap",
             align="center",
         ),
-        rx.box(
+        scroll_region(
             rx.table.root(
                 rx.table.header(
                     rx.table.row(*[_header(key, label) for key, label in _COLUMNS]),
@@ -262,11 +246,8 @@ def registrants_page() -> rx.Component:
                 width="100%",
                 id="registrants",
             ),
+            "admin.registrants_title",
             overflow_x="auto",
-            width="100%",
-            tab_index=0,
-            role="region",
-            aria_label=t("admin.registrants_title"),
         ),
         rx.hstack(
             rx.cond(

@@ -63,7 +63,7 @@ class ActivateState(NewPasswordCheck, rx.State):
             return self._show(exc, tr)
         lang = await page_language(self)
         self._code, self._number, self._birth = code, number, birth
-        texts = {document: legal.text(document, lang) for document in legal.DOCUMENTS}
+        texts = await asyncio.to_thread(legal.texts, lang)
         self._versions = {document: text.version for document, text in texts.items()}
         self.terms, self.privacy = texts["terms"].markdown, texts["privacy"].markdown
         self.greeting = tr("activate.greeting", name=identity.name, email=identity.email)

@@ -35,7 +35,7 @@ class ConsentState(rx.State):
         if not missing:
             return rx.redirect("/mypage")
         lang = await page_language(self)
-        texts = {document: legal.text(document, lang) for document in legal.DOCUMENTS}
+        texts = await asyncio.to_thread(legal.texts, lang)
         self.documents = missing
         self.texts = {document: texts[document].markdown for document in legal.DOCUMENTS}
         self._versions = {document: text.version for document, text in texts.items()}
