@@ -24,9 +24,14 @@ def issue(
     lifetime: dt.timedelta,
     new_email: str | None = None,
     token: str | None = None,
+    void_earlier: bool = True,
 ) -> str:
-    """A fresh token (or the given one) for `account_id`; earlier live ones of this purpose stop."""
-    void(db, account_id, purpose)
+    """A fresh token (or the given one) for `account_id`; earlier live ones of this purpose stop.
+
+    `void_earlier=False` skips that step for accounts created in this transaction.
+    """
+    if void_earlier:
+        void(db, account_id, purpose)
     token = token or tokens.new_token()
     db.add(
         ActionToken(

@@ -107,23 +107,60 @@ def _invite(db: Session, record: RegistryRecord, actor_id: int | None, ip: str) 
     else:
         account.email = address
         account.status = AccountStatus.INVITED
+    _send_invitation(db, account.id, address, account.language, void_earlier=True)
+    audit.record(db, "activation.invited", actor_id=actor_id, target=f"record:{record.id}", ip=ip)
+    return address
+
+
+def _send_invitation(
+    db: Session, account_id: int, address: str, language: str, *, void_earlier: bool
+) -> None:
+    """A fresh activation code for the account (earlier ones void) and the mail carrying it."""
     settings = get_settings()
     code = new_code()
     lifetime = dt.timedelta(days=settings.invitation_days)
     action_tokens.issue(
-        db, account.id, TokenPurpose.ACTIVATION, lifetime, token=normalize_code(code)
+        db,
+        account_id,
+        TokenPurpose.ACTIVATION,
+        lifetime,
+        token=normalize_code(code),
+        void_earlier=void_earlier,
     )
     outbox.enqueue(
         db,
         address,
         "activation_invite",
-        account.language,
+        language,
         code=code,
         link=f"{settings.base_url}/activate?code={code}",
         days=settings.invitation_days,
     )
-    audit.record(db, "activation.invited", actor_id=actor_id, target=f"record:{record.id}", ip=ip)
-    return address
+
+
+def invite_new(db: Session, records: list[RegistryRecord]) -> int:
+    """Invite records that have an address the caller checked is free and no account yet.
+
+    Creates their invited accounts and queues each invitation in the caller's
+    transaction; returns how many were invited.
+    """
+    language = get_settings().language
+    created = []
+    for record in records:
+        account = Account(
+            email=email_address.normalize(record.email or ""),
+            kind=AccountKind.REGISTRANT,
+            status=AccountStatus.INVITED,
+            language=language,
+        )
+        created.append((record, account))
+    db.add_all([account for _, account in created])
+    db.flush()
+    for record, account in created:
+        record.account_id = account.id
+        _send_invitation(db, account.id, account.email, language, void_earlier=False)
+    db.flush()
+    return len(created)
 
 
 @dataclass(frozen=True)

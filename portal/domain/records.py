@@ -55,7 +55,7 @@ class FieldChange:
     new: str
 
 
-def _shown(value: object) -> str:
+def shown(value: object) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     return "" if value is None else str(value)
@@ -94,7 +94,7 @@ def _record_of(db: Session, account_id: int) -> RegistryRecord:
 
 def _diff(record: RegistryRecord, cleaned: dict[str, object]) -> list[FieldChange]:
     return [
-        FieldChange(field, _shown(getattr(record, field)), _shown(value))
+        FieldChange(field, shown(getattr(record, field)), shown(value))
         for field, value in cleaned.items()
         if getattr(record, field) != value
     ]
