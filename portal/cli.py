@@ -5,6 +5,9 @@ portal create-staff --email E --role admin|reviewer --name N   (password prompte
 portal seed-demo [--password P] [--if-empty]
 portal deliver-mail                 deliver (or log) every due message once
 portal unlock EMAIL                 clear an account's lockout
+portal invite NUMBER                send (or resend) a record's activation invitation
+portal activation-requests [--approve ID]
+portal import-registrants FILE.csv [--dry-run] [--no-invite]
 """
 
 from __future__ import annotations
@@ -12,9 +15,10 @@ from __future__ import annotations
 import argparse
 import getpass
 import logging
+import os
 import sys
 
-from portal.domain import accounts, activation, demo, migrations
+from portal.domain import accounts, activation, demo, migrations, registry_import
 from portal.domain.errors import DomainError
 from portal.i18n import translate
 from portal.mail import delivery
@@ -101,6 +105,58 @@ def _activation_requests(args) -> int:
     return 0
 
 
+def _problem_lines(plan: registry_import.ImportPlan, lang: str) -> list[str]:
+    if plan.file_problem is not None:
+        key, params = plan.file_problem
+        return [translate(key, lang, **params)]
+    return [
+        f"line {p.line} {p.number} {p.column}: {translate(p.key, lang, **p.params)}"
+        for p in plan.problems
+    ]
+
+
+def _import_registrants(args) -> int:
+    lang = get_settings().language
+    with open(args.file, "rb") as handle:
+        data = handle.read()
+    plan = registry_import.plan(data)
+    print(
+        f"rows {plan.rows}: new {len(plan.new)}, changed {len(plan.changed)}, "
+        f"unchanged {plan.unchanged}, with errors {plan.rows_with_problems}; "
+        f"invitations {plan.invitations if not args.no_invite else 0}"
+    )
+    for change in plan.changed[: args.show]:
+        diffs = "; ".join(f"{c.field}: {c.old!r} -> {c.new!r}" for c in change.changes)
+        print(f"line {change.line} {change.number} {change.name}: {diffs}")
+    if not plan.ok:
+        for line in _problem_lines(plan, lang):
+            print(line, file=sys.stderr)
+        print(translate("import.has_errors", lang), file=sys.stderr)
+        return 1
+    if args.dry_run:
+        print("dry run: nothing was written")
+        return 0
+
+    def bar(done: int, total: int) -> None:
+        filled = 30 * done // max(total, 1)
+        print(f"\r[{'#' * filled}{'.' * (30 - filled)}] {done}/{total}", end="", file=sys.stderr)
+
+    result = registry_import.apply(
+        data,
+        actor_id=None,
+        reason=f"import {os.path.basename(args.file)}",
+        source=os.path.basename(args.file),
+        invite=not args.no_invite,
+        progress=bar,
+    )
+    print(file=sys.stderr)
+    print(
+        f"imported: created {result.created}, updated {result.updated}, "
+        f"unchanged {result.unchanged}, invited {result.invited}"
+    )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="portal", description="Registrant Portal staff tasks.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -129,6 +185,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     requests.add_argument("--approve", type=int, metavar="ID", help="approve request ID")
     requests.set_defaults(run=_activation_requests)
+    load = commands.add_parser(
+        "import-registrants", help="import the ledger CSV (all rows or none)"
+    )
+    load.add_argument("file", help="CSV in UTF-8 (with or without BOM) or Shift_JIS")
+    load.add_argument("--dry-run", action="store_true", help="check and preview, write nothing")
+    load.add_argument("--no-invite", action="store_true", help="do not invite new registrants")
+    load.add_argument("--show", type=int, default=20, metavar="N", help="changed rows to list")
+    load.set_defaults(run=_import_registrants)
     return parser
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 
 from sqlmodel import col, select
 
-from portal.domain import passwords
+from portal.domain import exports, passwords
 from portal.domain.clock import today
 from portal.domain.db import transaction
 from portal.domain.demo import add_registrant
@@ -52,3 +52,34 @@ def outbox(recipient: str | None = None, template: str | None = None) -> list[Ou
 def last_code(recipient: str) -> str:
     """The code in the newest sign-in mail to `recipient`."""
     return outbox(recipient, "signin_code")[-1].params["code"]
+
+
+HEADER = ",".join(exports.COLUMNS)
+
+
+def ledger_csv(*rows: str, header: str = HEADER) -> str:
+    """A ledger CSV text with the standard header and these rows."""
+    return "\r\n".join([header, *rows]) + "\r\n"
+
+
+def ledger_row(number="R0001", family="山田", given="花子", email="", **extra) -> str:
+    """One ledger CSV line for a plausible registrant; keyword arguments override columns."""
+    values = {
+        "registration_number": number,
+        "family_name": family,
+        "given_name": given,
+        "family_name_kana": "やまだ",
+        "given_name_kana": "ハナコ",
+        "birth_date": "1980-04-01",
+        "email": email,
+        "postal_code": "１２３－４５６７",
+        "address": "東京都千代田区1-1",
+        "phone": "03-1234-5678",
+        "employer": "Example Care",
+        "certified_on": "2020-04-01",
+        "valid_from": "2020-04-01",
+        "valid_until": "2030-03-31",
+        "newsletter": "yes",
+    }
+    values.update(extra)
+    return ",".join(values[c] for c in exports.COLUMNS)

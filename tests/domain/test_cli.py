@@ -5,7 +5,9 @@ from sqlmodel import select
 from portal import cli
 from portal.domain import signin
 from portal.domain.db import transaction
-from portal.domain.models import Account
+from portal.domain.models import Account, RegistryRecord
+from tests.factories import ledger_csv as csv_text
+from tests.factories import ledger_row as row
 
 
 def run(monkeypatch, *argv, stdin=""):
@@ -60,3 +62,34 @@ def test_unlock(db, monkeypatch, capsys):
     run(monkeypatch, "seed-demo", "--password", "Demo-pass-123!")
     assert run(monkeypatch, "unlock", "registrant4@example.com") == 0
     assert signin.check_password("registrant4@example.com", "Demo-pass-123!").ok
+
+
+def test_import_registrants_dry_run_then_import_then_refuse_a_bad_file(
+    db, monkeypatch, capsys, tmp_path
+):
+    good = tmp_path / "ledger.csv"
+    good.write_bytes(csv_text(row("R0001", email="one@example.com"), row("R0002")).encode("cp932"))
+    assert run(monkeypatch, "import-registrants", str(good), "--dry-run") == 0
+    out = capsys.readouterr().out
+    assert "new 2" in out and "invitations 1" in out and "nothing was written" in out
+    with transaction() as session:
+        assert session.exec(select(RegistryRecord)).all() == []
+
+    assert run(monkeypatch, "import-registrants", str(good)) == 0
+    captured = capsys.readouterr()
+    assert "created 2" in captured.out and "invited 1" in captured.out
+    assert "2/2" in captured.err  # the progress bar
+
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(csv_text(row("R0001", employer="Moved"), row("R0003", phone="x")).encode())
+    assert run(monkeypatch, "import-registrants", str(bad)) == 1
+    captured = capsys.readouterr()
+    assert "line 3 R0003 phone: Use digits and hyphens only" in captured.err
+    assert "changed 1" in captured.out and "'Example Care' -> 'Moved'" in captured.out
+    with transaction() as session:
+        assert (
+            session.exec(
+                select(RegistryRecord.employer).where(RegistryRecord.registration_number == "R0001")
+            ).one()
+            == "Example Care"
+        )

@@ -9,34 +9,9 @@ from portal.domain.errors import DomainError
 from portal.domain.models import Account, AuditEvent, RecordChange, RegistryRecord
 from portal.domain.registry_search import RegistryQuery
 from tests import factories
-
-HEADER = ",".join(exports.COLUMNS)
-
-
-def csv_text(*rows: str, header: str = HEADER) -> str:
-    return "\r\n".join([header, *rows]) + "\r\n"
-
-
-def row(number="R0001", family="山田", given="花子", email="", **extra) -> str:
-    values = {
-        "registration_number": number,
-        "family_name": family,
-        "given_name": given,
-        "family_name_kana": "やまだ",
-        "given_name_kana": "ハナコ",
-        "birth_date": "1980-04-01",
-        "email": email,
-        "postal_code": "１２３－４５６７",
-        "address": "東京都千代田区1-1",
-        "phone": "03-1234-5678",
-        "employer": "Example Care",
-        "certified_on": "2020-04-01",
-        "valid_from": "2020-04-01",
-        "valid_until": "2030-03-31",
-        "newsletter": "yes",
-    }
-    values.update(extra)
-    return ",".join(values[c] for c in exports.COLUMNS)
+from tests.factories import HEADER
+from tests.factories import ledger_csv as csv_text
+from tests.factories import ledger_row as row
 
 
 def count(model) -> int:
