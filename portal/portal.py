@@ -6,6 +6,7 @@ from portal.api.headers import security_headers
 from portal.api.routes import build_api
 from portal.i18n import EN
 from portal.web.mail_pump import mail_pump
+from portal.web.pages.admin.import_ledger import AdminImportState, import_page
 from portal.web.pages.admin.overview import AdminOverviewState, overview_page
 from portal.web.pages.admin.record import AdminRecordState, admin_record_page
 from portal.web.pages.admin.registrants import AdminRegistrantsState, registrants_page
@@ -57,5 +58,6 @@ _add(dashboard_page, "/mypage", "mypage.title", DashboardState.load)
 _add(record_page, "/mypage/record", "record.title", RecordState.load)
 _add(account_page, "/mypage/account", "account.title", AccountState.load)
 _add(overview_page, "/admin", "admin.title", AdminOverviewState.load)
+_add(import_page, "/admin/import", "import.title", AdminImportState.load)
 _add(registrants_page, "/admin/registrants", "admin.registrants_title", AdminRegistrantsState.load)
 _add(admin_record_page, "/admin/registrants/[record_id]", "admin.history", AdminRecordState.load)

@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from sqlalchemy import insert
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from portal.domain import activation, audit, email_address, record_fields, typed_dates
@@ -354,6 +355,20 @@ def apply(
 ) -> ImportResult:
     """Import `data` in one transaction, or raise ImportRefused and write nothing."""
     text = decode(data)
+    try:
+        return _apply(text, actor_id, reason, source, invite, progress)
+    except IntegrityError as exc:  # another import or edit won a race for a number or address
+        raise DomainError("import.conflict") from exc
+
+
+def _apply(
+    text: str,
+    actor_id: int | None,
+    reason: str,
+    source: str,
+    invite: bool,
+    progress: Progress | None,
+) -> ImportResult:
     with transaction() as db:
         the_plan, existing = _plan(db, text)
         if not the_plan.ok:

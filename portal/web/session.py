@@ -14,7 +14,7 @@ from http.cookies import CookieError, SimpleCookie
 import reflex as rx
 
 from portal.domain import accounts, sessions
-from portal.domain.models import AccountKind
+from portal.domain.models import AccountKind, StaffRole
 from portal.domain.sessions import Principal
 from portal.i18n import catalogue, translate
 from portal.settings import LANGUAGES, get_settings
@@ -95,6 +95,7 @@ class ShellState(rx.State):
     tr: dict[str, str] = catalogue(DEFAULT_LANGUAGE)
     signed_in: bool = False
     is_staff: bool = False
+    is_admin: bool = False
     display_name: str = ""
     lang_cookie: str = rx.Cookie("", name=LANGUAGE_COOKIE, max_age=365 * 24 * 3600, same_site="lax")
 
@@ -107,6 +108,7 @@ class ShellState(rx.State):
     def _show_principal(self, principal: Principal | None) -> None:
         self.signed_in = principal is not None
         self.is_staff = bool(principal and principal.is_staff)
+        self.is_admin = bool(self.is_staff and principal.role == StaffRole.ADMIN)
         self.display_name = principal.display_name if principal else ""
 
     @rx.event

@@ -9,6 +9,8 @@ from portal.settings import get_settings
 from portal.web.components.text import t
 from portal.web.session import ShellState
 
+ADMIN_ONLY = frozenset({"/admin/import"})
+
 
 def _nav_links() -> list[tuple[str, str]]:
     return [
@@ -16,6 +18,7 @@ def _nav_links() -> list[tuple[str, str]]:
         ("/mypage/record", "app.record"),
         ("/admin", "app.admin"),
         ("/admin/registrants", "admin.registrants_title"),
+        ("/admin/import", "admin.import"),
         ("/mypage/account", "app.my_account"),
     ]
 
@@ -27,6 +30,8 @@ def _link(href: str, key: str) -> rx.Component:
 def _visible(href: str) -> rx.Var:
     if href in ("/mypage", "/mypage/record"):
         return ShellState.signed_in & ~ShellState.is_staff
+    if href in ADMIN_ONLY:
+        return ShellState.is_admin
     if href.startswith("/admin"):
         return ShellState.is_staff
     return ShellState.signed_in
