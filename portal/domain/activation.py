@@ -299,6 +299,7 @@ def request(registration_number: str, birth_date_text: str, email: str, ip: str 
 @dataclass(frozen=True)
 class PendingRequest:
     id: int
+    record_id: int
     registration_number: str
     name: str
     registry_email: str
@@ -306,18 +307,22 @@ class PendingRequest:
     created_at: dt.datetime
 
 
-def pending_requests() -> list[PendingRequest]:
-    """Activation requests waiting for the secretariat, oldest first."""
+def pending_requests(record_id: int | None = None) -> list[PendingRequest]:
+    """Activation requests waiting for the secretariat (of one record, if given), oldest first."""
+    query = (
+        select(ActivationRequest, RegistryRecord)
+        .join(RegistryRecord, col(RegistryRecord.id) == ActivationRequest.record_id)
+        .where(ActivationRequest.status == "pending")
+        .order_by(col(ActivationRequest.created_at))
+    )
+    if record_id is not None:
+        query = query.where(ActivationRequest.record_id == record_id)
     with transaction() as db:
-        rows = db.exec(
-            select(ActivationRequest, RegistryRecord)
-            .join(RegistryRecord, col(RegistryRecord.id) == ActivationRequest.record_id)
-            .where(ActivationRequest.status == "pending")
-            .order_by(col(ActivationRequest.created_at))
-        ).all()
+        rows = db.exec(query).all()
         return [
             PendingRequest(
                 id=req.id,
+                record_id=rec.id,
                 registration_number=rec.registration_number,
                 name=f"{rec.family_name} {rec.given_name}",
                 registry_email=rec.email or "",

@@ -8,9 +8,11 @@ full-width spaces; hiragana readings are stored in katakana.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 
+from portal.domain import email_address, typed_dates
 from portal.domain.errors import DomainError
 
 _DASHES = "‐‑‒–—―−ー－ｰ"
@@ -33,7 +35,10 @@ LIMITS = {
     "workplace_phone": 20,
     "licence_number": 32,
 }
-REQUIRED = frozenset({"family_name", "given_name"})
+REQUIRED = frozenset({"family_name", "given_name", "birth_date", "registration_number"})
+DATES = frozenset({"birth_date", "certified_on", "valid_from", "valid_until"})
+STATUSES = ("active", "expired", "withdrawn")
+_NUMBER = re.compile(r"^[A-Za-z0-9-]{1,32}$")
 
 
 def _text(value: str, field: str) -> str:
@@ -75,11 +80,39 @@ def _phone(value: str, field: str) -> str:
     return folded
 
 
-def clean(field: str, value: object) -> str:
-    """The stored form of `value` for `field`; DomainError (with the field) when refused."""
+def _typed(field: str, text: str) -> object:
+    """Fields whose stored form is not the text itself (dates, address, number, status)."""
+    if not text:
+        return None
+    if field in DATES:
+        parsed = typed_dates.parse(text)
+        if parsed is None:
+            raise DomainError("record.date", field=field)
+        return parsed
+    if field == "email":
+        if (key := email_address.problem(text)) is not None:
+            raise DomainError(key, field=field)
+        return email_address.normalize(text)
+    if field == "registration_number":
+        number = unicodedata.normalize("NFKC", text)
+        if not _NUMBER.match(number):
+            raise DomainError("record.number", field=field)
+        return number
+    if text not in STATUSES:
+        raise DomainError("record.invalid", field=field)
+    return text
+
+
+def clean(field: str, value: object) -> str | dt.date | None:
+    """The stored form of `value` for `field`; DomainError (with the field) when refused.
+
+    Dates and the e-mail address come back as None when left blank.
+    """
     if not isinstance(value, str) or len(value) > 1000:
         raise DomainError("record.invalid", field=field)
     text = _text(value, field)
+    if field in DATES or field in ("email", "registration_number", "status"):
+        return _typed(field, text)
     if field in ("family_name_kana", "given_name_kana"):
         stored = _kana(text, field)
     elif field == "postal_code":

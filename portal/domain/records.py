@@ -43,7 +43,19 @@ SECTIONS: dict[str, tuple[str, ...]] = {
         "licence_number",
     ),
 }
+STAFF_SECTIONS: dict[str, tuple[str, ...]] = {
+    **SECTIONS,
+    "certification": (
+        "birth_date",
+        "email",
+        "certified_on",
+        "valid_from",
+        "valid_until",
+        "status",
+    ),
+}
 FLAGS = frozenset({"newsletter", "other_notices"})
+MAX_REASON = 500
 
 
 @dataclass(frozen=True)
@@ -61,12 +73,14 @@ def shown(value: object) -> str:
     return "" if value is None else str(value)
 
 
-def _cleaned(section: str, values: dict) -> dict[str, object]:
-    if section not in SECTIONS or not isinstance(values, dict):
+def _cleaned(
+    section: str, values: dict, sections: dict[str, tuple[str, ...]] = SECTIONS
+) -> dict[str, object]:
+    if section not in sections or not isinstance(values, dict):
         raise DomainError("error.not_allowed")
     cleaned: dict[str, object] = {}
     errors: dict[str, tuple[str, dict]] = {}
-    for field in SECTIONS[section]:
+    for field in sections[section]:
         if field not in values:
             continue
         raw = values[field]
@@ -107,50 +121,101 @@ def preview(account_id: int, section: str, values: dict) -> list[FieldChange]:
         return _diff(_record_of(db, account_id), cleaned)
 
 
-def apply(
-    account_id: int,
-    section: str,
-    values: dict,
-    *,
-    actor_id: int | None = None,
-    by_staff: bool = False,
-    reason: str = "",
-    ip: str = "",
-) -> list[FieldChange]:
+def apply(account_id: int, section: str, values: dict, *, ip: str = "") -> list[FieldChange]:
     """Save the registrant's own `section` and record every changed field; returns the changes."""
     cleaned = _cleaned(section, values)
     with transaction() as db:
         record = _record_of(db, account_id)
-        changes = _diff(record, cleaned)
-        if not changes:
-            return []
-        now = utcnow()
-        for change in changes:
-            setattr(record, change.field, cleaned[change.field])
-            db.add(
-                RecordChange(
-                    record_id=record.id,
-                    section=section,
-                    field=change.field,
-                    old_value=change.old[:200],
-                    new_value=change.new[:200],
-                    changed_by=actor_id if actor_id is not None else account_id,
-                    by_staff=by_staff,
-                    reason=reason[:500],
-                    changed_at=now,
-                )
-            )
-        record.updated_at = now
-        audit.record(
-            db,
-            "record.changed",
-            actor_id=actor_id if actor_id is not None else account_id,
-            target=f"record:{record.id}",
-            ip=ip,
-            section=section,
-            fields=[c.field for c in changes],
+        return _save(db, record, section, cleaned, actor_id=account_id, reason="", ip=ip)
+
+
+def _staff_input(record: RegistryRecord, section: str, values: dict) -> dict[str, object]:
+    cleaned = _cleaned(section, values, STAFF_SECTIONS)
+    if "birth_date" in cleaned and cleaned["birth_date"] is None:
+        raise FieldErrors({"birth_date": ("record.required", {})})
+    start = cleaned.get("valid_from", record.valid_from)
+    end = cleaned.get("valid_until", record.valid_until)
+    if start and end and start > end:
+        raise FieldErrors({"valid_until": ("import.period", {})})
+    return cleaned
+
+
+def _staff_record(db: Session, record_id: int) -> RegistryRecord:
+    record = db.get(RegistryRecord, record_id)
+    if record is None:
+        raise DomainError("admin.record_not_found")
+    return record
+
+
+def staff_preview(record_id: int, section: str, values: dict) -> list[FieldChange]:
+    """What a staff edit of any section of the record would change; saves nothing."""
+    with transaction() as db:
+        record = _staff_record(db, record_id)
+        return _diff(record, _staff_input(record, section, values))
+
+
+def staff_apply(
+    record_id: int, section: str, values: dict, *, actor_id: int, reason: str, ip: str = ""
+) -> list[FieldChange]:
+    """Save a staff edit; every changed field is recorded with the staff member and the reason.
+
+    The reason is required: the history must explain every change later.
+    """
+    reason = reason.strip() if isinstance(reason, str) else ""
+    if not reason:
+        raise FieldErrors({"reason": ("admin.reason_required", {})})
+    if len(reason) > MAX_REASON:
+        raise FieldErrors({"reason": ("record.too_long", {"max": MAX_REASON})})
+    with transaction() as db:
+        record = _staff_record(db, record_id)
+        cleaned = _staff_input(record, section, values)
+        return _save(
+            db, record, section, cleaned, actor_id=actor_id, reason=reason, ip=ip, staff=True
         )
-        return changes
+
+
+def _save(
+    db: Session,
+    record: RegistryRecord,
+    section: str,
+    cleaned: dict[str, object],
+    *,
+    actor_id: int,
+    reason: str,
+    ip: str,
+    staff: bool = False,
+) -> list[FieldChange]:
+    changes = _diff(record, cleaned)
+    if not changes:
+        return []
+    now = utcnow()
+    for change in changes:
+        setattr(record, change.field, cleaned[change.field])
+        db.add(
+            RecordChange(
+                record_id=record.id,
+                section=section,
+                field=change.field,
+                old_value=change.old[:200],
+                new_value=change.new[:200],
+                changed_by=actor_id,
+                by_staff=staff,
+                reason=reason[:MAX_REASON],
+                changed_at=now,
+            )
+        )
+    record.updated_at = now
+    audit.record(
+        db,
+        "record.changed",
+        actor_id=actor_id,
+        target=f"record:{record.id}",
+        ip=ip,
+        section=section,
+        fields=[c.field for c in changes],
+        **({"reason": reason} if staff else {}),
+    )
+    return changes
 
 
 def history(record_id: int) -> list[RecordChange]:

@@ -125,6 +125,39 @@ def unlock(principal: Principal, record_id: int) -> None:
     accounts.unlock(email, actor_id=principal.account_id)
 
 
+def edit_preview(
+    principal: Principal, record_id: int, section: str, values: dict
+) -> list[records.FieldChange]:
+    """What an admin's edit of a section would change (admins only); saves nothing."""
+    _require_admin(principal)
+    return records.staff_preview(record_id, section, values)
+
+
+def edit(
+    principal: Principal, record_id: int, section: str, values: dict, reason: str, ip: str = ""
+) -> list[records.FieldChange]:
+    """Save an admin's edit of a section with the reason for it (admins only)."""
+    _require_admin(principal)
+    return records.staff_apply(
+        record_id, section, values, actor_id=principal.account_id, reason=reason, ip=ip
+    )
+
+
+def requests_for(principal: Principal, record_id: int) -> list[activation.PendingRequest]:
+    """The record's activation requests waiting for a decision (staff may read them)."""
+    if not principal.is_staff:
+        raise NotAllowed()
+    return activation.pending_requests(record_id)
+
+
+def approve_request(principal: Principal, record_id: int, request_id: int) -> str:
+    """Approve one of the record's activation requests (admins only); returns the address."""
+    _require_admin(principal)
+    if request_id not in {r.id for r in requests_for(principal, record_id)}:
+        raise DomainError("activation.request_unknown")
+    return activation.approve_request(request_id, actor_id=principal.account_id)
+
+
 def resend_invitation(principal: Principal, record_id: int) -> str:
     """Send a new activation invitation for the record (admins only); returns the address."""
     _require_admin(principal)

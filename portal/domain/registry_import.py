@@ -20,7 +20,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -29,7 +28,7 @@ from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from portal.domain import activation, audit, email_address, record_fields, typed_dates
+from portal.domain import activation, audit, record_fields
 from portal.domain.clock import utcnow
 from portal.domain.db import transaction
 from portal.domain.errors import DomainError
@@ -39,20 +38,6 @@ from portal.domain.records import FieldChange, shown
 
 MAX_BYTES = 50 * 1024 * 1024
 REQUIRED_COLUMNS = ("registration_number", "family_name", "given_name", "birth_date")
-DATE_COLUMNS = frozenset({"birth_date", "certified_on", "valid_from", "valid_until"})
-TEXT_COLUMNS = frozenset(
-    {
-        "family_name",
-        "given_name",
-        "family_name_kana",
-        "given_name_kana",
-        "postal_code",
-        "address",
-        "phone",
-        "employer",
-    }
-)
-_NUMBER = re.compile(r"^[A-Za-z0-9-]{1,32}$")
 _YES = frozenset({"yes", "y", "true", "1", "はい", "有", "○"})
 _NO = frozenset({"no", "n", "false", "0", "", "いいえ", "無", "×"})
 _BATCH = 1000
@@ -154,29 +139,7 @@ def _clean_row(raw: dict[str, str]) -> tuple[dict[str, object], list[tuple[str, 
     for column, value in raw.items():
         value = _unescaped(value)
         try:
-            if column == "registration_number":
-                number = unicodedata.normalize("NFKC", value).strip()
-                if not _NUMBER.match(number):
-                    raise DomainError("import.number")
-                cleaned[column] = number
-            elif column in DATE_COLUMNS:
-                if not value.strip():
-                    if column == "birth_date":
-                        raise DomainError("record.required")
-                    cleaned[column] = None
-                    continue
-                parsed = typed_dates.parse(value)
-                if parsed is None:
-                    raise DomainError("import.date")
-                cleaned[column] = parsed
-            elif column == "email":
-                if not value.strip():
-                    cleaned[column] = None
-                    continue
-                if (key := email_address.problem(value)) is not None:
-                    raise DomainError(key)
-                cleaned[column] = email_address.normalize(value)
-            elif column == "newsletter":
+            if column == "newsletter":
                 folded = unicodedata.normalize("NFKC", value).strip().lower()
                 if folded not in _YES | _NO:
                     raise DomainError("import.yes_no")

@@ -3,7 +3,7 @@
 import pytest
 from sqlmodel import select
 
-from portal.domain import record_fields, records
+from portal.domain import accounts, record_fields, records
 from portal.domain.db import transaction
 from portal.domain.errors import DomainError, FieldErrors
 from portal.domain.models import RecordChange, RegistryRecord
@@ -105,16 +105,31 @@ def test_errors_come_per_field_and_nothing_is_saved(db):
         assert db_session.exec(select(RecordChange)).all() == []
 
 
-def test_staff_changes_carry_who_and_why(db):
+def test_staff_changes_carry_who_and_why_and_may_touch_certification(db):
     account_id = factories.registrant("staffedit@example.com")
-    records.apply(
-        account_id,
-        "basic",
-        {"address": "大阪市"},
-        actor_id=None,
-        by_staff=True,
-        reason="phone call",
+    staff_id = accounts.create_staff("clerk@example.com", "Tangerine-Bicycle-77", "admin", "Clerk")
+    with transaction() as db_session:
+        record_id = db_session.exec(select(RegistryRecord.id)).one()
+    with pytest.raises(FieldErrors) as refused:
+        records.staff_apply(
+            record_id, "basic", {"address": "大阪市"}, actor_id=staff_id, reason=" "
+        )
+    assert refused.value.fields == {"reason": ("admin.reason_required", {})}
+    changes = records.staff_preview(
+        record_id, "certification", {"valid_until": "2031/3/31", "status": "withdrawn"}
+    )
+    assert {(c.field, c.new) for c in changes} == {
+        ("valid_until", "2031-03-31"),
+        ("status", "withdrawn"),
+    }
+    records.staff_apply(
+        record_id, "certification", {"status": "withdrawn"}, actor_id=staff_id, reason="letter"
     )
     with transaction() as db_session:
         row = db_session.exec(select(RecordChange)).one()
-    assert row.by_staff and row.reason == "phone call"
+        record = db_session.exec(select(RegistryRecord)).one()
+    assert (row.by_staff, row.changed_by, row.reason) == (True, staff_id, "letter")
+    assert record.status == "withdrawn" and account_id == record.account_id
+    for bad in ({"status": "gone"}, {"valid_from": "2099-01-01"}, {"birth_date": ""}):
+        with pytest.raises(FieldErrors):
+            records.staff_apply(record_id, "certification", bad, actor_id=staff_id, reason="x")

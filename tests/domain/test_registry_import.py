@@ -65,11 +65,11 @@ def test_every_bad_row_is_reported_with_line_column_and_reason(db):
     plan = registry_import.plan(data)
     found = {(p.line, p.column, p.key) for p in plan.problems}
     assert found == {
-        (3, "birth_date", "import.date"),
+        (3, "birth_date", "record.date"),
         (4, "phone", "record.phone"),
         (4, "postal_code", "record.postal_code"),
         (5, "registration_number", "import.duplicate"),
-        (6, "registration_number", "import.number"),
+        (6, "registration_number", "record.number"),
         (7, "newsletter", "import.yes_no"),
         (7, "valid_until", "import.period"),
         (8, "", "import.cell_count"),

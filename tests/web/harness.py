@@ -54,7 +54,16 @@ class Browser:
         await self.processor.join(timeout=30)  # unknown handler names are dropped here
         if self.is_handler(event.name):
             await asyncio.wait_for(future, timeout=30)
+            await self.settle()
+
+    async def settle(self) -> None:
+        """Wait until the events the handler chained on the server have finished too."""
+        for _ in range(100):
             await self.processor.join(timeout=30)
+            running = [t for t in self.processor._tasks.values() if not t.done()]
+            if not running:
+                return
+            await asyncio.wait(running, timeout=30)
 
     @staticmethod
     def is_handler(name: str) -> bool:

@@ -14,12 +14,8 @@ from portal.web.components.forms import notice
 from portal.web.components.layout import card, page_title, scroll_region, shell
 from portal.web.components.text import t
 from portal.web.components.values import display_value
+from portal.web.pages.admin.record_edit import edit_buttons, edit_panel, record_id_of
 from portal.web.session import ShellState, require, translator, turn_away
-
-
-def _record_id(state: rx.State) -> int | None:
-    tail = state.router.url.path.rstrip("/").rsplit("/", 1)[-1]
-    return int(tail) if tail.isdigit() and len(tail) < 12 else None
 
 
 class AdminRecordState(rx.State):
@@ -32,18 +28,29 @@ class AdminRecordState(rx.State):
     history: list[dict[str, str]] = []  # noqa: RUF012
     can_act: bool = False
     has_account: bool = False
+    requests: list[dict[str, str]] = []  # noqa: RUF012
     info: str = ""
     problem: str = ""
 
     async def _fill(self, principal) -> None:
-        record_id = _record_id(self)
+        record_id = record_id_of(self)
         found = await asyncio.to_thread(registry_admin.detail, record_id) if record_id else None
         lang = principal.language
         self.found = found is not None
         self.can_act = principal.role == StaffRole.ADMIN
         if found is None:
             self.rows, self.account_rows, self.history, self.title = [], [], [], ""
+            self.requests = []
             return
+        pending = await asyncio.to_thread(registry_admin.requests_for, principal, record_id)
+        self.requests = [
+            {
+                "id": str(r.id),
+                "email": r.requested_email,
+                "when": format_datetime(r.created_at, lang),
+            }
+            for r in pending
+        ]
         values = found.values
         self.title = (
             f"{values['registration_number']}  {values['family_name']} {values['given_name']}"
@@ -104,7 +111,7 @@ class AdminRecordState(rx.State):
         if principal is None:
             return
         tr = await translator(self)
-        record_id = _record_id(self)
+        record_id = record_id_of(self)
         try:
             if record_id is None:
                 raise DomainError("activation.unknown_record")
@@ -122,6 +129,31 @@ class AdminRecordState(rx.State):
         if principal is None:
             return await turn_away(self)
         await self._act(registry_admin.unlock, "admin.unlocked")
+        return None
+
+    @rx.event
+    async def saved(self):
+        """After an admin's edit: the record and its history as they are now."""
+        principal = await require(self, AccountKind.STAFF)
+        if principal is None:
+            return await turn_away(self)
+        tr = await translator(self)
+        await self._fill(principal)
+        self.info, self.problem = tr("admin.edit_saved"), ""
+        return None
+
+    @rx.event
+    async def approve_request(self, request_id: str):
+        """Take the requested address into the record and send the invitation (admins)."""
+        principal = await require(self, AccountKind.STAFF)
+        if principal is None:
+            return await turn_away(self)
+        if not isinstance(request_id, str) or not request_id.isdigit() or len(request_id) > 12:
+            return None
+        await self._act(
+            lambda who, record_id: registry_admin.approve_request(who, record_id, int(request_id)),
+            "admin.request_approved",
+        )
         return None
 
     @rx.event
@@ -186,6 +218,32 @@ def _history() -> rx.Component:
     )
 
 
+def _requests() -> rx.Component:
+    return card(
+        rx.heading(t("admin.requests_title"), as_="h2", size="5"),
+        rx.text(t("admin.requests_intro"), size="2"),
+        rx.foreach(
+            AdminRecordState.requests,
+            lambda r: rx.flex(
+                rx.text(r["email"], weight="bold"),
+                rx.text(r["when"], size="2"),
+                rx.cond(
+                    AdminRecordState.can_act,
+                    rx.button(
+                        t("admin.approve_request"),
+                        variant="outline",
+                        on_click=AdminRecordState.approve_request(r["id"]),
+                        id="approve-" + r["id"],
+                    ),
+                ),
+                gap="3",
+                align="center",
+                wrap="wrap",
+            ),
+        ),
+    )
+
+
 def admin_record_page() -> rx.Component:
     return shell(
         rx.link(t("admin.back_to_list"), href="/admin/registrants"),
@@ -195,9 +253,13 @@ def admin_record_page() -> rx.Component:
                 rx.heading(AdminRecordState.title, as_="h1", size="7", id="record-title"),
                 notice(AdminRecordState.info),
                 notice(AdminRecordState.problem, tone="red"),
+                edit_panel(),
                 card(
-                    rx.heading(t("admin.record"), as_="h2", size="5"), _pairs(AdminRecordState.rows)
+                    rx.heading(t("admin.record"), as_="h2", size="5"),
+                    _pairs(AdminRecordState.rows),
+                    rx.cond(AdminRecordState.can_act, edit_buttons()),
                 ),
+                rx.cond(AdminRecordState.requests.length() > 0, _requests()),
                 card(
                     rx.heading(t("admin.portal_account"), as_="h2", size="5"),
                     rx.cond(

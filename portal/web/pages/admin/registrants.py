@@ -134,16 +134,6 @@ def _date_filter(name: str, label_key: str) -> rx.Component:
     return _filter(name, label_key, control)
 
 
-_SELECT_STYLE = {
-    "height": "2rem",
-    "width": "100%",
-    "border": "1px solid var(--gray-7)",
-    "border_radius": "4px",
-    "padding": "0 0.5em",
-    "background": "var(--color-surface)",
-}
-
-
 def _filters() -> rx.Component:
     search = rx.input(
         name="q", id="q", default_value=AdminRegistrantsState.params["q"], max_length=100
@@ -154,7 +144,7 @@ def _filters() -> rx.Component:
         name="status",
         id="status",
         default_value=AdminRegistrantsState.params["status"],
-        style=_SELECT_STYLE,
+        class_name="portal-select compact",
     )
     return rx.form(
         rx.flex(

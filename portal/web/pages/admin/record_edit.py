@@ -1,0 +1,306 @@
+"""The admin's edit of one section of a record on /admin/registrants/[id]: edit → confirm → saved, with a reason."""
+
+from __future__ import annotations
+
+import asyncio
+
+import reflex as rx
+
+from portal.domain import records, registry_admin
+from portal.domain.errors import DomainError
+from portal.domain.models import AccountKind, StaffRole
+from portal.web.components.forms import error_summary, field, form, notice, primary_button
+from portal.web.components.layout import card
+from portal.web.components.text import t
+from portal.web.errors import field_messages, text_field
+from portal.web.session import ShellState, client_ip, require, translator, turn_away
+
+
+def record_id_of(state: rx.State) -> int | None:
+    """The record id in the page's URL (/admin/registrants/<id>), or None."""
+    tail = state.router.url.path.rstrip("/").rsplit("/", 1)[-1]
+    return int(tail) if tail.isdigit() and len(tail) < 12 else None
+
+
+DATE_FIELDS = frozenset({"birth_date", "certified_on", "valid_from", "valid_until"})
+STATUSES = ("active", "expired", "withdrawn")
+
+
+def form_value(name: str, value: object) -> str:
+    """A stored value as an edit form's input holds it (ISO dates, 'yes' for ticked flags)."""
+    if isinstance(value, bool):
+        return "yes" if value else ""
+    if hasattr(value, "isoformat"):
+        return value.isoformat()  # type: ignore[union-attr]
+    return "" if value is None else str(value)
+
+
+class AdminRecordEditState(rx.State):
+    """The section being edited, the reviewed changes and the messages; values stay on the server."""
+
+    section: str = ""
+    mode: str = ""  # "" | edit | confirm
+    values: dict[str, str] = {}  # noqa: RUF012
+    changes: list[dict[str, str]] = []  # noqa: RUF012
+    errors: dict[str, str] = {}  # noqa: RUF012
+    form_error: str = ""
+    reason: str = ""
+    _pending: dict = {}  # noqa: RUF012
+
+    async def _admin(self):
+        return await require(self, AccountKind.STAFF, StaffRole.ADMIN)
+
+    @rx.event
+    async def start(self, section: str):
+        """Open a section's form, filled with the record's current values (admins)."""
+        if await self._admin() is None:
+            return await turn_away(self)
+        record_id = record_id_of(self)
+        if section not in records.STAFF_SECTIONS or record_id is None:
+            return None
+        found = await asyncio.to_thread(registry_admin.detail, record_id)
+        if found is None:
+            return None
+        self.values = {
+            name: form_value(name, found.values[name]) for name in records.STAFF_SECTIONS[section]
+        }
+        self.section, self.mode, self.changes, self._pending = section, "edit", [], {}
+        self.errors, self.form_error, self.reason = {}, "", ""
+        return None
+
+    @rx.event
+    def cancel(self):
+        self.section, self.mode, self._pending, self.changes = "", "", {}, []
+        self.errors, self.form_error = {}, ""
+
+    @rx.event
+    def back(self):
+        self.mode = "edit"
+
+    @rx.event
+    async def review(self, form: dict):
+        """Check the edit and list exactly what would change; nothing is saved."""
+        principal = await self._admin()
+        if principal is None:
+            return await turn_away(self)
+        record_id = record_id_of(self)
+        if self.section not in records.STAFF_SECTIONS or record_id is None:
+            return None
+        tr = await translator(self)
+        values: dict[str, object] = {}
+        for name in records.STAFF_SECTIONS[self.section]:
+            if name in records.FLAGS:
+                values[name] = isinstance(form, dict) and form.get(name) in ("on", True, "true")
+            else:
+                values[name] = text_field(form, name, 300)
+                self.values[name] = str(values[name])
+        self.reason = text_field(form, "reason", records.MAX_REASON + 1)
+        errors: dict[str, str] = {}
+        try:
+            changes = await asyncio.to_thread(
+                registry_admin.edit_preview, principal, record_id, self.section, values
+            )
+        except DomainError as exc:
+            errors, self.form_error = field_messages(exc, tr)
+            changes = []
+        if not self.reason.strip():
+            errors["reason"] = tr("admin.reason_required")
+        self.errors = errors
+        if errors or self.form_error:
+            return None
+        if not changes:
+            self.form_error = tr("record.no_changes")
+            return None
+        self._pending = values
+        self.changes = [{"key": f"field.{c.field}", "old": c.old, "new": c.new} for c in changes]
+        self.mode = "confirm"
+        return None
+
+    @rx.event
+    async def save(self):
+        """Save the reviewed edit with its reason, then show the record with its new history."""
+        principal = await self._admin()
+        if principal is None:
+            return await turn_away(self)
+        record_id = record_id_of(self)
+        if self.mode != "confirm" or not self._pending or record_id is None:
+            return None
+        tr = await translator(self)
+        try:
+            await asyncio.to_thread(
+                registry_admin.edit,
+                principal,
+                record_id,
+                self.section,
+                self._pending,
+                self.reason,
+                client_ip(self),
+            )
+        except DomainError as exc:
+            self.errors, self.form_error = field_messages(exc, tr)
+            self.mode = "edit"
+            return None
+        self.section, self.mode, self._pending, self.changes = "", "", {}, []
+        from portal.web.pages.admin.record import AdminRecordState  # the page imports this module
+
+        return [AdminRecordState.saved, rx.scroll_to("main")]
+
+
+def _input(name: str) -> rx.Component:
+    if name in records.FLAGS:
+        return rx.el.label(
+            rx.hstack(
+                rx.checkbox(
+                    name=name,
+                    id=name,
+                    size="3",
+                    default_checked=AdminRecordEditState.values[name] == "yes",
+                ),
+                rx.text(t(f"field.{name}")),
+                align="center",
+            ),
+            html_for=name,
+        )
+    if name == "status":
+        return rx.box(
+            rx.el.label(t("field.status"), html_for=name, font_weight="600", display="block"),
+            rx.el.select(
+                *[rx.el.option(t(f"status.{s}"), value=s) for s in STATUSES],
+                name=name,
+                id=name,
+                default_value=AdminRecordEditState.values[name],
+                class_name="portal-select",
+            ),
+            width="100%",
+        )
+    return field(
+        name,
+        f"field.{name}",
+        AdminRecordEditState.errors,
+        type="date" if name in DATE_FIELDS else "text",
+        max_length=254 if name == "email" else 200,
+        default_value=AdminRecordEditState.values[name],
+    )
+
+
+def _form(section: str) -> rx.Component:
+    return form(
+        *[_input(name) for name in records.STAFF_SECTIONS[section]],
+        rx.box(
+            rx.el.label(t("admin.reason"), html_for="reason", font_weight="600", display="block"),
+            rx.text(t("admin.reason_hint"), id="reason-hint", size="2", color="var(--gray-11)"),
+            rx.text_area(
+                name="reason",
+                id="reason",
+                default_value=AdminRecordEditState.reason,
+                max_length=records.MAX_REASON,
+                aria_describedby="reason-hint reason-error",
+                width="100%",
+            ),
+            rx.cond(
+                AdminRecordEditState.errors.contains("reason"),
+                rx.text(
+                    AdminRecordEditState.errors["reason"],
+                    id="reason-error",
+                    color="var(--red-11)",
+                    size="2",
+                ),
+            ),
+            width="100%",
+        ),
+        primary_button("record.review", id="staff-review"),
+        on_submit=AdminRecordEditState.review,
+    )
+
+
+def _confirm() -> rx.Component:
+    return rx.vstack(
+        rx.text(t("record.confirm_intro")),
+        rx.table.root(
+            rx.table.header(
+                rx.table.row(
+                    rx.table.column_header_cell(""),
+                    rx.table.column_header_cell(t("record.old")),
+                    rx.table.column_header_cell(t("record.new")),
+                )
+            ),
+            rx.table.body(
+                rx.foreach(
+                    AdminRecordEditState.changes,
+                    lambda change: rx.table.row(
+                        rx.table.row_header_cell(ShellState.tr[change["key"]]),
+                        rx.table.cell(change["old"]),
+                        rx.table.cell(change["new"], weight="bold"),
+                    ),
+                )
+            ),
+            width="100%",
+            id="staff-changes",
+        ),
+        rx.text(t("admin.reason"), ": ", AdminRecordEditState.reason),
+        rx.hstack(
+            rx.button(
+                t("record.back_to_edit"),
+                variant="outline",
+                size="3",
+                on_click=AdminRecordEditState.back,
+            ),
+            rx.button(
+                t("admin.save_edit"), size="3", on_click=AdminRecordEditState.save, id="staff-save"
+            ),
+            spacing="3",
+            wrap="wrap",
+        ),
+        spacing="4",
+        width="100%",
+    )
+
+
+def edit_panel() -> rx.Component:
+    """The edit in progress, shown above the record while an admin edits a section."""
+    return rx.cond(
+        AdminRecordEditState.mode != "",
+        card(
+            rx.heading(
+                ShellState.tr["record.section_" + AdminRecordEditState.section],
+                as_="h2",
+                size="5",
+            ),
+            error_summary(AdminRecordEditState.errors),
+            notice(AdminRecordEditState.form_error, tone="red"),
+            rx.cond(
+                AdminRecordEditState.mode == "confirm",
+                _confirm(),
+                rx.match(
+                    AdminRecordEditState.section,
+                    ("basic", _form("basic")),
+                    ("workplace", _form("workplace")),
+                    _form("certification"),
+                ),
+            ),
+            rx.button(
+                t("record.cancel"),
+                variant="ghost",
+                on_click=AdminRecordEditState.cancel,
+                id="staff-cancel",
+            ),
+            id="staff-edit",
+        ),
+    )
+
+
+def edit_buttons() -> rx.Component:
+    """One button per section for admins."""
+    return rx.flex(
+        *[
+            rx.button(
+                t(f"admin.edit_{section}"),
+                variant="soft",
+                on_click=AdminRecordEditState.start(section),
+                id=f"staff-edit-{section}",
+            )
+            for section in records.STAFF_SECTIONS
+        ],
+        gap="3",
+        wrap="wrap",
+    )

@@ -1,0 +1,102 @@
+"""Admins edit a record with a reason; reviewers and registrants cannot, whatever they send."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+
+from portal.domain import activation, registry_import
+from portal.domain.db import transaction
+from portal.domain.models import ActivationRequest, RecordChange, RegistryRecord
+from portal.web.pages.admin.record import AdminRecordState
+from portal.web.pages.admin.record_edit import AdminRecordEditState
+from tests import factories
+from tests.factories import ledger_csv, ledger_row
+from tests.web.test_admin_record import open_record, staff
+from tests.web.test_hostile_clients import session_cookie
+
+
+def record_of(account_id: int) -> RegistryRecord:
+    with transaction() as db:
+        return db.exec(select(RegistryRecord).where(RegistryRecord.account_id == account_id)).one()
+
+
+async def test_admin_edits_certification_through_confirm_with_a_reason(tabs, configure):
+    configure(PORTAL_STAFF_REQUIRE_TOTP="false")
+    record = record_of(factories.registrant("edited@example.com"))
+    path = f"/admin/registrants/{record.id}"
+    tab = tabs(cookie=staff("admin", "boss@example.com"))
+    await open_record(tab, record.id)
+    await tab.send(AdminRecordEditState, "start", {"section": "certification"}, path=path)
+    state = await tab.state(AdminRecordEditState)
+    assert state.mode == "edit" and state.values["status"] == "active"
+    form = {**state.values, "status": "withdrawn", "reason": ""}
+    await tab.send(AdminRecordEditState, "review", {"form": form}, path=path)
+    state = await tab.state(AdminRecordEditState)
+    assert state.mode == "edit" and "reason" in state.errors  # a reason is required
+    await tab.send(
+        AdminRecordEditState, "review", {"form": {**form, "reason": "Letter of 3 May"}}, path=path
+    )
+    state = await tab.state(AdminRecordEditState)
+    assert state.mode == "confirm"
+    assert state.changes == [{"key": "field.status", "old": "active", "new": "withdrawn"}]
+    assert record_of(record.account_id).status == "active"  # nothing saved yet
+    await tab.send(AdminRecordEditState, "save", path=path)
+    assert record_of(record.account_id).status == "withdrawn"
+    page = await tab.state(AdminRecordState)  # the save chained a refresh of the page
+    assert "was changed" in page.info
+    assert (
+        page.history[0]["reason"] == "Letter of 3 May"
+        and page.history[0]["by"] == "Admin (secretariat)"
+    )
+
+
+async def test_reviewers_and_registrants_cannot_edit_even_by_calling_the_handlers(tabs, configure):
+    configure(PORTAL_STAFF_REQUIRE_TOTP="false")
+    account_id = factories.registrant("victim@example.com")
+    factories.registrant("attacker@example.com")
+    record = record_of(account_id)
+    path = f"/admin/registrants/{record.id}"
+    payload = {"form": {"status": "withdrawn", "valid_until": "2099-01-01", "reason": "x"}}
+    for cookie in (
+        staff("reviewer", "rev@example.com"),
+        session_cookie("attacker@example.com"),
+    ):
+        tab = tabs(cookie=cookie)
+        await tab.send(AdminRecordEditState, "start", {"section": "certification"}, path=path)
+        await tab.send(AdminRecordEditState, "review", payload, path=path)
+        await tab.send(AdminRecordEditState, "save", path=path)
+        assert (await tab.state(AdminRecordEditState)).values == {}
+    assert record_of(account_id).status == "active"
+    with transaction() as db:
+        assert db.exec(select(RecordChange)).all() == []
+
+
+async def test_admin_approves_an_activation_request_on_the_record_page(tabs, configure):
+    configure(PORTAL_STAFF_REQUIRE_TOTP="false")
+    registry_import.apply(
+        ledger_csv(ledger_row("R0001", email="old@example.com")).encode(),
+        actor_id=None,
+        reason="import",
+        invite=False,
+    )
+    with transaction() as db:
+        record = db.exec(select(RegistryRecord)).one()
+        db.add(ActivationRequest(record_id=record.id, email="new@example.com"))
+    path = f"/admin/registrants/{record.id}"
+    reviewer = tabs(cookie=staff("reviewer", "rev@example.com"))
+    await open_record(reviewer, record.id)
+    [request] = (await reviewer.state(AdminRecordState)).requests
+    assert request["email"] == "new@example.com"
+    await reviewer.send(
+        AdminRecordState, "approve_request", {"request_id": request["id"]}, path=path
+    )
+    assert activation.pending_requests(record.id)  # a reviewer cannot approve
+
+    admin = tabs(cookie=staff("admin", "boss@example.com"))
+    await open_record(admin, record.id)
+    await admin.send(AdminRecordState, "approve_request", {"request_id": "99999"}, path=path)
+    assert "request" in (await admin.state(AdminRecordState)).problem.lower()
+    await admin.send(AdminRecordState, "approve_request", {"request_id": request["id"]}, path=path)
+    state = await admin.state(AdminRecordState)
+    assert state.requests == [] and "invitation was sent" in state.info
+    assert factories.outbox("new@example.com", "activation_invite")
