@@ -27,7 +27,13 @@ from portal.domain import (
 from portal.domain.clock import utcnow
 from portal.domain.db import transaction
 from portal.domain.errors import DomainError
-from portal.domain.models import Account, AccountStatus, RegistryRecord, TokenPurpose
+from portal.domain.models import (
+    Account,
+    AccountKind,
+    AccountStatus,
+    RegistryRecord,
+    TokenPurpose,
+)
 from portal.settings import get_settings
 
 PER_ADDRESS = 3
@@ -95,6 +101,8 @@ def complete(token: str | None, password: str, confirmation: str, ip: str = "") 
             raise DomainError("reset.link_invalid")
         account = db.get(Account, row.account_id)
         set_password(db, account, password_hash)
+        if account.kind == AccountKind.STAFF and account.status == AccountStatus.INVITED:
+            account.status = AccountStatus.ACTIVE  # an invited staff member chose a password
         sessions.end_all(db, account.id)
         audit.record(
             db, "password.reset", actor_id=account.id, target=f"account:{account.id}", ip=ip

@@ -358,4 +358,7 @@ MESSAGES: dict[str, str] = {
     "admin.requests_intro": "This person asked for an invitation at an address the registry does not hold. Approving puts the address into the record and sends the invitation there.",
     "admin.approve_request": "Approve and send the invitation",
     "admin.request_approved": "The address was taken into the record and the invitation was sent.",
+    "staff.not_yourself": "You cannot change your own account here; ask another administrator.",
+    "staff.unknown": "There is no such staff account.",
+    "staff.last_admin": "This is the last active administrator; make someone else an administrator first.",
 }

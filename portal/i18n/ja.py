@@ -354,4 +354,7 @@ MESSAGES: dict[str, str] = {
     "admin.requests_intro": "台帳にないメールアドレスで招待が申請されています。承認すると、このアドレスを台帳に登録し、招待メールを送ります。",
     "admin.approve_request": "承認して招待を送る",
     "admin.request_approved": "アドレスを台帳に登録し、招待メールを送りました。",
+    "staff.not_yourself": "ご自身のアカウントはここでは変更できません。別の管理者に依頼してください。",
+    "staff.unknown": "その事務局アカウントは存在しません。",
+    "staff.last_admin": "有効な管理者が他にいません。先に別の人を管理者にしてください。",
 }
