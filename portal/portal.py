@@ -6,10 +6,12 @@ from portal.api.headers import security_headers
 from portal.api.routes import build_api
 from portal.i18n import EN
 from portal.web.mail_pump import mail_pump
+from portal.web.pages.admin.audit import AdminAuditState, audit_page
 from portal.web.pages.admin.import_ledger import AdminImportState, import_page
 from portal.web.pages.admin.overview import AdminOverviewState, overview_page
 from portal.web.pages.admin.record import AdminRecordState, admin_record_page
 from portal.web.pages.admin.registrants import AdminRegistrantsState, registrants_page
+from portal.web.pages.admin.staff import AdminStaffState, staff_page
 from portal.web.pages.auth.activate import ActivateState, activate_page
 from portal.web.pages.auth.activate_request import ActivationRequestState, activation_request_page
 from portal.web.pages.auth.code import CodeState, code_page
@@ -58,6 +60,8 @@ _add(dashboard_page, "/mypage", "mypage.title", DashboardState.load)
 _add(record_page, "/mypage/record", "record.title", RecordState.load)
 _add(account_page, "/mypage/account", "account.title", AccountState.load)
 _add(overview_page, "/admin", "admin.title", AdminOverviewState.load)
+_add(audit_page, "/admin/audit", "audit.title", AdminAuditState.load)
+_add(staff_page, "/admin/staff", "admin.staff", AdminStaffState.load)
 _add(import_page, "/admin/import", "import.title", AdminImportState.load)
 _add(registrants_page, "/admin/registrants", "admin.registrants_title", AdminRegistrantsState.load)
 _add(admin_record_page, "/admin/registrants/[record_id]", "admin.history", AdminRecordState.load)

@@ -49,3 +49,30 @@ def test_upgrading_a_database_that_holds_records(kind, tmp_path):
         finally:
             engine.dispose()
     assert tuple(row) == ("", False)
+
+
+@pytest.mark.parametrize("kind", backends())
+def test_the_migrated_audit_log_refuses_update_and_delete(kind, tmp_path):
+    from sqlalchemy import text
+    from sqlalchemy.exc import DatabaseError
+
+    with fresh_database(kind, tmp_path) as url:
+        migrations.upgrade(url)
+        engine = make_engine(url)
+        try:
+            with engine.begin() as conn:
+                conn.execute(
+                    text(
+                        "INSERT INTO audit_event (at, action, target, detail, ip)"
+                        " VALUES ('2026-01-01', 'signin.success', '', '{}', '')"
+                    )
+                )
+            for statement in ("UPDATE audit_event SET action = 'x'", "DELETE FROM audit_event"):
+                with pytest.raises(DatabaseError), engine.begin() as conn:
+                    conn.execute(text(statement))
+            with engine.connect() as conn:
+                assert conn.execute(text("SELECT action FROM audit_event")).scalar() == (
+                    "signin.success"
+                )
+        finally:
+            engine.dispose()

@@ -9,7 +9,7 @@ from portal.settings import get_settings
 from portal.web.components.text import t
 from portal.web.session import ShellState
 
-ADMIN_ONLY = frozenset({"/admin/import"})
+ADMIN_ONLY = frozenset({"/admin/import", "/admin/staff", "/admin/audit"})
 
 
 def _nav_links() -> list[tuple[str, str]]:
@@ -19,6 +19,8 @@ def _nav_links() -> list[tuple[str, str]]:
         ("/admin", "app.admin"),
         ("/admin/registrants", "admin.registrants_title"),
         ("/admin/import", "admin.import"),
+        ("/admin/staff", "admin.staff"),
+        ("/admin/audit", "audit.title"),
         ("/mypage/account", "app.my_account"),
     ]
 

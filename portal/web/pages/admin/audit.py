@@ -1,0 +1,179 @@
+"""/admin/audit: the audit log for admins — filter, page back in time; nothing on it can be changed."""
+
+from __future__ import annotations
+
+import asyncio
+from urllib.parse import urlencode
+
+import reflex as rx
+
+from portal.domain import audit_log
+from portal.domain.models import AccountKind, StaffRole
+from portal.i18n import format_datetime
+from portal.web.components.layout import card, page_title, scroll_region, shell
+from portal.web.components.text import t
+from portal.web.errors import text_field
+from portal.web.session import require, turn_away
+
+ROUTE = "/admin/audit"
+FILTERS = ("category", "actor", "target", "from", "to")
+
+
+def _href(params: dict[str, str]) -> str:
+    kept = {k: v for k, v in params.items() if v}
+    return ROUTE + (f"?{urlencode(kept)}" if kept else "")
+
+
+class AdminAuditState(rx.State):
+    """One page of the log as display strings, and the filters as the URL holds them."""
+
+    entries: list[dict[str, str]] = []  # noqa: RUF012
+    params: dict[str, str] = {}  # noqa: RUF012
+    older_link: str = ""
+    newest_link: str = ""
+
+    @rx.event
+    async def load(self):
+        """Read the page the URL asks for (admins); anyone else is sent away."""
+        principal = await require(self, AccountKind.STAFF, StaffRole.ADMIN)
+        if principal is None:
+            return await turn_away(self)
+        raw = {k: v for k, v in self.router.url.query_parameters.items() if isinstance(v, str)}
+        query = audit_log.query_from(raw)
+        found = await asyncio.to_thread(audit_log.page, principal, query)
+        lang = principal.language
+        self.params = {
+            "category": query.category,
+            "actor": query.actor,
+            "target": query.target,
+            "from": query.date_from.isoformat() if query.date_from else "",
+            "to": query.date_to.isoformat() if query.date_to else "",
+        }
+        self.entries = [
+            {
+                "at": format_datetime(e.at, lang),
+                "actor": e.actor or "—",
+                "action": e.action,
+                "category": "audit.category_" + e.action.split(".", 1)[0],
+                "target": e.target,
+                "ip": e.ip,
+                "detail": e.detail,
+            }
+            for e in found.entries
+        ]
+        self.older_link = _href({**self.params, "before": str(found.older)}) if found.older else ""
+        self.newest_link = _href(self.params) if query.before else ""
+        return None
+
+    @rx.event
+    async def apply_filters(self, form: dict):
+        """Put the filters into the URL (bookmarkable); the page load runs the query."""
+        if await require(self, AccountKind.STAFF, StaffRole.ADMIN) is None:
+            return await turn_away(self)
+        return rx.redirect(_href({name: text_field(form, name, 100).strip() for name in FILTERS}))
+
+
+def _labelled(name: str, label_key: str, control: rx.Component, flex: str = "1 1 10rem"):
+    return rx.box(
+        rx.el.label(t(label_key), html_for=name, font_weight="600", display="block"),
+        control,
+        flex=flex,
+    )
+
+
+def _filters() -> rx.Component:
+    category = rx.el.select(
+        rx.el.option(t("audit.any_category"), value=""),
+        *[rx.el.option(t(f"audit.category_{c}"), value=c) for c in audit_log.CATEGORIES],
+        name="category",
+        id="category",
+        default_value=AdminAuditState.params["category"],
+        class_name="portal-select compact",
+    )
+
+    def text_input(name: str) -> rx.Component:
+        return rx.input(
+            name=name, id=name, default_value=AdminAuditState.params[name], max_length=100
+        )
+
+    def date_input(name: str) -> rx.Component:
+        return rx.input(name=name, id=name, type="date", default_value=AdminAuditState.params[name])
+
+    return rx.form(
+        rx.flex(
+            _labelled("category", "audit.category", category),
+            _labelled("actor", "audit.actor", text_input("actor")),
+            _labelled("target", "audit.target", text_input("target")),
+            _labelled("from", "audit.from", date_input("from")),
+            _labelled("to", "audit.to", date_input("to")),
+            rx.button(t("admin.search_submit"), type="submit", id="audit-submit"),
+            gap="3",
+            align="end",
+            wrap="wrap",
+            width="100%",
+        ),
+        on_submit=AdminAuditState.apply_filters,
+        reset_on_submit=False,
+        width="100%",
+        role="search",
+    )
+
+
+def _table() -> rx.Component:
+    headers = (
+        "admin.when",
+        "audit.actor",
+        "audit.event",
+        "audit.target",
+        "audit.ip",
+        "audit.detail",
+    )
+    return scroll_region(
+        rx.table.root(
+            rx.table.header(rx.table.row(*[rx.table.column_header_cell(t(k)) for k in headers])),
+            rx.table.body(
+                rx.foreach(
+                    AdminAuditState.entries,
+                    lambda e: rx.table.row(
+                        rx.table.cell(e["at"], white_space="nowrap"),
+                        rx.table.cell(e["actor"]),
+                        rx.table.cell(
+                            rx.text(t(e["category"]), size="1", color="var(--gray-11)"),
+                            rx.code(e["action"], variant="ghost"),
+                        ),
+                        rx.table.cell(e["target"]),
+                        rx.table.cell(e["ip"]),
+                        rx.table.cell(e["detail"], word_break="break-word"),
+                    ),
+                )
+            ),
+            size="1",
+            width="100%",
+            id="audit-log",
+        ),
+        "audit.title",
+        overflow_x="auto",
+    )
+
+
+def audit_page() -> rx.Component:
+    return shell(
+        page_title("audit.title"),
+        rx.text(t("audit.intro"), size="2"),
+        card(_filters()),
+        card(
+            rx.cond(AdminAuditState.entries.length() > 0, _table(), rx.text(t("audit.none"))),
+            rx.flex(
+                rx.cond(
+                    AdminAuditState.newest_link != "",
+                    rx.link(t("audit.newest"), href=AdminAuditState.newest_link, id="audit-newest"),
+                ),
+                rx.cond(
+                    AdminAuditState.older_link != "",
+                    rx.link(t("audit.older"), href=AdminAuditState.older_link, id="audit-older"),
+                ),
+                gap="4",
+            ),
+        ),
+        wide=True,
+    )

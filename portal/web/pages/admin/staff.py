@@ -1,0 +1,317 @@
+"""/admin/staff: secretariat accounts for admins — invite, change role, deactivate, reactivate."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+
+import reflex as rx
+
+from portal.domain import staff_accounts
+from portal.domain.errors import DomainError
+from portal.domain.models import AccountKind, StaffRole
+from portal.i18n import LANGUAGE_NAMES, format_datetime, translate
+from portal.web.components.forms import error_summary, field, form, notice, primary_button
+from portal.web.components.layout import card, page_title, scroll_region, shell
+from portal.web.components.text import t
+from portal.web.errors import field_messages, text_field
+from portal.web.session import client_ip, require, translator, turn_away
+
+
+def _account_id(value: object) -> int | None:
+    return int(value) if isinstance(value, str) and value.isdigit() and len(value) < 12 else None
+
+
+class AdminStaffState(rx.State):
+    """The staff list as display strings, and the invitation form's messages."""
+
+    members: list[dict[str, str]] = []  # noqa: RUF012
+    errors: dict[str, str] = {}  # noqa: RUF012
+    info: str = ""
+    problem: str = ""
+    confirming: str = ""
+
+    async def _admin(self):
+        return await require(self, AccountKind.STAFF, StaffRole.ADMIN)
+
+    async def _fill(self, principal) -> None:
+        found = await asyncio.to_thread(staff_accounts.members, principal)
+        lang = principal.language
+        self.members = [
+            {
+                "id": str(m.id),
+                "name": m.name,
+                "email": m.email,
+                "role": m.role,
+                "role_text": translate(f"role.{m.role}", lang),
+                "status": m.status,
+                "status_text": translate(f"account_status.{m.status}", lang),
+                "totp": translate("record.yes" if m.totp else "record.no", lang),
+                "last": format_datetime(m.last_sign_in, lang) or "—",
+                "me": "yes" if m.id == principal.account_id else "",
+            }
+            for m in found
+        ]
+
+    @rx.event
+    async def load(self):
+        """Admins see every staff account; anyone else is sent away."""
+        principal = await self._admin()
+        if principal is None:
+            return await turn_away(self)
+        self.errors, self.info, self.problem, self.confirming = {}, "", "", ""
+        await self._fill(principal)
+        return None
+
+    @rx.event
+    async def invite(self, form: dict):
+        """Create an invited account and mail it the link to choose a password."""
+        principal = await self._admin()
+        if principal is None:
+            return await turn_away(self)
+        tr = await translator(self)
+        email = text_field(form, "email", 254)
+        try:
+            await asyncio.to_thread(
+                staff_accounts.invite,
+                principal,
+                email,
+                text_field(form, "name", 101),
+                text_field(form, "role", 16),
+                text_field(form, "language", 5),
+                client_ip(self),
+            )
+        except DomainError as exc:
+            self.errors, self.problem = field_messages(exc, tr)
+            self.info = ""
+            return None
+        self.errors, self.problem = {}, ""
+        self.info = tr("staff.invited", email=email.strip().lower())
+        await self._fill(principal)
+        return rx.set_value("email", "")
+
+    async def _act(self, work: Callable, account_id: object, done_key: str) -> None:
+        principal = await self._admin()
+        if principal is None:
+            return
+        tr = await translator(self)
+        target = _account_id(account_id)
+        self.confirming = ""
+        try:
+            if target is None:
+                raise DomainError("staff.unknown")
+            await asyncio.to_thread(work, principal, target, ip=client_ip(self))
+        except DomainError as exc:
+            self.problem, self.info = tr(exc.key, **exc.params), ""
+            return
+        self.info, self.problem = tr(done_key), ""
+        await self._fill(principal)
+
+    @rx.event
+    async def make_admin(self, account_id: str):
+        """Give a reviewer the administrator role."""
+        if await self._admin() is None:
+            return await turn_away(self)
+
+        def work(principal, target, ip):
+            staff_accounts.change_role(principal, target, StaffRole.ADMIN, ip)
+
+        await self._act(work, account_id, "staff.role_changed")
+        return None
+
+    @rx.event
+    async def make_reviewer(self, account_id: str):
+        """Make an administrator a reviewer (never the last active administrator)."""
+        if await self._admin() is None:
+            return await turn_away(self)
+
+        def work(principal, target, ip):
+            staff_accounts.change_role(principal, target, StaffRole.REVIEWER, ip)
+
+        await self._act(work, account_id, "staff.role_changed")
+        return None
+
+    @rx.event
+    async def ask_deactivate(self, account_id: str):
+        """Ask for confirmation before deactivating."""
+        if await self._admin() is None:
+            return await turn_away(self)
+        self.confirming = account_id if _account_id(account_id) is not None else ""
+        return None
+
+    @rx.event
+    def keep(self):
+        self.confirming = ""
+
+    @rx.event
+    async def deactivate(self, account_id: str):
+        """Disable the account and end its sessions."""
+        if await self._admin() is None:
+            return await turn_away(self)
+        await self._act(staff_accounts.deactivate, account_id, "staff.deactivated")
+        return None
+
+    @rx.event
+    async def reactivate(self, account_id: str):
+        """Let a deactivated member in again (or re-send an unanswered invitation)."""
+        if await self._admin() is None:
+            return await turn_away(self)
+        await self._act(staff_accounts.reactivate, account_id, "staff.reactivated")
+        return None
+
+
+def _actions(member: rx.Var) -> rx.Component:
+    button = {"variant": "outline", "size": "2"}
+    return rx.cond(
+        member["me"] == "yes",
+        rx.text(t("staff.you"), size="2"),
+        rx.cond(
+            AdminStaffState.confirming == member["id"],
+            rx.flex(
+                rx.text(t("staff.confirm_deactivate"), size="2", weight="bold"),
+                rx.button(
+                    t("staff.deactivate"),
+                    color_scheme="red",
+                    size="2",
+                    on_click=AdminStaffState.deactivate(member["id"]),
+                    id="confirm-deactivate-" + member["id"],
+                ),
+                rx.button(
+                    t("record.cancel"), variant="ghost", size="2", on_click=AdminStaffState.keep
+                ),
+                gap="2",
+                wrap="wrap",
+                align="center",
+            ),
+            rx.flex(
+                rx.cond(
+                    member["role"] == "admin",
+                    rx.button(
+                        t("staff.make_reviewer"),
+                        on_click=AdminStaffState.make_reviewer(member["id"]),
+                        id="make-reviewer-" + member["id"],
+                        **button,
+                    ),
+                    rx.button(
+                        t("staff.make_admin"),
+                        on_click=AdminStaffState.make_admin(member["id"]),
+                        id="make-admin-" + member["id"],
+                        **button,
+                    ),
+                ),
+                rx.cond(
+                    member["status"] == "disabled",
+                    rx.button(
+                        t("staff.reactivate"),
+                        on_click=AdminStaffState.reactivate(member["id"]),
+                        id="reactivate-" + member["id"],
+                        **button,
+                    ),
+                    rx.button(
+                        t("staff.deactivate"),
+                        color_scheme="red",
+                        on_click=AdminStaffState.ask_deactivate(member["id"]),
+                        id="deactivate-" + member["id"],
+                        **button,
+                    ),
+                ),
+                rx.cond(
+                    member["status"] == "invited",
+                    rx.button(
+                        t("staff.resend"),
+                        on_click=AdminStaffState.reactivate(member["id"]),
+                        id="resend-" + member["id"],
+                        **button,
+                    ),
+                ),
+                gap="2",
+                wrap="wrap",
+            ),
+        ),
+    )
+
+
+def _list() -> rx.Component:
+    headers = (
+        "admin.col_name",
+        "login.email",
+        "staff.role",
+        "admin.account_status",
+        "account.totp_title",
+        "admin.last_sign_in",
+        "staff.actions",
+    )
+    return scroll_region(
+        rx.table.root(
+            rx.table.header(rx.table.row(*[rx.table.column_header_cell(t(k)) for k in headers])),
+            rx.table.body(
+                rx.foreach(
+                    AdminStaffState.members,
+                    lambda m: rx.table.row(
+                        rx.table.row_header_cell(m["name"]),
+                        rx.table.cell(m["email"]),
+                        rx.table.cell(m["role_text"]),
+                        rx.table.cell(m["status_text"]),
+                        rx.table.cell(m["totp"]),
+                        rx.table.cell(m["last"]),
+                        rx.table.cell(_actions(m)),
+                    ),
+                )
+            ),
+            size="2",
+            width="100%",
+            id="staff-list",
+        ),
+        "admin.staff",
+        overflow_x="auto",
+    )
+
+
+def _select(name: str, label_key: str, options: list[tuple[str, rx.Var | str]]) -> rx.Component:
+    return rx.box(
+        rx.el.label(t(label_key), html_for=name, font_weight="600", display="block"),
+        rx.el.select(
+            *[rx.el.option(label, value=value) for value, label in options],
+            name=name,
+            id=name,
+            class_name="portal-select",
+        ),
+        width="100%",
+    )
+
+
+def _invite_form() -> rx.Component:
+    return card(
+        rx.heading(t("staff.invite_title"), as_="h2", size="5"),
+        rx.text(t("staff.invite_intro"), size="2"),
+        form(
+            field("name", "staff.name", AdminStaffState.errors, max_length=100),
+            field(
+                "email",
+                "login.email",
+                AdminStaffState.errors,
+                type="email",
+                autocomplete="off",
+            ),
+            _select(
+                "role",
+                "staff.role",
+                [("reviewer", t("role.reviewer")), ("admin", t("role.admin"))],
+            ),
+            _select("language", "staff.language", list(LANGUAGE_NAMES.items())),
+            primary_button("staff.send_invitation", id="send-invitation"),
+            on_submit=AdminStaffState.invite,
+        ),
+    )
+
+
+def staff_page() -> rx.Component:
+    return shell(
+        page_title("admin.staff"),
+        notice(AdminStaffState.info),
+        notice(AdminStaffState.problem, tone="red"),
+        error_summary(AdminStaffState.errors),
+        card(_list()),
+        _invite_form(),
+        wide=True,
+    )
