@@ -24,6 +24,7 @@ class Portal:
     base_url: str
     mail: SmtpSink
     server: RunningPortal
+    app_keys: dict[str, str]  # authenticator keys of the seeded admins, by address
 
     def cli(self, *args: str) -> str:
         return self.server.cli(*args)
@@ -42,8 +43,9 @@ def portal(tmp_path_factory) -> Iterator[Portal]:
             PORTAL_BCRYPT_ROUNDS="4",
         ) as server,
     ):
-        server.python("-m", "tests.e2e.seed_people", DEMO_PASSWORD)
-        yield Portal(base_url=server.base_url, mail=sink, server=server)
+        seeded = server.python("-m", "tests.e2e.seed_people", DEMO_PASSWORD)
+        keys = dict(line.split()[1:] for line in seeded.splitlines() if line.startswith("TOTP "))
+        yield Portal(base_url=server.base_url, mail=sink, server=server, app_keys=keys)
 
 
 @pytest.fixture(scope="session")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pyotp
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import DEMO_PASSWORD, ROOT, Portal
@@ -55,6 +56,29 @@ def sign_in(
     page.locator("#code").fill(code_from_mail(portal, email, before + 1))
     page.locator("#code-submit").click()
     expect(page).to_have_url(re.compile(re.escape(landing) + r"/?$"))
+
+
+def sign_in_with_app(page: Page, portal: Portal, email: str) -> None:
+    """A seeded admin signs in: password, then the authenticator app's current code."""
+    enter_password(page, email)
+    expect(page).to_have_url(re.compile(r"/login/code/?$"))
+    page.locator("#code").fill(pyotp.TOTP(portal.app_keys[email]).now())
+    page.locator("#code-submit").click()
+    expect(page).to_have_url(re.compile(r"/admin/?$"))
+
+
+_COUNT = (
+    "from sqlmodel import func, select\n"
+    "from portal.domain.db import transaction\n"
+    "from portal.domain.models import RegistryRecord\n"
+    "with transaction() as db:\n"
+    "    print(db.exec(select(func.count()).select_from(RegistryRecord)).one())"
+)
+
+
+def registry_size(portal: Portal) -> int:
+    """How many records the server's registry holds now."""
+    return int(portal.server.python("-c", _COUNT))
 
 
 AXE = ROOT / ".tools/node_modules/axe-core/axe.min.js"

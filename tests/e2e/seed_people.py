@@ -6,7 +6,11 @@ Run inside the server's environment: `python -m tests.e2e.seed_people PASSWORD`.
 
 import datetime as dt
 import sys
+import time
 
+import pyotp
+
+from portal.domain import accounts, totp
 from portal.domain.clock import today
 from portal.domain.db import transaction
 from portal.domain.models import RegistryRecord
@@ -14,11 +18,25 @@ from tests.factories import registrant
 
 PEOPLE = ("reset-me@example.com", "move-me@example.com", "close-me@example.com")
 UNINVITED = (("E2E00001", "invite-me@example.com", dt.date(1979, 12, 3)),)
-RECORDS_ADDED = len(PEOPLE) + len(UNINVITED)
+ADMINS = tuple(f"e2e-admin{n}@example.com" for n in (1, 2, 3))
+
+
+def admin_with_app(email: str, password: str) -> str:
+    """An admin whose authenticator app is already set up; returns the app's key.
+
+    Enrolment used the previous 30-second step, so the current code still signs in.
+    """
+    account_id = accounts.create_staff(email, password, "admin", email.split("@")[0].upper())
+    key = totp.begin_enrolment(account_id).key_text.replace(" ", "")
+    totp.confirm_enrolment(account_id, pyotp.TOTP(key).at(time.time() - 30))
+    return key
+
 
 if __name__ == "__main__":
     for email in PEOPLE:
         registrant(email, password=sys.argv[1])
+    for email in ADMINS:
+        print(f"TOTP {email} {admin_with_app(email, sys.argv[1])}")
     with transaction() as db:
         for number, email, birth in UNINVITED:
             db.add(

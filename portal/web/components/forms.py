@@ -122,3 +122,15 @@ def form(*children: rx.Component, on_submit, reset_on_submit: bool = False) -> r
         reset_on_submit=reset_on_submit,
         width="100%",
     )
+
+
+def file_drop(upload_id: str, label: rx.Var, *children: rx.Component, **props) -> rx.Component:
+    """A drop zone with a file picker whose hidden input is named for screen readers.
+
+    Reflex's upload creates its <input type=file> without any attribute we can
+    pass, so the label is set on that child after creation.
+    """
+    zone = rx.upload.root(*children, id=upload_id, **props)
+    picker = zone.children[0].children[0]
+    picker.custom_attrs["aria-label"] = label
+    return zone

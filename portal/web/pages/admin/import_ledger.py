@@ -9,7 +9,7 @@ import reflex as rx
 from portal.domain import registry_import, staged_files
 from portal.domain.errors import DomainError
 from portal.domain.models import AccountKind, StaffRole
-from portal.web.components.forms import notice
+from portal.web.components.forms import file_drop, notice
 from portal.web.components.layout import card, page_title, scroll_region, shell
 from portal.web.components.text import t
 from portal.web.session import ShellState, require, translator, turn_away
@@ -242,7 +242,9 @@ def _upload_form() -> rx.Component:
     return card(
         rx.text(t("import.intro")),
         rx.text(t("import.columns"), size="2", color_scheme="gray"),
-        rx.upload.root(
+        file_drop(
+            UPLOAD_ID,
+            t("import.choose"),
             rx.vstack(
                 rx.button(t("import.choose"), variant="outline", type="button"),
                 rx.text(t("import.drop"), size="2"),
@@ -251,7 +253,6 @@ def _upload_form() -> rx.Component:
                 spacing="2",
                 padding="1.5em",
             ),
-            id=UPLOAD_ID,
             accept={"text/csv": [".csv"], "text/plain": [".csv", ".txt"]},
             max_files=1,
             multiple=False,
@@ -300,7 +301,7 @@ def _preview() -> rx.Component:
                     on_click=AdminImportState.start_over,
                     id="start-over",
                 ),
-                gap="3",
+                spacing="3",
                 wrap="wrap",
             ),
         ),
@@ -374,7 +375,7 @@ def _done() -> rx.Component:
         rx.flex(
             rx.link(t("import.to_list"), href="/admin/registrants"),
             rx.link(t("import.another"), href="#", on_click=AdminImportState.start_over),
-            gap="4",
+            spacing="4",
             wrap="wrap",
         ),
     )

@@ -236,7 +236,7 @@ def _requests() -> rx.Component:
                         id="approve-" + r["id"],
                     ),
                 ),
-                gap="3",
+                spacing="3",
                 align="center",
                 wrap="wrap",
             ),

@@ -301,6 +301,6 @@ def edit_buttons() -> rx.Component:
             )
             for section in records.STAFF_SECTIONS
         ],
-        gap="3",
+        spacing="3",
         wrap="wrap",
     )

@@ -153,7 +153,7 @@ def _filters() -> rx.Component:
             _date_filter("from", "admin.valid_from"),
             _date_filter("to", "admin.valid_to"),
             rx.button(t("admin.search_submit"), type="submit", id="search-submit"),
-            gap="3",
+            spacing="3",
             align="end",
             wrap="wrap",
             width="100%",

@@ -179,7 +179,7 @@ def _actions(member: rx.Var) -> rx.Component:
                 rx.button(
                     t("record.cancel"), variant="ghost", size="2", on_click=AdminStaffState.keep
                 ),
-                gap="2",
+                spacing="2",
                 wrap="wrap",
                 align="center",
             ),
@@ -224,7 +224,7 @@ def _actions(member: rx.Var) -> rx.Component:
                         **button,
                     ),
                 ),
-                gap="2",
+                spacing="2",
                 wrap="wrap",
             ),
         ),
