@@ -403,4 +403,6 @@ MESSAGES: dict[str, str] = {
     "audit.category_record": "Record edits",
     "audit.category_registry": "Registry import and export",
     "audit.category_staff": "Staff accounts",
+    "admin.confirm_intro": "Nothing is saved until you press “Save the change”.",
+    "audit.who": "Who",
 }

@@ -399,4 +399,6 @@ MESSAGES: dict[str, str] = {
     "audit.category_record": "記録の変更",
     "audit.category_registry": "台帳の取り込み・出力",
     "audit.category_staff": "事務局アカウント",
+    "admin.confirm_intro": "「変更を保存」を押すまで保存されません。",
+    "audit.who": "操作した人",
 }

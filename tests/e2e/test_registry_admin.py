@@ -104,6 +104,7 @@ def test_admin_invites_a_reviewer_who_sets_a_password_and_the_log_shows_it(page,
 
     open_page(page, "/admin/audit?category=staff")
     expect(page.locator("#audit-log")).to_contain_text("staff.invited")
+    expect(page.locator("#category")).to_have_value("staff")  # the filter shows the URL's query
     check(page, "admin-audit")
 
     [mail] = portal.mail.wait_for("desk@example.com")

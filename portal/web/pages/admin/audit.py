@@ -88,16 +88,27 @@ def _filters() -> rx.Component:
         name="category",
         id="category",
         default_value=AdminAuditState.params["category"],
+        key=AdminAuditState.params["category"],
         class_name="portal-select compact",
     )
 
     def text_input(name: str) -> rx.Component:
         return rx.input(
-            name=name, id=name, default_value=AdminAuditState.params[name], max_length=100
+            name=name,
+            id=name,
+            default_value=AdminAuditState.params[name],
+            key=AdminAuditState.params[name],
+            max_length=100,
         )
 
     def date_input(name: str) -> rx.Component:
-        return rx.input(name=name, id=name, type="date", default_value=AdminAuditState.params[name])
+        return rx.input(
+            name=name,
+            id=name,
+            type="date",
+            default_value=AdminAuditState.params[name],
+            key=AdminAuditState.params[name],
+        )
 
     return rx.form(
         rx.flex(

@@ -215,7 +215,7 @@ def _form(section: str) -> rx.Component:
 
 def _confirm() -> rx.Component:
     return rx.vstack(
-        rx.text(t("record.confirm_intro")),
+        rx.text(t("admin.confirm_intro")),
         rx.table.root(
             rx.table.header(
                 rx.table.row(

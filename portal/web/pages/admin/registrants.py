@@ -129,14 +129,22 @@ def _filter(
 
 def _date_filter(name: str, label_key: str) -> rx.Component:
     control = rx.input(
-        name=name, id=name, type="date", default_value=AdminRegistrantsState.params[name]
+        name=name,
+        id=name,
+        type="date",
+        default_value=AdminRegistrantsState.params[name],
+        key=AdminRegistrantsState.params[name],
     )
     return _filter(name, label_key, control)
 
 
 def _filters() -> rx.Component:
     search = rx.input(
-        name="q", id="q", default_value=AdminRegistrantsState.params["q"], max_length=100
+        name="q",
+        id="q",
+        default_value=AdminRegistrantsState.params["q"],
+        key=AdminRegistrantsState.params["q"],
+        max_length=100,
     )
     status = rx.el.select(
         rx.el.option(t("admin.any_status"), value=""),
@@ -144,6 +152,7 @@ def _filters() -> rx.Component:
         name="status",
         id="status",
         default_value=AdminRegistrantsState.params["status"],
+        key=AdminRegistrantsState.params["status"],
         class_name="portal-select compact",
     )
     return rx.form(
