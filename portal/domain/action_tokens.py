@@ -14,7 +14,26 @@ from sqlmodel import Session, col, select, update
 
 from portal.domain import tokens
 from portal.domain.clock import utcnow
+from portal.domain.db import column_defaults
 from portal.domain.models import ActionToken
+
+
+def row(
+    account_id: int,
+    purpose: str,
+    lifetime: dt.timedelta,
+    token: str,
+    new_email: str | None = None,
+) -> dict:
+    """The complete column values of a new token row (for ORM or bulk inserts)."""
+    return {
+        **column_defaults(ActionToken),
+        "account_id": account_id,
+        "purpose": purpose,
+        "token_digest": tokens.digest(f"action:{purpose}", token),
+        "new_email": new_email,
+        "expires_at": utcnow() + lifetime,
+    }
 
 
 def issue(
@@ -24,24 +43,11 @@ def issue(
     lifetime: dt.timedelta,
     new_email: str | None = None,
     token: str | None = None,
-    void_earlier: bool = True,
 ) -> str:
-    """A fresh token (or the given one) for `account_id`; earlier live ones of this purpose stop.
-
-    `void_earlier=False` skips that step for accounts created in this transaction.
-    """
-    if void_earlier:
-        void(db, account_id, purpose)
+    """A fresh token (or the given one) for `account_id`; earlier live ones of this purpose stop."""
+    void(db, account_id, purpose)
     token = token or tokens.new_token()
-    db.add(
-        ActionToken(
-            account_id=account_id,
-            purpose=purpose,
-            token_digest=tokens.digest(f"action:{purpose}", token),
-            new_email=new_email,
-            expires_at=utcnow() + lifetime,
-        )
-    )
+    db.add(ActionToken(**row(account_id, purpose, lifetime, token, new_email)))
     return token
 
 

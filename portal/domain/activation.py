@@ -21,6 +21,7 @@ import datetime as dt
 import secrets
 from dataclasses import dataclass
 
+from sqlalchemy import insert
 from sqlmodel import Session, col, select, update
 
 from portal.domain import (
@@ -35,7 +36,7 @@ from portal.domain import (
     typed_dates,
 )
 from portal.domain.clock import utcnow
-from portal.domain.db import transaction
+from portal.domain.db import column_defaults, transaction
 from portal.domain.errors import DomainError, FieldErrors
 from portal.domain.models import (
     Account,
@@ -43,6 +44,7 @@ from portal.domain.models import (
     AccountStatus,
     ActionToken,
     ActivationRequest,
+    OutboxMessage,
     RegistryRecord,
     TokenPurpose,
 )
@@ -55,7 +57,7 @@ _ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 
 def new_code() -> str:
     """A 12-character activation code in three groups, easy to read and type."""
-    raw = "".join(secrets.choice(_ALPHABET) for _ in range(12))
+    raw = "".join(_ALPHABET[byte % 32] for byte in secrets.token_bytes(12))  # 256 = 8 x 32: uniform
     return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
 
 
@@ -107,28 +109,18 @@ def _invite(db: Session, record: RegistryRecord, actor_id: int | None, ip: str) 
     else:
         account.email = address
         account.status = AccountStatus.INVITED
-    _send_invitation(db, account.id, address, account.language, void_earlier=True)
+    _send_invitation(db, account.id, address, account.language)
     audit.record(db, "activation.invited", actor_id=actor_id, target=f"record:{record.id}", ip=ip)
     return address
 
 
-def _send_invitation(
-    db: Session, account_id: int, address: str, language: str, *, void_earlier: bool
-) -> None:
-    """A fresh activation code for the account (earlier ones void) and the mail carrying it."""
+def _invitation(account_id: int, address: str, language: str) -> tuple[dict, dict]:
+    """A fresh activation code for the account: its token row and the mail carrying it."""
     settings = get_settings()
     code = new_code()
     lifetime = dt.timedelta(days=settings.invitation_days)
-    action_tokens.issue(
-        db,
-        account_id,
-        TokenPurpose.ACTIVATION,
-        lifetime,
-        token=normalize_code(code),
-        void_earlier=void_earlier,
-    )
-    outbox.enqueue(
-        db,
+    token = action_tokens.row(account_id, TokenPurpose.ACTIVATION, lifetime, normalize_code(code))
+    mail = outbox.row(
         address,
         "activation_invite",
         language,
@@ -136,31 +128,46 @@ def _send_invitation(
         link=f"{settings.base_url}/activate?code={code}",
         days=settings.invitation_days,
     )
+    return token, mail
 
 
-def invite_new(db: Session, records: list[RegistryRecord]) -> int:
-    """Invite records that have an address the caller checked is free and no account yet.
+def _send_invitation(db: Session, account_id: int, address: str, language: str) -> None:
+    """Void the account's earlier codes, then issue a new one and queue its mail."""
+    action_tokens.void(db, account_id, TokenPurpose.ACTIVATION)
+    token, mail = _invitation(account_id, address, language)
+    db.add(ActionToken(**token))
+    db.add(OutboxMessage(**mail))
 
-    Creates their invited accounts and queues each invitation in the caller's
-    transaction; returns how many were invited.
+
+def invite_new(db: Session, addresses: list[str]) -> dict[str, int]:
+    """Invited accounts for addresses the caller checked are free; returns their ids by address.
+
+    Everything is written in bulk in the caller's transaction: the accounts,
+    one activation code each and the mail carrying it.
     """
     language = get_settings().language
-    created = []
-    for record in records:
-        account = Account(
-            email=email_address.normalize(record.email or ""),
-            kind=AccountKind.REGISTRANT,
-            status=AccountStatus.INVITED,
-            language=language,
-        )
-        created.append((record, account))
-    db.add_all([account for _, account in created])
-    db.flush()
-    for record, account in created:
-        record.account_id = account.id
-        _send_invitation(db, account.id, account.email, language, void_earlier=False)
-    db.flush()
-    return len(created)
+    accounts = [
+        {
+            **column_defaults(Account),
+            "email": email_address.normalize(address),
+            "kind": AccountKind.REGISTRANT,
+            "status": AccountStatus.INVITED,
+            "language": language,
+        }
+        for address in addresses
+    ]
+    if not accounts:
+        return {}
+    created = db.execute(
+        insert(Account.__table__).returning(
+            Account.__table__.c.id, Account.__table__.c.email, sort_by_parameter_order=True
+        ),
+        accounts,
+    ).all()
+    invitations = [_invitation(account_id, email, language) for account_id, email in created]
+    db.execute(insert(ActionToken.__table__), [token for token, _ in invitations])
+    db.execute(insert(OutboxMessage.__table__), [mail for _, mail in invitations])
+    return {email: account_id for account_id, email in created}
 
 
 @dataclass(frozen=True)

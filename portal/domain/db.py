@@ -10,10 +10,12 @@ from __future__ import annotations
 import contextlib
 import functools
 from collections.abc import Iterator
+from typing import Any
 
+from pydantic_core import PydanticUndefined
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, create_engine
+from sqlmodel import Session, SQLModel, create_engine
 
 from portal.settings import get_settings
 
@@ -68,3 +70,20 @@ def transaction() -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+def column_defaults(model: type[SQLModel]) -> dict[str, Any]:
+    """Every column's default as the model would fill it (factories called once), id excluded.
+
+    Bulk inserts through SQLAlchemy Core skip the model's constructor; starting
+    each row from these values keeps them identical to rows the ORM writes.
+    """
+    values: dict[str, Any] = {}
+    for name, info in model.model_fields.items():
+        if name == "id":
+            continue
+        if info.default_factory is not None:
+            values[name] = info.default_factory()  # type: ignore[call-arg]
+        elif info.default is not PydanticUndefined:
+            values[name] = info.default
+    return values

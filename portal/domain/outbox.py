@@ -10,15 +10,25 @@ from typing import Any
 
 from sqlmodel import Session
 
+from portal.domain.db import column_defaults
 from portal.domain.models import OutboxMessage
+
+
+def row(recipient: str, template: str, language: str, **params: Any) -> dict:
+    """The complete column values of a queued message (for ORM or bulk inserts)."""
+    return {
+        **column_defaults(OutboxMessage),
+        "recipient": recipient,
+        "template": template,
+        "language": language,
+        "params": params,
+    }
 
 
 def enqueue(
     session: Session, recipient: str, template: str, language: str, **params: Any
 ) -> OutboxMessage:
     """Add a message for `recipient` in `language`, rendered later from `template`."""
-    message = OutboxMessage(
-        recipient=recipient, template=template, language=language, params=params
-    )
+    message = OutboxMessage(**row(recipient, template, language, **params))
     session.add(message)
     return message

@@ -39,10 +39,11 @@ REQUIRED = frozenset({"family_name", "given_name", "birth_date", "registration_n
 DATES = frozenset({"birth_date", "certified_on", "valid_from", "valid_until"})
 STATUSES = ("active", "expired", "withdrawn")
 _NUMBER = re.compile(r"^[A-Za-z0-9-]{1,32}$")
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")  # Unicode category Cc, exactly
 
 
 def _text(value: str, field: str) -> str:
-    if any(unicodedata.category(ch) == "Cc" for ch in value):
+    if _CONTROL.search(value):
         raise DomainError("record.control_chars", field=field)
     value = value.strip().replace("\u3000", " ").strip()
     if field in REQUIRED and not value:

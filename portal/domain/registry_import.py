@@ -24,13 +24,13 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from sqlalchemy import insert
+from sqlalchemy import bindparam, insert, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from portal.domain import activation, audit, record_fields
+from portal.domain import activation, audit, record_fields, search_text
 from portal.domain.clock import utcnow
-from portal.domain.db import transaction
+from portal.domain.db import column_defaults, transaction
 from portal.domain.errors import DomainError
 from portal.domain.exports import COLUMNS
 from portal.domain.models import Account, RecordChange, RegistryRecord
@@ -169,15 +169,17 @@ def _header(reader_fields: list[str] | None) -> tuple[tuple[str, ...], tuple[str
     return columns, None
 
 
-def _existing(db: Session, numbers: Iterable[str]) -> dict[str, RegistryRecord]:
-    found: dict[str, RegistryRecord] = {}
+def _existing(db: Session, numbers: Iterable[str]) -> dict[str, dict]:
+    """The stored column values of the records with these numbers, by number."""
+    table = RegistryRecord.__table__
+    found: dict[str, dict] = {}
     wanted = list(numbers)
     for start in range(0, len(wanted), _BATCH):
         chunk = wanted[start : start + _BATCH]
-        for record in db.exec(
-            select(RegistryRecord).where(col(RegistryRecord.registration_number).in_(chunk))
-        ).all():
-            found[record.registration_number] = record
+        for record in db.execute(
+            select(table).where(table.c.registration_number.in_(chunk))
+        ).mappings():
+            found[record["registration_number"]] = dict(record)
     return found
 
 
@@ -201,7 +203,7 @@ def _email_holders(db: Session, emails: set[str]) -> tuple[dict[str, str], dict[
     return records, accounts
 
 
-def _plan(db: Session, text: str) -> tuple[ImportPlan, dict[str, RegistryRecord]]:
+def _plan(db: Session, text: str) -> tuple[ImportPlan, dict[str, dict]]:
     plan = ImportPlan()
     reader = csv.DictReader(io.StringIO(text, newline=""), restkey="\x00extra")
     try:
@@ -245,12 +247,13 @@ def _plan(db: Session, text: str) -> tuple[ImportPlan, dict[str, RegistryRecord]
             plan.new.append({**cleaned, "_line": line})
             continue
         changes = [
-            FieldChange(name, shown(getattr(record, name)), shown(value))
+            FieldChange(name, shown(record[name]), shown(value))
             for name, value in cleaned.items()
-            if name != "registration_number" and getattr(record, name) != value
+            if name != "registration_number" and record[name] != value
         ]
         if changes:
-            name = f"{cleaned.get('family_name', record.family_name)} {cleaned.get('given_name', record.given_name)}"
+            merged = {**record, **cleaned}
+            name = f"{merged['family_name']} {merged['given_name']}"
             plan.changed.append(RowChange(line, number, name, changes))
             plan._cleaned[number] = cleaned
         else:
@@ -263,7 +266,7 @@ def _check_emails(
     db: Session,
     plan: ImportPlan,
     rows: list[tuple[int, dict[str, object]]],
-    existing: dict[str, RegistryRecord],
+    existing: dict[str, dict],
 ) -> None:
     """An address may belong to one record only, and must not be another person's sign-in."""
     emails = {str(c["email"]) for _, c in rows if c.get("email")}
@@ -278,7 +281,7 @@ def _check_emails(
             continue
         number = str(cleaned["registration_number"])
         record = existing.get(number)
-        own_account = record.account_id if record else None
+        own_account = record["account_id"] if record else None
         if email in seen:
             plan.problems.append(
                 RowProblem(line, number, "email", "import.duplicate_email", {"line": seen[email]})
@@ -338,52 +341,29 @@ def _apply(
             raise ImportRefused(the_plan)
         total = len(the_plan.new) + len(the_plan.changed)
         done = 0
-        now = utcnow()
-        created: list[RegistryRecord] = []
+        invited = (
+            activation.invite_new(db, [str(r["email"]) for r in the_plan.new if r.get("email")])
+            if invite
+            else {}
+        )
+        base = column_defaults(RegistryRecord)
         for start in range(0, len(the_plan.new), _BATCH):
-            batch = [
-                RegistryRecord(**{k: v for k, v in row.items() if k != "_line"})
-                for row in the_plan.new[start : start + _BATCH]
-            ]
-            db.add_all(batch)
-            db.flush()
-            created.extend(batch)
+            batch = []
+            for row in the_plan.new[start : start + _BATCH]:
+                values = {**base, **{k: v for k, v in row.items() if k != "_line"}}
+                values["account_id"] = invited.get(str(values.get("email") or ""))
+                values["search_text"] = _search_text(values)
+                batch.append(values)
+            db.execute(insert(RegistryRecord.__table__), batch)
             done += len(batch)
             if progress:
                 progress(done, total)
-        for start in range(0, len(the_plan.changed), _BATCH):
-            batch = the_plan.changed[start : start + _BATCH]
-            history = []
-            for row in batch:
-                record = existing[row.number]
-                cleaned = the_plan._cleaned[row.number]
-                for change in row.changes:
-                    setattr(record, change.field, cleaned[change.field])
-                    history.append(
-                        {
-                            "record_id": record.id,
-                            "section": "import",
-                            "field": change.field,
-                            "old_value": change.old[:200],
-                            "new_value": change.new[:200],
-                            "changed_by": actor_id,
-                            "by_staff": True,
-                            "reason": reason[:500],
-                            "changed_at": now,
-                        }
-                    )
-                record.updated_at = now
-            db.flush()
-            db.execute(insert(RecordChange), history)
-            done += len(batch)
-            if progress:
-                progress(done, total)
-        invited = activation.invite_new(db, [r for r in created if r.email]) if invite else 0
+        _update_changed(db, the_plan, existing, actor_id, reason, progress, done, total)
         result = ImportResult(
             created=len(the_plan.new),
             updated=len(the_plan.changed),
             unchanged=the_plan.unchanged,
-            invited=invited,
+            invited=len(invited),
         )
         audit.record(
             db,
@@ -396,3 +376,65 @@ def _apply(
             invited=result.invited,
         )
         return result
+
+
+def _search_text(values: dict) -> str:
+    return search_text.for_record(
+        values["registration_number"],
+        values["family_name"],
+        values["given_name"],
+        values["family_name_kana"],
+        values["given_name_kana"],
+        values["email"],
+    )
+
+
+def _update_changed(
+    db: Session,
+    the_plan: ImportPlan,
+    existing: dict[str, dict],
+    actor_id: int | None,
+    reason: str,
+    progress: Progress | None,
+    done: int,
+    total: int,
+) -> None:
+    """Write the changed records (every file column, the search text) and one history row per field."""
+    table = RegistryRecord.__table__
+    columns = [c for c in the_plan.columns if c != "registration_number"]
+    statement = (
+        update(table)
+        .where(table.c.id == bindparam("b_id"))
+        .values({c: bindparam(f"b_{c}") for c in (*columns, "search_text", "updated_at")})
+    )
+    now = utcnow()
+    for start in range(0, len(the_plan.changed), _BATCH):
+        batch = the_plan.changed[start : start + _BATCH]
+        params, history = [], []
+        for row in batch:
+            record = existing[row.number]
+            merged = {**record, **the_plan._cleaned[row.number]}
+            merged["search_text"], merged["updated_at"] = _search_text(merged), now
+            params.append(
+                {"b_id": record["id"]}
+                | {f"b_{c}": merged[c] for c in (*columns, "search_text", "updated_at")}
+            )
+            history.extend(
+                {
+                    "record_id": record["id"],
+                    "section": "import",
+                    "field": change.field,
+                    "old_value": change.old[:200],
+                    "new_value": change.new[:200],
+                    "changed_by": actor_id,
+                    "by_staff": True,
+                    "reason": reason[:500],
+                    "changed_at": now,
+                }
+                for change in row.changes
+            )
+        db.execute(statement, params)
+        db.execute(insert(RecordChange.__table__), history)
+        done += len(batch)
+        if progress:
+            progress(done, total)
