@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from sqlmodel import col, select
 
 from portal.domain import audit
-from portal.domain.db import transaction
+from portal.domain.db import current_engine, transaction
 from portal.domain.models import RegistryRecord
 from portal.domain.registry_search import RegistryQuery, conditions_for
 
@@ -61,7 +61,7 @@ def export_csv(query: RegistryQuery, encoding: str, actor_id: int | None = None)
     """The matching records as CSV bytes, header first, in registration-number order."""
     codec = ENCODINGS.get(encoding, "utf-8-sig")
     yield _line(list(COLUMNS)).encode(codec)
-    conditions = conditions_for(query)
+    conditions = conditions_for(query, current_engine().dialect.name)
     last_id = 0
     exported = 0
     while True:

@@ -180,3 +180,20 @@ def test_an_oversized_file_is_refused_before_it_is_read(db, monkeypatch):
     assert registry_import.plan(b"x" * 11).file_problem == ("import.too_large", {"mb": 0})
     with pytest.raises(DomainError):
         registry_import.apply(b"x" * 11, actor_id=None, reason="")
+
+
+def test_imported_and_reimported_names_are_found_by_search(db):
+    from portal.domain import registry_search
+
+    def found(text: str) -> list[str]:
+        query = registry_search.RegistryQuery(text=text)
+        return [r.registration_number for r in registry_search.search(query).rows]
+
+    registry_import.apply(
+        csv_text(row("R0001", family="Oldname")).encode(), actor_id=None, reason=""
+    )
+    assert found("oldname") == ["R0001"] and found("OLDN") == ["R0001"]
+    registry_import.apply(
+        csv_text(row("R0001", family="Newname")).encode(), actor_id=None, reason=""
+    )
+    assert found("newname") == ["R0001"] and found("oldname") == []

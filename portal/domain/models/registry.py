@@ -82,3 +82,37 @@ def _keep_search_text(_mapper, _connection, record: RegistryRecord) -> None:
         record.given_name_kana,
         record.email,
     )
+
+
+# Substring search over `search_text` without reading every row: an FTS5 trigram index kept
+# in step by triggers (SQLite), a pg_trgm GIN index (PostgreSQL). Not part of the model's
+# metadata (neither can be declared portably); created with the table and by migration 0008.
+SEARCH_INDEX_DDL = {
+    "sqlite": [
+        "CREATE VIRTUAL TABLE registry_fts USING fts5(search_text, content='registry_record', "
+        "content_rowid='id', tokenize='trigram')",
+        "CREATE TRIGGER registry_fts_insert AFTER INSERT ON registry_record BEGIN "
+        "INSERT INTO registry_fts(rowid, search_text) VALUES (new.id, new.search_text); END",
+        "CREATE TRIGGER registry_fts_delete AFTER DELETE ON registry_record BEGIN "
+        "INSERT INTO registry_fts(registry_fts, rowid, search_text) "
+        "VALUES ('delete', old.id, old.search_text); END",
+        "CREATE TRIGGER registry_fts_update AFTER UPDATE OF search_text ON registry_record BEGIN "
+        "INSERT INTO registry_fts(registry_fts, rowid, search_text) "
+        "VALUES ('delete', old.id, old.search_text); "
+        "INSERT INTO registry_fts(rowid, search_text) VALUES (new.id, new.search_text); END",
+        "INSERT INTO registry_fts(registry_fts) VALUES ('rebuild')",
+    ],
+    "postgresql": [
+        "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+        "CREATE INDEX IF NOT EXISTS ix_registry_record_search_trgm "
+        "ON registry_record USING gin (search_text gin_trgm_ops)",
+    ],
+}
+SEARCH_INDEX_OBJECTS = frozenset({"registry_fts", "ix_registry_record_search_trgm"})
+
+
+@event.listens_for(RegistryRecord.__table__, "after_create")
+def _search_index(table, connection, **_kw) -> None:
+    """Whoever creates the table gets the substring-search index of its dialect."""
+    for statement in SEARCH_INDEX_DDL.get(connection.dialect.name, []):
+        connection.exec_driver_sql(statement)
