@@ -30,7 +30,7 @@ from sqlmodel import Session, col, select
 
 from portal.domain import activation, audit, record_fields, search_text
 from portal.domain.clock import utcnow
-from portal.domain.db import column_defaults, transaction
+from portal.domain.db import column_defaults, refresh_statistics, transaction
 from portal.domain.errors import DomainError
 from portal.domain.exports import COLUMNS
 from portal.domain.models import Account, RecordChange, RegistryRecord
@@ -322,9 +322,12 @@ def apply(
     """Import `data` in one transaction, or raise ImportRefused and write nothing."""
     text = decode(data)
     try:
-        return _apply(text, actor_id, reason, source, invite, progress)
+        result = _apply(text, actor_id, reason, source, invite, progress)
     except IntegrityError as exc:  # another import or edit won a race for a number or address
         raise DomainError("import.conflict") from exc
+    if result.created + result.updated >= _BATCH:
+        refresh_statistics("registry_record", "account", "record_change")
+    return result
 
 
 def _apply(
