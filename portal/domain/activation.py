@@ -21,12 +21,12 @@ import datetime as dt
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import insert
 from sqlmodel import Session, col, select, update
 
 from portal.domain import (
     action_tokens,
     audit,
+    bulk,
     consents,
     email_address,
     new_password,
@@ -158,15 +158,13 @@ def invite_new(db: Session, addresses: list[str]) -> dict[str, int]:
     ]
     if not accounts:
         return {}
-    created = db.execute(
-        insert(Account.__table__).returning(
-            Account.__table__.c.id, Account.__table__.c.email, sort_by_parameter_order=True
-        ),
-        accounts,
-    ).all()
+    ids = bulk.insert_returning_ids(db, Account.__table__, accounts)
+    created = [
+        (account_id, account["email"]) for account_id, account in zip(ids, accounts, strict=True)
+    ]
     invitations = [_invitation(account_id, email, language) for account_id, email in created]
-    db.execute(insert(ActionToken.__table__), [token for token, _ in invitations])
-    db.execute(insert(OutboxMessage.__table__), [mail for _, mail in invitations])
+    bulk.insert_rows(db, ActionToken.__table__, [token for token, _ in invitations])
+    bulk.insert_rows(db, OutboxMessage.__table__, [mail for _, mail in invitations])
     return {email: account_id for account_id, email in created}
 
 

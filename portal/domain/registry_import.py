@@ -24,11 +24,11 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from sqlalchemy import bindparam, insert, update
+from sqlalchemy import bindparam, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from portal.domain import activation, audit, record_fields, search_text
+from portal.domain import activation, audit, bulk, record_fields, search_text
 from portal.domain.clock import utcnow
 from portal.domain.db import column_defaults, refresh_statistics, transaction
 from portal.domain.errors import DomainError
@@ -357,7 +357,7 @@ def _apply(
                 values["account_id"] = invited.get(str(values.get("email") or ""))
                 values["search_text"] = _search_text(values)
                 batch.append(values)
-            db.execute(insert(RegistryRecord.__table__), batch)
+            bulk.insert_rows(db, RegistryRecord.__table__, batch)
             done += len(batch)
             if progress:
                 progress(done, total)
@@ -437,7 +437,7 @@ def _update_changed(
                 for change in row.changes
             )
         db.execute(statement, params)
-        db.execute(insert(RecordChange.__table__), history)
+        bulk.insert_rows(db, RecordChange.__table__, history)
         done += len(batch)
         if progress:
             progress(done, total)
