@@ -134,3 +134,14 @@ def file_drop(upload_id: str, label: rx.Var, *children: rx.Component, **props) -
     picker = zone.children[0].children[0]
     picker.custom_attrs["aria-label"] = label
     return zone
+
+
+def filter_control(
+    name: str, label_key: str, control: rx.Component, flex: str = "1 1 10rem"
+) -> rx.Component:
+    """One labelled control of a list's filter bar; the bar wraps on narrow screens."""
+    return rx.box(
+        rx.el.label(t(label_key), html_for=name, font_weight="600", display="block"),
+        control,
+        flex=flex,
+    )

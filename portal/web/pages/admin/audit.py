@@ -10,6 +10,7 @@ import reflex as rx
 from portal.domain import audit_log
 from portal.domain.models import AccountKind, StaffRole
 from portal.i18n import format_datetime
+from portal.web.components.forms import filter_control
 from portal.web.components.layout import card, page_title, scroll_region, shell
 from portal.web.components.text import t
 from portal.web.errors import text_field
@@ -73,14 +74,6 @@ class AdminAuditState(rx.State):
         return rx.redirect(_href({name: text_field(form, name, 100).strip() for name in FILTERS}))
 
 
-def _labelled(name: str, label_key: str, control: rx.Component, flex: str = "1 1 10rem"):
-    return rx.box(
-        rx.el.label(t(label_key), html_for=name, font_weight="600", display="block"),
-        control,
-        flex=flex,
-    )
-
-
 def _filters() -> rx.Component:
     category = rx.el.select(
         rx.el.option(t("audit.any_category"), value=""),
@@ -112,11 +105,11 @@ def _filters() -> rx.Component:
 
     return rx.form(
         rx.flex(
-            _labelled("category", "audit.category", category),
-            _labelled("actor", "audit.actor", text_input("actor")),
-            _labelled("target", "audit.target", text_input("target")),
-            _labelled("from", "audit.from", date_input("from")),
-            _labelled("to", "audit.to", date_input("to")),
+            filter_control("category", "audit.category", category),
+            filter_control("actor", "audit.actor", text_input("actor")),
+            filter_control("target", "audit.target", text_input("target")),
+            filter_control("from", "audit.from", date_input("from")),
+            filter_control("to", "audit.to", date_input("to")),
             rx.button(t("admin.search_submit"), type="submit", id="audit-submit"),
             spacing="3",
             align="end",

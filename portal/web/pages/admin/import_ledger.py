@@ -305,58 +305,53 @@ def _preview() -> rx.Component:
                 wrap="wrap",
             ),
         ),
-        rx.cond(
-            AdminImportState.problems.length() > 0,
-            card(
-                rx.heading(t("import.problems_title"), as_="h2", size="5"),
-                _table(
-                    AdminImportState.problems,
-                    [
-                        ("line", "import.col_line"),
-                        ("number", "field.registration_number"),
-                        ("column", "admin.col_field"),
-                        ("message", "import.col_problem"),
-                    ],
-                    "import-problems",
-                    "import.problems_title",
-                ),
-            ),
+        _list_card(
+            AdminImportState.problems,
+            "import.problems_title",
+            [
+                ("line", "import.col_line"),
+                ("number", "field.registration_number"),
+                ("column", "admin.col_field"),
+                ("message", "import.col_problem"),
+            ],
+            "import-problems",
         ),
-        rx.cond(
-            AdminImportState.changes.length() > 0,
-            card(
-                rx.heading(t("import.changes_title"), as_="h2", size="5"),
-                _table(
-                    AdminImportState.changes,
-                    [
-                        ("line", "import.col_line"),
-                        ("number", "field.registration_number"),
-                        ("name", "admin.col_name"),
-                        ("field", "admin.col_field"),
-                        ("old", "record.old"),
-                        ("new", "record.new"),
-                    ],
-                    "import-changes",
-                    "import.changes_title",
-                ),
-            ),
+        _list_card(
+            AdminImportState.changes,
+            "import.changes_title",
+            [
+                ("line", "import.col_line"),
+                ("number", "field.registration_number"),
+                ("name", "admin.col_name"),
+                ("field", "admin.col_field"),
+                ("old", "record.old"),
+                ("new", "record.new"),
+            ],
+            "import-changes",
         ),
-        rx.cond(
-            AdminImportState.new_rows.length() > 0,
-            card(
-                rx.heading(t("import.new_title"), as_="h2", size="5"),
-                _table(
-                    AdminImportState.new_rows,
-                    [
-                        ("line", "import.col_line"),
-                        ("number", "field.registration_number"),
-                        ("name", "admin.col_name"),
-                        ("email", "login.email"),
-                    ],
-                    "import-new",
-                    "import.new_title",
-                ),
-            ),
+        _list_card(
+            AdminImportState.new_rows,
+            "import.new_title",
+            [
+                ("line", "import.col_line"),
+                ("number", "field.registration_number"),
+                ("name", "admin.col_name"),
+                ("email", "login.email"),
+            ],
+            "import-new",
+        ),
+    )
+
+
+def _list_card(
+    rows: rx.Var, title_key: str, columns: list[tuple[str, str]], element_id: str
+) -> rx.Component:
+    """A titled table of preview rows, shown only when there are any."""
+    return rx.cond(
+        rows.length() > 0,
+        card(
+            rx.heading(t(title_key), as_="h2", size="5"),
+            _table(rows, columns, element_id, title_key),
         ),
     )
 

@@ -11,6 +11,7 @@ from portal.domain.errors import DomainError
 from portal.domain.models import AccountKind, StaffRole
 from portal.web.components.forms import error_summary, field, form, notice, primary_button
 from portal.web.components.layout import card
+from portal.web.components.record_form import changes_table, flag_checkbox
 from portal.web.components.text import t
 from portal.web.errors import field_messages, text_field
 from portal.web.session import ShellState, client_ip, require, translator, turn_away
@@ -148,19 +149,7 @@ class AdminRecordEditState(rx.State):
 
 def _input(name: str) -> rx.Component:
     if name in records.FLAGS:
-        return rx.el.label(
-            rx.hstack(
-                rx.checkbox(
-                    name=name,
-                    id=name,
-                    size="3",
-                    default_checked=AdminRecordEditState.values[name] == "yes",
-                ),
-                rx.text(t(f"field.{name}")),
-                align="center",
-            ),
-            html_for=name,
-        )
+        return flag_checkbox(name, AdminRecordEditState.values[name] == "yes")
     if name == "status":
         return rx.box(
             rx.el.label(t("field.status"), html_for=name, font_weight="600", display="block"),
@@ -216,27 +205,7 @@ def _form(section: str) -> rx.Component:
 def _confirm() -> rx.Component:
     return rx.vstack(
         rx.text(t("admin.confirm_intro")),
-        rx.table.root(
-            rx.table.header(
-                rx.table.row(
-                    rx.table.column_header_cell(""),
-                    rx.table.column_header_cell(t("record.old")),
-                    rx.table.column_header_cell(t("record.new")),
-                )
-            ),
-            rx.table.body(
-                rx.foreach(
-                    AdminRecordEditState.changes,
-                    lambda change: rx.table.row(
-                        rx.table.row_header_cell(ShellState.tr[change["key"]]),
-                        rx.table.cell(change["old"]),
-                        rx.table.cell(change["new"], weight="bold"),
-                    ),
-                )
-            ),
-            width="100%",
-            id="staff-changes",
-        ),
+        changes_table(AdminRecordEditState.changes, "staff-changes"),
         rx.text(t("admin.reason"), ": ", AdminRecordEditState.reason),
         rx.hstack(
             rx.button(

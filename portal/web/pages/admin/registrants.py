@@ -10,6 +10,7 @@ import reflex as rx
 from portal.domain import registry_search
 from portal.domain.models import AccountKind
 from portal.i18n import format_date, translate
+from portal.web.components.forms import filter_control
 from portal.web.components.layout import page_title, scroll_region, shell
 from portal.web.components.text import t
 from portal.web.errors import text_field
@@ -117,16 +118,6 @@ class AdminRegistrantsState(rx.State):
         return rx.redirect(_href(params))
 
 
-def _filter(
-    name: str, label_key: str, control: rx.Component, flex: str = "1 1 10rem"
-) -> rx.Component:
-    return rx.box(
-        rx.el.label(t(label_key), html_for=name, font_weight="600", display="block"),
-        control,
-        flex=flex,
-    )
-
-
 def _date_filter(name: str, label_key: str) -> rx.Component:
     control = rx.input(
         name=name,
@@ -135,7 +126,7 @@ def _date_filter(name: str, label_key: str) -> rx.Component:
         default_value=AdminRegistrantsState.params[name],
         key=AdminRegistrantsState.params[name],
     )
-    return _filter(name, label_key, control)
+    return filter_control(name, label_key, control)
 
 
 def _filters() -> rx.Component:
@@ -157,8 +148,8 @@ def _filters() -> rx.Component:
     )
     return rx.form(
         rx.flex(
-            _filter("q", "admin.search", search, flex="2 1 16rem"),
-            _filter("status", "field.status", status),
+            filter_control("q", "admin.search", search, flex="2 1 16rem"),
+            filter_control("status", "field.status", status),
             _date_filter("from", "admin.valid_from"),
             _date_filter("to", "admin.valid_to"),
             rx.button(t("admin.search_submit"), type="submit", id="search-submit"),

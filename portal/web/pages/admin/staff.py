@@ -108,25 +108,13 @@ class AdminStaffState(rx.State):
         await self._fill(principal)
 
     @rx.event
-    async def make_admin(self, account_id: str):
-        """Give a reviewer the administrator role."""
+    async def set_role(self, account_id: str, role: str):
+        """Give another staff member the admin or reviewer role (never the last active admin's)."""
         if await self._admin() is None:
             return await turn_away(self)
 
         def work(principal, target, ip):
-            staff_accounts.change_role(principal, target, StaffRole.ADMIN, ip)
-
-        await self._act(work, account_id, "staff.role_changed")
-        return None
-
-    @rx.event
-    async def make_reviewer(self, account_id: str):
-        """Make an administrator a reviewer (never the last active administrator)."""
-        if await self._admin() is None:
-            return await turn_away(self)
-
-        def work(principal, target, ip):
-            staff_accounts.change_role(principal, target, StaffRole.REVIEWER, ip)
+            staff_accounts.change_role(principal, target, role, ip)
 
         await self._act(work, account_id, "staff.role_changed")
         return None
@@ -188,13 +176,13 @@ def _actions(member: rx.Var) -> rx.Component:
                     member["role"] == "admin",
                     rx.button(
                         t("staff.make_reviewer"),
-                        on_click=AdminStaffState.make_reviewer(member["id"]),
+                        on_click=AdminStaffState.set_role(member["id"], "reviewer"),
                         id="make-reviewer-" + member["id"],
                         **button,
                     ),
                     rx.button(
                         t("staff.make_admin"),
-                        on_click=AdminStaffState.make_admin(member["id"]),
+                        on_click=AdminStaffState.set_role(member["id"], "admin"),
                         id="make-admin-" + member["id"],
                         **button,
                     ),

@@ -12,6 +12,7 @@ from portal.domain.models import AccountKind
 from portal.i18n import format_datetime, translate
 from portal.web.components.forms import error_summary, field, form, notice, primary_button
 from portal.web.components.layout import card, page_title, shell
+from portal.web.components.record_form import changes_table, flag_checkbox
 from portal.web.components.text import t
 from portal.web.components.values import display_value
 from portal.web.errors import field_messages, text_field
@@ -233,22 +234,7 @@ def _edit_form(section: str) -> rx.Component:
                 )
                 for name in text_fields
             ],
-            *[
-                rx.el.label(
-                    rx.hstack(
-                        rx.checkbox(
-                            name=name,
-                            id=name,
-                            size="3",
-                            default_checked=RecordState.values[name] == "yes",
-                        ),
-                        rx.text(t(f"field.{name}")),
-                        align="center",
-                    ),
-                    html_for=name,
-                )
-                for name in flags
-            ],
+            *[flag_checkbox(name, RecordState.values[name] == "yes") for name in flags],
             rx.cond(section == "basic", rx.text(t("record.birth_date_readonly"), size="2")),
             primary_button("record.review", id="review-submit"),
             on_submit=RecordState.review,
@@ -272,27 +258,7 @@ def _confirm() -> rx.Component:
                 width="100%",
             ),
         ),
-        rx.table.root(
-            rx.table.header(
-                rx.table.row(
-                    rx.table.column_header_cell(""),
-                    rx.table.column_header_cell(t("record.old")),
-                    rx.table.column_header_cell(t("record.new")),
-                )
-            ),
-            rx.table.body(
-                rx.foreach(
-                    RecordState.changes,
-                    lambda change: rx.table.row(
-                        rx.table.row_header_cell(ShellState.tr[change["key"]]),
-                        rx.table.cell(change["old"]),
-                        rx.table.cell(change["new"], weight="bold"),
-                    ),
-                )
-            ),
-            width="100%",
-            id="changes",
-        ),
+        changes_table(RecordState.changes, "changes"),
         rx.hstack(
             rx.button(
                 t("record.back_to_edit"),
