@@ -4,6 +4,7 @@ import reflex as rx
 
 from portal.api.headers import security_headers
 from portal.api.routes import build_api
+from portal.api.upload_limit import upload_limit
 from portal.i18n import EN
 from portal.web.mail_pump import mail_pump
 from portal.web.pages.admin.audit import AdminAuditState, audit_page
@@ -27,7 +28,7 @@ from portal.web.session import ShellState
 
 app = rx.App(
     stylesheets=["/portal.css"],
-    api_transformer=[build_api(), security_headers],
+    api_transformer=[build_api(), upload_limit, security_headers],
     html_lang="en",
 )
 app.register_lifespan_task(mail_pump)

@@ -65,3 +65,21 @@ def test_sign_out_revokes_and_clears_the_cookie(db):
     assert response.status_code == 303 and response.headers["location"].startswith("/login")
     assert 'portal_session=""' in response.headers["set-cookie"]
     assert sessions.resolve(secret) is None
+
+
+def test_uploads_above_the_ceiling_are_refused_before_reading():
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import PlainTextResponse
+    from starlette.routing import Route
+
+    from portal.api.upload_limit import MAX_BYTES, upload_limit
+
+    async def echo(request: Request) -> PlainTextResponse:
+        return PlainTextResponse(str(len(await request.body())))
+
+    app = Starlette(routes=[Route("/_upload", echo, methods=["POST"])])
+    limited = TestClient(upload_limit(app))
+    assert limited.post("/_upload", content=b"x" * 10).text == "10"
+    refused = limited.post("/_upload", content=b"", headers={"content-length": str(MAX_BYTES + 1)})
+    assert refused.status_code == 413
