@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlmodel import select
 
 from portal.domain.db import transaction
-from portal.domain.models import RecordChange, RegistryRecord
+from portal.domain.models import Account, RecordChange, RegistryRecord
 from portal.web.pages.mypage.record import RecordState
 from tests import factories
 from tests.web.harness import open_page
@@ -36,6 +36,9 @@ async def test_status_and_validity_cannot_be_smuggled_through_a_section(tabs):
         "status": "withdrawn",
         "valid_until": "2099-12-31",
         "registration_number": "X",
+        "role": "admin",
+        "kind": "staff",
+        "account_id": "1",
     }
     await tab.send(RecordState, "review", {"form": form}, path="/mypage/record")
     await tab.send(RecordState, "update", path="/mypage/record")
@@ -48,6 +51,9 @@ async def test_status_and_validity_cannot_be_smuggled_through_a_section(tabs):
         and record.registration_number != "X"
     )
     assert fields == {"employer"}
+    with transaction() as db:
+        account = db.exec(select(Account).where(Account.email == "smuggler@example.com")).one()
+    assert (account.kind, account.role) == ("registrant", None)
 
 
 async def test_update_without_review_saves_nothing(tabs):
