@@ -80,6 +80,7 @@ QUERIES = {
     "first page, default sort": RegistryQuery(),
     "reading 'ヤマダハナコ'": RegistryQuery(text="ヤマダハナコ"),
     "exact number 'R0054321'": RegistryQuery(text="R0054321"),
+    "family name '佐藤' (2 characters)": RegistryQuery(text="佐藤"),
     "e-mail fragment 'person777'": RegistryQuery(text="person777"),
     "status expired, by validity": RegistryQuery(status="expired", sort="valid_until"),
     "validity in the next 6 months": RegistryQuery(
