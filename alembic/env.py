@@ -5,6 +5,7 @@ from sqlmodel import SQLModel
 import portal.domain.models  # noqa: F401  (registers every table)
 from alembic import context
 from portal.domain.db import make_engine
+from portal.domain.models.registry import declared_in_models
 from portal.settings import get_settings
 
 config = context.config
@@ -21,6 +22,7 @@ else:
             connection=connection,
             target_metadata=SQLModel.metadata,
             render_as_batch=url.startswith("sqlite"),
+            include_name=declared_in_models,
         )
         with context.begin_transaction():
             context.run_migrations()

@@ -57,6 +57,10 @@ class Settings:
     invitation_days: int
     activation_tries: int
     legal_dir: Path | None
+    evidence_max_mb: int
+    evidence_max_files: int
+    review_days: int
+    points_required: int
 
     @property
     def smtp_configured(self) -> bool:
@@ -195,6 +199,10 @@ def load_settings() -> Settings:
         invitation_days=_int("PORTAL_INVITATION_DAYS", 5, 1, 90),
         activation_tries=_int("PORTAL_ACTIVATION_TRIES", 10, 1, 100),
         legal_dir=_legal_dir(),
+        evidence_max_mb=_int("PORTAL_EVIDENCE_MAX_MB", 10, 1, 50),
+        evidence_max_files=_int("PORTAL_EVIDENCE_MAX_FILES", 5, 1, 20),
+        review_days=_int("PORTAL_REVIEW_DAYS", 14, 1, 90),
+        points_required=_int("PORTAL_POINTS_REQUIRED", 5, 0, 100),
     )
 
 

@@ -42,8 +42,13 @@ _NUMBER = re.compile(r"^[A-Za-z0-9-]{1,32}$")
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")  # Unicode category Cc, exactly
 
 
+def has_control_chars(value: str) -> bool:
+    """True when `value` holds a control character (Unicode category Cc)."""
+    return bool(_CONTROL.search(value))
+
+
 def _text(value: str, field: str) -> str:
-    if _CONTROL.search(value):
+    if has_control_chars(value):
         raise DomainError("record.control_chars", field=field)
     value = value.strip().replace("\u3000", " ").strip()
     if field in REQUIRED and not value:

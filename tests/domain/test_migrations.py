@@ -5,13 +5,8 @@ from sqlmodel import SQLModel
 
 from portal.domain import migrations
 from portal.domain.db import make_engine
-from portal.domain.models.registry import SEARCH_INDEX_OBJECTS
+from portal.domain.models.registry import declared_in_models
 from tests.dbs import backends, fresh_database
-
-
-def _declared_in_models(name, type_, _parents) -> bool:
-    """The search index (and FTS5's shadow tables) live outside the models, on purpose."""
-    return not any(name and name.startswith(special) for special in SEARCH_INDEX_OBJECTS)
 
 
 @pytest.mark.parametrize("kind", backends())
@@ -23,7 +18,7 @@ def test_migrations_build_exactly_the_models_schema(kind, tmp_path):
         try:
             with engine.connect() as conn:
                 context = MigrationContext.configure(
-                    conn, opts={"include_name": _declared_in_models}
+                    conn, opts={"include_name": declared_in_models}
                 )
                 diff = compare_metadata(context, SQLModel.metadata)
         finally:

@@ -12,18 +12,34 @@ from portal.domain.models.accounts import (
 from portal.domain.models.activation import ActivationRequest, Consent
 from portal.domain.models.audit import AuditEvent
 from portal.domain.models.mail import OutboxMessage, OutboxStatus
+from portal.domain.models.points import (
+    OPEN_STATUSES,
+    Activity,
+    ActivityCategory,
+    Claim,
+    ClaimEvent,
+    ClaimStatus,
+    EvidenceFile,
+)
 from portal.domain.models.registry import RecordChange, RecordStatus, RegistryRecord
 from portal.domain.models.throttle import ThrottleHit
 from portal.domain.models.tokens import ActionToken, TokenPurpose
 
 __all__ = [
+    "OPEN_STATUSES",
     "Account",
     "AccountKind",
     "AccountStatus",
     "ActionToken",
     "ActivationRequest",
+    "Activity",
+    "ActivityCategory",
     "AuditEvent",
+    "Claim",
+    "ClaimEvent",
+    "ClaimStatus",
     "Consent",
+    "EvidenceFile",
     "LoginChallenge",
     "OutboxMessage",
     "OutboxStatus",

@@ -116,3 +116,9 @@ def _search_index(table, connection, **_kw) -> None:
     """Whoever creates the table gets the substring-search index of its dialect."""
     for statement in SEARCH_INDEX_DDL.get(connection.dialect.name, []):
         connection.exec_driver_sql(statement)
+
+
+def declared_in_models(name: str | None, _type: str, _parents: dict) -> bool:
+    """For Alembic's comparisons: the search index (and FTS5's shadow tables) live outside
+    the models on purpose, so autogenerate must neither drop nor add them."""
+    return not any(name and name.startswith(special) for special in SEARCH_INDEX_OBJECTS)
