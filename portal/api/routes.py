@@ -7,12 +7,15 @@
                        (`encoding=shift_jis` for Excel on older Japanese Windows).
 - GET  /auth/signout   revokes the session named by the cookie, clears it, 303s to /login
                        (with ?reason=closed|ended|signed_out for the message there).
+- GET  /evidence/<id>  an evidence file, to its claim's registrant or staff only, always
+                       as an attachment in a sandbox; 404 for anyone else as for unknown ids.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from urllib.parse import quote
 
 from sqlalchemy import text
 from starlette.applications import Starlette
@@ -20,9 +23,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response, StreamingResponse
 from starlette.routing import Route
 
-from portal.domain import exports, registry_search, sessions, signin
+from portal.domain import evidence, exports, registry_search, sessions, signin
 from portal.domain.clock import utcnow
 from portal.domain.db import current_engine
+from portal.domain.errors import DomainError
 from portal.settings import get_settings
 from portal.web.session import SESSION_COOKIE
 
@@ -110,6 +114,29 @@ async def export_registry(request: Request) -> Response:
     )
 
 
+async def evidence_file(request: Request) -> Response:
+    """One evidence file, to its claim's registrant or to staff, always as a download."""
+    principal = await asyncio.to_thread(sessions.resolve, request.cookies.get(SESSION_COOKIE))
+    raw = request.path_params.get("file_id", "")
+    if principal is None or (principal.is_staff and principal.needs_totp_enrolment):
+        return Response("Forbidden", status_code=403, headers=_NO_STORE)
+    try:
+        if not raw.isdigit() or len(raw) > 12:
+            raise DomainError("evidence.unknown")
+        found = await asyncio.to_thread(evidence.read, principal, int(raw))
+    except DomainError:
+        return Response("Not found", status_code=404, headers=_NO_STORE)
+    return Response(
+        found.data,
+        media_type=found.content_type,
+        headers={
+            **_NO_STORE,
+            "Content-Disposition": "attachment; filename*=UTF-8''" + quote(found.name),
+            "Content-Security-Policy": "sandbox; default-src 'none'",
+        },
+    )
+
+
 def build_api() -> Starlette:
     """The Starlette app Reflex mounts in front of its own routes."""
     return Starlette(
@@ -118,5 +145,6 @@ def build_api() -> Starlette:
             Route("/auth/session", start_session, methods=["POST"]),
             Route("/auth/signout", sign_out, methods=["GET"]),
             Route("/admin/registrants/export", export_registry, methods=["GET"]),
+            Route("/evidence/{file_id}", evidence_file, methods=["GET"]),
         ]
     )

@@ -83,3 +83,33 @@ def test_uploads_above_the_ceiling_are_refused_before_reading():
     assert limited.post("/_upload", content=b"x" * 10).text == "10"
     refused = limited.post("/_upload", content=b"", headers={"content-length": str(MAX_BYTES + 1)})
     assert refused.status_code == 413
+
+
+def test_evidence_is_downloaded_by_its_owner_and_staff_only(db, configure):
+    configure(PORTAL_STAFF_REQUIRE_TOTP="false")
+    from portal.domain import claims, evidence
+    from tests.domain.test_claims import PDF, activity, registrant_principal
+    from tests.domain.test_staff_accounts import staff_principal
+
+    boss, boss_secret = staff_principal("boss@example.com")
+    me = registrant_principal("me@example.com")
+    registrant_principal("other@example.com")
+    file_id = evidence.attach(me, claims.submit_catalogue(me, activity(boss)), "受講証明.pdf", PDF)
+
+    def fetch(email: str | None, secret: str | None = None):
+        browser = client()
+        if secret is None and email is not None:
+            step = signin.check_password(email, factories.PASSWORD)
+            ticket = signin.verify_code(step.attempt, factories.last_code(email)).ticket
+            secret = signin.redeem_ticket(ticket).secret
+        if secret:
+            browser.cookies.set("portal_session", secret)
+        return browser.get(f"/evidence/{file_id}")
+
+    mine = fetch("me@example.com")
+    assert mine.status_code == 200 and mine.content == PDF
+    assert mine.headers["content-disposition"].startswith("attachment;")
+    assert "%E5%8F%97" in mine.headers["content-disposition"]  # the Japanese name, encoded
+    assert fetch(None, boss_secret).status_code == 200
+    assert fetch("other@example.com").status_code == 404
+    assert fetch(None).status_code == 403
