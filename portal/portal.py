@@ -23,6 +23,7 @@ from portal.web.pages.auth.reset import ResetState, reset_page
 from portal.web.pages.mypage.account import AccountState, account_page
 from portal.web.pages.mypage.consent import ConsentState, consent_page
 from portal.web.pages.mypage.dashboard import DashboardState, dashboard_page
+from portal.web.pages.mypage.points import PointsState, points_page
 from portal.web.pages.mypage.record import RecordState, record_page
 from portal.web.session import ShellState
 
@@ -59,6 +60,7 @@ _add(
 _add(consent_page, "/consent", "consent.title", ConsentState.load)
 _add(dashboard_page, "/mypage", "mypage.title", DashboardState.load)
 _add(record_page, "/mypage/record", "record.title", RecordState.load)
+_add(points_page, "/mypage/points", "points.title", PointsState.load)
 _add(account_page, "/mypage/account", "account.title", AccountState.load)
 _add(overview_page, "/admin", "admin.title", AdminOverviewState.load)
 _add(audit_page, "/admin/audit", "audit.title", AdminAuditState.load)

@@ -201,6 +201,7 @@ class TimelineEntry:
 @dataclass(frozen=True)
 class ClaimView:
     id: int
+    activity_id: int | None
     title: str
     category: str
     activity_date: dt.date
@@ -246,6 +247,7 @@ def views(db: Session, claims: list[Claim]) -> list[ClaimView]:
     return [
         ClaimView(
             id=c.id,
+            activity_id=c.activity_id,
             title=titles.get(c.activity_id, "") or c.description,
             category=codes.get(c.category_id, ""),
             activity_date=c.activity_date,

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, func, select
 
-from portal.domain import consents, legal, passwords
+from portal.domain import catalogue, consents, legal, passwords
 from portal.domain.clock import today, utcnow
 from portal.domain.db import transaction
 from portal.domain.errors import DomainError
@@ -20,6 +20,11 @@ from portal.domain.models import (
     Account,
     AccountKind,
     AccountStatus,
+    Activity,
+    ActivityCategory,
+    Claim,
+    ClaimEvent,
+    ClaimStatus,
     RecordStatus,
     RegistryRecord,
     StaffRole,
@@ -163,4 +168,69 @@ def seed(password: str | None = None) -> str:
             if person.locked:
                 account.failed_attempts = 5
                 account.locked_until = now + dt.timedelta(minutes=30)
+        _demo_points(db)
     return password
+
+
+# title, category, days ago, points
+DEMO_ACTIVITIES = (
+    ("Placement manager course (Tokyo)", "mandatory_course", 200, 2),
+    ("Seminar: labour law update", "seminar", 120, 2),
+    ("Lecture: careers after 60", "lecture", 60, 1),
+    ("Seminar: interviewing skills", "seminar", 20, 1),
+)
+
+
+def _demo_points(db: Session) -> None:
+    """The catalogue, and registrant1 at 4 counted points with one claim waiting for review."""
+    catalogue.ensure_categories(db)
+    db.flush()
+    category = dict(db.exec(select(ActivityCategory.code, ActivityCategory.id)).all())
+    activities = []
+    for title, code, days_ago, points in DEMO_ACTIVITIES:
+        day = today() - dt.timedelta(days=days_ago)
+        activity = Activity(
+            title=title,
+            category_id=category[code],
+            starts_on=day,
+            ends_on=day,
+            points=points,
+            organiser="Demo Association",
+        )
+        db.add(activity)
+        activities.append(activity)
+    db.flush()
+    record = db.exec(
+        select(RegistryRecord).where(RegistryRecord.registration_number == "D000001")
+    ).one()
+    for activity in activities[:2]:
+        claim = Claim(
+            record_id=record.id,
+            activity_id=activity.id,
+            category_id=activity.category_id,
+            organiser=activity.organiser,
+            activity_date=activity.ends_on,
+            points_requested=activity.points,
+            points_granted=activity.points,
+            status=ClaimStatus.APPROVED,
+            decided_at=utcnow(),
+        )
+        db.add(claim)
+        db.flush()
+        db.add(ClaimEvent(claim_id=claim.id, kind="submitted", actor_id=record.account_id))
+        db.add(
+            ClaimEvent(
+                claim_id=claim.id, kind="approved", by_staff=True, points=claim.points_granted
+            )
+        )
+    pending = Claim(
+        record_id=record.id,
+        category_id=category["other"],
+        description="Volunteer career counselling at the city job fair",
+        organiser="City of Demo",
+        activity_date=today() - dt.timedelta(days=10),
+        points_requested=1,
+    )
+    db.add(pending)
+    db.flush()
+    db.add(ClaimEvent(claim_id=pending.id, kind="submitted", actor_id=record.account_id))

@@ -16,7 +16,12 @@ from portal.domain.db import transaction
 from portal.domain.models import RegistryRecord
 from tests.factories import registrant
 
-PEOPLE = ("reset-me@example.com", "move-me@example.com", "close-me@example.com")
+PEOPLE = (
+    "reset-me@example.com",
+    "move-me@example.com",
+    "close-me@example.com",
+    "points-me@example.com",
+)
 UNINVITED = (("E2E00001", "invite-me@example.com", dt.date(1979, 12, 3)),)
 ADMINS = tuple(f"e2e-admin{n}@example.com" for n in (1, 2, 3))
 

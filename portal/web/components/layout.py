@@ -16,6 +16,7 @@ def _nav_links() -> list[tuple[str, str]]:
     return [
         ("/mypage", "app.my_page"),
         ("/mypage/record", "app.record"),
+        ("/mypage/points", "points.title"),
         ("/admin", "app.admin"),
         ("/admin/registrants", "admin.registrants_title"),
         ("/admin/import", "admin.import"),
@@ -30,7 +31,7 @@ def _link(href: str, key: str) -> rx.Component:
 
 
 def _visible(href: str) -> rx.Var:
-    if href in ("/mypage", "/mypage/record"):
+    if href in ("/mypage", "/mypage/record", "/mypage/points"):
         return ShellState.signed_in & ~ShellState.is_staff
     if href in ADMIN_ONLY:
         return ShellState.is_admin

@@ -1,0 +1,513 @@
+"""/mypage/points: where the registrant stands, claiming points, evidence, and each claim's timeline."""
+
+from __future__ import annotations
+
+import asyncio
+
+import reflex as rx
+
+from portal.domain import catalogue, claims, evidence
+from portal.domain.errors import DomainError
+from portal.domain.models import OPEN_STATUSES, AccountKind
+from portal.i18n import format_date, format_datetime, translate
+from portal.settings import get_settings
+from portal.web.components.forms import (
+    error_summary,
+    field,
+    file_drop,
+    form,
+    notice,
+    primary_button,
+)
+from portal.web.components.layout import card, page_title, shell
+from portal.web.components.text import t
+from portal.web.errors import field_messages, text_field
+from portal.web.session import require, translator, turn_away
+
+UPLOAD_ID = "evidence-file"
+
+
+def _id(value: object) -> int | None:
+    return int(value) if isinstance(value, str) and value.isdigit() and len(value) < 12 else None
+
+
+class PointsState(rx.State):
+    """Display strings of the signed-in registrant's own points and claims only."""
+
+    counted: int = 0
+    required: int = 0
+    summary: list[str] = []  # noqa: RUF012
+    activities: list[dict[str, str]] = []  # noqa: RUF012
+    claims: list[dict[str, str]] = []  # noqa: RUF012
+    timelines: dict[str, list[dict[str, str]]] = {}  # noqa: RUF012
+    files: dict[str, list[dict[str, str]]] = {}  # noqa: RUF012
+    mode: str = ""  # "" | other | attach
+    attach_to: str = ""
+    attach_title: str = ""
+    attach_rules: str = ""
+    errors: dict[str, str] = {}  # noqa: RUF012
+    info: str = ""
+    problem: str = ""
+
+    async def _fill(self, principal) -> None:
+        lang = principal.language
+        standing, mine, offered = await asyncio.gather(
+            asyncio.to_thread(claims.standing, principal),
+            asyncio.to_thread(claims.my_claims, principal),
+            asyncio.to_thread(catalogue.activities),
+        )
+        names = {c.code: c.name(lang) for c in await asyncio.to_thread(catalogue.categories)}
+        count = standing.count
+        self.counted, self.required = count.counted, standing.required
+        lines = [
+            translate(
+                "points.period",
+                lang,
+                start=format_date(standing.valid_from, lang) or "—",
+                end=format_date(standing.valid_until, lang) or "—",
+            ),
+            translate("points.earned_counted", lang, earned=count.earned, counted=count.counted),
+        ]
+        lines += [
+            translate(
+                "points.capped",
+                lang,
+                category=names.get(c.category, c.category),
+                earned=c.earned,
+                cap=c.cap,
+                away=c.capped_away,
+            )
+            for c in count.by_category
+            if c.capped_away
+        ]
+        if count.pending_claims:
+            lines.append(
+                translate("points.pending", lang, points=count.pending, claims=count.pending_claims)
+            )
+        if count.outside_period:
+            lines.append(translate("points.outside", lang, points=count.outside_period))
+        self.summary = lines
+        claimed = {c.activity_id for c in mine if c.status != "withdrawn"}
+        start, end = standing.valid_from, standing.valid_until
+        self.activities = [
+            {
+                "id": str(a.id),
+                "title": a.title,
+                "category": a.category.name(lang),
+                "date": format_date(a.ends_on, lang),
+                "points": translate("points.points", lang, points=a.points),
+                "claimed": "yes" if a.id in claimed else "",
+            }
+            for a in offered
+            if (start is None or a.ends_on >= start) and (end is None or a.ends_on <= end)
+        ]
+        settings = get_settings()
+        review_days = settings.review_days
+        self.attach_rules = translate(
+            "points.attach_rules",
+            lang,
+            mb=settings.evidence_max_mb,
+            files=settings.evidence_max_files,
+        )
+        self.claims = [
+            {
+                "id": str(c.id),
+                "title": c.title,
+                "category": names.get(c.category, c.category),
+                "date": format_date(c.activity_date, lang),
+                "points": translate(
+                    "points.points",
+                    lang,
+                    points=c.points_granted if c.points_granted is not None else c.points_requested,
+                ),
+                "status": c.status,
+                "status_text": translate(f"claim_status.{c.status}", lang),
+                "open": "yes" if c.status in OPEN_STATUSES else "",
+                "asked": "yes" if c.status == "info_requested" else "",
+                "expected": translate("points.expected", lang, days=review_days)
+                if c.status in ("submitted", "in_review")
+                else "",
+            }
+            for c in mine
+        ]
+        self.timelines = {
+            str(c.id): [
+                {
+                    "when": format_datetime(e.at, lang),
+                    "what": translate(f"claim_event.{e.kind}", lang),
+                    "message": e.message,
+                    "points": translate("points.points", lang, points=e.points)
+                    if e.points is not None
+                    else "",
+                }
+                for e in c.timeline
+            ]
+            for c in mine
+        }
+        self.files = {
+            str(c.id): [{"id": str(i), "name": n, "href": f"/evidence/{i}"} for i, n in c.files]
+            for c in mine
+        }
+
+    @rx.event
+    async def load(self):
+        """Show the signed-in registrant's points; anyone else goes elsewhere."""
+        principal = await require(self, AccountKind.REGISTRANT)
+        if principal is None:
+            return await turn_away(self)
+        self.mode, self.attach_to, self.errors, self.info, self.problem = "", "", {}, "", ""
+        await self._fill(principal)
+        return None
+
+    async def _run(self, work, done_key: str, **params) -> bool:
+        """Run a claims service for the signed-in registrant; messages in their language."""
+        principal = await require(self, AccountKind.REGISTRANT)
+        if principal is None:
+            return False
+        tr = await translator(self)
+        try:
+            await asyncio.to_thread(work, principal)
+        except DomainError as exc:
+            self.errors, self.problem = field_messages(exc, tr)
+            self.info = ""
+            return False
+        self.errors, self.problem, self.info = {}, "", tr(done_key, **params)
+        await self._fill(principal)
+        return True
+
+    @rx.event
+    async def claim_activity(self, activity_id: str):
+        """Claim a catalogue activity, then offer to attach evidence to the new claim."""
+        if await require(self, AccountKind.REGISTRANT) is None:
+            return await turn_away(self)
+        target = _id(activity_id)
+        created: list[int] = []
+
+        def work(principal):
+            created.append(claims.submit_catalogue(principal, target or 0))
+
+        if await self._run(work, "points.claimed"):
+            self._offer_attach(str(created[0]))
+        return None
+
+    @rx.event
+    def show_other(self):
+        self.mode, self.errors, self.problem, self.info = "other", {}, "", ""
+
+    @rx.event
+    def close_panel(self):
+        self.mode, self.attach_to, self.errors = "", "", {}
+
+    @rx.event
+    async def submit_other(self, form: dict):
+        """Claim an activity outside the catalogue."""
+        if await require(self, AccountKind.REGISTRANT) is None:
+            return await turn_away(self)
+        values = {
+            name: text_field(form, name, 600)
+            for name in ("description", "organiser", "activity_date", "points")
+        }
+        created: list[int] = []
+
+        def work(principal):
+            created.append(claims.submit_other(principal, values))
+
+        if await self._run(work, "points.claimed"):
+            self._offer_attach(str(created[0]))
+        return None
+
+    def _offer_attach(self, claim_id: str) -> None:
+        found = next((c for c in self.claims if c["id"] == claim_id), None)
+        if found is None or found["open"] != "yes":
+            return
+        self.mode, self.attach_to, self.attach_title = "attach", claim_id, found["title"]
+
+    @rx.event
+    async def start_attach(self, claim_id: str):
+        """Open the evidence panel for one of the registrant's open claims."""
+        if await require(self, AccountKind.REGISTRANT) is None:
+            return await turn_away(self)
+        self.errors, self.problem, self.info = {}, "", ""
+        self._offer_attach(claim_id if isinstance(claim_id, str) else "")
+        return None
+
+    @rx.event
+    async def upload_evidence(self, files: list[rx.UploadFile]):
+        """Attach the chosen files to the claim the panel is open for (checked on the server)."""
+        principal = await require(self, AccountKind.REGISTRANT)
+        if principal is None:
+            return await turn_away(self)
+        tr = await translator(self)
+        claim_id = _id(self.attach_to)
+        limit = get_settings().evidence_max_mb * 1024 * 1024
+        if claim_id is None or not isinstance(files, list) or not files:
+            self.problem = tr("points.choose_file")
+            return None
+        added = 0
+        for upload in files[: get_settings().evidence_max_files]:
+            data = await upload.read(limit + 1)
+            try:
+                await asyncio.to_thread(evidence.attach, principal, claim_id, upload.filename, data)
+            except DomainError as exc:
+                self.problem = f"{upload.filename}: {tr(exc.key, **exc.params)}"
+                break
+            added += 1
+        if added:
+            self.info = tr("points.files_added", count=added)
+        if not self.problem:
+            self.mode, self.attach_to = "", ""
+        await self._fill(principal)
+        return rx.clear_selected_files(UPLOAD_ID)
+
+    @rx.event
+    async def withdraw(self, claim_id: str):
+        """Withdraw one of the registrant's open claims."""
+        if await require(self, AccountKind.REGISTRANT) is None:
+            return await turn_away(self)
+        target = _id(claim_id) or 0
+        await self._run(lambda principal: claims.withdraw(principal, target), "points.withdrawn")
+        return None
+
+    @rx.event
+    async def answer(self, form: dict):
+        """Answer the secretariat's question about a claim."""
+        if await require(self, AccountKind.REGISTRANT) is None:
+            return await turn_away(self)
+        target = _id(text_field(form, "claim_id", 12)) or 0
+        message = text_field(form, "message", 1001)
+        await self._run(
+            lambda principal: claims.answer(principal, target, message), "points.answered"
+        )
+        return None
+
+
+def _summary() -> rx.Component:
+    return card(
+        rx.heading(t("points.standing"), as_="h2", size="5"),
+        rx.text(
+            PointsState.counted,
+            " / ",
+            PointsState.required,
+            " ",
+            t("points.counted_label"),
+            size="7",
+            weight="bold",
+            id="points-counted",
+        ),
+        rx.progress(
+            value=PointsState.counted,
+            max=rx.cond(PointsState.required > 0, PointsState.required, 1),
+            width="100%",
+            aria_label=t("points.counted_label"),
+        ),
+        rx.foreach(PointsState.summary, lambda line: rx.text(line, size="2")),
+        id="points-summary",
+    )
+
+
+def _activity(a: rx.Var) -> rx.Component:
+    return rx.flex(
+        rx.box(
+            rx.text(a["title"], weight="bold"),
+            rx.text(a["category"], " · ", a["date"], " · ", a["points"], size="2"),
+            flex="1 1 14rem",
+        ),
+        rx.cond(
+            a["claimed"] == "yes",
+            rx.badge(t("points.already_claimed"), color_scheme="gray"),
+            rx.button(
+                t("points.claim"),
+                on_click=PointsState.claim_activity(a["id"]),
+                id="claim-" + a["id"],
+                size="3",
+            ),
+        ),
+        align="center",
+        spacing="3",
+        wrap="wrap",
+        padding_y="0.5em",
+        border_bottom="1px solid var(--gray-5)",
+        width="100%",
+    )
+
+
+def _claim_points() -> rx.Component:
+    return card(
+        rx.heading(t("points.claim_title"), as_="h2", size="5"),
+        rx.text(t("points.catalogue_intro"), size="2"),
+        rx.cond(
+            PointsState.activities.length() > 0,
+            rx.vstack(rx.foreach(PointsState.activities, _activity), spacing="0", width="100%"),
+            rx.text(t("points.no_activities"), size="2"),
+        ),
+        rx.button(
+            t("points.other_claim"),
+            variant="outline",
+            size="3",
+            on_click=PointsState.show_other,
+            id="show-other",
+        ),
+    )
+
+
+def _other_form() -> rx.Component:
+    return card(
+        rx.heading(t("points.other_title"), as_="h2", size="5"),
+        form(
+            field("description", "points.description", PointsState.errors, max_length=500),
+            field("organiser", "points.organiser", PointsState.errors, max_length=200),
+            field("activity_date", "points.activity_date", PointsState.errors, type="date"),
+            field(
+                "points",
+                "points.points_asked",
+                PointsState.errors,
+                input_mode="numeric",
+                max_length=2,
+            ),
+            primary_button("points.submit_other", id="submit-other"),
+            on_submit=PointsState.submit_other,
+            reset_on_submit=False,
+        ),
+        rx.button(t("record.cancel"), variant="ghost", on_click=PointsState.close_panel),
+        id="other-form",
+    )
+
+
+def _attach_panel() -> rx.Component:
+    return card(
+        rx.heading(t("points.attach_title"), as_="h2", size="5"),
+        rx.text(PointsState.attach_title, weight="bold"),
+        rx.text(PointsState.attach_rules, size="2"),
+        file_drop(
+            UPLOAD_ID,
+            t("points.choose_files"),
+            rx.vstack(
+                rx.button(t("points.choose_files"), variant="outline", type="button", size="3"),
+                rx.foreach(rx.selected_files(UPLOAD_ID), lambda f: rx.text(f, weight="bold")),
+                align="center",
+                spacing="2",
+                padding="1em",
+            ),
+            accept={
+                "application/pdf": [".pdf"],
+                "image/jpeg": [".jpg", ".jpeg"],
+                "image/png": [".png"],
+            },
+            max_files=5,
+            border="2px dashed var(--gray-8)",
+            border_radius="8px",
+            width="100%",
+        ),
+        rx.flex(
+            rx.button(
+                t("points.upload"),
+                size="3",
+                on_click=PointsState.upload_evidence(rx.upload_files(upload_id=UPLOAD_ID)),
+                id="upload-evidence",
+            ),
+            rx.button(
+                t("points.later"), variant="ghost", size="3", on_click=PointsState.close_panel
+            ),
+            spacing="3",
+            wrap="wrap",
+        ),
+        id="attach-panel",
+    )
+
+
+def _timeline(claim_id: rx.Var) -> rx.Component:
+    return rx.el.ol(
+        rx.foreach(
+            PointsState.timelines[claim_id],
+            lambda e: rx.el.li(
+                rx.text(e["when"], " — ", rx.text.strong(e["what"]), " ", e["points"], size="2"),
+                rx.cond(
+                    e["message"] != "", rx.text(e["message"], size="2", color="var(--gray-11)")
+                ),
+            ),
+        ),
+        class_name="timeline",
+    )
+
+
+def _claim(c: rx.Var) -> rx.Component:
+    return card(
+        rx.flex(
+            rx.heading(c["title"], as_="h3", size="4", flex="1 1 12rem"),
+            rx.badge(c["status_text"], size="2", class_name="status-" + c["status"]),
+            align="center",
+            spacing="3",
+            wrap="wrap",
+        ),
+        rx.text(c["category"], " · ", c["date"], " · ", c["points"], size="2"),
+        rx.cond(c["expected"] != "", rx.text(c["expected"], size="2")),
+        _timeline(c["id"]),
+        rx.foreach(
+            PointsState.files[c["id"]],
+            lambda f: rx.el.a(
+                f["name"],
+                href=f["href"],
+                download=True,
+                reload_document=True,
+                class_name="download-link",
+            ),
+        ),
+        rx.cond(
+            c["asked"] == "yes",
+            form(
+                rx.el.input(type="hidden", name="claim_id", value=c["id"]),
+                rx.el.label(
+                    t("points.your_answer"), html_for="message-" + c["id"], font_weight="600"
+                ),
+                rx.text_area(
+                    name="message", id="message-" + c["id"], max_length=1000, width="100%"
+                ),
+                primary_button("points.send_answer", id="answer-" + c["id"]),
+                on_submit=PointsState.answer,
+                reset_on_submit=True,
+            ),
+        ),
+        rx.cond(
+            c["open"] == "yes",
+            rx.flex(
+                rx.button(
+                    t("points.add_file"),
+                    variant="outline",
+                    on_click=PointsState.start_attach(c["id"]),
+                    id="add-file-" + c["id"],
+                ),
+                rx.button(
+                    t("points.withdraw"),
+                    variant="ghost",
+                    color_scheme="red",
+                    on_click=PointsState.withdraw(c["id"]),
+                    id="withdraw-" + c["id"],
+                ),
+                spacing="3",
+                wrap="wrap",
+            ),
+        ),
+        id="claim-card-" + c["id"],
+    )
+
+
+def points_page() -> rx.Component:
+    return shell(
+        page_title("points.title"),
+        notice(PointsState.info),
+        notice(PointsState.problem, tone="red"),
+        error_summary(PointsState.errors),
+        _summary(),
+        rx.match(
+            PointsState.mode,
+            ("other", _other_form()),
+            ("attach", _attach_panel()),
+            _claim_points(),
+        ),
+        rx.heading(t("points.my_claims"), as_="h2", size="5"),
+        rx.cond(
+            PointsState.claims.length() > 0,
+            rx.vstack(rx.foreach(PointsState.claims, _claim), spacing="4", width="100%"),
+            rx.text(t("points.no_claims")),
+        ),
+    )
