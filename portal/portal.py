@@ -7,6 +7,7 @@ from portal.api.routes import build_api
 from portal.api.upload_limit import upload_limit
 from portal.i18n import EN
 from portal.web.mail_pump import mail_pump
+from portal.web.pages.admin.activities import AdminActivitiesState, activities_page
 from portal.web.pages.admin.audit import AdminAuditState, audit_page
 from portal.web.pages.admin.import_ledger import AdminImportState, import_page
 from portal.web.pages.admin.overview import AdminOverviewState, overview_page
@@ -63,6 +64,7 @@ _add(record_page, "/mypage/record", "record.title", RecordState.load)
 _add(points_page, "/mypage/points", "points.title", PointsState.load)
 _add(account_page, "/mypage/account", "account.title", AccountState.load)
 _add(overview_page, "/admin", "admin.title", AdminOverviewState.load)
+_add(activities_page, "/admin/activities", "activities.page_title", AdminActivitiesState.load)
 _add(audit_page, "/admin/audit", "audit.title", AdminAuditState.load)
 _add(staff_page, "/admin/staff", "admin.staff", AdminStaffState.load)
 _add(import_page, "/admin/import", "import.title", AdminImportState.load)

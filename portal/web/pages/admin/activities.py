@@ -1,0 +1,325 @@
+"""/admin/activities: the activity catalogue for staff — add, edit, archive, restore."""
+
+from __future__ import annotations
+
+import asyncio
+
+import reflex as rx
+
+from portal.domain import catalogue
+from portal.domain.errors import DomainError
+from portal.domain.models import AccountKind
+from portal.i18n import format_date, translate
+from portal.web.components.forms import error_summary, field, form, notice, primary_button
+from portal.web.components.layout import card, page_title, scroll_region, shell
+from portal.web.components.text import t
+from portal.web.errors import field_messages, text_field
+from portal.web.session import require, translator, turn_away
+
+FIELDS = ("title", "category", "starts_on", "ends_on", "points", "organiser", "notes")
+
+
+def _id(value: object) -> int | None:
+    return int(value) if isinstance(value, str) and value.isdigit() and len(value) < 12 else None
+
+
+class AdminActivitiesState(rx.State):
+    """The catalogue as display strings and the form being filled."""
+
+    rows: list[dict[str, str]] = []  # noqa: RUF012
+    categories: list[dict[str, str]] = []  # noqa: RUF012
+    values: dict[str, str] = {}  # noqa: RUF012
+    editing: str = ""  # "" | "new" | an activity id
+    errors: dict[str, str] = {}  # noqa: RUF012
+    info: str = ""
+    problem: str = ""
+    _raw: dict[str, dict[str, str]] = {}  # noqa: RUF012
+
+    async def _fill(self, principal) -> None:
+        lang = principal.language
+        found = await asyncio.to_thread(catalogue.activities, True)
+        kinds = await asyncio.to_thread(catalogue.categories)
+        self.categories = [
+            {
+                "code": c.code,
+                "name": c.name(lang)
+                + (f" ({translate('activities.cap', lang, cap=c.cap)})" if c.cap else ""),
+            }
+            for c in kinds
+        ]
+        self.rows = [
+            {
+                "id": str(a.id),
+                "title": a.title,
+                "category": a.category.name(lang),
+                "dates": format_date(a.starts_on, lang)
+                + ("" if a.ends_on == a.starts_on else " – " + format_date(a.ends_on, lang)),
+                "points": str(a.points),
+                "organiser": a.organiser,
+                "archived": "yes" if a.archived else "",
+            }
+            for a in found
+        ]
+        self._raw = {
+            str(a.id): {
+                "title": a.title,
+                "category": a.category.code,
+                "starts_on": a.starts_on.isoformat(),
+                "ends_on": a.ends_on.isoformat(),
+                "points": str(a.points),
+                "organiser": a.organiser,
+                "notes": a.notes,
+            }
+            for a in found
+        }
+
+    @rx.event
+    async def load(self):
+        """Staff see the whole catalogue; anyone else is sent away."""
+        principal = await require(self, AccountKind.STAFF)
+        if principal is None:
+            return await turn_away(self)
+        self.editing, self.errors, self.info, self.problem = "", {}, "", ""
+        await self._fill(principal)
+        return None
+
+    @rx.event
+    async def start(self, activity_id: str):
+        """Open the form empty ("new") or with one activity's values."""
+        if await require(self, AccountKind.STAFF) is None:
+            return await turn_away(self)
+        if activity_id != "new" and activity_id not in self._raw:
+            return None
+        blank = {name: "" for name in FIELDS} | {"category": "seminar"}
+        self.values = blank if activity_id == "new" else dict(self._raw[activity_id])
+        self.editing, self.errors, self.info, self.problem = activity_id, {}, "", ""
+        return rx.scroll_to("activity-form")
+
+    @rx.event
+    def cancel(self):
+        self.editing, self.errors = "", {}
+
+    @rx.event
+    async def save(self, form: dict):
+        """Create or update the activity; every field is checked on the server."""
+        principal = await require(self, AccountKind.STAFF)
+        if principal is None:
+            return await turn_away(self)
+        tr = await translator(self)
+        values = {name: text_field(form, name, 1001) for name in FIELDS}
+        self.values = values
+        target = None if self.editing == "new" else _id(self.editing)
+        if target is None and self.editing != "new":
+            return None
+        try:
+            await asyncio.to_thread(catalogue.save_activity, principal, target, values)
+        except DomainError as exc:
+            self.errors, self.problem = field_messages(exc, tr)
+            return None
+        self.editing, self.errors, self.problem = "", {}, ""
+        self.info = tr("activities.saved", title=values["title"].strip())
+        await self._fill(principal)
+        return None
+
+    @rx.event
+    async def set_archived(self, activity_id: str, archived: bool):
+        """Hide an activity from registrants, or show it again."""
+        principal = await require(self, AccountKind.STAFF)
+        if principal is None:
+            return await turn_away(self)
+        tr = await translator(self)
+        target = _id(activity_id)
+        try:
+            if target is None:
+                raise DomainError("catalogue.unknown")
+            await asyncio.to_thread(catalogue.set_archived, principal, target, archived is True)
+        except DomainError as exc:
+            self.problem, self.info = tr(exc.key, **exc.params), ""
+            return None
+        self.info = tr("activities.archived" if archived is True else "activities.restored")
+        self.problem = ""
+        await self._fill(principal)
+        return None
+
+
+def _form() -> rx.Component:
+    return card(
+        rx.heading(
+            rx.cond(
+                AdminActivitiesState.editing == "new", t("activities.new"), t("activities.edit")
+            ),
+            as_="h2",
+            size="5",
+        ),
+        form(
+            field(
+                "title",
+                "activities.title_field",
+                AdminActivitiesState.errors,
+                max_length=200,
+                default_value=AdminActivitiesState.values["title"],
+            ),
+            rx.box(
+                rx.el.label(
+                    t("activities.category"),
+                    html_for="category",
+                    font_weight="600",
+                    display="block",
+                ),
+                rx.el.select(
+                    rx.foreach(
+                        AdminActivitiesState.categories,
+                        lambda c: rx.el.option(c["name"], value=c["code"]),
+                    ),
+                    name="category",
+                    id="category",
+                    default_value=AdminActivitiesState.values["category"],
+                    class_name="portal-select",
+                ),
+                width="100%",
+            ),
+            rx.flex(
+                rx.box(
+                    field(
+                        "starts_on",
+                        "activities.starts_on",
+                        AdminActivitiesState.errors,
+                        type="date",
+                        default_value=AdminActivitiesState.values["starts_on"],
+                    ),
+                    flex="1 1 10rem",
+                ),
+                rx.box(
+                    field(
+                        "ends_on",
+                        "activities.ends_on",
+                        AdminActivitiesState.errors,
+                        type="date",
+                        hint_key="activities.ends_on_hint",
+                        default_value=AdminActivitiesState.values["ends_on"],
+                    ),
+                    flex="1 1 10rem",
+                ),
+                spacing="3",
+                wrap="wrap",
+                width="100%",
+            ),
+            field(
+                "points",
+                "activities.points",
+                AdminActivitiesState.errors,
+                input_mode="numeric",
+                max_length=2,
+                default_value=AdminActivitiesState.values["points"],
+            ),
+            field(
+                "organiser",
+                "points.organiser",
+                AdminActivitiesState.errors,
+                max_length=200,
+                default_value=AdminActivitiesState.values["organiser"],
+            ),
+            field(
+                "notes",
+                "activities.notes",
+                AdminActivitiesState.errors,
+                max_length=1000,
+                default_value=AdminActivitiesState.values["notes"],
+            ),
+            primary_button("activities.save", id="save-activity"),
+            on_submit=AdminActivitiesState.save,
+            reset_on_submit=False,
+        ),
+        rx.button(t("record.cancel"), variant="ghost", on_click=AdminActivitiesState.cancel),
+        id="activity-form",
+        key=AdminActivitiesState.editing,
+    )
+
+
+def _row(row: rx.Var) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(row["dates"], white_space="nowrap"),
+        rx.table.row_header_cell(
+            row["title"],
+            rx.cond(
+                row["archived"] == "yes",
+                rx.badge(t("activities.archived_badge"), color_scheme="gray", margin_left="0.5em"),
+            ),
+        ),
+        rx.table.cell(row["category"]),
+        rx.table.cell(row["points"]),
+        rx.table.cell(row["organiser"]),
+        rx.table.cell(
+            rx.flex(
+                rx.button(
+                    t("activities.edit_button"),
+                    variant="outline",
+                    size="1",
+                    on_click=AdminActivitiesState.start(row["id"]),
+                    id="edit-activity-" + row["id"],
+                ),
+                rx.cond(
+                    row["archived"] == "yes",
+                    rx.button(
+                        t("activities.restore"),
+                        variant="outline",
+                        size="1",
+                        on_click=AdminActivitiesState.set_archived(row["id"], False),
+                    ),
+                    rx.button(
+                        t("activities.archive"),
+                        variant="outline",
+                        color_scheme="gray",
+                        size="1",
+                        on_click=AdminActivitiesState.set_archived(row["id"], True),
+                        id="archive-activity-" + row["id"],
+                    ),
+                ),
+                spacing="2",
+                wrap="wrap",
+            )
+        ),
+    )
+
+
+def activities_page() -> rx.Component:
+    headers = (
+        "activities.dates",
+        "activities.title_field",
+        "activities.category",
+        "activities.points",
+        "points.organiser",
+        "staff.actions",
+    )
+    return shell(
+        page_title("activities.page_title"),
+        notice(AdminActivitiesState.info),
+        notice(AdminActivitiesState.problem, tone="red"),
+        error_summary(AdminActivitiesState.errors),
+        rx.cond(
+            AdminActivitiesState.editing != "",
+            _form(),
+            rx.button(
+                t("activities.new"),
+                size="3",
+                on_click=AdminActivitiesState.start("new"),
+                id="new-activity",
+            ),
+        ),
+        card(
+            scroll_region(
+                rx.table.root(
+                    rx.table.header(
+                        rx.table.row(*[rx.table.column_header_cell(t(k)) for k in headers])
+                    ),
+                    rx.table.body(rx.foreach(AdminActivitiesState.rows, _row)),
+                    size="2",
+                    width="100%",
+                    id="activities",
+                ),
+                "activities.page_title",
+                overflow_x="auto",
+            )
+        ),
+        wide=True,
+    )
