@@ -9,6 +9,8 @@ from portal.i18n import EN
 from portal.web.mail_pump import mail_pump
 from portal.web.pages.admin.activities import AdminActivitiesState, activities_page
 from portal.web.pages.admin.audit import AdminAuditState, audit_page
+from portal.web.pages.admin.claim import AdminClaimState, claim_page
+from portal.web.pages.admin.claims import AdminClaimsState, claims_queue_page
 from portal.web.pages.admin.import_ledger import AdminImportState, import_page
 from portal.web.pages.admin.overview import AdminOverviewState, overview_page
 from portal.web.pages.admin.record import AdminRecordState, admin_record_page
@@ -65,6 +67,8 @@ _add(points_page, "/mypage/points", "points.title", PointsState.load)
 _add(account_page, "/mypage/account", "account.title", AccountState.load)
 _add(overview_page, "/admin", "admin.title", AdminOverviewState.load)
 _add(activities_page, "/admin/activities", "activities.page_title", AdminActivitiesState.load)
+_add(claims_queue_page, "/admin/claims", "review.queue_title", AdminClaimsState.load)
+_add(claim_page, "/admin/claims/[claim_id]", "review.queue_title", AdminClaimState.load)
 _add(audit_page, "/admin/audit", "audit.title", AdminAuditState.load)
 _add(staff_page, "/admin/staff", "admin.staff", AdminStaffState.load)
 _add(import_page, "/admin/import", "import.title", AdminImportState.load)

@@ -10,9 +10,12 @@ Guarantees:
 
 from __future__ import annotations
 
-from sqlmodel import col, select, update
+import datetime as dt
+from dataclasses import dataclass
 
-from portal.domain import audit, outbox
+from sqlmodel import col, func, select, update
+
+from portal.domain import audit, claims, outbox, points_rules, typed_dates
 from portal.domain.clock import utcnow
 from portal.domain.db import transaction
 from portal.domain.errors import DomainError, FieldErrors, NotAllowed
@@ -20,9 +23,11 @@ from portal.domain.models import (
     OPEN_STATUSES,
     Account,
     Activity,
+    ActivityCategory,
     Claim,
     ClaimEvent,
     ClaimStatus,
+    EvidenceFile,
     RegistryRecord,
 )
 from portal.domain.sessions import Principal
@@ -136,3 +141,170 @@ def _mail(db, claim: Claim, status: str, reason: str, granted: int | None) -> No
         points=granted if granted is not None else claim.points_requested,
         link=f"{get_settings().base_url}/mypage/points",
     )
+
+
+PER_PAGE = 50
+QUEUE_STATUSES = ("open", *(s.value for s in ClaimStatus))
+
+
+@dataclass(frozen=True)
+class QueueQuery:
+    status: str = "open"
+    category: str = ""
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    page: int = 1
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    id: int
+    number: str
+    name: str
+    title: str
+    category: str
+    activity_date: dt.date
+    points: int
+    status: str
+    created_at: dt.datetime
+    from_catalogue: bool
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    rows: list[QueueRow]
+    total: int
+    page: int
+    pages: int
+
+
+def queue_query(params: dict[str, str]) -> QueueQuery:
+    """The queue query a URL asks for; anything unusable is ignored."""
+    status = params.get("status", "open")
+    page = params.get("page", "1")
+    return QueueQuery(
+        status=status if status in QUEUE_STATUSES else "open",
+        category=params.get("category", "")[:32],
+        date_from=typed_dates.parse(params.get("from", "")[:20]),
+        date_to=typed_dates.parse(params.get("to", "")[:20]),
+        page=int(page) if page.isdigit() and 0 < int(page) < 100_000 else 1,
+    )
+
+
+def queue(principal: Principal, query: QueueQuery) -> QueuePage:
+    """Claims for review, oldest first, one page, filtered in SQL (staff only)."""
+    if not principal.is_staff:
+        raise NotAllowed()
+    conditions = []
+    if query.status == "open":
+        conditions.append(col(Claim.status).in_(OPEN_STATUSES))
+    else:
+        conditions.append(Claim.status == query.status)
+    if query.category:
+        conditions.append(ActivityCategory.code == query.category)
+    if query.date_from:
+        conditions.append(Claim.activity_date >= query.date_from)
+    if query.date_to:
+        conditions.append(Claim.activity_date <= query.date_to)
+    joined = (
+        select(Claim, RegistryRecord, ActivityCategory.code, Activity.title)
+        .join(RegistryRecord, col(RegistryRecord.id) == Claim.record_id)
+        .join(ActivityCategory, col(ActivityCategory.id) == Claim.category_id)
+        .join(Activity, col(Activity.id) == Claim.activity_id, isouter=True)
+        .where(*conditions)
+    )
+    with transaction() as db:
+        total = db.exec(
+            select(func.count())
+            .select_from(Claim)
+            .join(ActivityCategory, col(ActivityCategory.id) == Claim.category_id)
+            .where(*conditions)
+        ).one()
+        pages = max(1, -(-total // PER_PAGE))
+        page = min(query.page, pages)
+        found = db.exec(
+            joined.order_by(col(Claim.created_at), col(Claim.id))
+            .offset((page - 1) * PER_PAGE)
+            .limit(PER_PAGE)
+        ).all()
+    rows = [
+        QueueRow(
+            id=claim.id,
+            number=record.registration_number,
+            name=f"{record.family_name} {record.given_name}",
+            title=title or claim.description,
+            category=code,
+            activity_date=claim.activity_date,
+            points=claim.points_requested,
+            status=claim.status,
+            created_at=claim.created_at,
+            from_catalogue=claim.activity_id is not None,
+        )
+        for claim, record, code, title in found
+    ]
+    return QueuePage(rows=rows, total=total, page=page, pages=pages)
+
+
+def approve_many(principal: Principal, claim_ids: list[int]) -> int:
+    """Approve open catalogue claims with the points asked; returns how many this call approved.
+
+    Claims from outside the catalogue, and ones decided meanwhile, are skipped.
+    """
+    if not principal.is_staff:
+        raise NotAllowed()
+    with transaction() as db:
+        wanted = db.exec(
+            select(Claim.id).where(
+                col(Claim.id).in_([i for i in claim_ids if isinstance(i, int)][:PER_PAGE]),
+                col(Claim.activity_id).is_not(None),
+                col(Claim.status).in_(OPEN_STATUSES),
+            )
+        ).all()
+    approved = 0
+    for claim_id in wanted:
+        try:
+            decide(principal, claim_id, "approve", "")
+        except DomainError:
+            continue
+        approved += 1
+    return approved
+
+
+@dataclass(frozen=True)
+class ReviewDetail:
+    claim: claims.ClaimView
+    number: str
+    name: str
+    record_id: int
+    standing: points_rules.PointsCount
+    required: int
+    files: list[tuple[int, str, str]]  # id, name, content type
+
+
+def detail(principal: Principal, claim_id: int) -> ReviewDetail | None:
+    """One claim with its registrant's standing and evidence, for staff; None when unknown."""
+    if not principal.is_staff:
+        raise NotAllowed()
+    with transaction() as db:
+        claim = db.get(Claim, claim_id) if isinstance(claim_id, int) else None
+        if claim is None:
+            return None
+        record = db.get(RegistryRecord, claim.record_id)
+        [view] = claims.views(db, [claim])
+        files = [
+            (f.id, f.original_name, f.content_type)
+            for f in db.exec(
+                select(EvidenceFile)
+                .where(EvidenceFile.claim_id == claim.id)
+                .order_by(col(EvidenceFile.id))
+            ).all()
+        ]
+        return ReviewDetail(
+            claim=view,
+            number=record.registration_number,
+            name=f"{record.family_name} {record.given_name}",
+            record_id=record.id,
+            standing=claims.record_count(db, record),
+            required=get_settings().points_required,
+            files=files,
+        )

@@ -19,6 +19,7 @@ def _nav_links() -> list[tuple[str, str]]:
         ("/mypage/points", "points.title"),
         ("/admin", "app.admin"),
         ("/admin/registrants", "admin.registrants_title"),
+        ("/admin/claims", "review.nav"),
         ("/admin/activities", "activities.nav"),
         ("/admin/import", "admin.import"),
         ("/admin/staff", "admin.staff"),

@@ -1,0 +1,273 @@
+"""/admin/claims/[claim_id]: one claim for review — evidence, the registrant's standing, the decision."""
+
+from __future__ import annotations
+
+import asyncio
+
+import reflex as rx
+
+from portal.domain import claim_review
+from portal.domain.errors import DomainError
+from portal.domain.models import OPEN_STATUSES, AccountKind
+from portal.i18n import format_date, format_datetime, translate
+from portal.web.components.forms import error_summary, field, form, notice, primary_button
+from portal.web.components.layout import card, page_title, shell
+from portal.web.components.text import t
+from portal.web.errors import field_messages, text_field
+from portal.web.session import ShellState, require, translator, turn_away
+
+ACTIONS = ("approve", "ask", "reject")
+
+
+def _claim_id(state: rx.State) -> int | None:
+    tail = state.router.url.path.rstrip("/").rsplit("/", 1)[-1]
+    return int(tail) if tail.isdigit() and len(tail) < 12 else None
+
+
+class AdminClaimState(rx.State):
+    """The claim under review as display strings; the decision form's messages."""
+
+    found: bool = False
+    facts: list[dict[str, str]] = []  # noqa: RUF012
+    standing: list[str] = []  # noqa: RUF012
+    timeline: list[dict[str, str]] = []  # noqa: RUF012
+    images: list[dict[str, str]] = []  # noqa: RUF012
+    documents: list[dict[str, str]] = []  # noqa: RUF012
+    title: str = ""
+    requested: str = ""
+    is_open: bool = False
+    errors: dict[str, str] = {}  # noqa: RUF012
+    info: str = ""
+    problem: str = ""
+
+    async def _fill(self, principal) -> None:
+        claim_id = _claim_id(self)
+        found = (
+            await asyncio.to_thread(claim_review.detail, principal, claim_id) if claim_id else None
+        )
+        self.found = found is not None
+        if found is None:
+            return
+        lang = principal.language
+        claim = found.claim
+        self.title = claim.title
+        self.requested = str(claim.points_requested)
+        self.is_open = claim.status in OPEN_STATUSES
+        self.facts = [
+            {"key": "review.registrant", "value": f"{found.name} ({found.number})"},
+            {"key": "field.status", "value": translate(f"claim_status.{claim.status}", lang)},
+            {"key": "points.activity_date", "value": format_date(claim.activity_date, lang)},
+            {"key": "points.organiser", "value": claim.organiser or "—"},
+            {"key": "points.points_asked", "value": str(claim.points_requested)},
+        ]
+        count = found.standing
+        self.standing = [
+            translate("review.standing", lang, counted=count.counted, required=found.required),
+            translate("points.pending", lang, points=count.pending, claims=count.pending_claims),
+        ]
+        self.timeline = [
+            {
+                "when": format_datetime(e.at, lang),
+                "what": translate(f"claim_event.{e.kind}", lang),
+                "message": e.message,
+            }
+            for e in claim.timeline
+        ]
+        self.images = [
+            {"name": name, "href": f"/evidence/{file_id}"}
+            for file_id, name, kind in found.files
+            if kind.startswith("image/")
+        ]
+        self.documents = [
+            {"name": name, "href": f"/evidence/{file_id}"}
+            for file_id, name, kind in found.files
+            if not kind.startswith("image/")
+        ]
+
+    @rx.event
+    async def load(self):
+        """Staff open the claim (a submitted one is now "in review"); anyone else is sent away."""
+        principal = await require(self, AccountKind.STAFF)
+        if principal is None:
+            return await turn_away(self)
+        claim_id = _claim_id(self)
+        if claim_id is not None:
+            await asyncio.to_thread(claim_review.start_review, principal, claim_id)
+        self.errors, self.info, self.problem = {}, "", ""
+        await self._fill(principal)
+        return None
+
+    @rx.event
+    async def decide(self, form: dict):
+        """Record the decision; when someone else decided first, show theirs."""
+        principal = await require(self, AccountKind.STAFF)
+        if principal is None:
+            return await turn_away(self)
+        tr = await translator(self)
+        claim_id = _claim_id(self)
+        action = text_field(form, "action", 10)
+        points_text = text_field(form, "points", 3).strip()
+        points = int(points_text) if points_text.isdigit() else None
+        if action == "approve" and points_text and points is None:
+            self.errors = {"points": tr("catalogue.points", max=claim_review.MAX_POINTS)}
+            return None
+        try:
+            if claim_id is None or action not in ACTIONS:
+                raise DomainError("error.not_allowed")
+            await asyncio.to_thread(
+                claim_review.decide,
+                principal,
+                claim_id,
+                action,
+                text_field(form, "reason", 1001),
+                points if action == "approve" else None,
+            )
+        except DomainError as exc:
+            self.errors, self.problem = field_messages(exc, tr)
+            self.info = ""
+            await self._fill(principal)
+            return None
+        self.errors, self.problem = {}, ""
+        self.info = tr(f"review.done_{action}")
+        await self._fill(principal)
+        return None
+
+
+def _pairs() -> rx.Component:
+    return rx.data_list.root(
+        rx.foreach(
+            AdminClaimState.facts,
+            lambda row: rx.data_list.item(
+                rx.data_list.label(ShellState.tr[row["key"]]), rx.data_list.value(row["value"])
+            ),
+        ),
+        orientation=rx.breakpoints(initial="vertical", sm="horizontal"),
+    )
+
+
+def _evidence() -> rx.Component:
+    return card(
+        rx.heading(t("review.evidence"), as_="h2", size="5"),
+        rx.cond(
+            (AdminClaimState.images.length() + AdminClaimState.documents.length()) == 0,
+            rx.text(t("review.no_evidence")),
+        ),
+        rx.foreach(
+            AdminClaimState.images,
+            lambda f: rx.box(
+                rx.image(src=f["href"], alt=f["name"], max_width="100%", max_height="32rem"),
+                rx.el.a(f["name"], href=f["href"], download=True, reload_document=True),
+            ),
+        ),
+        rx.foreach(
+            AdminClaimState.documents,
+            lambda f: rx.el.a(
+                f["name"],
+                href=f["href"],
+                download=True,
+                reload_document=True,
+                class_name="download-link",
+            ),
+        ),
+    )
+
+
+def _decision() -> rx.Component:
+    return card(
+        rx.heading(t("review.decision"), as_="h2", size="5"),
+        form(
+            rx.el.fieldset(
+                rx.el.legend(t("review.action"), font_weight="600"),
+                *[
+                    rx.el.label(
+                        rx.el.input(
+                            type="radio",
+                            name="action",
+                            value=action,
+                            id=f"action-{action}",
+                            default_checked=action == "approve",
+                        ),
+                        " ",
+                        t(f"review.action_{action}"),
+                        display="block",
+                        padding_y="0.25em",
+                    )
+                    for action in ACTIONS
+                ],
+                border="none",
+                padding="0",
+            ),
+            field(
+                "points",
+                "review.points_granted",
+                AdminClaimState.errors,
+                input_mode="numeric",
+                max_length=2,
+                hint_key="review.points_hint",
+                default_value=AdminClaimState.requested,
+            ),
+            rx.box(
+                rx.el.label(t("review.reason"), html_for="reason", font_weight="600"),
+                rx.text_area(
+                    name="reason",
+                    id="reason",
+                    max_length=1000,
+                    width="100%",
+                    aria_describedby="reason-error",
+                ),
+                rx.cond(
+                    AdminClaimState.errors.contains("reason"),
+                    rx.text(
+                        AdminClaimState.errors["reason"],
+                        id="reason-error",
+                        color="var(--red-11)",
+                        size="2",
+                    ),
+                ),
+                width="100%",
+            ),
+            primary_button("review.record_decision", id="record-decision"),
+            on_submit=AdminClaimState.decide,
+            reset_on_submit=False,
+        ),
+    )
+
+
+def claim_page() -> rx.Component:
+    return shell(
+        rx.link(t("review.back"), href="/admin/claims"),
+        rx.cond(
+            AdminClaimState.found,
+            rx.fragment(
+                rx.heading(AdminClaimState.title, as_="h1", size="7", id="claim-title"),
+                notice(AdminClaimState.info),
+                notice(AdminClaimState.problem, tone="red"),
+                error_summary(AdminClaimState.errors),
+                card(
+                    _pairs(),
+                    rx.foreach(AdminClaimState.standing, lambda line: rx.text(line, size="2")),
+                ),
+                _evidence(),
+                rx.cond(AdminClaimState.is_open, _decision()),
+                card(
+                    rx.heading(t("review.timeline"), as_="h2", size="5"),
+                    rx.el.ol(
+                        rx.foreach(
+                            AdminClaimState.timeline,
+                            lambda e: rx.el.li(
+                                rx.text(e["when"], " — ", rx.text.strong(e["what"]), size="2"),
+                                rx.cond(
+                                    e["message"] != "",
+                                    rx.text(e["message"], size="2", color="var(--gray-11)"),
+                                ),
+                            ),
+                        ),
+                        class_name="timeline",
+                        id="review-timeline",
+                    ),
+                ),
+            ),
+            page_title("review.not_found"),
+        ),
+        wide=True,
+    )

@@ -1,0 +1,258 @@
+"""/admin/claims: the review queue — oldest first, filters in the URL, bulk approval of catalogue claims."""
+
+from __future__ import annotations
+
+import asyncio
+from urllib.parse import urlencode
+
+import reflex as rx
+
+from portal.domain import catalogue, claim_review
+from portal.domain.models import AccountKind
+from portal.i18n import format_date, translate
+from portal.web.components.forms import filter_control, notice
+from portal.web.components.layout import card, page_title, scroll_region, shell
+from portal.web.components.text import t
+from portal.web.errors import text_field
+from portal.web.session import ShellState, require, translator, turn_away
+
+ROUTE = "/admin/claims"
+FILTERS = ("status", "category", "from", "to")
+
+
+def _href(params: dict[str, str]) -> str:
+    kept = {k: v for k, v in params.items() if v and not (k == "status" and v == "open")}
+    return ROUTE + (f"?{urlencode(kept)}" if kept else "")
+
+
+class AdminClaimsState(rx.State):
+    """One page of the queue as display strings; the selection for bulk approval."""
+
+    rows: list[dict[str, str]] = []  # noqa: RUF012
+    categories: list[dict[str, str]] = []  # noqa: RUF012
+    params: dict[str, str] = {}  # noqa: RUF012
+    summary: str = ""
+    prev_link: str = ""
+    next_link: str = ""
+    selected: list[str] = []  # noqa: RUF012
+    info: str = ""
+
+    @rx.event
+    async def load(self):
+        """Run the query in the URL (staff); anyone else is sent away."""
+        principal = await require(self, AccountKind.STAFF)
+        if principal is None:
+            return await turn_away(self)
+        await self._refresh(principal)
+        return None
+
+    async def _refresh(self, principal) -> None:
+        raw = {k: v for k, v in self.router.url.query_parameters.items() if isinstance(v, str)}
+        query = claim_review.queue_query(raw)
+        found = await asyncio.to_thread(claim_review.queue, principal, query)
+        kinds = await asyncio.to_thread(catalogue.categories)
+        lang = principal.language
+        names = {c.code: c.name(lang) for c in kinds}
+        self.categories = [{"code": c.code, "name": c.name(lang)} for c in kinds]
+        self.params = {
+            "status": query.status,
+            "category": query.category,
+            "from": query.date_from.isoformat() if query.date_from else "",
+            "to": query.date_to.isoformat() if query.date_to else "",
+        }
+        self.rows = [
+            {
+                "id": str(r.id),
+                "href": f"{ROUTE}/{r.id}",
+                "number": r.number,
+                "name": r.name,
+                "title": r.title,
+                "category": names.get(r.category, r.category),
+                "date": format_date(r.activity_date, lang),
+                "points": str(r.points),
+                "status": translate(f"claim_status.{r.status}", lang),
+                "submitted": format_date(r.created_at.date(), lang),
+                "bulk": "yes" if r.from_catalogue and r.status != "info_requested" else "",
+            }
+            for r in found.rows
+        ]
+        first = (found.page - 1) * claim_review.PER_PAGE + 1 if found.total else 0
+        self.summary = translate(
+            "admin.showing",
+            lang,
+            first=first,
+            last=first + len(found.rows) - 1 if found.rows else 0,
+            total=found.total,
+        )
+        page_params = {**self.params}
+        self.prev_link = (
+            _href({**page_params, "page": str(found.page - 1)}) if found.page > 1 else ""
+        )
+        self.next_link = (
+            _href({**page_params, "page": str(found.page + 1)}) if found.page < found.pages else ""
+        )
+        self.selected, self.info = [], ""
+
+    @rx.event
+    async def apply_filters(self, form: dict):
+        """Put the filters into the URL (bookmarkable); the page load runs the query."""
+        if await require(self, AccountKind.STAFF) is None:
+            return await turn_away(self)
+        return rx.redirect(_href({name: text_field(form, name, 32) for name in FILTERS}))
+
+    @rx.event
+    def toggle(self, claim_id: str, checked: bool):
+        if not isinstance(claim_id, str) or claim_id not in {r["id"] for r in self.rows}:
+            return
+        chosen = set(self.selected)
+        if checked is True:
+            chosen.add(claim_id)
+        else:
+            chosen.discard(claim_id)
+        self.selected = sorted(chosen)
+
+    @rx.event
+    async def approve_selected(self):
+        """Approve the selected catalogue claims with the points asked."""
+        principal = await require(self, AccountKind.STAFF)
+        if principal is None:
+            return await turn_away(self)
+        tr = await translator(self)
+        ids = [int(i) for i in self.selected if i.isdigit()]
+        approved = await asyncio.to_thread(claim_review.approve_many, principal, ids)
+        await self._refresh(principal)
+        self.info = tr("review.bulk_done", count=approved)
+        return None
+
+
+def _filters() -> rx.Component:
+    status = rx.el.select(
+        *[
+            rx.el.option(t(f"review.status_{s}"), value=s)
+            for s in claim_review.QUEUE_STATUSES
+            if s != "withdrawn"
+        ],
+        name="status",
+        id="status",
+        default_value=AdminClaimsState.params["status"],
+        key=AdminClaimsState.params["status"],
+        class_name="portal-select compact",
+    )
+    category = rx.el.select(
+        rx.el.option(t("review.any_category"), value=""),
+        rx.foreach(AdminClaimsState.categories, lambda c: rx.el.option(c["name"], value=c["code"])),
+        name="category",
+        id="category",
+        default_value=AdminClaimsState.params["category"],
+        key=AdminClaimsState.params["category"],
+        class_name="portal-select compact",
+    )
+
+    def date_input(name: str) -> rx.Component:
+        return rx.input(
+            name=name,
+            id=name,
+            type="date",
+            default_value=AdminClaimsState.params[name],
+            key=AdminClaimsState.params[name],
+        )
+
+    return rx.form(
+        rx.flex(
+            filter_control("status", "field.status", status),
+            filter_control("category", "activities.category", category),
+            filter_control("from", "review.from", date_input("from")),
+            filter_control("to", "review.to", date_input("to")),
+            rx.button(t("admin.search_submit"), type="submit", id="queue-submit"),
+            spacing="3",
+            align="end",
+            wrap="wrap",
+            width="100%",
+        ),
+        on_submit=AdminClaimsState.apply_filters,
+        reset_on_submit=False,
+        width="100%",
+        role="search",
+    )
+
+
+def _row(row: rx.Var) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(
+            rx.cond(
+                row["bulk"] == "yes",
+                rx.checkbox(
+                    checked=AdminClaimsState.selected.contains(row["id"]),
+                    on_change=lambda checked: AdminClaimsState.toggle(row["id"], checked),
+                    aria_label=ShellState.tr["review.select"] + " " + row["title"],
+                    id="select-" + row["id"],
+                ),
+            )
+        ),
+        rx.table.cell(row["submitted"], white_space="nowrap"),
+        rx.table.row_header_cell(rx.link(row["title"], href=row["href"], id="open-" + row["id"])),
+        rx.table.cell(row["name"], " ", rx.text(row["number"], size="1", as_="span")),
+        rx.table.cell(row["category"]),
+        rx.table.cell(row["date"], white_space="nowrap"),
+        rx.table.cell(row["points"]),
+        rx.table.cell(row["status"]),
+    )
+
+
+def claims_queue_page() -> rx.Component:
+    headers = (
+        "review.select",
+        "review.submitted",
+        "review.claim",
+        "admin.col_name",
+        "activities.category",
+        "points.activity_date",
+        "activities.points",
+        "field.status",
+    )
+    return shell(
+        page_title("review.queue_title"),
+        notice(AdminClaimsState.info),
+        card(_filters()),
+        card(
+            rx.flex(
+                rx.text(AdminClaimsState.summary, id="queue-summary"),
+                rx.button(
+                    t("review.approve_selected"),
+                    on_click=AdminClaimsState.approve_selected,
+                    disabled=AdminClaimsState.selected.length() == 0,
+                    id="approve-selected",
+                ),
+                justify="between",
+                align="center",
+                spacing="3",
+                wrap="wrap",
+                width="100%",
+            ),
+            scroll_region(
+                rx.table.root(
+                    rx.table.header(
+                        rx.table.row(*[rx.table.column_header_cell(t(k)) for k in headers])
+                    ),
+                    rx.table.body(rx.foreach(AdminClaimsState.rows, _row)),
+                    size="2",
+                    width="100%",
+                    id="queue",
+                ),
+                "review.queue_title",
+                overflow_x="auto",
+            ),
+            rx.flex(
+                rx.cond(
+                    AdminClaimsState.prev_link != "",
+                    rx.link(t("admin.previous"), href=AdminClaimsState.prev_link),
+                ),
+                rx.cond(
+                    AdminClaimsState.next_link != "",
+                    rx.link(t("admin.next"), href=AdminClaimsState.next_link),
+                ),
+                spacing="4",
+            ),
+        ),
+        wide=True,
+    )
