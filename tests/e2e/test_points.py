@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.helpers import check, open_page, sign_in
+from tests.e2e.helpers import check, open_page, sign_in, sign_in_with_app
 
 pytestmark = pytest.mark.e2e
 
@@ -56,3 +56,55 @@ def test_claim_a_seminar_with_a_pdf_from_a_phone(page, portal, tmp_path):
     expect(page.locator("#points-summary")).to_contain_text(
         "Waiting for review: 1 claim(s) for 1 point(s)"
     )
+
+
+def test_reviewer_asks_registrant_answers_with_a_file_then_approval_counts(
+    page, portal, browser, tmp_path
+):
+    sign_in(page, portal, "points-me@example.com")
+    open_page(page, "/mypage/points")
+    page.get_by_role("button", name="Claim", exact=True).first.click()  # Lecture: careers after 60
+    expect(page.get_by_role("status").first).to_contain_text("Your claim was sent")
+    page.locator("#attach-panel").get_by_role("button", name="Later").click()
+
+    staff = browser.new_context(base_url=portal.base_url, viewport={"width": 1280, "height": 900})
+    staff.set_default_timeout(20_000)
+    desk = staff.new_page()
+    sign_in_with_app(desk, portal, "e2e-admin4@example.com")
+    desk.get_by_role("link", name="Claims").first.click()
+    desk.locator("#page-ready[data-ready='yes']").wait_for(state="attached")
+    check(desk, "admin-claims")
+    desk.get_by_role("link", name="Lecture: careers after 60").click()
+    expect(desk.locator("#claim-title")).to_have_text("Lecture: careers after 60")
+    expect(desk.get_by_text("No files are attached.")).to_be_visible()
+    desk.locator("#action-ask").check()
+    desk.locator("#reason").fill("Please attach the attendance certificate.")
+    desk.locator("#record-decision").click()
+    expect(desk.get_by_role("status").first).to_contain_text("question was sent")
+    check(desk, "admin-claim")
+    [question] = portal.mail.wait_for("points-me@example.com", subject="more information")
+    assert "attendance certificate" in question.get_content()
+
+    open_page(page, "/mypage/points")
+    card = page.locator("[id^=claim-card-]").filter(has_text="Lecture: careers after 60")
+    expect(card).to_contain_text("Please attach the attendance certificate.")
+    card.locator("textarea").fill("Here it is.")
+    card.get_by_role("button", name="Send the answer").click()
+    expect(page.get_by_role("status").first).to_contain_text("Your answer was sent")
+    page.locator("[id^=add-file-]").first.click()
+    certificate = tmp_path / "attendance.pdf"
+    certificate.write_bytes(PDF)
+    page.locator("#evidence-file input[type=file]").set_input_files(str(certificate))
+    page.locator("#upload-evidence").click()
+    expect(page.get_by_role("status").first).to_contain_text("1 file(s) attached")
+
+    desk.reload()
+    desk.locator("#page-ready[data-ready='yes']").wait_for(state="attached")
+    expect(desk.get_by_role("link", name="attendance.pdf")).to_be_visible()
+    desk.locator("#action-approve").check()
+    desk.locator("#record-decision").click()
+    expect(desk.get_by_role("status").first).to_contain_text("Approved")
+    staff.close()
+
+    open_page(page, "/mypage/points")
+    expect(page.locator("#points-counted")).to_contain_text("1 / 5")
