@@ -64,3 +64,36 @@ async def test_registrants_cannot_change_the_catalogue(tabs):
     assert tab.redirects_to("/mypage")
     with transaction() as db:
         assert db.exec(select(Activity)).all() == []
+
+
+async def test_staff_credit_an_attendance_list_after_seeing_the_preview(tabs, configure):
+    import io
+    from pathlib import Path
+
+    import reflex as rx
+
+    from portal.domain import claims
+    from tests.domain.test_attendance import number_of
+    from tests.domain.test_claims import activity, registrant_principal
+    from tests.domain.test_staff_accounts import staff_principal
+
+    configure(PORTAL_STAFF_REQUIRE_TOTP="false")
+    boss, _ = staff_principal("boss@example.com")
+    people = [registrant_principal(f"p{n}@example.com") for n in range(3)]
+    seminar = activity(boss, points=2)
+    listing = "registration_number\r\n" + "\r\n".join(number_of(p) for p in people) + "\r\nX9\r\n"
+    tab = tabs(cookie=session_cookie("boss@example.com", "Lantern-Orchard-58"))
+    await open_page(tab, PATH)
+    await tab.send(AdminActivitiesState, "load", path=PATH)
+    await tab.send(
+        AdminActivitiesState, "start_attendance", {"activity_id": str(seminar)}, path=PATH
+    )
+    upload = {"files": [rx.UploadFile(file=io.BytesIO(listing.encode()), path=Path("list.csv"))]}
+    await tab.send(AdminActivitiesState, "check_attendance", upload, path=PATH)
+    state = await tab.state(AdminActivitiesState)
+    counts = {c["key"]: c["value"] for c in state.attendance_counts}
+    assert counts["attendance.matched"] == "3" and counts["attendance.unknown"] == "1"
+    assert state.attendance_lines[0]["number"] == "X9"
+    await tab.send(AdminActivitiesState, "credit_attendance", path=PATH)
+    assert "3 registrant(s)" in (await tab.state(AdminActivitiesState)).info
+    assert all(claims.standing(p).count.counted == 2 for p in people)

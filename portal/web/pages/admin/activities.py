@@ -6,16 +6,24 @@ import asyncio
 
 import reflex as rx
 
-from portal.domain import catalogue
+from portal.domain import attendance, catalogue, registry_import, staged_files
 from portal.domain.errors import DomainError
 from portal.domain.models import AccountKind
 from portal.i18n import format_date, translate
-from portal.web.components.forms import error_summary, field, form, notice, primary_button
+from portal.web.components.forms import (
+    error_summary,
+    field,
+    file_drop,
+    form,
+    notice,
+    primary_button,
+)
 from portal.web.components.layout import card, page_title, scroll_region, shell
 from portal.web.components.text import t
 from portal.web.errors import field_messages, text_field
-from portal.web.session import require, translator, turn_away
+from portal.web.session import ShellState, require, translator, turn_away
 
+ATTENDANCE_UPLOAD = "attendance-file"
 FIELDS = ("title", "category", "starts_on", "ends_on", "points", "organiser", "notes")
 
 
@@ -34,6 +42,12 @@ class AdminActivitiesState(rx.State):
     info: str = ""
     problem: str = ""
     _raw: dict[str, dict[str, str]] = {}  # noqa: RUF012
+    attendance_for: str = ""
+    attendance_title: str = ""
+    attendance_counts: list[dict[str, str]] = []  # noqa: RUF012
+    attendance_lines: list[dict[str, str]] = []  # noqa: RUF012
+    attendance_ready: bool = False
+    _staged: str = ""
 
     async def _fill(self, principal) -> None:
         lang = principal.language
@@ -140,6 +154,165 @@ class AdminActivitiesState(rx.State):
         self.problem = ""
         await self._fill(principal)
         return None
+
+    @rx.event
+    async def start_attendance(self, activity_id: str):
+        """Open the attendance panel for one activity."""
+        if await require(self, AccountKind.STAFF) is None:
+            return await turn_away(self)
+        if activity_id not in self._raw:
+            return None
+        self._forget_attendance()
+        self.attendance_for = activity_id
+        self.attendance_title = self._raw[activity_id]["title"]
+        self.editing, self.info, self.problem = "", "", ""
+        return rx.scroll_to("attendance-panel")
+
+    def _forget_attendance(self) -> None:
+        if self._staged:
+            staged_files.discard(self._staged)
+        self._staged, self.attendance_ready = "", False
+        self.attendance_counts, self.attendance_lines = [], []
+
+    @rx.event
+    def close_attendance(self):
+        self._forget_attendance()
+        self.attendance_for = ""
+
+    @rx.event
+    async def check_attendance(self, files: list[rx.UploadFile]):
+        """Stage the list on the server and show who would be credited and who not, and why."""
+        principal = await require(self, AccountKind.STAFF)
+        if principal is None:
+            return await turn_away(self)
+        tr = await translator(self)
+        target = _id(self.attendance_for)
+        self._forget_attendance()
+        if target is None or not isinstance(files, list) or len(files) != 1:
+            self.problem = tr("import.choose_one")
+            return None
+        data = await files[0].read(registry_import.MAX_BYTES + 1)
+        try:
+            found = await asyncio.to_thread(attendance.plan, principal, target, data)
+        except DomainError as exc:
+            self.problem = tr(exc.key, **exc.params)
+            return None
+        if found.file_problem is not None:
+            key, params = found.file_problem
+            self.problem = tr(key, **params)
+            return None
+        groups = (
+            ("matched", found.matched),
+            ("unknown", found.unknown),
+            ("already", found.already),
+            ("outside", found.outside),
+            ("repeated", found.repeated),
+        )
+        self.attendance_counts = [
+            {"key": f"attendance.{name}", "value": str(len(rows))} for name, rows in groups
+        ]
+        self.attendance_lines = [
+            {"line": str(line), "number": number, "name": name, "why": f"attendance.{kind}"}
+            for kind, rows in groups[1:]
+            for line, number, name in rows[:200]
+        ]
+        self._staged = await asyncio.to_thread(staged_files.stage, data)
+        self.attendance_ready = bool(found.matched)
+        self.problem = ""
+        return None
+
+    @rx.event
+    async def credit_attendance(self):
+        """Credit everyone matched, in one transaction."""
+        principal = await require(self, AccountKind.STAFF)
+        if principal is None:
+            return await turn_away(self)
+        tr = await translator(self)
+        target = _id(self.attendance_for)
+        data = await asyncio.to_thread(staged_files.load, self._staged) if self._staged else None
+        if target is None or data is None or not self.attendance_ready:
+            return None
+        try:
+            done = await asyncio.to_thread(attendance.apply, principal, target, data)
+        except DomainError as exc:
+            self.problem = tr(exc.key, **exc.params)
+            return None
+        self._forget_attendance()
+        self.attendance_for = ""
+        self.info = tr("attendance.done", count=len(done.matched))
+        return None
+
+
+def _attendance_panel() -> rx.Component:
+    return card(
+        rx.heading(t("attendance.title"), as_="h2", size="5"),
+        rx.text(AdminActivitiesState.attendance_title, weight="bold"),
+        rx.text(t("attendance.intro"), size="2"),
+        file_drop(
+            ATTENDANCE_UPLOAD,
+            t("import.choose"),
+            rx.vstack(
+                rx.button(t("import.choose"), variant="outline", type="button"),
+                rx.foreach(
+                    rx.selected_files(ATTENDANCE_UPLOAD), lambda f: rx.text(f, weight="bold")
+                ),
+                align="center",
+                spacing="2",
+                padding="1em",
+            ),
+            accept={"text/csv": [".csv"], "text/plain": [".csv", ".txt"]},
+            max_files=1,
+            multiple=False,
+            border="2px dashed var(--gray-8)",
+            border_radius="8px",
+            width="100%",
+        ),
+        rx.flex(
+            rx.button(
+                t("import.check"),
+                on_click=AdminActivitiesState.check_attendance(
+                    rx.upload_files(upload_id=ATTENDANCE_UPLOAD)
+                ),
+                id="check-attendance",
+            ),
+            rx.cond(
+                AdminActivitiesState.attendance_ready,
+                rx.button(
+                    t("attendance.credit"),
+                    on_click=AdminActivitiesState.credit_attendance,
+                    id="credit-attendance",
+                ),
+            ),
+            rx.button(
+                t("record.cancel"), variant="ghost", on_click=AdminActivitiesState.close_attendance
+            ),
+            spacing="3",
+            wrap="wrap",
+        ),
+        rx.data_list.root(
+            rx.foreach(
+                AdminActivitiesState.attendance_counts,
+                lambda row: rx.data_list.item(
+                    rx.data_list.label(ShellState.tr[row["key"]]), rx.data_list.value(row["value"])
+                ),
+            ),
+            id="attendance-counts",
+        ),
+        rx.foreach(
+            AdminActivitiesState.attendance_lines,
+            lambda row: rx.text(
+                row["line"],
+                ": ",
+                row["number"],
+                " ",
+                row["name"],
+                " — ",
+                ShellState.tr[row["why"]],
+                size="2",
+            ),
+        ),
+        id="attendance-panel",
+    )
 
 
 def _form() -> rx.Component:
@@ -258,6 +431,13 @@ def _row(row: rx.Var) -> rx.Component:
                     on_click=AdminActivitiesState.start(row["id"]),
                     id="edit-activity-" + row["id"],
                 ),
+                rx.button(
+                    t("attendance.button"),
+                    variant="outline",
+                    size="1",
+                    on_click=AdminActivitiesState.start_attendance(row["id"]),
+                    id="attendance-" + row["id"],
+                ),
                 rx.cond(
                     row["archived"] == "yes",
                     rx.button(
@@ -296,6 +476,7 @@ def activities_page() -> rx.Component:
         notice(AdminActivitiesState.info),
         notice(AdminActivitiesState.problem, tone="red"),
         error_summary(AdminActivitiesState.errors),
+        rx.cond(AdminActivitiesState.attendance_for != "", _attendance_panel()),
         rx.cond(
             AdminActivitiesState.editing != "",
             _form(),
