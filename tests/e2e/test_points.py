@@ -108,3 +108,27 @@ def test_reviewer_asks_registrant_answers_with_a_file_then_approval_counts(
 
     open_page(page, "/mypage/points")
     expect(page.locator("#points-counted")).to_contain_text("1 / 5")
+
+
+def test_attendance_list_credits_three_registrants(page, portal, tmp_path):
+    sign_in_with_app(page, portal, "e2e-admin5@example.com")
+    page.get_by_role("link", name="Activities").first.click()
+    page.locator("#page-ready[data-ready='yes']").wait_for(state="attached")
+    check(page, "admin-activities")
+    row = page.locator("#activities tr").filter(has_text="Seminar: labour law update")
+    row.get_by_role("button", name="Attendance").click()
+    listing = tmp_path / "attendance.csv"
+    listing.write_bytes("登録番号\r\nD000002\r\nD000004\r\nD000006\r\nD999999\r\n".encode("cp932"))
+    page.locator("#attendance-file input[type=file]").set_input_files(str(listing))
+    page.locator("#check-attendance").click()
+    counts = page.locator("#attendance-counts")
+    expect(counts).to_contain_text("To be credited3")
+    expect(page.locator("#attendance-panel")).to_contain_text("D999999")
+    check(page, "admin-attendance")
+    page.locator("#credit-attendance").click()
+    expect(page.get_by_role("status").first).to_contain_text("credited to 3 registrant(s)")
+
+    page.get_by_role("button", name="Sign out").click()
+    sign_in(page, portal, "registrant2@example.com")
+    open_page(page, "/mypage/points")
+    expect(page.locator("[id^=claim-card-]").first).to_contain_text("Credited by the secretariat")
