@@ -12,6 +12,7 @@ import sqlmodel
 from alembic import op
 
 from portal.domain.catalogue import DEFAULT_CATEGORIES
+from portal.domain.models.points import OPEN_CONDITION
 
 
 revision: str = '0009'
@@ -78,6 +79,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_claim_activity_id'), ['activity_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_claim_record_id'), ['record_id'], unique=False)
         batch_op.create_index('ix_claim_status_created', ['status', 'created_at'], unique=False)
+        batch_op.create_index('ix_claim_open_created', ['created_at', 'id'], unique=False, sqlite_where=sa.text(OPEN_CONDITION), postgresql_where=sa.text(OPEN_CONDITION))
         batch_op.create_index('uq_claim_activity_once', ['record_id', 'activity_id'], unique=True, sqlite_where=sa.text("activity_id IS NOT NULL AND status != 'withdrawn'"), postgresql_where=sa.text("activity_id IS NOT NULL AND status != 'withdrawn'"))
 
     op.create_table('claim_event',
@@ -152,6 +154,7 @@ def downgrade() -> None:
     with op.batch_alter_table('claim', schema=None) as batch_op:
         batch_op.drop_index('uq_claim_activity_once', sqlite_where=sa.text("activity_id IS NOT NULL AND status != 'withdrawn'"), postgresql_where=sa.text("activity_id IS NOT NULL AND status != 'withdrawn'"))
         batch_op.drop_index('ix_claim_status_created')
+        batch_op.drop_index('ix_claim_open_created', sqlite_where=sa.text(OPEN_CONDITION), postgresql_where=sa.text(OPEN_CONDITION))
         batch_op.drop_index(batch_op.f('ix_claim_record_id'))
         batch_op.drop_index(batch_op.f('ix_claim_activity_id'))
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from sqlalchemy import text
 from sqlmodel import col, func, select, update
 
 from portal.domain import audit, claims, outbox, points_rules, typed_dates
@@ -30,6 +31,7 @@ from portal.domain.models import (
     EvidenceFile,
     RegistryRecord,
 )
+from portal.domain.models.points import OPEN_CONDITION
 from portal.domain.sessions import Principal
 from portal.settings import get_settings
 
@@ -144,6 +146,7 @@ def _mail(db, claim: Claim, status: str, reason: str, granted: int | None) -> No
 
 
 PER_PAGE = 50
+COUNT_CAP = 10_000  # the queue counts exactly up to here, then says "10,000+"
 QUEUE_STATUSES = ("open", *(s.value for s in ClaimStatus))
 
 
@@ -173,9 +176,10 @@ class QueueRow:
 @dataclass(frozen=True)
 class QueuePage:
     rows: list[QueueRow]
-    total: int
+    total: int  # exact up to COUNT_CAP
     page: int
     pages: int
+    more: bool  # more than COUNT_CAP match
 
 
 def queue_query(params: dict[str, str]) -> QueueQuery:
@@ -197,35 +201,43 @@ def queue(principal: Principal, query: QueueQuery) -> QueuePage:
         raise NotAllowed()
     conditions = []
     if query.status == "open":
-        conditions.append(col(Claim.status).in_(OPEN_STATUSES))
+        conditions.append(text(OPEN_CONDITION))
     else:
         conditions.append(Claim.status == query.status)
     if query.category:
-        conditions.append(ActivityCategory.code == query.category)
+        conditions.append(
+            Claim.category_id
+            == select(ActivityCategory.id)
+            .where(ActivityCategory.code == query.category)
+            .scalar_subquery()
+        )
     if query.date_from:
         conditions.append(Claim.activity_date >= query.date_from)
     if query.date_to:
         conditions.append(Claim.activity_date <= query.date_to)
-    joined = (
-        select(Claim, RegistryRecord, ActivityCategory.code, Activity.title)
-        .join(RegistryRecord, col(RegistryRecord.id) == Claim.record_id)
-        .join(ActivityCategory, col(ActivityCategory.id) == Claim.category_id)
-        .join(Activity, col(Activity.id) == Claim.activity_id, isouter=True)
-        .where(*conditions)
-    )
     with transaction() as db:
-        total = db.exec(
-            select(func.count())
-            .select_from(Claim)
-            .join(ActivityCategory, col(ActivityCategory.id) == Claim.category_id)
-            .where(*conditions)
+        counted = db.exec(
+            select(func.count()).select_from(
+                select(Claim.id).where(*conditions).limit(COUNT_CAP + 1).subquery()
+            )
         ).one()
+        total = min(counted, COUNT_CAP)
         pages = max(1, -(-total // PER_PAGE))
         page = min(query.page, pages)
-        found = db.exec(
-            joined.order_by(col(Claim.created_at), col(Claim.id))
+        page_ids = (
+            select(Claim.id)
+            .where(*conditions)
+            .order_by(col(Claim.created_at), col(Claim.id))
             .offset((page - 1) * PER_PAGE)
             .limit(PER_PAGE)
+        )
+        found = db.exec(
+            select(Claim, RegistryRecord, ActivityCategory.code, Activity.title)
+            .join(RegistryRecord, col(RegistryRecord.id) == Claim.record_id)
+            .join(ActivityCategory, col(ActivityCategory.id) == Claim.category_id)
+            .join(Activity, col(Activity.id) == Claim.activity_id, isouter=True)
+            .where(col(Claim.id).in_(page_ids))
+            .order_by(col(Claim.created_at), col(Claim.id))
         ).all()
     rows = [
         QueueRow(
@@ -242,7 +254,7 @@ def queue(principal: Principal, query: QueueQuery) -> QueuePage:
         )
         for claim, record, code, title in found
     ]
-    return QueuePage(rows=rows, total=total, page=page, pages=pages)
+    return QueuePage(rows=rows, total=total, page=page, pages=pages, more=counted > COUNT_CAP)
 
 
 def approve_many(principal: Principal, claim_ids: list[int]) -> int:

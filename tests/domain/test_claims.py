@@ -208,3 +208,19 @@ def test_two_reviewers_at_once_make_exactly_one_decision(db):
         "me@example.com", "claim_rejected"
     )
     assert len(mails) == 1
+
+
+def test_queue_is_oldest_first_filtered_and_counts_up_to_a_cap(db, monkeypatch):
+    boss, _ = staff_principal("boss@example.com")
+    me = registrant_principal("me@example.com")
+    first = claims.submit_catalogue(me, activity(boss, days_ago=30))
+    second = claims.submit_catalogue(me, activity(boss, days_ago=20, category="lecture"))
+    everything = claim_review.queue(boss, claim_review.QueueQuery())
+    assert [r.id for r in everything.rows] == [first, second] and not everything.more
+    lectures = claim_review.queue(boss, claim_review.QueueQuery(category="lecture"))
+    assert [r.id for r in lectures.rows] == [second]
+    monkeypatch.setattr(claim_review, "COUNT_CAP", 1)
+    capped = claim_review.queue(boss, claim_review.QueueQuery())
+    assert (capped.total, capped.more) == (1, True)
+    with pytest.raises(NotAllowed):
+        claim_review.queue(me, claim_review.QueueQuery())

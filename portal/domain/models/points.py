@@ -21,6 +21,9 @@ class ClaimStatus(StrEnum):
 
 
 OPEN_STATUSES = (ClaimStatus.SUBMITTED, ClaimStatus.IN_REVIEW, ClaimStatus.INFO_REQUESTED)
+# The review queue's default filter, written exactly as the partial index's predicate so
+# both databases use the index for it.
+OPEN_CONDITION = "status IN ('submitted', 'in_review', 'info_requested')"
 
 
 class ActivityCategory(SQLModel, table=True):
@@ -72,6 +75,13 @@ class Claim(SQLModel, table=True):
             postgresql_where=text("activity_id IS NOT NULL AND status != 'withdrawn'"),
         ),
         Index("ix_claim_status_created", "status", "created_at"),
+        Index(
+            "ix_claim_open_created",
+            "created_at",
+            "id",
+            sqlite_where=text(OPEN_CONDITION),
+            postgresql_where=text(OPEN_CONDITION),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)

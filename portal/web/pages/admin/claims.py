@@ -82,7 +82,7 @@ class AdminClaimsState(rx.State):
             lang,
             first=first,
             last=first + len(found.rows) - 1 if found.rows else 0,
-            total=found.total,
+            total=f"{found.total:,}+" if found.more else f"{found.total:,}",
         )
         page_params = {**self.params}
         self.prev_link = (
