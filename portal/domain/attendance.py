@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session, col, select
 
-from portal.domain import audit, bulk, registry_import
+from portal.domain import audit, bulk, claims, registry_import
 from portal.domain.clock import utcnow
 from portal.domain.db import column_defaults, transaction
 from portal.domain.errors import DomainError, NotAllowed
@@ -140,19 +140,15 @@ def apply(principal: Principal, activity_id: int, data: bytes) -> AttendancePlan
             Claim.__table__,
             [
                 base
-                | {
-                    "record_id": record_id,
-                    "activity_id": activity.id,
-                    "category_id": activity.category_id,
-                    "organiser": activity.organiser,
-                    "activity_date": activity.ends_on,
-                    "points_requested": activity.points,
-                    "points_granted": activity.points,
-                    "status": ClaimStatus.APPROVED,
-                    "credited": True,
-                    "decided_at": now,
-                    "decided_by": principal.account_id,
-                }
+                | claims.activity_claim(
+                    record_id,
+                    activity,
+                    points_granted=activity.points,
+                    status=ClaimStatus.APPROVED,
+                    credited=True,
+                    decided_at=now,
+                    decided_by=principal.account_id,
+                )
                 for record_id in the_plan._record_ids
             ],
         )

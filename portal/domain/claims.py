@@ -62,6 +62,19 @@ def _inside_period(record: RegistryRecord, day: dt.date) -> None:
         )
 
 
+def activity_claim(record_id: int, activity: Activity, **overrides: object) -> dict:
+    """The column values of a claim for a catalogue activity; `overrides` win."""
+    return {
+        "record_id": record_id,
+        "activity_id": activity.id,
+        "category_id": activity.category_id,
+        "organiser": activity.organiser,
+        "activity_date": activity.ends_on,
+        "points_requested": activity.points,
+        **overrides,
+    }
+
+
 def _add(db: Session, claim: Claim, principal: Principal) -> int:
     db.add(claim)
     try:
@@ -89,18 +102,7 @@ def submit_catalogue(principal: Principal, activity_id: int) -> int:
         ).first()
         if taken is not None:
             raise DomainError("claims.duplicate")
-        return _add(
-            db,
-            Claim(
-                record_id=record.id,
-                activity_id=activity.id,
-                category_id=activity.category_id,
-                organiser=activity.organiser,
-                activity_date=activity.ends_on,
-                points_requested=activity.points,
-            ),
-            principal,
-        )
+        return _add(db, Claim(**activity_claim(record.id, activity)), principal)
 
 
 def submit_other(principal: Principal, values: dict) -> int:

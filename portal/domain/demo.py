@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, func, select
 
-from portal.domain import catalogue, consents, legal, passwords
+from portal.domain import catalogue, claims, consents, legal, passwords
 from portal.domain.clock import today, utcnow
 from portal.domain.db import transaction
 from portal.domain.errors import DomainError
@@ -205,15 +205,13 @@ def _demo_points(db: Session) -> None:
     ).one()
     for activity in activities[:2]:
         claim = Claim(
-            record_id=record.id,
-            activity_id=activity.id,
-            category_id=activity.category_id,
-            organiser=activity.organiser,
-            activity_date=activity.ends_on,
-            points_requested=activity.points,
-            points_granted=activity.points,
-            status=ClaimStatus.APPROVED,
-            decided_at=utcnow(),
+            **claims.activity_claim(
+                record.id,
+                activity,
+                points_granted=activity.points,
+                status=ClaimStatus.APPROVED,
+                decided_at=utcnow(),
+            )
         )
         db.add(claim)
         db.flush()
