@@ -146,7 +146,7 @@ def _mail(db, claim: Claim, status: str, reason: str, granted: int | None) -> No
 
 
 PER_PAGE = 50
-COUNT_CAP = 10_000  # the queue counts exactly up to here, then says "10,000+"
+COUNT_CAP = 1_000  # the queue counts exactly up to here, then says "1,000+"
 QUEUE_STATUSES = ("open", *(s.value for s in ClaimStatus))
 
 
