@@ -539,4 +539,6 @@ MESSAGES: dict[str, str] = {
     "attendance.repeated": "Repeated in the file",
     "attendance.credit": "Credit the points",
     "attendance.done": "Points were credited to {count} registrant(s); it shows on their timelines.",
+    "mypage.points": "{counted} of {required} counted; {pending} claim(s) waiting",
+    "review.next": "Next claim in the queue →",
 }

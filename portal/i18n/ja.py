@@ -535,4 +535,6 @@ MESSAGES: dict[str, str] = {
     "attendance.repeated": "ファイル内で重複",
     "attendance.credit": "ポイントを付与",
     "attendance.done": "{count}名にポイントを付与しました。各自の経過に表示されます。",
+    "mypage.points": "{required}ポイント中{counted}ポイント算入・審査待ち{pending}件",
+    "review.next": "次の申請へ →",
 }

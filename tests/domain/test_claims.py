@@ -224,3 +224,24 @@ def test_queue_is_oldest_first_filtered_and_counts_up_to_a_cap(db, monkeypatch):
     assert (capped.total, capped.more) == (1, True)
     with pytest.raises(NotAllowed):
         claim_review.queue(me, claim_review.QueueQuery())
+
+
+def test_the_first_and_last_day_of_the_period_are_inside(db):
+    me = registrant_principal("me@example.com")
+    with transaction() as session:
+        record = session.exec(select(RegistryRecord)).one()
+        first, last = record.valid_from, record.valid_until
+    for day, inside in (
+        (first, True),
+        (last, True),
+        (first - dt.timedelta(days=1), False),
+        (last + dt.timedelta(days=1), False),
+    ):
+        values = {"description": "Talk", "organiser": "Org", "points": "1"}
+        values["activity_date"] = day.isoformat()
+        if inside:
+            claims.submit_other(me, values)
+        else:
+            with pytest.raises(DomainError) as refused:
+                claims.submit_other(me, values)
+            assert refused.value.key == "claims.outside_period"

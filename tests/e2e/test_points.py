@@ -108,6 +108,8 @@ def test_reviewer_asks_registrant_answers_with_a_file_then_approval_counts(
 
     open_page(page, "/mypage/points")
     expect(page.locator("#points-counted")).to_contain_text("1 / 5")
+    open_page(page, "/mypage")
+    expect(page.locator("#points-link")).to_contain_text("1 of 5 counted")
 
 
 def test_attendance_list_credits_three_registrants(page, portal, tmp_path):

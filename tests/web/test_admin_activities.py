@@ -97,3 +97,25 @@ async def test_staff_credit_an_attendance_list_after_seeing_the_preview(tabs, co
     await tab.send(AdminActivitiesState, "credit_attendance", path=PATH)
     assert "3 registrant(s)" in (await tab.state(AdminActivitiesState)).info
     assert all(claims.standing(p).count.counted == 2 for p in people)
+
+
+async def test_a_registrant_cannot_upload_through_the_attendance_handler(tabs):
+    import io
+    from pathlib import Path
+
+    import reflex as rx
+
+    from portal.settings import get_settings
+
+    with transaction() as db:
+        catalogue.ensure_categories(db)
+    factories.registrant("reg@example.com")
+    tab = tabs(cookie=session_cookie("reg@example.com"))
+    await tab.send(AdminActivitiesState, "start_attendance", {"activity_id": "1"}, path=PATH)
+    upload = {"files": [rx.UploadFile(file=io.BytesIO(b"T000001\r\n"), path=Path("x.csv"))]}
+    await tab.send(AdminActivitiesState, "check_attendance", upload, path=PATH)
+    await tab.send(AdminActivitiesState, "credit_attendance", path=PATH)
+    state = await tab.state(AdminActivitiesState)
+    assert state.attendance_counts == [] and state.attendance_for == ""
+    staged = get_settings().data_dir / "staged"
+    assert not staged.exists() or list(staged.iterdir()) == []

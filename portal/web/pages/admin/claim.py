@@ -36,6 +36,7 @@ class AdminClaimState(rx.State):
     title: str = ""
     requested: str = ""
     is_open: bool = False
+    next_href: str = ""
     errors: dict[str, str] = {}  # noqa: RUF012
     info: str = ""
     problem: str = ""
@@ -46,6 +47,9 @@ class AdminClaimState(rx.State):
             await asyncio.to_thread(claim_review.detail, principal, claim_id) if claim_id else None
         )
         self.found = found is not None
+        waiting = await asyncio.to_thread(claim_review.queue, principal, claim_review.QueueQuery())
+        following = next((r.id for r in waiting.rows if r.id != claim_id), None)
+        self.next_href = f"/admin/claims/{following}" if following else ""
         if found is None:
             return
         lang = principal.language
@@ -242,6 +246,17 @@ def claim_page() -> rx.Component:
                 rx.heading(AdminClaimState.title, as_="h1", size="7", id="claim-title"),
                 notice(AdminClaimState.info),
                 notice(AdminClaimState.problem, tone="red"),
+                rx.cond(
+                    (AdminClaimState.info != "") & (AdminClaimState.next_href != ""),
+                    rx.link(
+                        t("review.next"),
+                        href=AdminClaimState.next_href,
+                        id="next-claim",
+                        auto_focus=True,
+                        size="4",
+                        weight="bold",
+                    ),
+                ),
                 error_summary(AdminClaimState.errors),
                 card(
                     _pairs(),

@@ -6,7 +6,7 @@ import asyncio
 
 import reflex as rx
 
-from portal.domain import consents, registry
+from portal.domain import claims, consents, registry
 from portal.domain.models import AccountKind
 from portal.i18n import format_date, translate
 from portal.web.components.layout import card, page_title, shell
@@ -24,6 +24,7 @@ class DashboardState(rx.State):
     days_left: str = ""
     status: str = ""
     status_label: str = ""
+    points: str = ""
 
     @rx.event
     async def load(self):
@@ -49,6 +50,14 @@ class DashboardState(rx.State):
             self.days_left = translate("mypage.expired_days", lang, days=-summary.days_left)
         self.status = summary.status
         self.status_label = translate(f"status.{summary.status}", lang)
+        standing = await asyncio.to_thread(claims.standing, principal)
+        self.points = translate(
+            "mypage.points",
+            lang,
+            counted=standing.count.counted,
+            required=standing.required,
+            pending=standing.count.pending_claims,
+        )
         return None
 
 
@@ -88,6 +97,12 @@ def dashboard_page() -> rx.Component:
                                 spacing="2",
                                 align="center",
                             )
+                        ),
+                    ),
+                    rx.data_list.item(
+                        rx.data_list.label(t("points.title")),
+                        rx.data_list.value(
+                            rx.link(DashboardState.points, href="/mypage/points", id="points-link")
                         ),
                     ),
                     orientation=rx.breakpoints(initial="vertical", sm="horizontal"),
