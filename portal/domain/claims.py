@@ -23,6 +23,7 @@ from portal.domain.db import transaction
 from portal.domain.errors import DomainError, FieldErrors, NotAllowed
 from portal.domain.models import (
     OPEN_STATUSES,
+    Account,
     Activity,
     ActivityCategory,
     Claim,
@@ -198,6 +199,7 @@ class TimelineEntry:
     by_staff: bool
     message: str
     points: int | None
+    staff_name: str  # who acted for the secretariat (for staff screens), else ""
 
 
 @dataclass(frozen=True)
@@ -231,13 +233,21 @@ def views(db: Session, claims: list[Claim]) -> list[ClaimView]:
     )
     codes = dict(db.exec(select(ActivityCategory.id, ActivityCategory.code)).all())
     events: dict[int, list[TimelineEntry]] = {i: [] for i in ids}
-    for event in db.exec(
-        select(ClaimEvent)
+    for event, staff_name in db.exec(
+        select(ClaimEvent, Account.display_name)
+        .join(Account, col(Account.id) == ClaimEvent.actor_id, isouter=True)
         .where(col(ClaimEvent.claim_id).in_(ids))
         .order_by(col(ClaimEvent.at), col(ClaimEvent.id))
     ).all():
         events[event.claim_id].append(
-            TimelineEntry(event.kind, event.at, event.by_staff, event.message, event.points)
+            TimelineEntry(
+                event.kind,
+                event.at,
+                event.by_staff,
+                event.message,
+                event.points,
+                (staff_name or "") if event.by_staff else "",
+            )
         )
     files: dict[int, list[tuple[int, str]]] = {i: [] for i in ids}
     for file in db.exec(

@@ -54,6 +54,9 @@ async def test_queue_bulk_approval_and_a_decision_on_the_claim_page(tabs, config
         AdminClaimState, "decide", {"form": {**form, "reason": "Half attended"}}, path=path
     )
     assert status_of(second) == "approved"
+    timeline = (await tab.state(AdminClaimState)).timeline
+    assert timeline[-1]["what"] == "Approved" and timeline[-1]["who"] == "Boss"
+    assert timeline[0]["who"].startswith("Test Person")  # the registrant submitted it
     second_tab = tabs(cookie=session_cookie("boss@example.com", STAFF_PASSWORD))
     await second_tab.send(AdminClaimState, "load", path=path)
     await second_tab.send(

@@ -73,6 +73,7 @@ class AdminClaimState(rx.State):
             {
                 "when": format_datetime(e.at, lang),
                 "what": translate(f"claim_event.{e.kind}", lang),
+                "who": e.staff_name or (found.name if not e.by_staff else ""),
                 "message": e.message,
             }
             for e in claim.timeline
@@ -270,7 +271,14 @@ def claim_page() -> rx.Component:
                         rx.foreach(
                             AdminClaimState.timeline,
                             lambda e: rx.el.li(
-                                rx.text(e["when"], " — ", rx.text.strong(e["what"]), size="2"),
+                                rx.text(
+                                    e["when"],
+                                    " — ",
+                                    rx.text.strong(e["what"]),
+                                    " · ",
+                                    e["who"],
+                                    size="2",
+                                ),
                                 rx.cond(
                                     e["message"] != "",
                                     rx.text(e["message"], size="2", color="var(--gray-11)"),
