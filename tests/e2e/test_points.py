@@ -131,6 +131,7 @@ def test_attendance_list_credits_three_registrants(page, portal, tmp_path):
     expect(page.get_by_role("status").first).to_contain_text("credited to 3 registrant(s)")
 
     page.get_by_role("button", name="Sign out").click()
+    expect(page).to_have_url(re.compile(r"/login"))  # signed out before going on
     sign_in(page, portal, "registrant2@example.com")
     open_page(page, "/mypage/points")
     expect(page.locator("[id^=claim-card-]").first).to_contain_text("Credited by the secretariat")

@@ -109,6 +109,7 @@ def test_admin_invites_a_reviewer_who_sets_a_password_and_the_log_shows_it(page,
 
     [mail] = portal.mail.wait_for("desk@example.com")
     page.get_by_role("button", name="Sign out").click()
+    expect(page).to_have_url(re.compile(r"/login"))  # signed out before going on
     page.goto(LINK.search(mail.get_content()).group(1))
     password = "Quiet-Meadow-4821"
     page.locator("#new_password").fill(password)

@@ -145,3 +145,46 @@ def filter_control(
         control,
         flex=flex,
     )
+
+
+def date_filter(name: str, label_key: str, params: rx.Var) -> rx.Component:
+    """A date control of a filter bar showing the URL's value (`params[name]`) after each load."""
+    control = rx.input(
+        name=name, id=name, type="date", default_value=params[name], key=params[name]
+    )
+    return filter_control(name, label_key, control)
+
+
+def text_area_field(
+    name: str,
+    label_key: str,
+    errors: rx.Var,
+    *,
+    max_length: int,
+    hint_key: str | None = None,
+    default_value: rx.Var | str = "",
+) -> rx.Component:
+    """A labelled multi-line field with its hint and its error beneath it."""
+    described = f"{name}-hint {name}-error" if hint_key else f"{name}-error"
+    return rx.box(
+        rx.el.label(t(label_key), html_for=name, font_weight="600", display="block"),
+        rx.cond(
+            hint_key is not None,
+            rx.text(
+                t(hint_key) if hint_key else "", id=f"{name}-hint", size="2", color="var(--gray-11)"
+            ),
+        ),
+        rx.text_area(
+            name=name,
+            id=name,
+            default_value=default_value,
+            max_length=max_length,
+            aria_describedby=described,
+            width="100%",
+        ),
+        rx.cond(
+            errors.contains(name),  # type: ignore[attr-defined]
+            rx.text(errors[name], id=f"{name}-error", color="var(--red-11)", size="2"),
+        ),
+        width="100%",
+    )

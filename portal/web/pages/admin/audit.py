@@ -10,7 +10,7 @@ import reflex as rx
 from portal.domain import audit_log
 from portal.domain.models import AccountKind, StaffRole
 from portal.i18n import format_datetime
-from portal.web.components.forms import filter_control
+from portal.web.components.forms import date_filter, filter_control
 from portal.web.components.layout import card, page_title, scroll_region, shell
 from portal.web.components.text import t
 from portal.web.errors import text_field
@@ -94,22 +94,13 @@ def _filters() -> rx.Component:
             max_length=100,
         )
 
-    def date_input(name: str) -> rx.Component:
-        return rx.input(
-            name=name,
-            id=name,
-            type="date",
-            default_value=AdminAuditState.params[name],
-            key=AdminAuditState.params[name],
-        )
-
     return rx.form(
         rx.flex(
             filter_control("category", "audit.category", category),
             filter_control("actor", "audit.actor", text_input("actor")),
             filter_control("target", "audit.target", text_input("target")),
-            filter_control("from", "audit.from", date_input("from")),
-            filter_control("to", "audit.to", date_input("to")),
+            date_filter("from", "audit.from", AdminAuditState.params),
+            date_filter("to", "audit.to", AdminAuditState.params),
             rx.button(t("admin.search_submit"), type="submit", id="audit-submit"),
             spacing="3",
             align="end",

@@ -10,7 +10,14 @@ from portal.domain import claim_review
 from portal.domain.errors import DomainError
 from portal.domain.models import OPEN_STATUSES, AccountKind
 from portal.i18n import format_date, format_datetime, translate
-from portal.web.components.forms import error_summary, field, form, notice, primary_button
+from portal.web.components.forms import (
+    error_summary,
+    field,
+    form,
+    notice,
+    primary_button,
+    text_area_field,
+)
 from portal.web.components.layout import card, page_title, shell
 from portal.web.components.text import t
 from portal.web.errors import field_messages, text_field
@@ -211,26 +218,7 @@ def _decision() -> rx.Component:
                 hint_key="review.points_hint",
                 default_value=AdminClaimState.requested,
             ),
-            rx.box(
-                rx.el.label(t("review.reason"), html_for="reason", font_weight="600"),
-                rx.text_area(
-                    name="reason",
-                    id="reason",
-                    max_length=1000,
-                    width="100%",
-                    aria_describedby="reason-error",
-                ),
-                rx.cond(
-                    AdminClaimState.errors.contains("reason"),
-                    rx.text(
-                        AdminClaimState.errors["reason"],
-                        id="reason-error",
-                        color="var(--red-11)",
-                        size="2",
-                    ),
-                ),
-                width="100%",
-            ),
+            text_area_field("reason", "review.reason", AdminClaimState.errors, max_length=1000),
             primary_button("review.record_decision", id="record-decision"),
             on_submit=AdminClaimState.decide,
             reset_on_submit=False,

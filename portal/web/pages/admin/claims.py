@@ -10,7 +10,7 @@ import reflex as rx
 from portal.domain import catalogue, claim_review
 from portal.domain.models import AccountKind
 from portal.i18n import format_date, translate
-from portal.web.components.forms import filter_control, notice
+from portal.web.components.forms import date_filter, filter_control, notice
 from portal.web.components.layout import card, page_title, scroll_region, shell
 from portal.web.components.text import t
 from portal.web.errors import text_field
@@ -148,21 +148,12 @@ def _filters() -> rx.Component:
         class_name="portal-select compact",
     )
 
-    def date_input(name: str) -> rx.Component:
-        return rx.input(
-            name=name,
-            id=name,
-            type="date",
-            default_value=AdminClaimsState.params[name],
-            key=AdminClaimsState.params[name],
-        )
-
     return rx.form(
         rx.flex(
             filter_control("status", "field.status", status),
             filter_control("category", "activities.category", category),
-            filter_control("from", "review.from", date_input("from")),
-            filter_control("to", "review.to", date_input("to")),
+            date_filter("from", "review.from", AdminClaimsState.params),
+            date_filter("to", "review.to", AdminClaimsState.params),
             rx.button(t("admin.search_submit"), type="submit", id="queue-submit"),
             spacing="3",
             align="end",

@@ -9,7 +9,14 @@ import reflex as rx
 from portal.domain import records, registry_admin
 from portal.domain.errors import DomainError
 from portal.domain.models import AccountKind, StaffRole
-from portal.web.components.forms import error_summary, field, form, notice, primary_button
+from portal.web.components.forms import (
+    error_summary,
+    field,
+    form,
+    notice,
+    primary_button,
+    text_area_field,
+)
 from portal.web.components.layout import card
 from portal.web.components.record_form import changes_table, flag_checkbox
 from portal.web.components.text import t
@@ -175,27 +182,13 @@ def _input(name: str) -> rx.Component:
 def _form(section: str) -> rx.Component:
     return form(
         *[_input(name) for name in records.STAFF_SECTIONS[section]],
-        rx.box(
-            rx.el.label(t("admin.reason"), html_for="reason", font_weight="600", display="block"),
-            rx.text(t("admin.reason_hint"), id="reason-hint", size="2", color="var(--gray-11)"),
-            rx.text_area(
-                name="reason",
-                id="reason",
-                default_value=AdminRecordEditState.reason,
-                max_length=records.MAX_REASON,
-                aria_describedby="reason-hint reason-error",
-                width="100%",
-            ),
-            rx.cond(
-                AdminRecordEditState.errors.contains("reason"),
-                rx.text(
-                    AdminRecordEditState.errors["reason"],
-                    id="reason-error",
-                    color="var(--red-11)",
-                    size="2",
-                ),
-            ),
-            width="100%",
+        text_area_field(
+            "reason",
+            "admin.reason",
+            AdminRecordEditState.errors,
+            max_length=records.MAX_REASON,
+            hint_key="admin.reason_hint",
+            default_value=AdminRecordEditState.reason,
         ),
         primary_button("record.review", id="staff-review"),
         on_submit=AdminRecordEditState.review,

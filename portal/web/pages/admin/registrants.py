@@ -10,7 +10,7 @@ import reflex as rx
 from portal.domain import registry_search
 from portal.domain.models import AccountKind
 from portal.i18n import format_date, translate
-from portal.web.components.forms import filter_control
+from portal.web.components.forms import date_filter, filter_control
 from portal.web.components.layout import page_title, scroll_region, shell
 from portal.web.components.text import t
 from portal.web.errors import text_field
@@ -118,17 +118,6 @@ class AdminRegistrantsState(rx.State):
         return rx.redirect(_href(params))
 
 
-def _date_filter(name: str, label_key: str) -> rx.Component:
-    control = rx.input(
-        name=name,
-        id=name,
-        type="date",
-        default_value=AdminRegistrantsState.params[name],
-        key=AdminRegistrantsState.params[name],
-    )
-    return filter_control(name, label_key, control)
-
-
 def _filters() -> rx.Component:
     search = rx.input(
         name="q",
@@ -150,8 +139,8 @@ def _filters() -> rx.Component:
         rx.flex(
             filter_control("q", "admin.search", search, flex="2 1 16rem"),
             filter_control("status", "field.status", status),
-            _date_filter("from", "admin.valid_from"),
-            _date_filter("to", "admin.valid_to"),
+            date_filter("from", "admin.valid_from", AdminRegistrantsState.params),
+            date_filter("to", "admin.valid_to", AdminRegistrantsState.params),
             rx.button(t("admin.search_submit"), type="submit", id="search-submit"),
             spacing="3",
             align="end",
