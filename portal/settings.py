@@ -61,6 +61,10 @@ class Settings:
     evidence_max_files: int
     review_days: int
     points_required: int
+    window_months: int
+    grace_days: int
+    validity_years: int
+    mandatory_category: str
 
     @property
     def smtp_configured(self) -> bool:
@@ -203,6 +207,10 @@ def load_settings() -> Settings:
         evidence_max_files=_int("PORTAL_EVIDENCE_MAX_FILES", 5, 1, 20),
         review_days=_int("PORTAL_REVIEW_DAYS", 14, 1, 90),
         points_required=_int("PORTAL_POINTS_REQUIRED", 5, 0, 100),
+        window_months=_int("PORTAL_RENEWAL_WINDOW_MONTHS", 6, 1, 24),
+        grace_days=_int("PORTAL_RENEWAL_GRACE_DAYS", 0, 0, 365),
+        validity_years=_int("PORTAL_VALIDITY_YEARS", 3, 1, 10),
+        mandatory_category=_env("PORTAL_MANDATORY_CATEGORY") or "mandatory_course",
     )
 
 

@@ -84,6 +84,17 @@ def count(
             outside += points
             continue
         earned[claim.category] = earned.get(claim.category, 0) + points
+    return from_sums(earned, caps, pending, pending_claims, outside)
+
+
+def from_sums(
+    earned: Mapping[str, int],
+    caps: Mapping[str, int | None],
+    pending: int = 0,
+    pending_claims: int = 0,
+    outside_period: int = 0,
+) -> PointsCount:
+    """The count from approved points per category (already limited to the period): caps applied."""
     by_category = tuple(
         CategoryCount(
             category=category,
@@ -92,12 +103,13 @@ def count(
             cap=caps.get(category),
         )
         for category, points in sorted(earned.items())
+        if points
     )
     return PointsCount(
         earned=sum(c.earned for c in by_category),
         counted=sum(c.counted for c in by_category),
         pending=pending,
         pending_claims=pending_claims,
-        outside_period=outside,
+        outside_period=outside_period,
         by_category=by_category,
     )
