@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select, update
 
-from portal.domain import points_rules, record_fields, typed_dates
+from portal.domain import catalogue, points_rules, record_fields, typed_dates
 from portal.domain.clock import utcnow
 from portal.domain.db import transaction
 from portal.domain.errors import DomainError, FieldErrors, NotAllowed
@@ -51,10 +51,15 @@ def own_record(db: Session, principal: Principal) -> RegistryRecord:
     return record
 
 
+def _in_period(record: RegistryRecord, day: dt.date) -> bool:
+    return not (
+        (record.valid_from and day < record.valid_from)
+        or (record.valid_until and day > record.valid_until)
+    )
+
+
 def _inside_period(record: RegistryRecord, day: dt.date) -> None:
-    if (record.valid_from and day < record.valid_from) or (
-        record.valid_until and day > record.valid_until
-    ):
+    if not _in_period(record, day):
         raise DomainError(
             "claims.outside_period",
             field="activity_date",
@@ -84,6 +89,13 @@ def _add(db: Session, claim: Claim, principal: Principal) -> int:
         raise DomainError("claims.duplicate") from exc
     db.add(ClaimEvent(claim_id=claim.id, kind="submitted", actor_id=principal.account_id))
     return claim.id
+
+
+def claimable(principal: Principal) -> list[catalogue.ActivityView]:
+    """The catalogue activities the registrant may claim: shown, and inside their validity period."""
+    with transaction() as db:
+        record = own_record(db, principal)
+    return [a for a in catalogue.activities() if _in_period(record, a.ends_on)]
 
 
 def submit_catalogue(principal: Principal, activity_id: int) -> int:

@@ -65,6 +65,11 @@ async def require(state: rx.State, kind: str, role: str | None = None) -> Princi
     return principal
 
 
+async def require_admin(state: rx.State) -> Principal | None:
+    """The principal when they are an administrator (with their authenticator app), else None."""
+    return await require(state, AccountKind.STAFF, StaffRole.ADMIN)
+
+
 def client_ip(state: rx.State) -> str:
     """The client address Reflex saw for this socket."""
     return state.router.session.client_ip or ""

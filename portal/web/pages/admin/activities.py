@@ -21,14 +21,12 @@ from portal.web.components.forms import (
 from portal.web.components.layout import card, page_title, scroll_region, shell
 from portal.web.components.text import t
 from portal.web.errors import field_messages, text_field
+from portal.web.ids import int_id
 from portal.web.session import ShellState, require, translator, turn_away
+from portal.web.uploads import read_at_most
 
 ATTENDANCE_UPLOAD = "attendance-file"
 FIELDS = ("title", "category", "starts_on", "ends_on", "points", "organiser", "notes")
-
-
-def _id(value: object) -> int | None:
-    return int(value) if isinstance(value, str) and value.isdigit() and len(value) < 12 else None
 
 
 class AdminActivitiesState(rx.State):
@@ -122,7 +120,7 @@ class AdminActivitiesState(rx.State):
         tr = await translator(self)
         values = {name: text_field(form, name, 1001) for name in FIELDS}
         self.values = values
-        target = None if self.editing == "new" else _id(self.editing)
+        target = None if self.editing == "new" else int_id(self.editing)
         if target is None and self.editing != "new":
             return None
         try:
@@ -142,7 +140,7 @@ class AdminActivitiesState(rx.State):
         if principal is None:
             return await turn_away(self)
         tr = await translator(self)
-        target = _id(activity_id)
+        target = int_id(activity_id)
         try:
             if target is None:
                 raise DomainError("catalogue.unknown")
@@ -186,12 +184,15 @@ class AdminActivitiesState(rx.State):
         if principal is None:
             return await turn_away(self)
         tr = await translator(self)
-        target = _id(self.attendance_for)
+        target = int_id(self.attendance_for)
         self._forget_attendance()
         if target is None or not isinstance(files, list) or len(files) != 1:
             self.problem = tr("import.choose_one")
             return None
-        data = await files[0].read(registry_import.MAX_BYTES + 1)
+        data = await read_at_most(files[0], registry_import.MAX_BYTES)
+        if data is None:
+            self.problem = tr("import.too_large", mb=registry_import.MAX_BYTES // (1024 * 1024))
+            return None
         try:
             found = await asyncio.to_thread(attendance.plan, principal, target, data)
         except DomainError as exc:
@@ -228,7 +229,7 @@ class AdminActivitiesState(rx.State):
         if principal is None:
             return await turn_away(self)
         tr = await translator(self)
-        target = _id(self.attendance_for)
+        target = int_id(self.attendance_for)
         data = await asyncio.to_thread(staged_files.load, self._staged) if self._staged else None
         if target is None or data is None or not self.attendance_ready:
             return None

@@ -8,13 +8,12 @@ from urllib.parse import urlencode
 import reflex as rx
 
 from portal.domain import audit_log
-from portal.domain.models import AccountKind, StaffRole
 from portal.i18n import format_datetime
 from portal.web.components.forms import date_filter, filter_control
 from portal.web.components.layout import card, page_title, scroll_region, shell
 from portal.web.components.text import t
 from portal.web.errors import text_field
-from portal.web.session import require, turn_away
+from portal.web.session import require_admin, turn_away
 
 ROUTE = "/admin/audit"
 FILTERS = ("category", "actor", "target", "from", "to")
@@ -36,7 +35,7 @@ class AdminAuditState(rx.State):
     @rx.event
     async def load(self):
         """Read the page the URL asks for (admins); anyone else is sent away."""
-        principal = await require(self, AccountKind.STAFF, StaffRole.ADMIN)
+        principal = await require_admin(self)
         if principal is None:
             return await turn_away(self)
         raw = {k: v for k, v in self.router.url.query_parameters.items() if isinstance(v, str)}
@@ -69,7 +68,7 @@ class AdminAuditState(rx.State):
     @rx.event
     async def apply_filters(self, form: dict):
         """Put the filters into the URL (bookmarkable); the page load runs the query."""
-        if await require(self, AccountKind.STAFF, StaffRole.ADMIN) is None:
+        if await require_admin(self) is None:
             return await turn_away(self)
         return rx.redirect(_href({name: text_field(form, name, 100).strip() for name in FILTERS}))
 

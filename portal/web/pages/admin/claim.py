@@ -21,14 +21,10 @@ from portal.web.components.forms import (
 from portal.web.components.layout import card, page_title, shell
 from portal.web.components.text import t
 from portal.web.errors import field_messages, text_field
+from portal.web.ids import path_id
 from portal.web.session import ShellState, require, translator, turn_away
 
 ACTIONS = ("approve", "ask", "reject")
-
-
-def _claim_id(state: rx.State) -> int | None:
-    tail = state.router.url.path.rstrip("/").rsplit("/", 1)[-1]
-    return int(tail) if tail.isdigit() and len(tail) < 12 else None
 
 
 class AdminClaimState(rx.State):
@@ -49,7 +45,7 @@ class AdminClaimState(rx.State):
     problem: str = ""
 
     async def _fill(self, principal) -> None:
-        claim_id = _claim_id(self)
+        claim_id = path_id(self)
         found = (
             await asyncio.to_thread(claim_review.detail, principal, claim_id) if claim_id else None
         )
@@ -102,7 +98,7 @@ class AdminClaimState(rx.State):
         principal = await require(self, AccountKind.STAFF)
         if principal is None:
             return await turn_away(self)
-        claim_id = _claim_id(self)
+        claim_id = path_id(self)
         if claim_id is not None:
             await asyncio.to_thread(claim_review.start_review, principal, claim_id)
         self.errors, self.info, self.problem = {}, "", ""
@@ -116,7 +112,7 @@ class AdminClaimState(rx.State):
         if principal is None:
             return await turn_away(self)
         tr = await translator(self)
-        claim_id = _claim_id(self)
+        claim_id = path_id(self)
         action = text_field(form, "action", 10)
         points_text = text_field(form, "points", 3).strip()
         points = int(points_text) if points_text.isdigit() else None

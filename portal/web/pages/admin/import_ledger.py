@@ -8,35 +8,19 @@ import reflex as rx
 
 from portal.domain import registry_import, staged_files
 from portal.domain.errors import DomainError
-from portal.domain.models import AccountKind, StaffRole
 from portal.web.components.forms import file_drop, notice
 from portal.web.components.layout import card, page_title, scroll_region, shell
 from portal.web.components.text import t
-from portal.web.session import ShellState, require, translator, turn_away
+from portal.web.session import ShellState, require_admin, translator, turn_away
+from portal.web.uploads import read_at_most
 
 UPLOAD_ID = "ledger-file"
 SHOWN_ROWS = 200
-_CHUNK = 1024 * 1024
-
-
-async def _read_limited(file: rx.UploadFile) -> bytes | None:
-    """The upload's bytes, or None as soon as it passes the import size limit."""
-    parts, size = [], 0
-    while chunk := await file.read(_CHUNK):
-        size += len(chunk)
-        if size > registry_import.MAX_BYTES:
-            return None
-        parts.append(chunk)
-    return b"".join(parts)
 
 
 def _file_name(file: rx.UploadFile) -> str:
     name = (file.filename or "ledger.csv").replace("\\", "/").rsplit("/", 1)[-1]
     return "".join(ch for ch in name if ch.isprintable())[:100] or "ledger.csv"
-
-
-async def _admin(state: rx.State):
-    return await require(state, AccountKind.STAFF, StaffRole.ADMIN)
 
 
 class AdminImportState(rx.State):
@@ -59,7 +43,7 @@ class AdminImportState(rx.State):
     @rx.event
     async def load(self):
         """Admins start with an empty form; anyone else is sent away."""
-        if await _admin(self) is None:
+        if await require_admin(self) is None:
             return await turn_away(self)
         self._reset_preview()
         self.stage = "upload"
@@ -125,7 +109,7 @@ class AdminImportState(rx.State):
     @rx.event
     async def check_file(self, files: list[rx.UploadFile]):
         """Stage the uploaded file on the server and show what importing it would do."""
-        if await _admin(self) is None:
+        if await require_admin(self) is None:
             return await turn_away(self)
         tr = await translator(self)
         self._reset_preview()
@@ -133,7 +117,7 @@ class AdminImportState(rx.State):
         if not isinstance(files, list) or len(files) != 1:
             self.problem = tr("import.choose_one")
             return None
-        data = await _read_limited(files[0])
+        data = await read_at_most(files[0], registry_import.MAX_BYTES)
         if data is None:
             self.problem = tr("import.too_large", mb=registry_import.MAX_BYTES // (1024 * 1024))
             return None
@@ -147,7 +131,7 @@ class AdminImportState(rx.State):
     @rx.event
     async def start_over(self):
         """Forget the staged file and go back to the upload form."""
-        if await _admin(self) is None:
+        if await require_admin(self) is None:
             return await turn_away(self)
         self._reset_preview()
         self.stage = "upload"
@@ -157,7 +141,7 @@ class AdminImportState(rx.State):
     async def confirm(self):
         """Apply the previewed file in one transaction while the progress bar moves."""
         async with self:
-            principal = await _admin(self)
+            principal = await require_admin(self)
             if principal is None:
                 return await turn_away(self)
             if self.stage != "preview" or not self.can_apply:

@@ -14,7 +14,8 @@ from portal.web.components.forms import notice
 from portal.web.components.layout import card, page_title, scroll_region, shell
 from portal.web.components.text import t
 from portal.web.components.values import display_value
-from portal.web.pages.admin.record_edit import edit_buttons, edit_panel, record_id_of
+from portal.web.ids import int_id, path_id
+from portal.web.pages.admin.record_edit import edit_buttons, edit_panel
 from portal.web.session import ShellState, require, translator, turn_away
 
 
@@ -33,7 +34,7 @@ class AdminRecordState(rx.State):
     problem: str = ""
 
     async def _fill(self, principal) -> None:
-        record_id = record_id_of(self)
+        record_id = path_id(self)
         found = await asyncio.to_thread(registry_admin.detail, record_id) if record_id else None
         lang = principal.language
         self.found = found is not None
@@ -111,7 +112,7 @@ class AdminRecordState(rx.State):
         if principal is None:
             return
         tr = await translator(self)
-        record_id = record_id_of(self)
+        record_id = path_id(self)
         try:
             if record_id is None:
                 raise DomainError("activation.unknown_record")
@@ -148,10 +149,11 @@ class AdminRecordState(rx.State):
         principal = await require(self, AccountKind.STAFF)
         if principal is None:
             return await turn_away(self)
-        if not isinstance(request_id, str) or not request_id.isdigit() or len(request_id) > 12:
+        target = int_id(request_id)
+        if target is None:
             return None
         await self._act(
-            lambda who, record_id: registry_admin.approve_request(who, record_id, int(request_id)),
+            lambda who, record_id: registry_admin.approve_request(who, record_id, target),
             "admin.request_approved",
         )
         return None

@@ -8,7 +8,6 @@ import reflex as rx
 
 from portal.domain import records, registry_admin
 from portal.domain.errors import DomainError
-from portal.domain.models import AccountKind, StaffRole
 from portal.web.components.forms import (
     error_summary,
     field,
@@ -21,14 +20,8 @@ from portal.web.components.layout import card
 from portal.web.components.record_form import changes_table, flag_checkbox
 from portal.web.components.text import t
 from portal.web.errors import field_messages, text_field
-from portal.web.session import ShellState, client_ip, require, translator, turn_away
-
-
-def record_id_of(state: rx.State) -> int | None:
-    """The record id in the page's URL (/admin/registrants/<id>), or None."""
-    tail = state.router.url.path.rstrip("/").rsplit("/", 1)[-1]
-    return int(tail) if tail.isdigit() and len(tail) < 12 else None
-
+from portal.web.ids import path_id
+from portal.web.session import ShellState, client_ip, require_admin, translator, turn_away
 
 DATE_FIELDS = frozenset({"birth_date", "certified_on", "valid_from", "valid_until"})
 STATUSES = ("active", "expired", "withdrawn")
@@ -55,15 +48,12 @@ class AdminRecordEditState(rx.State):
     reason: str = ""
     _pending: dict = {}  # noqa: RUF012
 
-    async def _admin(self):
-        return await require(self, AccountKind.STAFF, StaffRole.ADMIN)
-
     @rx.event
     async def start(self, section: str):
         """Open a section's form, filled with the record's current values (admins)."""
-        if await self._admin() is None:
+        if await require_admin(self) is None:
             return await turn_away(self)
-        record_id = record_id_of(self)
+        record_id = path_id(self)
         if section not in records.STAFF_SECTIONS or record_id is None:
             return None
         found = await asyncio.to_thread(registry_admin.detail, record_id)
@@ -88,10 +78,10 @@ class AdminRecordEditState(rx.State):
     @rx.event
     async def review(self, form: dict):
         """Check the edit and list exactly what would change; nothing is saved."""
-        principal = await self._admin()
+        principal = await require_admin(self)
         if principal is None:
             return await turn_away(self)
-        record_id = record_id_of(self)
+        record_id = path_id(self)
         if self.section not in records.STAFF_SECTIONS or record_id is None:
             return None
         tr = await translator(self)
@@ -127,10 +117,10 @@ class AdminRecordEditState(rx.State):
     @rx.event
     async def save(self):
         """Save the reviewed edit with its reason, then show the record with its new history."""
-        principal = await self._admin()
+        principal = await require_admin(self)
         if principal is None:
             return await turn_away(self)
-        record_id = record_id_of(self)
+        record_id = path_id(self)
         if self.mode != "confirm" or not self._pending or record_id is None:
             return None
         tr = await translator(self)

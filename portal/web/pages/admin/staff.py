@@ -9,17 +9,13 @@ import reflex as rx
 
 from portal.domain import staff_accounts
 from portal.domain.errors import DomainError
-from portal.domain.models import AccountKind, StaffRole
 from portal.i18n import LANGUAGE_NAMES, format_datetime, translate
 from portal.web.components.forms import error_summary, field, form, notice, primary_button
 from portal.web.components.layout import card, page_title, scroll_region, shell
 from portal.web.components.text import t
 from portal.web.errors import field_messages, text_field
-from portal.web.session import client_ip, require, translator, turn_away
-
-
-def _account_id(value: object) -> int | None:
-    return int(value) if isinstance(value, str) and value.isdigit() and len(value) < 12 else None
+from portal.web.ids import int_id
+from portal.web.session import client_ip, require_admin, translator, turn_away
 
 
 class AdminStaffState(rx.State):
@@ -30,9 +26,6 @@ class AdminStaffState(rx.State):
     info: str = ""
     problem: str = ""
     confirming: str = ""
-
-    async def _admin(self):
-        return await require(self, AccountKind.STAFF, StaffRole.ADMIN)
 
     async def _fill(self, principal) -> None:
         found = await asyncio.to_thread(staff_accounts.members, principal)
@@ -56,7 +49,7 @@ class AdminStaffState(rx.State):
     @rx.event
     async def load(self):
         """Admins see every staff account; anyone else is sent away."""
-        principal = await self._admin()
+        principal = await require_admin(self)
         if principal is None:
             return await turn_away(self)
         self.errors, self.info, self.problem, self.confirming = {}, "", "", ""
@@ -66,7 +59,7 @@ class AdminStaffState(rx.State):
     @rx.event
     async def invite(self, form: dict):
         """Create an invited account and mail it the link to choose a password."""
-        principal = await self._admin()
+        principal = await require_admin(self)
         if principal is None:
             return await turn_away(self)
         tr = await translator(self)
@@ -91,11 +84,11 @@ class AdminStaffState(rx.State):
         return rx.set_value("email", "")
 
     async def _act(self, work: Callable, account_id: object, done_key: str) -> None:
-        principal = await self._admin()
+        principal = await require_admin(self)
         if principal is None:
             return
         tr = await translator(self)
-        target = _account_id(account_id)
+        target = int_id(account_id)
         self.confirming = ""
         try:
             if target is None:
@@ -110,7 +103,7 @@ class AdminStaffState(rx.State):
     @rx.event
     async def set_role(self, account_id: str, role: str):
         """Give another staff member the admin or reviewer role (never the last active admin's)."""
-        if await self._admin() is None:
+        if await require_admin(self) is None:
             return await turn_away(self)
 
         def work(principal, target, ip):
@@ -122,9 +115,9 @@ class AdminStaffState(rx.State):
     @rx.event
     async def ask_deactivate(self, account_id: str):
         """Ask for confirmation before deactivating."""
-        if await self._admin() is None:
+        if await require_admin(self) is None:
             return await turn_away(self)
-        self.confirming = account_id if _account_id(account_id) is not None else ""
+        self.confirming = account_id if int_id(account_id) is not None else ""
         return None
 
     @rx.event
@@ -134,7 +127,7 @@ class AdminStaffState(rx.State):
     @rx.event
     async def deactivate(self, account_id: str):
         """Disable the account and end its sessions."""
-        if await self._admin() is None:
+        if await require_admin(self) is None:
             return await turn_away(self)
         await self._act(staff_accounts.deactivate, account_id, "staff.deactivated")
         return None
@@ -142,7 +135,7 @@ class AdminStaffState(rx.State):
     @rx.event
     async def reactivate(self, account_id: str):
         """Let a deactivated member in again (or re-send an unanswered invitation)."""
-        if await self._admin() is None:
+        if await require_admin(self) is None:
             return await turn_away(self)
         await self._act(staff_accounts.reactivate, account_id, "staff.reactivated")
         return None

@@ -22,13 +22,11 @@ from portal.web.components.forms import (
 from portal.web.components.layout import card, page_title, shell
 from portal.web.components.text import t
 from portal.web.errors import field_messages, text_field
+from portal.web.ids import int_id
 from portal.web.session import require, translator, turn_away
+from portal.web.uploads import read_at_most
 
 UPLOAD_ID = "evidence-file"
-
-
-def _id(value: object) -> int | None:
-    return int(value) if isinstance(value, str) and value.isdigit() and len(value) < 12 else None
 
 
 class PointsState(rx.State):
@@ -54,7 +52,7 @@ class PointsState(rx.State):
         standing, mine, offered = await asyncio.gather(
             asyncio.to_thread(claims.standing, principal),
             asyncio.to_thread(claims.my_claims, principal),
-            asyncio.to_thread(catalogue.activities),
+            asyncio.to_thread(claims.claimable, principal),
         )
         names = {c.code: c.name(lang) for c in await asyncio.to_thread(catalogue.categories)}
         count = standing.count
@@ -88,7 +86,6 @@ class PointsState(rx.State):
             lines.append(translate("points.outside", lang, points=count.outside_period))
         self.summary = lines
         claimed = {c.activity_id for c in mine if c.status != "withdrawn"}
-        start, end = standing.valid_from, standing.valid_until
         self.activities = [
             {
                 "id": str(a.id),
@@ -99,7 +96,6 @@ class PointsState(rx.State):
                 "claimed": "yes" if a.id in claimed else "",
             }
             for a in offered
-            if (start is None or a.ends_on >= start) and (end is None or a.ends_on <= end)
         ]
         settings = get_settings()
         review_days = settings.review_days
@@ -180,7 +176,7 @@ class PointsState(rx.State):
         """Claim a catalogue activity, then offer to attach evidence to the new claim."""
         if await require(self, AccountKind.REGISTRANT) is None:
             return await turn_away(self)
-        target = _id(activity_id)
+        target = int_id(activity_id)
         created: list[int] = []
 
         def work(principal):
@@ -238,15 +234,17 @@ class PointsState(rx.State):
         if principal is None:
             return await turn_away(self)
         tr = await translator(self)
-        claim_id = _id(self.attach_to)
+        claim_id = int_id(self.attach_to)
         limit = get_settings().evidence_max_mb * 1024 * 1024
         if claim_id is None or not isinstance(files, list) or not files:
             self.problem = tr("points.choose_file")
             return None
         added = 0
         for upload in files[: get_settings().evidence_max_files]:
-            data = await upload.read(limit + 1)
+            data = await read_at_most(upload, limit)
             try:
+                if data is None:
+                    raise DomainError("evidence.too_large", mb=get_settings().evidence_max_mb)
                 await asyncio.to_thread(evidence.attach, principal, claim_id, upload.filename, data)
             except DomainError as exc:
                 self.problem = f"{upload.filename}: {tr(exc.key, **exc.params)}"
@@ -264,7 +262,7 @@ class PointsState(rx.State):
         """Withdraw one of the registrant's open claims."""
         if await require(self, AccountKind.REGISTRANT) is None:
             return await turn_away(self)
-        target = _id(claim_id) or 0
+        target = int_id(claim_id) or 0
         await self._run(lambda principal: claims.withdraw(principal, target), "points.withdrawn")
         return None
 
@@ -273,7 +271,7 @@ class PointsState(rx.State):
         """Answer the secretariat's question about a claim."""
         if await require(self, AccountKind.REGISTRANT) is None:
             return await turn_away(self)
-        target = _id(text_field(form, "claim_id", 12)) or 0
+        target = int_id(text_field(form, "claim_id", 12)) or 0
         message = text_field(form, "message", 1001)
         await self._run(
             lambda principal: claims.answer(principal, target, message), "points.answered"
