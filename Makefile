@@ -12,16 +12,16 @@ export REFLEX_CHECK_LATEST_VERSION := 0
 
 AXE_VERSION := 4.14.1
 
-.PHONY: run test bench lint format install bun chromium axe migrate clean
+.PHONY: run test bench lint format install bun chromium axe fonts migrate clean
 
 ## run: install everything, migrate, seed demo data if empty, serve the production build
-run: install bun
+run: install bun fonts
 	$(BIN)/portal migrate
 	$(BIN)/portal seed-demo --if-empty
 	$(BIN)/reflex run --env prod --single-port
 
 ## test: install everything (chromium too), lint, then every test
-test: install bun chromium axe
+test: install bun chromium axe fonts
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
@@ -60,6 +60,14 @@ chromium:
 	@if [ ! -x /usr/bin/chromium ]; then \
 		echo "Installing Debian's chromium"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	fi
+
+## fonts: a Japanese font (IPAex Mincho) so certificates print the holder's name as written
+fonts:
+	@if [ ! -f /usr/share/fonts/opentype/ipaexfont-mincho/ipaexm.ttf ] && [ -z "$$PORTAL_CERTIFICATE_FONT" ]; then \
+		echo "Installing Debian's IPAex Mincho font"; \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-ipaexfont-mincho 2>/dev/null || \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-ipaexfont-mincho); \
 	fi
 
 ## axe: axe-core, injected into pages by the end-to-end tests

@@ -65,6 +65,8 @@ class Settings:
     grace_days: int
     validity_years: int
     mandatory_category: str
+    certificate_font: Path | None
+    reminder_stages: tuple[str, ...]
 
     @property
     def smtp_configured(self) -> bool:
@@ -164,6 +166,40 @@ def _legal_dir() -> Path | None:
     return path
 
 
+# Japanese fonts a Debian machine has after `make fonts` (or the usual Noto CJK packages).
+FONT_CANDIDATES = (
+    "/usr/share/fonts/opentype/ipaexfont-mincho/ipaexm.ttf",
+    "/usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf",
+    "/usr/share/fonts/truetype/fonts-japanese-mincho.ttf",
+    "/usr/share/fonts/truetype/fonts-japanese-gothic.ttf",
+)
+REMINDER_STAGES = ("window_opens", "months_3", "month_1", "days_7", "day_after")
+
+
+def _certificate_font() -> Path | None:
+    raw = _env("PORTAL_CERTIFICATE_FONT")
+    if raw is not None:
+        path = Path(raw).resolve()
+        if not path.is_file() or path.suffix.lower() not in (".ttf", ".otf"):
+            raise SettingsError(f"PORTAL_CERTIFICATE_FONT {path} is not a .ttf/.otf file")
+        return path
+    return next((Path(p) for p in FONT_CANDIDATES if Path(p).is_file()), None)
+
+
+def _reminder_stages() -> tuple[str, ...]:
+    raw = _env("PORTAL_REMINDER_STAGES")
+    if raw is None:
+        return REMINDER_STAGES
+    stages = tuple(s.strip() for s in raw.split(",") if s.strip())
+    unknown = [s for s in stages if s not in REMINDER_STAGES]
+    if unknown:
+        raise SettingsError(
+            f"PORTAL_REMINDER_STAGES: unknown {', '.join(unknown)} "
+            f"(choose from {', '.join(REMINDER_STAGES)})"
+        )
+    return stages
+
+
 def load_settings() -> Settings:
     """Read and validate every setting; create the data dir and secret key if needed."""
     load_dotenv(override=False)
@@ -211,6 +247,8 @@ def load_settings() -> Settings:
         grace_days=_int("PORTAL_RENEWAL_GRACE_DAYS", 0, 0, 365),
         validity_years=_int("PORTAL_VALIDITY_YEARS", 3, 1, 10),
         mandatory_category=_env("PORTAL_MANDATORY_CATEGORY") or "mandatory_course",
+        certificate_font=_certificate_font(),
+        reminder_stages=_reminder_stages(),
     )
 
 

@@ -310,8 +310,10 @@ class Standing:
     valid_until: dt.date | None
 
 
-def record_count(db: Session, record: RegistryRecord) -> points_rules.PointsCount:
-    """Counted points of one record for its current validity period (one query)."""
+def record_claims(
+    db: Session, record: RegistryRecord
+) -> tuple[list[points_rules.ClaimFacts], dict[str, int | None]]:
+    """One record's claims as counting facts, and the cap of every category (two queries)."""
     categories = db.exec(
         select(ActivityCategory.id, ActivityCategory.code, ActivityCategory.cap_points)
     ).all()
@@ -329,6 +331,12 @@ def record_count(db: Session, record: RegistryRecord) -> points_rules.PointsCoun
             ).where(Claim.record_id == record.id)
         ).all()
     ]
+    return facts, caps
+
+
+def record_count(db: Session, record: RegistryRecord) -> points_rules.PointsCount:
+    """Counted points of one record for its current validity period."""
+    facts, caps = record_claims(db, record)
     return points_rules.count(facts, record.valid_from, record.valid_until, caps)
 
 

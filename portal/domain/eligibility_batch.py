@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import and_, or_
+from sqlalchemy import and_, or_, true
 from sqlmodel import col, func, select
 
 from portal.domain import eligibility, points_rules
@@ -32,9 +32,14 @@ def _inside_period():
     )
 
 
-def for_all(today: dt.date, rules: eligibility.Rules) -> dict[int, eligibility.Eligibility]:
-    """Each record's eligibility on `today`, by record id."""
+def for_all(
+    today: dt.date, rules: eligibility.Rules, record_ids: list[int] | None = None
+) -> dict[int, eligibility.Eligibility]:
+    """Each record's eligibility on `today`, by record id (only `record_ids`' when given)."""
     approved = Claim.status == points_rules.APPROVED
+    if record_ids is not None:
+        approved = and_(approved, col(Claim.record_id).in_(record_ids))
+    some = col(Claim.record_id).in_(record_ids) if record_ids is not None else true()
     with transaction() as db:
         categories = db.execute(
             select(ActivityCategory.id, ActivityCategory.code, ActivityCategory.cap_points)
@@ -62,7 +67,7 @@ def for_all(today: dt.date, rules: eligibility.Rules) -> dict[int, eligibility.E
             record_id: (int(points), int(claims))
             for record_id, points, claims in db.execute(
                 select(Claim.record_id, func.sum(Claim.points_requested), func.count())
-                .where(col(Claim.status).in_(points_rules.PENDING))
+                .where(col(Claim.status).in_(points_rules.PENDING), some)
                 .group_by(Claim.record_id)
             ).all()
         }
@@ -80,6 +85,7 @@ def for_all(today: dt.date, rules: eligibility.Rules) -> dict[int, eligibility.E
                 .where(
                     Claim.category_id == course_id,
                     col(Claim.status).in_(points_rules.PENDING),
+                    some,
                 )
                 .distinct()
             ).scalars()
@@ -91,7 +97,7 @@ def for_all(today: dt.date, rules: eligibility.Rules) -> dict[int, eligibility.E
                 RegistryRecord.valid_until,
                 RegistryRecord.status,
                 RegistryRecord.newsletter,
-            )
+            ).where(col(RegistryRecord.id).in_(record_ids) if record_ids is not None else true())
         ).all()
     result = {}
     for record_id, valid_from, valid_until, status, newsletter in records:

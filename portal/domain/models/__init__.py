@@ -22,6 +22,16 @@ from portal.domain.models.points import (
     EvidenceFile,
 )
 from portal.domain.models.registry import RecordChange, RecordStatus, RegistryRecord
+from portal.domain.models.renewal import (
+    ApplicationStatus,
+    Certificate,
+    JobRun,
+    MailingStatus,
+    Reminder,
+    ReminderStage,
+    RenewalApplication,
+    RenewalEvent,
+)
 from portal.domain.models.throttle import ThrottleHit
 from portal.domain.models.tokens import ActionToken, TokenPurpose
 
@@ -34,19 +44,27 @@ __all__ = [
     "ActivationRequest",
     "Activity",
     "ActivityCategory",
+    "ApplicationStatus",
     "AuditEvent",
+    "Certificate",
     "Claim",
     "ClaimEvent",
     "ClaimStatus",
     "Consent",
     "EvidenceFile",
+    "JobRun",
     "LoginChallenge",
+    "MailingStatus",
     "OutboxMessage",
     "OutboxStatus",
     "RecordChange",
     "RecordStatus",
     "RecoveryCode",
     "RegistryRecord",
+    "Reminder",
+    "ReminderStage",
+    "RenewalApplication",
+    "RenewalEvent",
     "StaffRole",
     "ThrottleHit",
     "TokenPurpose",
