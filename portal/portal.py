@@ -15,6 +15,7 @@ from portal.web.pages.admin.import_ledger import AdminImportState, import_page
 from portal.web.pages.admin.overview import AdminOverviewState, overview_page
 from portal.web.pages.admin.record import AdminRecordState, admin_record_page
 from portal.web.pages.admin.registrants import AdminRegistrantsState, registrants_page
+from portal.web.pages.admin.renewals import AdminRenewalsState, renewals_page
 from portal.web.pages.admin.staff import AdminStaffState, staff_page
 from portal.web.pages.auth.activate import ActivateState, activate_page
 from portal.web.pages.auth.activate_request import ActivationRequestState, activation_request_page
@@ -28,6 +29,8 @@ from portal.web.pages.mypage.consent import ConsentState, consent_page
 from portal.web.pages.mypage.dashboard import DashboardState, dashboard_page
 from portal.web.pages.mypage.points import PointsState, points_page
 from portal.web.pages.mypage.record import RecordState, record_page
+from portal.web.pages.mypage.renewal import RenewalState, renewal_page
+from portal.web.pages.verify import VerifyState, verify_page
 from portal.web.session import ShellState
 
 app = rx.App(
@@ -60,15 +63,18 @@ _add(
     "activate.request_title",
     ActivationRequestState.load,
 )
+_add(verify_page, "/verify/[number]", "verify.title", VerifyState.load)
 _add(consent_page, "/consent", "consent.title", ConsentState.load)
 _add(dashboard_page, "/mypage", "mypage.title", DashboardState.load)
 _add(record_page, "/mypage/record", "record.title", RecordState.load)
 _add(points_page, "/mypage/points", "points.title", PointsState.load)
+_add(renewal_page, "/mypage/renewal", "renewal.title", RenewalState.load)
 _add(account_page, "/mypage/account", "account.title", AccountState.load)
 _add(overview_page, "/admin", "admin.title", AdminOverviewState.load)
 _add(activities_page, "/admin/activities", "activities.page_title", AdminActivitiesState.load)
 _add(claims_queue_page, "/admin/claims", "review.queue_title", AdminClaimsState.load)
 _add(claim_page, "/admin/claims/[claim_id]", "review.queue_title", AdminClaimState.load)
+_add(renewals_page, "/admin/renewals", "renewals.title", AdminRenewalsState.load)
 _add(audit_page, "/admin/audit", "audit.title", AdminAuditState.load)
 _add(staff_page, "/admin/staff", "admin.staff", AdminStaffState.load)
 _add(import_page, "/admin/import", "import.title", AdminImportState.load)

@@ -9,6 +9,9 @@
                        (with ?reason=closed|ended|signed_out for the message there).
 - GET  /evidence/<id>  an evidence file, to its claim's registrant or staff only, always
                        as an attachment in a sandbox; 404 for anyone else as for unknown ids.
+- GET  /certificates/<number>  a renewal certificate PDF, to its holder or staff only
+                       (404 for anyone else as for unknown numbers).
+- GET  /admin/renewals/labels  mailing labels (CSV) of certificates still to mail, staff only.
 """
 
 from __future__ import annotations
@@ -23,7 +26,15 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response, StreamingResponse
 from starlette.routing import Route
 
-from portal.domain import evidence, exports, registry_search, sessions, signin
+from portal.domain import (
+    certificates,
+    evidence,
+    exports,
+    registry_search,
+    renewal_review,
+    sessions,
+    signin,
+)
 from portal.domain.clock import utcnow
 from portal.domain.db import current_engine
 from portal.domain.errors import DomainError
@@ -137,6 +148,45 @@ async def evidence_file(request: Request) -> Response:
     )
 
 
+async def certificate_pdf(request: Request) -> Response:
+    """A certificate as PDF, to its holder or to staff, in the reader's language; 404 otherwise."""
+    principal = await asyncio.to_thread(sessions.resolve, request.cookies.get(SESSION_COOKIE))
+    if principal is None or (principal.is_staff and principal.needs_totp_enrolment):
+        return Response("Forbidden", status_code=403, headers=_NO_STORE)
+    number = request.path_params.get("number", "")[:40]
+    try:
+        cert = await asyncio.to_thread(certificates.readable, principal, number)
+        data = await asyncio.to_thread(certificates.pdf, cert, principal.language)
+    except DomainError as exc:
+        if exc.key == "certificate.font_missing":
+            log.error("certificate %s: no Japanese font installed (make fonts)", number)
+            return Response("Service unavailable", status_code=503, headers=_NO_STORE)
+        return Response("Not found", status_code=404, headers=_NO_STORE)
+    return Response(
+        data,
+        media_type="application/pdf",
+        headers={
+            **_NO_STORE,
+            "Content-Disposition": f'attachment; filename="certificate-{cert.number}.pdf"',
+            "Content-Security-Policy": "sandbox; default-src 'none'",
+        },
+    )
+
+
+async def mailing_labels(request: Request) -> Response:
+    """Mailing labels of the certificates still to be mailed, as CSV, staff only."""
+    principal = await asyncio.to_thread(sessions.resolve, request.cookies.get(SESSION_COOKIE))
+    if principal is None or not principal.is_staff or principal.needs_totp_enrolment:
+        return Response("Forbidden", status_code=403, headers=_NO_STORE)
+    data = await asyncio.to_thread(renewal_review.mailing_labels, principal)
+    filename = f"mailing-labels-{utcnow():%Y%m%d}.csv"
+    return Response(
+        data,
+        media_type="text/csv; charset=utf-8",
+        headers={**_NO_STORE, "Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
 def build_api() -> Starlette:
     """The Starlette app Reflex mounts in front of its own routes."""
     return Starlette(
@@ -146,5 +196,7 @@ def build_api() -> Starlette:
             Route("/auth/signout", sign_out, methods=["GET"]),
             Route("/admin/registrants/export", export_registry, methods=["GET"]),
             Route("/evidence/{file_id}", evidence_file, methods=["GET"]),
+            Route("/certificates/{number}", certificate_pdf, methods=["GET"]),
+            Route("/admin/renewals/labels", mailing_labels, methods=["GET"]),
         ]
     )

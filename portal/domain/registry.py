@@ -1,4 +1,4 @@
-"""Reading the registry: a registrant's own summary and the overview counts staff see."""
+"""Reading the registry: days left on a record and the overview counts staff see."""
 
 from __future__ import annotations
 
@@ -12,35 +12,9 @@ from portal.domain.db import transaction
 from portal.domain.models import Account, AccountKind, RecordStatus, RegistryRecord
 
 
-@dataclass(frozen=True)
-class RecordSummary:
-    """What the first screen of /mypage shows: plain values only."""
-
-    registration_number: str
-    family_name: str
-    given_name: str
-    valid_until: dt.date | None
-    status: str
-    days_left: int | None
-
-
-def summary_for_account(account_id: int) -> RecordSummary | None:
-    """The registry record linked to this account, or None when there is none."""
-    with transaction() as db:
-        record = db.exec(
-            select(RegistryRecord).where(RegistryRecord.account_id == account_id)
-        ).first()
-        if record is None:
-            return None
-        days_left = (record.valid_until - today()).days if record.valid_until else None
-        return RecordSummary(
-            registration_number=record.registration_number,
-            family_name=record.family_name,
-            given_name=record.given_name,
-            valid_until=record.valid_until,
-            status=record.status,
-            days_left=days_left,
-        )
+def days_left(valid_until: dt.date | None, on: dt.date) -> int | None:
+    """Days from `on` to the end of validity (negative once it has passed); None without an end."""
+    return (valid_until - on).days if valid_until else None
 
 
 @dataclass(frozen=True)

@@ -17,9 +17,11 @@ def _nav_links() -> list[tuple[str, str]]:
         ("/mypage", "app.my_page"),
         ("/mypage/record", "app.record"),
         ("/mypage/points", "points.title"),
+        ("/mypage/renewal", "renewal.title"),
         ("/admin", "app.admin"),
         ("/admin/registrants", "admin.registrants_title"),
         ("/admin/claims", "review.nav"),
+        ("/admin/renewals", "renewals.nav"),
         ("/admin/activities", "activities.nav"),
         ("/admin/import", "admin.import"),
         ("/admin/staff", "admin.staff"),
@@ -33,7 +35,7 @@ def _link(href: str, key: str) -> rx.Component:
 
 
 def _visible(href: str) -> rx.Var:
-    if href in ("/mypage", "/mypage/record", "/mypage/points"):
+    if href in ("/mypage", "/mypage/record", "/mypage/points", "/mypage/renewal"):
         return ShellState.signed_in & ~ShellState.is_staff
     if href in ADMIN_ONLY:
         return ShellState.is_admin

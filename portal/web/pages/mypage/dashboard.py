@@ -1,4 +1,4 @@
-"""/mypage: the registrant's first screen — who they are and how long their certification runs."""
+"""/mypage: the registrant's first screen — can I renew, what is missing, and the Apply button."""
 
 from __future__ import annotations
 
@@ -6,10 +6,13 @@ import asyncio
 
 import reflex as rx
 
-from portal.domain import claims, consents, registry
+from portal.domain import consents, registry, renewals, requirement_text
+from portal.domain.clock import today
+from portal.domain.errors import NotAllowed
 from portal.domain.models import AccountKind
 from portal.i18n import format_date, translate
 from portal.web.components.layout import card, page_title, shell
+from portal.web.components.requirements import as_rows, checklist
 from portal.web.components.text import t
 from portal.web.session import require, turn_away
 
@@ -25,6 +28,12 @@ class DashboardState(rx.State):
     status: str = ""
     status_label: str = ""
     points: str = ""
+    progress: int = 0
+    headline: str = ""
+    can_apply: bool = False
+    apply_note: str = ""
+    applied: str = ""
+    requirements: list[dict[str, str]] = []  # noqa: RUF012
 
     @rx.event
     async def load(self):
@@ -34,31 +43,67 @@ class DashboardState(rx.State):
             return await turn_away(self)
         if await asyncio.to_thread(consents.missing, principal.account_id):
             return rx.redirect("/consent")
-        summary = await asyncio.to_thread(registry.summary_for_account, principal.account_id)
         lang = principal.language
         self.welcome = translate("mypage.welcome", lang, name=principal.display_name)
-        self.has_record = summary is not None
-        if summary is None:
+        try:
+            mine = await asyncio.to_thread(renewals.mine, principal)
+        except NotAllowed:
+            self.has_record = False
             return None
-        self.registration_number = summary.registration_number
-        self.valid_until = format_date(summary.valid_until, lang)
-        if summary.days_left is None:
+        self.has_record = True
+        self._show(mine, lang)
+        return None
+
+    def _show(self, mine: renewals.MyRenewal, lang: str) -> None:
+        self.registration_number = mine.registration_number
+        self.valid_until = format_date(mine.valid_until, lang)
+        days = registry.days_left(mine.valid_until, today())
+        if days is None:
             self.days_left = ""
-        elif summary.days_left >= 0:
-            self.days_left = translate("mypage.days_left", lang, days=summary.days_left)
+        elif days >= 0:
+            self.days_left = translate("mypage.days_left", lang, days=days)
         else:
-            self.days_left = translate("mypage.expired_days", lang, days=-summary.days_left)
-        self.status = summary.status
-        self.status_label = translate(f"status.{summary.status}", lang)
-        standing = await asyncio.to_thread(claims.standing, principal)
+            self.days_left = translate("mypage.expired_days", lang, days=-days)
+        self.status = mine.status
+        self.status_label = translate(f"status.{mine.status}", lang)
+        result = mine.eligibility
+        points = result.requirement("points").facts
         self.points = translate(
             "mypage.points",
             lang,
-            counted=standing.count.counted,
-            required=standing.required,
-            pending=standing.count.pending_claims,
+            counted=points["counted"],
+            required=points["required"],
+            pending=points["pending"],
         )
-        return None
+        required = points["required"] or 1
+        self.progress = min(100, round(100 * points["counted"] / required))
+        texts = requirement_text.for_eligibility(result, lang)
+        self.requirements = as_rows(texts)
+        missing = sum(1 for r in texts if not r.met)
+        self.headline = (
+            translate("renew.can_apply", lang)
+            if result.can_apply
+            else translate("renew.missing", lang, count=missing)
+        )
+        app = mine.application
+        self.applied = ""
+        if app is not None and (mine.applied_this_cycle or app.status in ("submitted", "rejected")):
+            self.applied = translate(
+                "renew.applied",
+                lang,
+                date=format_date(app.submitted_at.date(), lang),
+                status=translate(f"renewal_status.{app.status}", lang),
+            )
+        self.can_apply = result.can_apply and not mine.applied_this_cycle
+        window = result.requirement("window")
+        if self.can_apply or mine.applied_this_cycle:
+            self.apply_note = ""
+        elif window.facts.get("state") == "not_yet":
+            self.apply_note = translate(
+                "renew.why_not_window", lang, opens=format_date(result.window_opens, lang)
+            )
+        else:
+            self.apply_note = translate("renew.why_not_requirements", lang)
 
 
 def _row(label_key: str, value: rx.Var, test_id: str) -> rx.Component:
@@ -68,45 +113,104 @@ def _row(label_key: str, value: rx.Var, test_id: str) -> rx.Component:
     )
 
 
+def _renewal_card() -> rx.Component:
+    return card(
+        rx.heading(t("renew.title"), as_="h2", size="5"),
+        rx.callout(
+            DashboardState.headline,
+            icon=rx.cond(DashboardState.can_apply, "circle-check", "info"),
+            color_scheme=rx.cond(DashboardState.can_apply, "green", "amber"),
+            width="100%",
+            id="renew-headline",
+        ),
+        checklist(DashboardState.requirements),
+        rx.vstack(
+            rx.progress(
+                value=DashboardState.progress,
+                max=100,
+                aria_label=t("points.title"),
+                width="100%",
+            ),
+            rx.link(DashboardState.points, href="/mypage/points", id="points-link", size="2"),
+            width="100%",
+            spacing="1",
+        ),
+        rx.cond(
+            DashboardState.applied != "",
+            rx.vstack(
+                rx.text(DashboardState.applied, id="applied"),
+                rx.link(t("renew.see_application"), href="/mypage/renewal"),
+                spacing="1",
+            ),
+        ),
+        rx.cond(
+            DashboardState.can_apply,
+            rx.link(
+                rx.button(t("renew.apply"), size="3", width="100%"),
+                href="/mypage/renewal",
+                id="apply",
+                width="100%",
+            ),
+            rx.cond(
+                DashboardState.apply_note != "",
+                rx.vstack(
+                    rx.button(
+                        t("renew.apply"),
+                        size="3",
+                        width="100%",
+                        disabled=True,
+                        aria_describedby="apply-note",
+                        id="apply-disabled",
+                    ),
+                    rx.text(DashboardState.apply_note, size="2", id="apply-note"),
+                    width="100%",
+                    spacing="1",
+                ),
+            ),
+        ),
+    )
+
+
 def dashboard_page() -> rx.Component:
     return shell(
         page_title("mypage.title"),
         rx.text(DashboardState.welcome, size="4", id="welcome"),
         rx.cond(
             DashboardState.has_record,
-            card(
-                rx.data_list.root(
-                    _row(
-                        "mypage.registration_number",
-                        DashboardState.registration_number,
-                        "reg-number",
-                    ),
-                    _row("mypage.valid_until", DashboardState.valid_until, "valid-until"),
-                    rx.data_list.item(
-                        rx.data_list.label(t("mypage.status")),
-                        rx.data_list.value(
-                            rx.hstack(
-                                rx.badge(
-                                    DashboardState.status_label,
-                                    color_scheme=rx.cond(
-                                        DashboardState.status == "active", "green", "red"
+            rx.vstack(
+                _renewal_card(),
+                card(
+                    rx.heading(t("mypage.certification"), as_="h2", size="5"),
+                    rx.data_list.root(
+                        _row(
+                            "mypage.registration_number",
+                            DashboardState.registration_number,
+                            "reg-number",
+                        ),
+                        _row("mypage.valid_until", DashboardState.valid_until, "valid-until"),
+                        rx.data_list.item(
+                            rx.data_list.label(t("mypage.status")),
+                            rx.data_list.value(
+                                rx.hstack(
+                                    rx.badge(
+                                        DashboardState.status_label,
+                                        color_scheme=rx.cond(
+                                            DashboardState.status == "active", "green", "red"
+                                        ),
+                                        size="2",
                                     ),
-                                    size="2",
-                                ),
-                                rx.text(DashboardState.days_left),
-                                spacing="2",
-                                align="center",
-                            )
+                                    rx.text(DashboardState.days_left, id="days-left"),
+                                    spacing="2",
+                                    align="center",
+                                    wrap="wrap",
+                                )
+                            ),
                         ),
+                        orientation=rx.breakpoints(initial="vertical", sm="horizontal"),
                     ),
-                    rx.data_list.item(
-                        rx.data_list.label(t("points.title")),
-                        rx.data_list.value(
-                            rx.link(DashboardState.points, href="/mypage/points", id="points-link")
-                        ),
-                    ),
-                    orientation=rx.breakpoints(initial="vertical", sm="horizontal"),
                 ),
+                spacing="5",
+                width="100%",
             ),
             card(rx.text(t("mypage.no_record"))),
         ),

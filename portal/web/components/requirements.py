@@ -1,0 +1,65 @@
+"""The renewal requirements as a checklist: a mark, the requirement, its facts, what to do."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from portal.domain.requirement_text import RequirementText
+from portal.web.components.text import t
+
+
+def as_rows(texts: list[RequirementText]) -> list[dict[str, str]]:
+    """Plain strings for state."""
+    return [
+        {
+            "code": r.code,
+            "met": "yes" if r.met else "",
+            "title": r.title,
+            "fact": r.fact,
+            "fix_label": r.fix_label,
+            "fix_href": r.fix_href,
+        }
+        for r in texts
+    ]
+
+
+def _item(row: rx.Var, prefix: str) -> rx.Component:
+    met = row["met"] == "yes"
+    return rx.el.li(
+        rx.hstack(
+            rx.cond(
+                met,
+                rx.icon("circle-check", color="var(--green-11)", size=22, aria_hidden="true"),
+                rx.icon("circle-x", color="var(--red-11)", size=22, aria_hidden="true"),
+            ),
+            rx.vstack(
+                rx.text(
+                    rx.el.span(rx.cond(met, t("req.met"), t("req.not_met")), class_name="sr-only"),
+                    row["title"],
+                    weight="medium",
+                ),
+                rx.text(row["fact"], size="2", color="var(--gray-11)"),
+                rx.cond(
+                    row["fix_href"] != "",
+                    rx.link(row["fix_label"] + " →", href=row["fix_href"], size="2"),
+                ),
+                spacing="1",
+                align="start",
+            ),
+            spacing="3",
+            align="start",
+        ),
+        id=prefix + row["code"],
+        data_met=rx.cond(met, "yes", "no"),
+        style={"listStyle": "none"},
+    )
+
+
+def checklist(rows: rx.Var, prefix: str = "req-") -> rx.Component:
+    """The requirements, each with a visible mark and a screen-reader word for met/not met."""
+    return rx.el.ul(
+        rx.foreach(rows, lambda row: _item(row, prefix)),
+        style={"display": "flex", "flexDirection": "column", "gap": "0.9em", "padding": 0},
+        width="100%",
+        margin="0",
+    )

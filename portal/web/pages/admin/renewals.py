@@ -1,0 +1,409 @@
+"""/admin/renewals: the application queue, one application's decision, certificates to mail."""
+
+from __future__ import annotations
+
+import asyncio
+
+import reflex as rx
+
+from portal.domain import renewal_review, requirement_text
+from portal.domain.errors import DomainError
+from portal.domain.models import AccountKind
+from portal.i18n import format_date, translate
+from portal.web.components.forms import notice, text_area_field
+from portal.web.components.layout import card, page_title, scroll_region, shell
+from portal.web.components.requirements import as_rows, checklist
+from portal.web.components.text import t
+from portal.web.errors import field_messages, text_field
+from portal.web.ids import int_id
+from portal.web.session import ShellState, require, translator, turn_away
+
+ROUTE = "/admin/renewals"
+
+
+class AdminRenewalsState(rx.State):
+    """One page of the queue, the open application and the certificates to mail, as strings."""
+
+    status: str = "submitted"
+    rows: list[dict[str, str]] = []  # noqa: RUF012
+    summary: str = ""
+    open_id: str = ""
+    detail: dict[str, str] = {}  # noqa: RUF012
+    then: list[dict[str, str]] = []  # noqa: RUF012
+    now: list[dict[str, str]] = []  # noqa: RUF012
+    timeline: list[dict[str, str]] = []  # noqa: RUF012
+    to_mail: list[dict[str, str]] = []  # noqa: RUF012
+    selected: list[str] = []  # noqa: RUF012
+    errors: dict[str, str] = {}  # noqa: RUF012
+    info: str = ""
+    problem: str = ""
+
+    @rx.event
+    async def load(self):
+        """Staff see the queue in the URL's status; anyone else is sent away."""
+        principal = await require(self, AccountKind.STAFF)
+        if principal is None:
+            return await turn_away(self)
+        status = self.router.url.query_parameters.get("status", "submitted")
+        self.status = status if status in renewal_review.STATUSES else "submitted"
+        self.open_id, self.detail, self.errors, self.info, self.problem = "", {}, {}, "", ""
+        await self._refresh(principal)
+        return None
+
+    async def _refresh(self, principal) -> None:
+        lang = principal.language
+        page, mailing = await asyncio.gather(
+            asyncio.to_thread(renewal_review.queue, principal, self.status),
+            asyncio.to_thread(renewal_review.to_mail, principal),
+        )
+
+        def eligible(flag: bool) -> str:
+            return translate("renewals.eligible" if flag else "renewals.not_eligible", lang)
+
+        self.rows = [
+            {
+                "id": str(r.id),
+                "number": r.number,
+                "name": r.name,
+                "record_href": f"/admin/registrants/{r.record_id}",
+                "cycle_end": format_date(r.cycle_end, lang),
+                "submitted": format_date(r.submitted_at.date(), lang),
+                "then": eligible(r.eligible_then),
+                "now": eligible(r.eligible_now),
+                "now_ok": "yes" if r.eligible_now else "",
+            }
+            for r in page.rows
+        ]
+        self.summary = translate(
+            "admin.showing",
+            lang,
+            first=1 if page.rows else 0,
+            last=len(page.rows),
+            total=f"{page.total:,}",
+        )
+        self.to_mail = [
+            {
+                "id": str(m.certificate_id),
+                "number": m.number,
+                "name": m.name,
+                "registration_number": m.registration_number,
+                "address": f"〒{m.postal_code} {m.address}",
+                "issued": format_date(m.issued_at.date(), lang),
+            }
+            for m in mailing
+        ]
+        self.selected = []
+
+    @rx.event
+    async def open_application(self, application_id: str):
+        """Show one application with its eligibility then and now."""
+        principal = await require(self, AccountKind.STAFF)
+        if principal is None:
+            return await turn_away(self)
+        target = int_id(application_id)
+        found = (
+            await asyncio.to_thread(renewal_review.detail, principal, target) if target else None
+        )
+        self.errors, self.info, self.problem = {}, "", ""
+        if found is None:
+            self.open_id, self.detail = "", {}
+            self.problem = translate("renewal.unknown", principal.language)
+            return None
+        lang = principal.language
+        app = found.application
+        self.open_id = str(app.id)
+        self.detail = {
+            "name": found.name,
+            "number": found.number,
+            "record_href": f"/admin/registrants/{found.record_id}",
+            "status": translate(f"renewal_status.{app.status}", lang),
+            "decidable": "yes" if app.status == "submitted" else "",
+            "period": translate(
+                "renewal.period",
+                lang,
+                start=format_date(found.valid_from, lang),
+                end=format_date(found.valid_until, lang),
+            ),
+            "mailing": f"{app.mailing.get('name', '')} 〒{app.mailing.get('postal_code', '')} "
+            f"{app.mailing.get('address', '')}",
+            "reason": app.reason,
+            "certificate": app.certificate_number,
+        }
+        self.then = as_rows(requirement_text.for_snapshot(found.snapshot, lang))
+        self.now = as_rows(requirement_text.for_eligibility(found.current, lang))
+        self.timeline = [
+            {
+                "what": translate(f"renewal_event.{s.kind}", lang),
+                "when": format_date(s.at.date(), lang),
+                "message": s.message,
+            }
+            for s in app.timeline
+        ]
+        return rx.scroll_to("decision")
+
+    async def _decide(self, action: str, reason: str):
+        principal = await require(self, AccountKind.STAFF)
+        if principal is None:
+            return await turn_away(self)
+        tr = await translator(self)
+        target = int_id(self.open_id) or 0
+        try:
+            await asyncio.to_thread(renewal_review.decide, principal, target, action, reason)
+        except DomainError as exc:
+            self.errors, self.problem = field_messages(exc, tr)
+            return None
+        found = await asyncio.to_thread(renewal_review.detail, principal, target)
+        lang = principal.language
+        if action == "approve" and found is not None:
+            self.info = tr(
+                "renewals.approved",
+                number=found.application.certificate_number,
+                end=format_date(found.valid_until, lang),
+            )
+        else:
+            self.info = tr("renewals.rejected")
+        self.open_id, self.detail, self.errors, self.problem = "", {}, {}, ""
+        await self._refresh(principal)
+        return rx.scroll_to("main")
+
+    @rx.event
+    async def approve(self):
+        """Approve the open application: next period, certificate, mail."""
+        return await self._decide("approve", "")
+
+    @rx.event
+    async def reject(self, form: dict):
+        """Reject the open application with the reason typed."""
+        return await self._decide("reject", text_field(form, "reason", 2000))
+
+    @rx.event
+    def toggle(self, certificate_id: str, checked: bool):
+        if not isinstance(certificate_id, str) or certificate_id not in {
+            r["id"] for r in self.to_mail
+        }:
+            return
+        chosen = set(self.selected)
+        if checked is True:
+            chosen.add(certificate_id)
+        else:
+            chosen.discard(certificate_id)
+        self.selected = sorted(chosen)
+
+    @rx.event
+    async def mark_mailed(self):
+        """Mark the selected certificates as mailed today."""
+        principal = await require(self, AccountKind.STAFF)
+        if principal is None:
+            return await turn_away(self)
+        tr = await translator(self)
+        ids = [int(i) for i in self.selected if i.isdigit()]
+        count = await asyncio.to_thread(renewal_review.mark_mailed, principal, ids)
+        await self._refresh(principal)
+        self.info = tr("renewals.marked", count=count)
+        return None
+
+
+def _status_links() -> rx.Component:
+    return rx.flex(
+        *[
+            rx.link(
+                t(f"renewals.status_{s}"),
+                href=f"{ROUTE}?status={s}",
+                weight=rx.cond(AdminRenewalsState.status == s, "bold", "regular"),
+                aria_current=rx.cond(AdminRenewalsState.status == s, "page", "false"),
+            )
+            for s in renewal_review.STATUSES
+        ],
+        spacing="4",
+        wrap="wrap",
+    )
+
+
+def _queue_row(row: rx.Var) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(row["submitted"], white_space="nowrap"),
+        rx.table.row_header_cell(
+            rx.link(row["name"], href=row["record_href"]),
+            " ",
+            rx.text(row["number"], size="1", as_="span"),
+        ),
+        rx.table.cell(row["cycle_end"], white_space="nowrap"),
+        rx.table.cell(row["then"]),
+        rx.table.cell(
+            rx.badge(row["now"], color_scheme=rx.cond(row["now_ok"] == "yes", "green", "red"))
+        ),
+        rx.table.cell(
+            rx.button(
+                t("renewals.review"),
+                size="1",
+                variant="soft",
+                on_click=AdminRenewalsState.open_application(row["id"]),
+                id="review-" + row["id"],
+            )
+        ),
+    )
+
+
+def _queue() -> rx.Component:
+    headers = (
+        "renewals.submitted",
+        "admin.col_name",
+        "renewals.cycle_end",
+        "renewals.then",
+        "renewals.now",
+        "renewals.review",
+    )
+    return card(
+        _status_links(),
+        rx.text(AdminRenewalsState.summary, id="renewals-summary"),
+        scroll_region(
+            rx.table.root(
+                rx.table.header(
+                    rx.table.row(*[rx.table.column_header_cell(t(k)) for k in headers])
+                ),
+                rx.table.body(rx.foreach(AdminRenewalsState.rows, _queue_row)),
+                size="2",
+                width="100%",
+                id="renewals-queue",
+            ),
+            "renewals.title",
+            overflow_x="auto",
+        ),
+    )
+
+
+def _decision() -> rx.Component:
+    detail = AdminRenewalsState.detail
+    return card(
+        rx.heading(detail["name"], " ", detail["number"], as_="h2", size="5"),
+        rx.text(detail["status"], " · ", detail["period"]),
+        rx.text(detail["mailing"], size="2", color="var(--gray-11)"),
+        rx.link(t("renewals.record"), href=detail["record_href"], size="2"),
+        rx.grid(
+            rx.vstack(
+                rx.heading(t("renewals.then"), as_="h3", size="3"),
+                checklist(AdminRenewalsState.then, "then-"),
+            ),
+            rx.vstack(
+                rx.heading(t("renewals.now"), as_="h3", size="3"),
+                checklist(AdminRenewalsState.now, "now-"),
+            ),
+            columns=rx.breakpoints(initial="1", md="2"),
+            spacing="5",
+            width="100%",
+        ),
+        rx.cond(
+            detail["decidable"] == "yes",
+            rx.vstack(
+                rx.button(
+                    t("renewals.approve"),
+                    size="3",
+                    color_scheme="green",
+                    on_click=AdminRenewalsState.approve,
+                    id="approve-renewal",
+                ),
+                rx.form(
+                    rx.vstack(
+                        text_area_field(
+                            "reason",
+                            "renewals.reason",
+                            AdminRenewalsState.errors,
+                            max_length=1000,
+                        ),
+                        rx.button(
+                            t("renewals.reject"),
+                            type="submit",
+                            variant="outline",
+                            color_scheme="red",
+                            id="reject-renewal",
+                        ),
+                        width="100%",
+                    ),
+                    on_submit=AdminRenewalsState.reject,
+                    width="100%",
+                ),
+                width="100%",
+                spacing="4",
+            ),
+        ),
+        id="decision",
+    )
+
+
+def _mail_row(row: rx.Var) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(
+            rx.checkbox(
+                checked=AdminRenewalsState.selected.contains(row["id"]),
+                on_change=lambda checked: AdminRenewalsState.toggle(row["id"], checked),
+                aria_label=ShellState.tr["renewals.select"] + " " + row["number"],
+                id="mail-" + row["id"],
+            )
+        ),
+        rx.table.row_header_cell(row["number"], white_space="nowrap"),
+        rx.table.cell(row["name"], " ", rx.text(row["registration_number"], size="1", as_="span")),
+        rx.table.cell(row["address"]),
+        rx.table.cell(row["issued"], white_space="nowrap"),
+    )
+
+
+def _mailing() -> rx.Component:
+    headers = (
+        "renewals.select",
+        "renewals.certificate",
+        "admin.col_name",
+        "renewals.address",
+        "certificate.issued_on",
+    )
+    return card(
+        rx.heading(t("renewals.to_mail"), as_="h2", size="5"),
+        rx.cond(
+            AdminRenewalsState.to_mail.length() > 0,
+            rx.vstack(
+                rx.flex(
+                    rx.button(
+                        t("renewals.mark_mailed"),
+                        on_click=AdminRenewalsState.mark_mailed,
+                        disabled=AdminRenewalsState.selected.length() == 0,
+                        id="mark-mailed",
+                    ),
+                    rx.el.a(
+                        t("renewals.labels"),
+                        href=f"{ROUTE}/labels",
+                        class_name="download-link",
+                        reload_document=True,
+                    ),
+                    spacing="4",
+                    align="center",
+                    wrap="wrap",
+                ),
+                scroll_region(
+                    rx.table.root(
+                        rx.table.header(
+                            rx.table.row(*[rx.table.column_header_cell(t(k)) for k in headers])
+                        ),
+                        rx.table.body(rx.foreach(AdminRenewalsState.to_mail, _mail_row)),
+                        size="2",
+                        width="100%",
+                        id="to-mail",
+                    ),
+                    "renewals.to_mail",
+                    overflow_x="auto",
+                ),
+                width="100%",
+            ),
+            rx.text(t("renewals.to_mail_none")),
+        ),
+    )
+
+
+def renewals_page() -> rx.Component:
+    return shell(
+        page_title("renewals.title"),
+        notice(AdminRenewalsState.info),
+        notice(AdminRenewalsState.problem, "red"),
+        rx.cond(AdminRenewalsState.open_id != "", _decision()),
+        _queue(),
+        _mailing(),
+        wide=True,
+    )

@@ -1,0 +1,88 @@
+"""/verify/<number>: anyone may check a certificate — name, numbers, period, live status, no more."""
+
+from __future__ import annotations
+
+import asyncio
+
+import reflex as rx
+
+from portal.domain import certificates
+from portal.domain.clock import today
+from portal.i18n import format_date, translate
+from portal.web.components.layout import card, page_title, shell
+from portal.web.components.text import t
+from portal.web.session import page_language
+
+
+class VerifyState(rx.State):
+    """The public facts of one certificate, or that there is none."""
+
+    checked: bool = False
+    found: bool = False
+    status: str = ""
+    facts: dict[str, str] = {}  # noqa: RUF012
+
+    @rx.event
+    async def load(self):
+        """Look the number in the URL up; no sign-in needed."""
+        number = self.router.url.path.rstrip("/").rsplit("/", 1)[-1][:40]
+        found = await asyncio.to_thread(certificates.verify, number, today())
+        lang = await page_language(self)
+        self.checked, self.found = True, found is not None
+        if found is None:
+            self.status, self.facts = "", {}
+            return
+        self.status = found.status
+        self.facts = {
+            "holder": found.holder_name,
+            "registration_number": found.registration_number,
+            "number": found.number,
+            "period": translate(
+                "renewal.period",
+                lang,
+                start=format_date(found.valid_from, lang),
+                end=format_date(found.valid_until, lang),
+            ),
+            "status": translate(f"verify_status.{found.status}", lang),
+        }
+
+
+def _item(label_key: str, value: rx.Var, element_id: str) -> rx.Component:
+    return rx.data_list.item(
+        rx.data_list.label(t(label_key)), rx.data_list.value(value, id=element_id)
+    )
+
+
+def verify_page() -> rx.Component:
+    facts = VerifyState.facts
+    return shell(
+        page_title("verify.title"),
+        rx.text(t("verify.intro"), color="var(--gray-11)"),
+        rx.cond(
+            VerifyState.found,
+            card(
+                rx.badge(
+                    facts["status"],
+                    color_scheme=rx.cond(VerifyState.status == "valid", "green", "red"),
+                    size="3",
+                    id="verify-status",
+                    data_status=VerifyState.status,
+                ),
+                rx.data_list.root(
+                    _item("verify.holder", facts["holder"], "verify-holder"),
+                    _item(
+                        "certificate.registration_number",
+                        facts["registration_number"],
+                        "verify-reg",
+                    ),
+                    _item("certificate.number", facts["number"], "verify-number"),
+                    _item("certificate.period", facts["period"], "verify-period"),
+                    orientation=rx.breakpoints(initial="vertical", sm="horizontal"),
+                ),
+            ),
+            rx.cond(
+                VerifyState.checked,
+                card(rx.text(t("verify.not_found"), id="verify-not-found")),
+            ),
+        ),
+    )
