@@ -8,17 +8,30 @@ portal unlock EMAIL                 clear an account's lockout
 portal invite NUMBER                send (or resend) a record's activation invitation
 portal activation-requests [--approve ID]
 portal import-registrants FILE.csv [--dry-run] [--no-invite]
+portal send-reminders [--dry-run] [--date D]   queue the renewal reminders due (D or today)
+portal expire-records [--dry-run] [--date D]   expire records whose validity ended
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import getpass
 import logging
 import os
 import sys
 
-from portal.domain import accounts, activation, demo, migrations, registry_import
+from portal.domain import (
+    accounts,
+    activation,
+    demo,
+    eligibility,
+    expiry,
+    migrations,
+    registry_import,
+    reminders,
+)
+from portal.domain.clock import today
 from portal.domain.errors import DomainError
 from portal.i18n import translate
 from portal.mail import delivery
@@ -70,6 +83,32 @@ def _deliver_mail(_args) -> int:
         f"sent {report.sent}, logged {report.logged}, "
         f"will retry {report.retrying}, failed {report.failed}"
     )
+    return 0
+
+
+def _day(args) -> dt.date:
+    return dt.date.fromisoformat(args.date) if args.date else today()
+
+
+def _send_reminders(args) -> int:
+    day = _day(args)
+    planned = reminders.plan(day)
+    if args.dry_run:
+        for p in planned:
+            missing = "; ".join(p.missing) or "nothing missing"
+            print(f"{p.email}\t{p.stage}\tends {p.cycle_end}\t{missing}")
+        print(f"{len(planned)} reminder(s) would be sent for {day} (dry run, nothing queued)")
+        return 0
+    sent = reminders.send(planned)
+    print(f"{sent} reminder(s) queued for {day}; `portal deliver-mail` or the app sends them")
+    return 0
+
+
+def _expire_records(args) -> int:
+    day = _day(args)
+    expired = expiry.expire_records(day, eligibility.rules(), dry_run=args.dry_run)
+    verb = "would expire" if args.dry_run else "expired"
+    print(f"{len(expired)} record(s) {verb} on {day}")
     return 0
 
 
@@ -174,6 +213,14 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("deliver-mail", help="deliver due mail once").set_defaults(
         run=_deliver_mail
     )
+    for name, run, text in (
+        ("send-reminders", _send_reminders, "queue the renewal reminders due today"),
+        ("expire-records", _expire_records, "expire records whose validity ended"),
+    ):
+        job = commands.add_parser(name, help=text)
+        job.add_argument("--dry-run", action="store_true", help="list only, write nothing")
+        job.add_argument("--date", help="act as on this day (YYYY-MM-DD); default today")
+        job.set_defaults(run=run)
     unlock = commands.add_parser("unlock", help="clear an account's lockout")
     unlock.add_argument("email")
     unlock.set_defaults(run=_unlock)

@@ -6,6 +6,7 @@ from portal.api.headers import security_headers
 from portal.api.routes import build_api
 from portal.api.upload_limit import upload_limit
 from portal.i18n import EN
+from portal.web.daily_jobs import daily_jobs
 from portal.web.mail_pump import mail_pump
 from portal.web.pages.admin.activities import AdminActivitiesState, activities_page
 from portal.web.pages.admin.audit import AdminAuditState, audit_page
@@ -39,6 +40,7 @@ app = rx.App(
     html_lang="en",
 )
 app.register_lifespan_task(mail_pump)
+app.register_lifespan_task(daily_jobs)
 
 
 def _add(component, route: str, title_key: str, *on_load) -> None:

@@ -654,4 +654,10 @@ MESSAGES: dict[str, str] = {
     "verify_status.expired": "Expired",
     "verify_status.withdrawn": "Withdrawn",
     "verify_status.superseded": "Replaced by a newer certificate",
+    "reminder.window_opens": "Renewal applications for your certification, which ends on {end}, are now open.",
+    "reminder.months_3": "Your certification ends in three months, on {end}.",
+    "reminder.month_1": "Your certification ends in one month, on {end}.",
+    "reminder.days_7": "Your certification ends in seven days, on {end}.",
+    "reminder.day_after": "Your certification ended on {end}. Please contact the secretariat about renewing it.",
+    "reminder.all_met": "You meet every requirement: you can apply now.",
 }

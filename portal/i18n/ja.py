@@ -650,4 +650,10 @@ MESSAGES: dict[str, str] = {
     "verify_status.expired": "期限切れ",
     "verify_status.withdrawn": "登録抹消",
     "verify_status.superseded": "新しい証明書に更新済み",
+    "reminder.window_opens": "有効期限（{end}）に向けた更新申請の受付が始まりました。",
+    "reminder.months_3": "資格の有効期限（{end}）まで3か月です。",
+    "reminder.month_1": "資格の有効期限（{end}）まで1か月です。",
+    "reminder.days_7": "資格の有効期限（{end}）まであと7日です。",
+    "reminder.day_after": "資格の有効期限（{end}）が過ぎました。更新について事務局にご相談ください。",
+    "reminder.all_met": "すべての要件を満たしています。今すぐ申請できます。",
 }

@@ -1,3 +1,4 @@
+import datetime as dt
 import io
 
 from sqlmodel import select
@@ -6,6 +7,8 @@ from portal import cli
 from portal.domain import signin
 from portal.domain.db import transaction
 from portal.domain.models import Account, RegistryRecord
+from tests import factories
+from tests.domain.renewal_people import record_of, renewing
 from tests.factories import ledger_csv as csv_text
 from tests.factories import ledger_row as row
 
@@ -93,3 +96,26 @@ def test_import_registrants_dry_run_then_import_then_refuse_a_bad_file(
             ).one()
             == "Example Care"
         )
+
+
+def test_send_reminders_lists_first_then_queues_once(db, monkeypatch, capsys):
+    renewing("soon@example.com", days_left=20, points=4)
+    assert run(monkeypatch, "send-reminders", "--dry-run") == 0
+    listed = capsys.readouterr().out
+    assert "soon@example.com\tmonth_1" in listed and "4 of 5 points" in listed
+    assert factories.outbox(template="renewal_reminder") == []
+    assert run(monkeypatch, "send-reminders") == 0
+    assert run(monkeypatch, "send-reminders") == 0
+    out = capsys.readouterr().out
+    assert "1 reminder(s) queued" in out and "0 reminder(s) queued" in out
+    assert len(factories.outbox("soon@example.com", "renewal_reminder")) == 1
+
+
+def test_expire_records_on_a_given_day(db, monkeypatch, capsys):
+    me = renewing("me@example.com", days_left=10)
+    day = (record_of(me).valid_until + dt.timedelta(days=1)).isoformat()
+    assert run(monkeypatch, "expire-records", "--date", day, "--dry-run") == 0
+    assert record_of(me).status == "active"
+    assert run(monkeypatch, "expire-records", "--date", day) == 0
+    assert "1 record(s) expired" in capsys.readouterr().out
+    assert record_of(me).status == "expired"

@@ -1,0 +1,134 @@
+import datetime as dt
+
+from hypothesis import given
+from hypothesis import strategies as st
+from sqlmodel import select
+
+from portal.domain import daily, eligibility, expiry, records, reminders, renewals
+from portal.domain.clock import today
+from portal.domain.db import transaction
+from portal.domain.models import AuditEvent, RecordChange, RegistryRecord
+from portal.settings import REMINDER_STAGES
+from tests import factories
+from tests.domain.renewal_people import record_of, renewing
+from tests.domain.test_staff_accounts import staff_principal
+
+RULES = eligibility.Rules()
+
+
+def test_each_stage_is_due_from_its_day_until_the_next():
+    end = dt.date(2027, 3, 31)
+    due = {
+        day: reminders.due_stage(end, day, 6, REMINDER_STAGES)
+        for day in (
+            dt.date(2026, 9, 29),
+            dt.date(2026, 9, 30),
+            dt.date(2026, 12, 31),
+            dt.date(2027, 2, 28),
+            dt.date(2027, 3, 24),
+            dt.date(2027, 3, 31),
+            dt.date(2027, 4, 1),
+            dt.date(2027, 4, 30),
+            dt.date(2027, 5, 1),
+        )
+    }
+    assert list(due.values()) == [
+        None,
+        "window_opens",
+        "months_3",
+        "month_1",
+        "days_7",
+        "days_7",
+        "day_after",
+        "day_after",
+        None,
+    ]
+
+
+@given(st.dates(dt.date(2020, 1, 1), dt.date(2040, 12, 31)), st.integers(0, 400))
+def test_the_due_stage_never_goes_backwards(end, offset):
+    start = end - dt.timedelta(days=200)
+    order = {s: i for i, s in enumerate(REMINDER_STAGES)}
+    seen = [
+        reminders.due_stage(end, start + dt.timedelta(days=d), 6, REMINDER_STAGES)
+        for d in range(offset)
+    ]
+    ranks = [order[s] for s in seen if s]
+    assert ranks == sorted(ranks)
+
+
+def test_reminders_list_what_is_missing_and_are_sent_once(db):
+    short_one = renewing("short@example.com", days_left=25, points=3, newsletter=False)
+    renewing("ready@example.com", days_left=25)
+    applied = renewing("applied@example.com", days_left=25)
+    renewals.apply(applied, True)
+    renewing("later@example.com", days_left=400)
+    planned = reminders.plan(today())
+    assert {(p.email, p.stage) for p in planned} == {
+        ("short@example.com", "month_1"),
+        ("ready@example.com", "month_1"),
+    }
+    short = next(p for p in planned if p.email == "short@example.com")
+    assert short.missing == [
+        "✗ Subscribed to the association newsletter — Not subscribed",
+        "✗ At least 5 points counted — 3 of 5 points counted; 2 to go",
+    ]
+    assert reminders.send(planned) == 2
+    assert reminders.plan(today()) == []
+    assert reminders.send(planned) == 0  # a second run with a stale plan sends nothing new
+    [mail] = factories.outbox("short@example.com", "renewal_reminder")
+    assert "3 of 5 points" in mail.params["missing"] and mail.params["link"].endswith("/mypage")
+    [ready] = factories.outbox("ready@example.com", "renewal_reminder")
+    assert ready.params["missing"] == "You meet every requirement: you can apply now."
+    [seen] = reminders.for_record(record_of(short_one).id)
+    assert (seen.stage, seen.delivery) == ("month_1", "pending")
+
+
+def test_expiry_after_grace_skips_waiting_applications_and_reinstated_records(db):
+    boss, _ = staff_principal("boss@example.com")
+    gone = renewing("gone@example.com", days_left=-1)
+    waiting = renewing("waiting@example.com", days_left=30)
+    renewals.apply(waiting, True)
+    with transaction() as session:
+        record = session.get(RegistryRecord, record_of(waiting).id)
+        record.valid_until = today() - dt.timedelta(days=1)
+    kept = renewing("kept@example.com", days_left=-3)
+    with transaction() as session:
+        session.get(RegistryRecord, record_of(kept).id).status = "expired"
+    records.staff_apply(
+        record_of(kept).id,
+        "certification",
+        {"status": "active"},
+        actor_id=boss.account_id,
+        reason="Reinstated by the board",
+    )
+    graced = eligibility.Rules(grace_days=2)
+    assert expiry.expire_records(today(), graced) == []
+    assert expiry.expire_records(today(), RULES, dry_run=True) == [record_of(gone).id]
+    assert record_of(gone).status == "active"
+    assert expiry.expire_records(today(), RULES) == [record_of(gone).id]
+    assert expiry.expire_records(today(), RULES) == []
+    assert (record_of(gone).status, record_of(waiting).status, record_of(kept).status) == (
+        "expired",
+        "active",
+        "active",
+    )
+    with transaction() as session:
+        [change] = session.exec(
+            select(RecordChange).where(
+                RecordChange.record_id == record_of(gone).id, RecordChange.reason == "expired"
+            )
+        ).all()
+        audits = session.exec(
+            select(AuditEvent.detail).where(AuditEvent.action == "registry.expired")
+        ).all()
+    assert (change.old_value, change.new_value) == ("active", "expired")
+    assert audits == [{"count": 1, "on": today().isoformat()}]
+
+
+def test_the_daily_run_happens_once_per_day(db):
+    renewing("gone@example.com", days_left=-1)
+    renewing("soon@example.com", days_left=6)
+    assert daily.run_once(today()) == {"expired": 1, "reminders": 2}
+    assert daily.run_once(today()) is None
+    assert len(factories.outbox(template="renewal_reminder")) == 2
