@@ -13,6 +13,7 @@ from portal.web.pages.admin.audit import AdminAuditState, audit_page
 from portal.web.pages.admin.claim import AdminClaimState, claim_page
 from portal.web.pages.admin.claims import AdminClaimsState, claims_queue_page
 from portal.web.pages.admin.import_ledger import AdminImportState, import_page
+from portal.web.pages.admin.outbox import AdminOutboxState, outbox_page
 from portal.web.pages.admin.overview import AdminOverviewState, overview_page
 from portal.web.pages.admin.record import AdminRecordState, admin_record_page
 from portal.web.pages.admin.registrants import AdminRegistrantsState, registrants_page
@@ -77,6 +78,7 @@ _add(activities_page, "/admin/activities", "activities.page_title", AdminActivit
 _add(claims_queue_page, "/admin/claims", "review.queue_title", AdminClaimsState.load)
 _add(claim_page, "/admin/claims/[claim_id]", "review.queue_title", AdminClaimState.load)
 _add(renewals_page, "/admin/renewals", "renewals.title", AdminRenewalsState.load)
+_add(outbox_page, "/admin/outbox", "outbox.title", AdminOutboxState.load)
 _add(audit_page, "/admin/audit", "audit.title", AdminAuditState.load)
 _add(staff_page, "/admin/staff", "admin.staff", AdminStaffState.load)
 _add(import_page, "/admin/import", "import.title", AdminImportState.load)

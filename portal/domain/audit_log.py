@@ -30,6 +30,12 @@ CATEGORIES = (
     "record",
     "registry",
     "staff",
+    "claim",
+    "catalogue",
+    "attendance",
+    "renewal",
+    "certificate",
+    "outbox",
 )
 PER_PAGE = 50
 

@@ -9,7 +9,9 @@ from portal.settings import get_settings
 from portal.web.components.text import t
 from portal.web.session import ShellState
 
-ADMIN_ONLY = frozenset({"/admin/import", "/admin/staff", "/admin/audit"})
+ADMIN_ONLY = frozenset({"/admin/import", "/admin/staff", "/admin/audit", "/admin/outbox"})
+# On wide screens these sit under one "More" menu; phones list every link in the menu anyway.
+GROUPED = frozenset({"/admin/activities", *ADMIN_ONLY})
 
 
 def _nav_links() -> list[tuple[str, str]]:
@@ -26,6 +28,7 @@ def _nav_links() -> list[tuple[str, str]]:
         ("/admin/import", "admin.import"),
         ("/admin/staff", "admin.staff"),
         ("/admin/audit", "audit.title"),
+        ("/admin/outbox", "outbox.title"),
         ("/mypage/account", "app.my_account"),
     ]
 
@@ -63,9 +66,36 @@ def _language_switch() -> rx.Component:
     )
 
 
+def _more_menu() -> rx.Component:
+    """The secretariat's less frequent pages, grouped so the header stays on one line."""
+    return rx.cond(
+        ShellState.is_staff,
+        rx.menu.root(
+            rx.menu.trigger(
+                rx.button(
+                    t("app.more"), rx.icon("chevron-down", size=16), variant="ghost", size="2"
+                ),
+                id="nav-more",
+            ),
+            rx.menu.content(
+                *[
+                    rx.cond(_visible(href), rx.menu.item(t(key), on_click=rx.redirect(href)))
+                    for href, key in _nav_links()
+                    if href in GROUPED
+                ]
+            ),
+        ),
+    )
+
+
 def _desktop_nav() -> rx.Component:
     return rx.hstack(
-        *[rx.cond(_visible(href), _link(href, key)) for href, key in _nav_links()],
+        *[
+            rx.cond(_visible(href), _link(href, key))
+            for href, key in _nav_links()
+            if href not in GROUPED
+        ],
+        _more_menu(),
         rx.cond(
             ShellState.signed_in,
             rx.button(t("app.sign_out"), variant="outline", size="2", on_click=ShellState.sign_out),

@@ -1,4 +1,4 @@
-"""/admin: the secretariat's overview counts."""
+"""/admin: the secretariat's overview — counts, the season's renewals by month, the queues."""
 
 from __future__ import annotations
 
@@ -6,10 +6,11 @@ import asyncio
 
 import reflex as rx
 
-from portal.domain import registry
+from portal.domain import registry, season
+from portal.domain.clock import today, utcnow
 from portal.domain.models import AccountKind
 from portal.i18n import translate
-from portal.web.components.layout import page_title, shell
+from portal.web.components.layout import card, page_title, shell
 from portal.web.components.text import t
 from portal.web.session import require, turn_away
 
@@ -24,11 +25,19 @@ _TILES = (
 )
 
 
+def _waiting(count: int, oldest, lang: str) -> str:
+    if not count or oldest is None:
+        return translate("overview.none_waiting", lang)
+    return translate("overview.oldest", lang, days=(utcnow() - oldest).days)
+
+
 class AdminOverviewState(rx.State):
     """Counts only; filled for staff who passed the guard."""
 
     counts: dict[str, int] = {}  # noqa: RUF012
     signed_in_as: str = ""
+    due: list[dict[str, str | int]] = []  # noqa: RUF012
+    queues: list[dict[str, str]] = []  # noqa: RUF012
 
     @rx.event
     async def load(self):
@@ -36,12 +45,48 @@ class AdminOverviewState(rx.State):
         principal = await require(self, AccountKind.STAFF)
         if principal is None:
             return await turn_away(self)
-        overview = await asyncio.to_thread(registry.overview)
-        self.counts = {name: getattr(overview, name) for name, _ in _TILES}
-        role = translate(f"role.{principal.role}", principal.language)
-        self.signed_in_as = translate(
-            "admin.signed_in_as", principal.language, name=principal.display_name, role=role
+        overview, now = await asyncio.gather(
+            asyncio.to_thread(registry.overview),
+            asyncio.to_thread(season.season, principal, today()),
         )
+        lang = principal.language
+        self.counts = {name: getattr(overview, name) for name, _ in _TILES}
+        role = translate(f"role.{principal.role}", lang)
+        self.signed_in_as = translate(
+            "admin.signed_in_as", lang, name=principal.display_name, role=role
+        )
+        self.due = [
+            {"month": f"{m:%Y-%m}", "count": n, "label": f"{m:%Y-%m}: {n:,}"}
+            for m, n in now.due_by_month
+        ]
+        self.queues = [
+            {
+                "id": "claims",
+                "title": translate("overview.claims_waiting", lang),
+                "value": f"{now.claims_waiting:,}",
+                "note": _waiting(now.claims_waiting, now.oldest_claim, lang),
+                "href": "/admin/claims",
+            },
+            {
+                "id": "applications",
+                "title": translate("overview.applications_waiting", lang),
+                "value": f"{now.applications_waiting:,}",
+                "note": _waiting(now.applications_waiting, now.oldest_application, lang),
+                "href": "/admin/renewals",
+            },
+            {
+                "id": "reminders",
+                "title": translate("overview.reminders_week", lang),
+                "value": f"{now.reminders_sent_week:,}",
+                "note": translate(
+                    "overview.reminders_value",
+                    lang,
+                    sent=now.reminders_sent_week,
+                    failed=now.reminders_failed_week,
+                ),
+                "href": "/admin/outbox?status=failed",
+            },
+        ]
         return None
 
 
@@ -56,10 +101,56 @@ def _tile(name: str, key: str) -> rx.Component:
     )
 
 
+def _queue(item: rx.Var) -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.text(item["title"], size="2", color="var(--gray-11)"),
+            rx.text(item["value"], size="7", weight="bold", id="queue-" + item["id"]),
+            rx.text(item["note"], size="2"),
+            rx.link(t("overview.open_queue"), href=item["href"], size="2"),
+            spacing="1",
+        ),
+        size="2",
+    )
+
+
+def _chart() -> rx.Component:
+    return card(
+        rx.heading(t("overview.due_chart"), as_="h2", size="4"),
+        rx.text(t("overview.due_chart_hint"), size="2", color="var(--gray-11)"),
+        rx.box(
+            rx.recharts.bar_chart(
+                rx.recharts.bar(data_key="count", fill="var(--accent-9)", name="count"),
+                rx.recharts.x_axis(data_key="month"),
+                rx.recharts.y_axis(allow_decimals=False),
+                rx.recharts.graphing_tooltip(),
+                data=AdminOverviewState.due,
+                width="100%",
+                height=260,
+            ),
+            aria_hidden="true",
+            width="100%",
+        ),
+        # The same figures as text, for screen readers and for copying.
+        rx.el.ul(
+            rx.foreach(AdminOverviewState.due, lambda d: rx.el.li(d["label"])),
+            class_name="sr-only",
+            id="due-by-month",
+        ),
+    )
+
+
 def overview_page() -> rx.Component:
     return shell(
         page_title("admin.title"),
         rx.text(AdminOverviewState.signed_in_as, color="var(--gray-11)"),
+        rx.grid(
+            rx.foreach(AdminOverviewState.queues, _queue),
+            columns=rx.breakpoints(initial="1", sm="3"),
+            spacing="4",
+            width="100%",
+        ),
+        _chart(),
         rx.grid(
             *[_tile(name, key) for name, key in _TILES],
             columns=rx.breakpoints(initial="1", sm="2", md="4"),

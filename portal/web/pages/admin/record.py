@@ -6,10 +6,10 @@ import asyncio
 
 import reflex as rx
 
-from portal.domain import registry_admin
+from portal.domain import registry_admin, reminders
 from portal.domain.errors import DomainError
 from portal.domain.models import AccountKind, StaffRole
-from portal.i18n import format_datetime, translate
+from portal.i18n import format_date, format_datetime, translate
 from portal.web.components.forms import notice
 from portal.web.components.layout import card, page_title, scroll_region, shell
 from portal.web.components.text import t
@@ -27,6 +27,7 @@ class AdminRecordState(rx.State):
     rows: list[dict[str, str]] = []  # noqa: RUF012
     account_rows: list[dict[str, str]] = []  # noqa: RUF012
     history: list[dict[str, str]] = []  # noqa: RUF012
+    reminders: list[dict[str, str]] = []  # noqa: RUF012
     can_act: bool = False
     has_account: bool = False
     requests: list[dict[str, str]] = []  # noqa: RUF012
@@ -41,8 +42,20 @@ class AdminRecordState(rx.State):
         self.can_act = principal.role == StaffRole.ADMIN
         if found is None:
             self.rows, self.account_rows, self.history, self.title = [], [], [], ""
-            self.requests = []
+            self.requests, self.reminders = [], []
             return
+        sent = await asyncio.to_thread(reminders.for_record, record_id)
+        self.reminders = [
+            {
+                "stage": translate(f"reminder_stage.{r.stage}", lang),
+                "cycle_end": format_date(r.cycle_end, lang),
+                "sent": format_datetime(r.sent_at, lang),
+                "delivery": translate(f"outbox.state_{r.delivery}", lang) if r.delivery else "—",
+                "failed": "yes" if r.delivery == "failed" else "",
+                "error": r.error,
+            }
+            for r in sent
+        ]
         pending = await asyncio.to_thread(registry_admin.requests_for, principal, record_id)
         self.requests = [
             {
@@ -246,6 +259,43 @@ def _requests() -> rx.Component:
     )
 
 
+def _reminders() -> rx.Component:
+    return rx.table.root(
+        rx.table.header(
+            rx.table.row(
+                *[
+                    rx.table.column_header_cell(t(k))
+                    for k in (
+                        "reminder.stage",
+                        "renewals.cycle_end",
+                        "reminder.sent",
+                        "field.status",
+                    )
+                ]
+            )
+        ),
+        rx.table.body(
+            rx.foreach(
+                AdminRecordState.reminders,
+                lambda r: rx.table.row(
+                    rx.table.row_header_cell(r["stage"]),
+                    rx.table.cell(r["cycle_end"]),
+                    rx.table.cell(r["sent"]),
+                    rx.table.cell(
+                        rx.badge(
+                            r["delivery"], color_scheme=rx.cond(r["failed"] == "yes", "red", "gray")
+                        ),
+                        " ",
+                        r["error"],
+                    ),
+                ),
+            )
+        ),
+        width="100%",
+        id="reminders",
+    )
+
+
 def admin_record_page() -> rx.Component:
     return shell(
         rx.link(t("admin.back_to_list"), href="/admin/registrants"),
@@ -287,6 +337,14 @@ def admin_record_page() -> rx.Component:
                             spacing="3",
                             wrap="wrap",
                         ),
+                    ),
+                ),
+                card(
+                    rx.heading(t("reminder.title"), as_="h2", size="5"),
+                    rx.cond(
+                        AdminRecordState.reminders.length() > 0,
+                        _reminders(),
+                        rx.text(t("reminder.none")),
                     ),
                 ),
                 card(
