@@ -66,7 +66,7 @@ class Verification:
     registration_number: str
     valid_from: dt.date
     valid_until: dt.date
-    status: str  # valid | not_yet_valid | expired | withdrawn | superseded
+    status: str  # valid | expired | withdrawn | superseded
 
 
 def _status(db: Session, cert: Certificate, today: dt.date) -> str:
@@ -80,9 +80,7 @@ def _status(db: Session, cert: Certificate, today: dt.date) -> str:
         return "superseded"
     if today > cert.valid_until or record.status == RecordStatus.EXPIRED:
         return "expired"
-    if today < cert.valid_from:
-        return "not_yet_valid"
-    return "valid"
+    return "valid"  # also before its period starts: a renewal issued early is genuine and held
 
 
 def verify(number: str, today: dt.date) -> Verification | None:

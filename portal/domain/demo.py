@@ -49,7 +49,7 @@ class DemoRegistrant:
 
 
 DEMO_REGISTRANTS = (
-    DemoRegistrant(1, "Sato", "Hanako", "サトウ", "ハナコ", 900),
+    DemoRegistrant(1, "Sato", "Hanako", "サトウ", "ハナコ", 150),  # inside the renewal window
     DemoRegistrant(2, "Suzuki", "Ichiro", "スズキ", "イチロウ", 120),
     DemoRegistrant(
         3, "Takahashi", "Yuki", "タカハシ", "ユキ", -40, record_status=RecordStatus.EXPIRED

@@ -650,7 +650,6 @@ MESSAGES: dict[str, str] = {
     "verify.holder": "Holder",
     "verify.status": "Status",
     "verify_status.valid": "Valid",
-    "verify_status.not_yet_valid": "Valid from the start of its period",
     "verify_status.expired": "Expired",
     "verify_status.withdrawn": "Withdrawn",
     "verify_status.superseded": "Replaced by a newer certificate",

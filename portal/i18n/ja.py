@@ -646,7 +646,6 @@ MESSAGES: dict[str, str] = {
     "verify.holder": "氏名",
     "verify.status": "状態",
     "verify_status.valid": "有効",
-    "verify_status.not_yet_valid": "有効期間の開始前",
     "verify_status.expired": "期限切れ",
     "verify_status.withdrawn": "登録抹消",
     "verify_status.superseded": "新しい証明書に更新済み",

@@ -103,3 +103,9 @@ def check(page: Page, name: str) -> None:
         ".map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))"
     )
     assert result == [], f"{name}: {result}"
+
+
+def open_from_more(page: Page, name: str) -> None:
+    """Open a secretariat page grouped under the header's "More" menu (wide screens)."""
+    page.locator("#nav-more").click()
+    page.get_by_role("menuitem", name=name).click()

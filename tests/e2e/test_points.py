@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.helpers import check, open_page, sign_in, sign_in_with_app
+from tests.e2e.helpers import check, open_from_more, open_page, sign_in, sign_in_with_app
 
 pytestmark = pytest.mark.e2e
 
@@ -114,7 +114,7 @@ def test_reviewer_asks_registrant_answers_with_a_file_then_approval_counts(
 
 def test_attendance_list_credits_three_registrants(page, portal, tmp_path):
     sign_in_with_app(page, portal, "e2e-admin5@example.com")
-    page.get_by_role("link", name="Activities").first.click()
+    open_from_more(page, "Activities")
     page.locator("#page-ready[data-ready='yes']").wait_for(state="attached")
     check(page, "admin-activities")
     row = page.locator("#activities tr").filter(has_text="Seminar: labour law update")

@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.helpers import check, enter_password, open_page, sign_in_with_app
+from tests.e2e.helpers import check, enter_password, open_from_more, open_page, sign_in_with_app
 from tests.factories import ledger_csv, ledger_row
 
 pytestmark = pytest.mark.e2e
@@ -25,7 +25,7 @@ def test_import_with_one_bad_row_changes_nothing_then_the_fixed_file_imports(
     page, portal, tmp_path
 ):
     sign_in_with_app(page, portal, "e2e-admin1@example.com")
-    page.get_by_role("link", name="Import").first.click()
+    open_from_more(page, "Import")
     expect(page).to_have_url(re.compile(r"/admin/import/?$"))
     page.locator("#page-ready[data-ready='yes']").wait_for(state="attached")
     check(page, "admin-import")
@@ -91,7 +91,7 @@ def test_admin_finds_a_registrant_and_corrects_the_record_with_a_reason(page, po
 
 def test_admin_invites_a_reviewer_who_sets_a_password_and_the_log_shows_it(page, portal):
     sign_in_with_app(page, portal, "e2e-admin3@example.com")
-    page.get_by_role("link", name="Staff accounts").first.click()
+    open_from_more(page, "Staff accounts")
     expect(page.locator("#staff-list")).to_contain_text("e2e-admin3@example.com")
     check(page, "admin-staff")
     page.locator("#name").fill("Hanako Desk")
