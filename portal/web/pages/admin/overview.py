@@ -128,7 +128,6 @@ def _chart() -> rx.Component:
                 width="100%",
                 height=260,
             ),
-            aria_hidden="true",
             width="100%",
         ),
         # The same figures as text, for screen readers and for copying.
