@@ -169,7 +169,8 @@ def run(kind: str, records: int, claims_each: int, repeat: int) -> None:
             use_engine(None)
 
 
-def main() -> None:
+def main_for(run) -> None:
+    """The command line shared by the scale benchmarks: SQLite, then PostgreSQL when given."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--records", type=int, default=100_000)
     parser.add_argument("--claims-each", type=int, default=10)
@@ -180,6 +181,10 @@ def main() -> None:
     if args.postgres:
         os.environ["PORTAL_TEST_DATABASE_URL"] = args.postgres
         run("postgresql", args.records, args.claims_each, args.repeat)
+
+
+def main() -> None:
+    main_for(run)
 
 
 if __name__ == "__main__":

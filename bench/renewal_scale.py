@@ -13,10 +13,8 @@ new to send).
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import datetime as dt
-import os
 import statistics
 import tempfile
 import time
@@ -24,7 +22,7 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from bench.points_scale import _fill, _principal
+from bench.points_scale import _fill, _principal, main_for
 from bench.registry_scale import _timed
 from portal.domain import bulk, eligibility, eligibility_batch, reminders, renewals
 from portal.domain.db import column_defaults, transaction, use_engine
@@ -126,16 +124,7 @@ def run(kind: str, records: int, claims_each: int, repeat: int) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--records", type=int, default=100_000)
-    parser.add_argument("--claims-each", type=int, default=10)
-    parser.add_argument("--repeat", type=int, default=30)
-    parser.add_argument("--postgres", default=os.environ.get("PORTAL_TEST_DATABASE_URL"))
-    args = parser.parse_args()
-    run("sqlite", args.records, args.claims_each, args.repeat)
-    if args.postgres:
-        os.environ["PORTAL_TEST_DATABASE_URL"] = args.postgres
-        run("postgresql", args.records, args.claims_each, args.repeat)
+    main_for(run)
 
 
 if __name__ == "__main__":

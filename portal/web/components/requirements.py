@@ -63,3 +63,14 @@ def checklist(rows: rx.Var, prefix: str = "req-") -> rx.Component:
         width="100%",
         margin="0",
     )
+
+
+def headline(text: rx.Var, ok: rx.Var, **props) -> rx.Component:
+    """The one-line answer above the checklist: green when the registrant can apply."""
+    return rx.callout(
+        text,
+        icon=rx.cond(ok, "circle-check", "info"),
+        color_scheme=rx.cond(ok, "green", "amber"),
+        width="100%",
+        **props,
+    )

@@ -12,7 +12,7 @@ from portal.domain.errors import NotAllowed
 from portal.domain.models import AccountKind
 from portal.i18n import format_date, translate
 from portal.web.components.layout import card, page_title, shell
-from portal.web.components.requirements import as_rows, checklist
+from portal.web.components.requirements import as_rows, checklist, headline
 from portal.web.components.text import t
 from portal.web.session import require, turn_away
 
@@ -116,13 +116,7 @@ def _row(label_key: str, value: rx.Var, test_id: str) -> rx.Component:
 def _renewal_card() -> rx.Component:
     return card(
         rx.heading(t("renew.title"), as_="h2", size="5"),
-        rx.callout(
-            DashboardState.headline,
-            icon=rx.cond(DashboardState.can_apply, "circle-check", "info"),
-            color_scheme=rx.cond(DashboardState.can_apply, "green", "amber"),
-            width="100%",
-            id="renew-headline",
-        ),
+        headline(DashboardState.headline, DashboardState.can_apply, id="renew-headline"),
         checklist(DashboardState.requirements),
         rx.vstack(
             rx.progress(

@@ -13,7 +13,7 @@ from portal.i18n import format_date, format_datetime, translate
 from portal.web.components.forms import error_summary, field, form, notice, primary_button
 from portal.web.components.layout import card, page_title, shell
 from portal.web.components.record_form import changes_table
-from portal.web.components.requirements import as_rows, checklist
+from portal.web.components.requirements import as_rows, checklist, headline
 from portal.web.components.text import t
 from portal.web.errors import field_messages, text_field
 from portal.web.ids import int_id
@@ -337,12 +337,7 @@ def _address_panel() -> rx.Component:
 def _apply_card() -> rx.Component:
     return card(
         rx.heading(t("renewal.apply_heading"), as_="h2", size="5"),
-        rx.callout(
-            RenewalState.headline,
-            icon=rx.cond(RenewalState.can_apply, "circle-check", "info"),
-            color_scheme=rx.cond(RenewalState.can_apply, "green", "amber"),
-            width="100%",
-        ),
+        headline(RenewalState.headline, RenewalState.can_apply),
         checklist(RenewalState.requirements),
         rx.cond(
             RenewalState.can_apply,
