@@ -83,13 +83,18 @@ def _status(db: Session, cert: Certificate, today: dt.date) -> str:
     return "valid"  # also before its period starts: a renewal issued early is genuine and held
 
 
-def verify(number: str, today: dt.date) -> Verification | None:
-    """What the public may know of a certificate number, or None when there is no such number."""
+def _find(db: Session, number: object) -> Certificate | None:
+    """The certificate a typed number names (any case, spaces around), or None."""
     number = number.strip().upper() if isinstance(number, str) else ""
     if not _NUMBER.match(number):
         return None
+    return db.exec(select(Certificate).where(Certificate.number == number)).first()
+
+
+def verify(number: str, today: dt.date) -> Verification | None:
+    """What the public may know of a certificate number, or None when there is no such number."""
     with transaction() as db:
-        cert = db.exec(select(Certificate).where(Certificate.number == number)).first()
+        cert = _find(db, number)
         if cert is None:
             return None
         return Verification(
@@ -104,11 +109,8 @@ def verify(number: str, today: dt.date) -> Verification | None:
 
 def readable(principal: Principal, number: str) -> Certificate:
     """The certificate, if the principal is staff or its holder; DomainError otherwise."""
-    number = number.strip().upper() if isinstance(number, str) else ""
-    if not _NUMBER.match(number):
-        raise DomainError("certificate.unknown")
     with transaction() as db:
-        cert = db.exec(select(Certificate).where(Certificate.number == number)).first()
+        cert = _find(db, number)
         if cert is None:
             raise DomainError("certificate.unknown")
         if not principal.is_staff:

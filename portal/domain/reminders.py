@@ -129,9 +129,8 @@ def plan(on: dt.date, rules: eligibility.Rules | None = None) -> list[Planned]:
     due = {r: v for r, v in due.items() if (r, v[0], v[1]) not in done and (r, v[0]) not in applied}
     if not due:
         return []
-    results = eligibility_batch.for_all(on, rules, list(due)) if len(due) < 5000 else None
-    if results is None:
-        results = eligibility_batch.for_all(on, rules)
+    # A short list is read by id; a season's worth is cheaper as one pass over everyone.
+    results = eligibility_batch.for_all(on, rules, list(due) if len(due) < 5000 else None)
     return [
         Planned(
             record_id=r,

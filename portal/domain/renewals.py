@@ -107,6 +107,11 @@ class MyRenewal:
     applied_this_cycle: bool
     certificates: list[CertificateView]
 
+    @property
+    def may_apply(self) -> bool:
+        """Every requirement met and no live application for this period yet."""
+        return self.eligibility.can_apply and not self.applied_this_cycle
+
 
 def mailing_of(record: RegistryRecord) -> dict:
     """Where a certificate for this record is sent."""

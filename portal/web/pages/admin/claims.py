@@ -14,6 +14,7 @@ from portal.web.components.forms import date_filter, filter_control, notice
 from portal.web.components.layout import card, page_title, scroll_region, shell
 from portal.web.components.text import t
 from portal.web.errors import text_field
+from portal.web.selection import toggled
 from portal.web.session import ShellState, require, translator, turn_away
 
 ROUTE = "/admin/claims"
@@ -102,14 +103,7 @@ class AdminClaimsState(rx.State):
 
     @rx.event
     def toggle(self, claim_id: str, checked: bool):
-        if not isinstance(claim_id, str) or claim_id not in {r["id"] for r in self.rows}:
-            return
-        chosen = set(self.selected)
-        if checked is True:
-            chosen.add(claim_id)
-        else:
-            chosen.discard(claim_id)
-        self.selected = sorted(chosen)
+        self.selected = toggled(self.selected, claim_id, checked, {r["id"] for r in self.rows})
 
     @rx.event
     async def approve_selected(self):

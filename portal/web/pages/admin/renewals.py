@@ -16,6 +16,7 @@ from portal.web.components.requirements import as_rows, checklist
 from portal.web.components.text import t
 from portal.web.errors import field_messages, text_field
 from portal.web.ids import int_id
+from portal.web.selection import toggled
 from portal.web.session import ShellState, require, translator, turn_away
 
 ROUTE = "/admin/renewals"
@@ -178,16 +179,8 @@ class AdminRenewalsState(rx.State):
 
     @rx.event
     def toggle(self, certificate_id: str, checked: bool):
-        if not isinstance(certificate_id, str) or certificate_id not in {
-            r["id"] for r in self.to_mail
-        }:
-            return
-        chosen = set(self.selected)
-        if checked is True:
-            chosen.add(certificate_id)
-        else:
-            chosen.discard(certificate_id)
-        self.selected = sorted(chosen)
+        shown = {r["id"] for r in self.to_mail}
+        self.selected = toggled(self.selected, certificate_id, checked, shown)
 
     @rx.event
     async def mark_mailed(self):

@@ -94,7 +94,7 @@ class DashboardState(rx.State):
                 date=format_date(app.submitted_at.date(), lang),
                 status=translate(f"renewal_status.{app.status}", lang),
             )
-        self.can_apply = result.can_apply and not mine.applied_this_cycle
+        self.can_apply = mine.may_apply
         window = result.requirement("window")
         if self.can_apply or mine.applied_this_cycle:
             self.apply_note = ""

@@ -50,7 +50,7 @@ class RenewalState(rx.State):
             return
         self.has_record = True
         result = mine.eligibility
-        self.can_apply = result.can_apply and not mine.applied_this_cycle
+        self.can_apply = mine.may_apply
         self.applied = mine.applied_this_cycle
         self.requirements = as_rows(requirement_text.for_eligibility(result, lang))
         self.headline = translate(
