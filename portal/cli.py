@@ -10,6 +10,7 @@ portal activation-requests [--approve ID]
 portal import-registrants FILE.csv [--dry-run] [--no-invite]
 portal send-reminders [--dry-run] [--date D]   queue the renewal reminders due (D or today)
 portal expire-records [--dry-run] [--date D]   expire records whose validity ended
+portal daily [--date D]            expiry then reminders, once per day (what the app runs daily)
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import sys
 from portal.domain import (
     accounts,
     activation,
+    daily,
     demo,
     eligibility,
     expiry,
@@ -101,6 +103,19 @@ def _send_reminders(args) -> int:
         return 0
     sent = reminders.send(planned)
     print(f"{sent} reminder(s) queued for {day}; `portal deliver-mail` or the app sends them")
+    return 0
+
+
+def _daily(args) -> int:
+    day = _day(args)
+    summary = daily.run_once(day)
+    if summary is None:
+        print(f"The jobs of {day} have already run; nothing done.")
+    else:
+        print(
+            f"{day}: {summary['expired']} record(s) expired, "
+            f"{summary['reminders']} reminder(s) queued"
+        )
     return 0
 
 
@@ -213,6 +228,11 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("deliver-mail", help="deliver due mail once").set_defaults(
         run=_deliver_mail
     )
+    day = commands.add_parser(
+        "daily", help="the day's jobs (expiry, then reminders) unless already run that day"
+    )
+    day.add_argument("--date", help="act as on this day (YYYY-MM-DD); default today")
+    day.set_defaults(run=_daily, dry_run=False)
     for name, run, text in (
         ("send-reminders", _send_reminders, "queue the renewal reminders due today"),
         ("expire-records", _expire_records, "expire records whose validity ended"),

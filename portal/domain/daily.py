@@ -35,6 +35,15 @@ def _claim(day: dt.date) -> int | None:
         return None
 
 
+def done(day: dt.date) -> bool:
+    """Whether some worker or process has started (or finished) `day`'s run."""
+    with transaction() as db:
+        return (
+            db.exec(select(JobRun.id).where(JobRun.name == NAME, JobRun.day == day)).first()
+            is not None
+        )
+
+
 def run_once(day: dt.date) -> dict | None:
     """Expire and remind for `day` unless some worker already did; returns the counts."""
     run_id = _claim(day)

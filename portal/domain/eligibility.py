@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from collections.abc import Iterable
+import functools
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
 from portal.domain import points_rules
 from portal.settings import get_settings
@@ -55,7 +57,7 @@ class RecordFacts:
 class Requirement:
     code: str  # course | newsletter | points | window
     met: bool
-    facts: dict = field(default_factory=dict)
+    facts: Mapping = field(default_factory=dict)
     fix: str = ""  # the page where the registrant can act
 
 
@@ -103,12 +105,21 @@ def evaluate_claims(
         c.category == rules.mandatory_category and c.status in points_rules.PENDING for c in claims
     )
     count = points_rules.count(claims, start, end, caps)
-    return evaluate(record, count, min(course_days, default=None), course_pending, today, rules)
+    return evaluate(
+        record,
+        count.counted,
+        count.pending,
+        min(course_days, default=None),
+        course_pending,
+        today,
+        rules,
+    )
 
 
 def evaluate(
     record: RecordFacts,
-    count: points_rules.PointsCount,
+    counted: int,
+    pending: int,
     course_on: dt.date | None,
     course_pending: bool,
     today: dt.date,
@@ -116,42 +127,64 @@ def evaluate(
 ) -> Eligibility:
     """Each renewal requirement, met or not, with its facts and where to fix it.
 
-    `course_on` is the first day in the period the mandatory course was attended
-    (approved), if any; `course_pending` whether a course claim awaits review.
+    `counted` and `pending` are the points counted for the period and those
+    awaiting review (`points_rules.count`); `course_on` is the first day in the
+    period the mandatory course was attended (approved), if any;
+    `course_pending` whether a course claim awaits review. Requirements are
+    immutable (their facts read-only), so equal inputs may share them: a batch
+    over 10⁵ registrants builds each distinct requirement once.
     """
-    end = record.valid_until
-    opens = months_before(end, rules.window_months) if end else None
-    closes = end + dt.timedelta(days=rules.grace_days) if end else None
-    window_open = bool(opens and closes and opens <= today <= closes)
-    window_open = window_open and record.status != "withdrawn"
-    window_facts: dict = {"opens": opens, "closes": closes}
-    if record.status == "withdrawn":
-        window_facts["state"] = "withdrawn"
-    elif closes and today > closes:
-        window_facts["state"] = "passed"
-    elif opens and today < opens:
-        window_facts["state"] = "not_yet"
-    else:
-        window_facts["state"] = "open" if window_open else "unknown"
+    window, opens, closes = _window(record.valid_until, record.status == "withdrawn", today, rules)
     requirements = (
-        Requirement(
-            "course",
-            course_on is not None,
-            {"attended_on": course_on, "pending": course_pending},
-            "/mypage/points",
-        ),
-        Requirement("newsletter", record.newsletter, {}, "/mypage/record"),
-        Requirement(
-            "points",
-            count.counted >= rules.points_required,
-            {
-                "counted": count.counted,
-                "required": rules.points_required,
-                "missing": max(0, rules.points_required - count.counted),
-                "pending": count.pending,
-            },
-            "/mypage/points",
-        ),
-        Requirement("window", window_open, window_facts, "/mypage/renewal"),
+        _course(course_on, course_pending),
+        _newsletter(record.newsletter),
+        _points(counted, pending, rules.points_required),
+        window,
     )
     return Eligibility(requirements=requirements, window_opens=opens, window_closes=closes)
+
+
+def _requirement(code: str, met: bool, facts: dict, fix: str) -> Requirement:
+    return Requirement(code, met, MappingProxyType(facts), fix)
+
+
+@functools.lru_cache(maxsize=4096)
+def _course(course_on: dt.date | None, pending: bool) -> Requirement:
+    facts = {"attended_on": course_on, "pending": pending}
+    return _requirement("course", course_on is not None, facts, "/mypage/points")
+
+
+@functools.lru_cache(maxsize=2)
+def _newsletter(subscribed: bool) -> Requirement:
+    return _requirement("newsletter", subscribed, {}, "/mypage/record")
+
+
+@functools.lru_cache(maxsize=4096)
+def _points(counted: int, pending: int, required: int) -> Requirement:
+    facts = {
+        "counted": counted,
+        "required": required,
+        "missing": max(0, required - counted),
+        "pending": pending,
+    }
+    return _requirement("points", counted >= required, facts, "/mypage/points")
+
+
+@functools.lru_cache(maxsize=8192)
+def _window(
+    end: dt.date | None, withdrawn: bool, today: dt.date, rules: Rules
+) -> tuple[Requirement, dt.date | None, dt.date | None]:
+    """The window requirement for a period ending `end`, with the days it opens and closes."""
+    opens = months_before(end, rules.window_months) if end else None
+    closes = end + dt.timedelta(days=rules.grace_days) if end else None
+    window_open = bool(opens and closes and opens <= today <= closes) and not withdrawn
+    if withdrawn:
+        state = "withdrawn"
+    elif closes and today > closes:
+        state = "passed"
+    elif opens and today < opens:
+        state = "not_yet"
+    else:
+        state = "open" if window_open else "unknown"
+    facts = {"opens": opens, "closes": closes, "state": state}
+    return _requirement("window", window_open, facts, "/mypage/renewal"), opens, closes

@@ -2,16 +2,17 @@
 
 Guarantee: `for_all()` returns, for each registry record, exactly what
 `eligibility.evaluate_claims()` returns for that record's claims — the same
-counting (`points_rules.from_sums`) and the same requirements
-(`eligibility.evaluate`) — computed from five grouped queries, whatever the
-number of registrants.
+counting (`points_rules.capped` per category, only approved claims inside the
+period) and the same requirements (`eligibility.evaluate`) — from one grouped
+pass over the claims and one over the records, whatever the number of
+registrants.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import and_, or_, true
+from sqlalchemy import and_, case, or_, true
 from sqlmodel import col, func, select
 
 from portal.domain import eligibility, points_rules
@@ -32,65 +33,56 @@ def _inside_period():
     )
 
 
+def _sums_by_record_and_category(record_ids: list[int] | None):
+    """Per (record, category): approved points counted in the period, pending claims, first day."""
+    approved = Claim.status == points_rules.APPROVED
+    counts = and_(approved, _inside_period())
+    pending = col(Claim.status).in_(points_rules.PENDING)
+    statement = (
+        select(
+            Claim.record_id,
+            Claim.category_id,
+            func.sum(case((counts, func.coalesce(Claim.points_granted, 0)), else_=0)),
+            func.sum(case((pending, Claim.points_requested), else_=0)),
+            func.sum(case((pending, 1), else_=0)),
+            func.min(case((counts, Claim.activity_date))),
+        )
+        .join(RegistryRecord, col(RegistryRecord.id) == Claim.record_id)
+        .group_by(Claim.record_id, Claim.category_id)
+    )
+    if record_ids is not None:
+        statement = statement.where(col(Claim.record_id).in_(record_ids))
+    return statement
+
+
 def for_all(
     today: dt.date, rules: eligibility.Rules, record_ids: list[int] | None = None
 ) -> dict[int, eligibility.Eligibility]:
     """Each record's eligibility on `today`, by record id (only `record_ids`' when given)."""
-    approved = Claim.status == points_rules.APPROVED
-    if record_ids is not None:
-        approved = and_(approved, col(Claim.record_id).in_(record_ids))
-    some = col(Claim.record_id).in_(record_ids) if record_ids is not None else true()
     with transaction() as db:
-        categories = db.execute(
+        connection = db.connection()  # Core rows: no ORM bookkeeping for 10⁵–10⁶ rows
+        categories = connection.execute(
             select(ActivityCategory.id, ActivityCategory.code, ActivityCategory.cap_points)
         ).all()
-        codes = {category_id: code for category_id, code, _ in categories}
-        caps = {code: cap for _, code, cap in categories}
-        joined = select(Claim.record_id).join(
-            RegistryRecord, col(RegistryRecord.id) == Claim.record_id
-        )
-        earned: dict[int, dict[str, int]] = {}
-        for record_id, category_id, points in db.execute(
-            joined.add_columns(Claim.category_id, func.coalesce(func.sum(Claim.points_granted), 0))
-            .where(approved, _inside_period())
-            .group_by(Claim.record_id, Claim.category_id)
-        ).all():
-            earned.setdefault(record_id, {})[codes[category_id]] = int(points)
-        outside = dict(
-            db.execute(
-                joined.add_columns(func.coalesce(func.sum(Claim.points_granted), 0))
-                .where(approved, ~_inside_period())
-                .group_by(Claim.record_id)
-            ).all()
-        )
-        pending = {
-            record_id: (int(points), int(claims))
-            for record_id, points, claims in db.execute(
-                select(Claim.record_id, func.sum(Claim.points_requested), func.count())
-                .where(col(Claim.status).in_(points_rules.PENDING), some)
-                .group_by(Claim.record_id)
-            ).all()
-        }
-        course_id = next((i for i, c in codes.items() if c == rules.mandatory_category), None)
-        course_on = dict(
-            db.execute(
-                joined.add_columns(func.min(Claim.activity_date))
-                .where(approved, Claim.category_id == course_id, _inside_period())
-                .group_by(Claim.record_id)
-            ).all()
-        )
-        course_pending = set(
-            db.execute(
-                select(Claim.record_id)
-                .where(
-                    Claim.category_id == course_id,
-                    col(Claim.status).in_(points_rules.PENDING),
-                    some,
-                )
-                .distinct()
-            ).scalars()
-        )
-        records = db.execute(
+        caps = {category_id: cap for category_id, _, cap in categories}
+        course_id = next((i for i, code, _ in categories if code == rules.mandatory_category), None)
+        counted: dict[int, int] = {}
+        pending: dict[int, int] = {}
+        course_on: dict[int, dt.date] = {}
+        course_pending: set[int] = set()
+        for record_id, category_id, earned, asked, waiting, first in connection.execute(
+            _sums_by_record_and_category(record_ids)
+        ):
+            counted[record_id] = counted.get(record_id, 0) + points_rules.capped(
+                int(earned), caps[category_id]
+            )
+            pending[record_id] = pending.get(record_id, 0) + int(asked)
+            if category_id == course_id:
+                if first is not None:
+                    course_on[record_id] = first
+                if waiting:
+                    course_pending.add(record_id)
+        records = connection.execute(
             select(
                 RegistryRecord.id,
                 RegistryRecord.valid_from,
@@ -99,22 +91,15 @@ def for_all(
                 RegistryRecord.newsletter,
             ).where(col(RegistryRecord.id).in_(record_ids) if record_ids is not None else true())
         ).all()
-    result = {}
-    for record_id, valid_from, valid_until, status, newsletter in records:
-        waiting, waiting_claims = pending.get(record_id, (0, 0))
-        count = points_rules.from_sums(
-            earned.get(record_id, {}),
-            caps,
-            waiting,
-            waiting_claims,
-            int(outside.get(record_id, 0)),
-        )
-        result[record_id] = eligibility.evaluate(
+    return {
+        record_id: eligibility.evaluate(
             eligibility.RecordFacts(valid_from, valid_until, status, newsletter),
-            count,
+            counted.get(record_id, 0),
+            pending.get(record_id, 0),
             course_on.get(record_id),
             record_id in course_pending,
             today,
             rules,
         )
-    return result
+        for record_id, valid_from, valid_until, status, newsletter in records
+    }

@@ -87,6 +87,11 @@ def count(
     return from_sums(earned, caps, pending, pending_claims, outside)
 
 
+def capped(points: int, cap: int | None) -> int:
+    """What counts of `points` earned in one category with that cap (None: no cap)."""
+    return points if cap is None else min(points, cap)
+
+
 def from_sums(
     earned: Mapping[str, int],
     caps: Mapping[str, int | None],
@@ -99,7 +104,7 @@ def from_sums(
         CategoryCount(
             category=category,
             earned=points,
-            counted=min(points, caps[category]) if caps.get(category) is not None else points,
+            counted=capped(points, caps.get(category)),
             cap=caps.get(category),
         )
         for category, points in sorted(earned.items())

@@ -9,12 +9,16 @@ Guarantees:
 - Each stage goes once per record and cycle: a `reminder` row with a unique
   (record, cycle end, stage) key is written with the outbox message in the same
   transaction, so running twice sends nothing new.
-- Only registrants with an active account and a record that is not withdrawn,
-  and who have not applied (or been approved) for the cycle, are reminded.
+- Every registrant whose record is not withdrawn and who has not applied (or
+  been approved) for the cycle is reminded: at their account's address when
+  they use the portal, otherwise — no account yet, invitation not taken up,
+  account closed — at the registry's address, with the way to open the
+  account first. Accounts staff disabled, and records without any address,
+  get nothing.
 - The message lists exactly the requirements still missing, from the batch
   eligibility (the same rules as the dashboard), in the registrant's language.
-- Work is done in chunks of plain SQL; nothing holds an event loop (callers
-  run it in a thread).
+- Work is done in chunks of plain SQL; the app runs it in a child process
+  (`portal daily`), so no worker's event loop waits for it.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import tuple_
+from sqlalchemy import or_, tuple_
 from sqlmodel import col, select
 
 from portal.domain import bulk, eligibility, eligibility_batch, outbox, requirement_text
@@ -75,6 +79,7 @@ class Planned:
     email: str
     language: str
     missing: list[str]
+    activated: bool = True  # False: the mail says how to open the portal account first
 
 
 def plan(on: dt.date, rules: eligibility.Rules | None = None) -> list[Planned]:
@@ -87,23 +92,28 @@ def plan(on: dt.date, rules: eligibility.Rules | None = None) -> list[Planned]:
             select(
                 RegistryRecord.id,
                 RegistryRecord.valid_until,
+                RegistryRecord.email,
                 Account.email,
+                Account.status,
                 Account.language,
             )
-            .join(Account, col(Account.id) == RegistryRecord.account_id)
+            .join(Account, col(Account.id) == RegistryRecord.account_id, isouter=True)
             .where(
-                Account.status == AccountStatus.ACTIVE,
+                or_(col(Account.status).is_(None), Account.status != AccountStatus.DISABLED),
                 RegistryRecord.status != RecordStatus.WITHDRAWN,
                 col(RegistryRecord.valid_until).is_not(None),
                 col(RegistryRecord.valid_until) >= on - LATEST_AFTER_END,
                 col(RegistryRecord.valid_until) <= horizon,
             )
         ).all()
-        due = {
-            record_id: (end, stage, email, lang)
-            for record_id, end, email, lang in rows
-            if (stage := due_stage(end, on, rules.window_months, stages)) is not None
-        }
+        default_language = get_settings().language
+        due = {}
+        for record_id, end, record_email, account_email, status, lang in rows:
+            activated = status == AccountStatus.ACTIVE
+            email = account_email if activated else record_email
+            stage = due_stage(end, on, rules.window_months, stages)
+            if email and stage is not None:
+                due[record_id] = (end, stage, email, lang or default_language, activated)
         done: set[tuple[int, dt.date, str]] = set()
         applied: set[tuple[int, dt.date]] = set()
         ids = list(due)
@@ -139,8 +149,9 @@ def plan(on: dt.date, rules: eligibility.Rules | None = None) -> list[Planned]:
             email=email,
             language=lang,
             missing=requirement_text.missing_lines(results[r], lang),
+            activated=activated,
         )
-        for r, (end, stage, email, lang) in sorted(due.items())
+        for r, (end, stage, email, lang, activated) in sorted(due.items())
     ]
 
 
@@ -149,14 +160,17 @@ def _message(p: Planned) -> dict:
     end = format_date(p.cycle_end, lang)
     headline = translate(f"reminder.{p.stage}", lang, end=end)
     missing = "\n".join(p.missing) if p.missing else translate("reminder.all_met", lang)
+    template, page = ("renewal_reminder", "/mypage")
+    if not p.activated:
+        template, page = ("renewal_reminder_activate", "/activate")
     return outbox.row(
         p.email,
-        "renewal_reminder",
+        template,
         lang,
         headline=headline,
         missing=missing,
         end=end,
-        link=f"{get_settings().base_url}/mypage",
+        link=f"{get_settings().base_url}{page}",
     )
 
 

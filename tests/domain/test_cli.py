@@ -119,3 +119,15 @@ def test_expire_records_on_a_given_day(db, monkeypatch, capsys):
     assert run(monkeypatch, "expire-records", "--date", day) == 0
     assert "1 record(s) expired" in capsys.readouterr().out
     assert record_of(me).status == "expired"
+
+
+def test_daily_runs_expiry_and_reminders_once_a_day(db, monkeypatch, capsys):
+    gone = renewing("gone@example.com", days_left=-1)
+    renewing("soon@example.com", days_left=20, points=4)
+    assert run(monkeypatch, "daily") == 0
+    assert run(monkeypatch, "daily") == 0
+    out = capsys.readouterr().out
+    assert "1 record(s) expired, 2 reminder(s) queued" in out
+    assert "already run; nothing done" in out
+    assert record_of(gone).status == "expired"
+    assert len(factories.outbox(template="renewal_reminder")) == 2

@@ -1,3 +1,4 @@
+import asyncio
 import datetime as dt
 
 from hypothesis import given
@@ -7,8 +8,10 @@ from sqlmodel import select
 from portal.domain import daily, eligibility, expiry, records, reminders, renewals
 from portal.domain.clock import today
 from portal.domain.db import transaction
-from portal.domain.models import AuditEvent, RecordChange, RegistryRecord
+from portal.domain.models import Account, AuditEvent, RecordChange, RegistryRecord
+from portal.mail.render import render
 from portal.settings import REMINDER_STAGES
+from portal.web import daily_jobs
 from tests import factories
 from tests.domain.renewal_people import record_of, renewing
 from tests.domain.test_staff_accounts import staff_principal
@@ -84,6 +87,42 @@ def test_reminders_list_what_is_missing_and_are_sent_once(db):
     assert (seen.stage, seen.delivery) == ("month_1", "pending")
 
 
+def _set(principal, account_status: str, record_email: str | None, *, unlink: bool = False):
+    with transaction() as session:
+        record = session.get(RegistryRecord, record_of(principal).id)
+        account = session.get(Account, record.account_id)
+        account.status, account.language = account_status, "ja"
+        record.email = record_email
+        if unlink:
+            record.account_id = None
+
+
+def test_registrants_without_a_portal_account_are_reminded_at_the_registry_address(db):
+    _set(renewing("a@example.com", days_left=25), "invited", "invited.home@example.com")
+    _set(renewing("b@example.com", days_left=25), "closed", "closed.home@example.com")
+    _set(renewing("c@example.com", days_left=25), "disabled", "disabled.home@example.com")
+    _set(renewing("d@example.com", days_left=25), "active", None, unlink=True)
+    _set(renewing("e@example.com", days_left=25), "active", "paper@example.com", unlink=True)
+    renewing("user@example.com", days_left=25)
+    assert reminders.send(reminders.plan(today())) == 4
+    activate = factories.outbox(template="renewal_reminder_activate")
+    assert sorted(m.recipient for m in activate) == [
+        "closed.home@example.com",
+        "invited.home@example.com",
+        "paper@example.com",
+    ]
+    invited = next(m for m in activate if m.recipient == "invited.home@example.com")
+    mail = render("renewal_reminder_activate", invited.language, invited.params)
+    assert invited.language == "ja" and "開設" in mail.body
+    assert mail.body.count("http://localhost:3000/activate") == 1
+    paper = next(m for m in activate if m.recipient == "paper@example.com")
+    assert paper.language == "en" and "not opened your account" in render(
+        "renewal_reminder_activate", "en", paper.params
+    ).body.replace("\n", " ")
+    [user] = factories.outbox(template="renewal_reminder")
+    assert user.recipient == "user@example.com"
+
+
 def test_expiry_after_grace_skips_waiting_applications_and_reinstated_records(db):
     boss, _ = staff_principal("boss@example.com")
     gone = renewing("gone@example.com", days_left=-1)
@@ -132,3 +171,20 @@ def test_the_daily_run_happens_once_per_day(db):
     assert daily.run_once(today()) == {"expired": 1, "reminders": 2}
     assert daily.run_once(today()) is None
     assert len(factories.outbox(template="renewal_reminder")) == 2
+
+
+def test_the_app_runs_the_day_in_a_child_process_once(db, monkeypatch):
+    """The child (`portal daily`) finds the same database through the environment."""
+    monkeypatch.setenv("PORTAL_DB_URL", db.url.render_as_string(hide_password=False))
+    gone = renewing("gone@example.com", days_left=-1)
+    renewing("soon@example.com", days_left=6)
+    assert not daily.done(today())
+    assert asyncio.run(daily_jobs.run_in_child()) == 0
+    assert daily.done(today())
+    assert record_of(gone).status == "expired"
+    renewing("later@example.com", days_left=6)
+    assert asyncio.run(daily_jobs.run_in_child()) == 0  # already run today: nothing more
+    assert sorted(m.recipient for m in factories.outbox(template="renewal_reminder")) == [
+        "gone@example.com",
+        "soon@example.com",
+    ]
