@@ -701,4 +701,6 @@ MESSAGES: dict[str, str] = {
     "reminder_stage.month_1": "1 month before",
     "reminder_stage.days_7": "7 days before",
     "reminder_stage.day_after": "Day after the end",
+    "admin.reinstate": "Reinstate…",
+    "admin.reinstate_intro": "Reinstating sets the status back to active. If the registrant should be able to apply for renewal now, also move the end of validity (the window closes at the end plus the grace days). Give the reason; the change is kept in the record's history and the audit log.",
 }

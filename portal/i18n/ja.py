@@ -697,4 +697,6 @@ MESSAGES: dict[str, str] = {
     "reminder_stage.month_1": "1か月前",
     "reminder_stage.days_7": "7日前",
     "reminder_stage.day_after": "期限の翌日",
+    "admin.reinstate": "失効を取り消す…",
+    "admin.reinstate_intro": "失効を取り消すと、状態が「有効」に戻ります。登録者が今すぐ更新申請できるようにするには、有効期限も変更してください（申請期間は有効期限と猶予日数の経過で終わります）。理由を入力してください。変更は記録の履歴と監査ログに残ります。",
 }

@@ -85,5 +85,8 @@ def test_a_registrant_renews_from_four_points_to_a_verified_certificate(page, po
     expect(visitor.locator("#verify-holder")).to_have_text("Sato Hanako")
     expect(visitor.locator("#verify-reg")).to_have_text("D000001")
     check(visitor, "verify")
+    visitor.get_by_role("button", name="日本語").click()  # a visitor's switch: no reload
+    expect(visitor.locator("#verify-status")).to_have_text("有効")
+    expect(visitor.locator("#verify-period")).to_contain_text("年")
     open_page(visitor, "/verify/2020-AAAA-AAAA")
     expect(visitor.locator("#verify-not-found")).to_be_visible()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlmodel import select
 
 from portal.domain import activation, registry_import
@@ -50,6 +52,34 @@ async def test_admin_edits_certification_through_confirm_with_a_reason(tabs, con
     )
 
 
+async def test_admin_reinstates_an_expired_record_with_a_reason_and_a_new_end(tabs, configure):
+    configure(PORTAL_STAFF_REQUIRE_TOTP="false")
+    account_id = factories.registrant("lapsed@example.com")
+    with transaction() as db:
+        record = db.exec(
+            select(RegistryRecord).where(RegistryRecord.account_id == account_id)
+        ).one()
+        record.status, record.valid_until = "expired", dt.date(2026, 9, 30)
+        record_id = record.id
+    path = f"/admin/registrants/{record_id}"
+    tab = tabs(cookie=staff("admin", "boss@example.com"))
+    await open_record(tab, record_id)
+    assert (await tab.state(AdminRecordState)).expired  # the page offers "Reinstate…"
+    await tab.send(AdminRecordEditState, "reinstate", path=path)
+    state = await tab.state(AdminRecordEditState)
+    assert (state.section, state.mode, state.reinstating) == ("certification", "edit", True)
+    assert state.values["status"] == "active"
+    form = {**state.values, "valid_until": "2027-03-31", "reason": "Late payment accepted"}
+    await tab.send(AdminRecordEditState, "review", {"form": form}, path=path)
+    state = await tab.state(AdminRecordEditState)
+    assert {c["key"] for c in state.changes} == {"field.status", "field.valid_until"}
+    await tab.send(AdminRecordEditState, "save", path=path)
+    record = record_of(account_id)
+    assert (record.status, record.valid_until) == ("active", dt.date(2027, 3, 31))
+    page = await tab.state(AdminRecordState)
+    assert not page.expired and page.history[0]["reason"] == "Late payment accepted"
+
+
 async def test_reviewers_and_registrants_cannot_edit_even_by_calling_the_handlers(tabs, configure):
     configure(PORTAL_STAFF_REQUIRE_TOTP="false")
     account_id = factories.registrant("victim@example.com")
@@ -63,6 +93,7 @@ async def test_reviewers_and_registrants_cannot_edit_even_by_calling_the_handler
     ):
         tab = tabs(cookie=cookie)
         await tab.send(AdminRecordEditState, "start", {"section": "certification"}, path=path)
+        await tab.send(AdminRecordEditState, "reinstate", path=path)
         await tab.send(AdminRecordEditState, "review", payload, path=path)
         await tab.send(AdminRecordEditState, "save", path=path)
         assert (await tab.state(AdminRecordEditState)).values == {}

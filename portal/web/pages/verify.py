@@ -9,41 +9,48 @@ import reflex as rx
 from portal.domain import certificates
 from portal.domain.clock import today
 from portal.i18n import format_date, translate
+from portal.settings import LANGUAGES
 from portal.web.components.layout import card, page_title, shell
 from portal.web.components.text import t
-from portal.web.session import page_language
+from portal.web.session import ShellState
 
 
 class VerifyState(rx.State):
-    """The public facts of one certificate, or that there is none."""
+    """The public facts of one certificate, or that there is none.
+
+    The period is written out in every language, so a visitor's language
+    switch (no reload for visitors) changes the whole page at once.
+    """
 
     checked: bool = False
     found: bool = False
     status: str = ""
     facts: dict[str, str] = {}  # noqa: RUF012
+    period: dict[str, str] = {}  # noqa: RUF012  (by language)
 
     @rx.event
     async def load(self):
         """Look the number in the URL up; no sign-in needed."""
         number = self.router.url.path.rstrip("/").rsplit("/", 1)[-1][:40]
         found = await asyncio.to_thread(certificates.verify, number, today())
-        lang = await page_language(self)
         self.checked, self.found = True, found is not None
         if found is None:
-            self.status, self.facts = "", {}
+            self.status, self.facts, self.period = "", {}, {}
             return
         self.status = found.status
         self.facts = {
             "holder": found.holder_name,
             "registration_number": found.registration_number,
             "number": found.number,
-            "period": translate(
+        }
+        self.period = {
+            lang: translate(
                 "renewal.period",
                 lang,
                 start=format_date(found.valid_from, lang),
                 end=format_date(found.valid_until, lang),
-            ),
-            "status": translate(f"verify_status.{found.status}", lang),
+            )
+            for lang in LANGUAGES
         }
 
 
@@ -62,7 +69,7 @@ def verify_page() -> rx.Component:
             VerifyState.found,
             card(
                 rx.badge(
-                    facts["status"],
+                    ShellState.tr["verify_status." + VerifyState.status],
                     color_scheme=rx.cond(VerifyState.status == "valid", "green", "red"),
                     size="3",
                     id="verify-status",
@@ -76,7 +83,9 @@ def verify_page() -> rx.Component:
                         "verify-reg",
                     ),
                     _item("certificate.number", facts["number"], "verify-number"),
-                    _item("certificate.period", facts["period"], "verify-period"),
+                    _item(
+                        "certificate.period", VerifyState.period[ShellState.lang], "verify-period"
+                    ),
                     orientation=rx.breakpoints(initial="vertical", sm="horizontal"),
                 ),
             ),

@@ -15,7 +15,7 @@ from portal.web.components.layout import card, page_title, scroll_region, shell
 from portal.web.components.text import t
 from portal.web.components.values import display_value
 from portal.web.ids import int_id, path_id
-from portal.web.pages.admin.record_edit import edit_buttons, edit_panel
+from portal.web.pages.admin.record_edit import edit_buttons, edit_panel, reinstate_button
 from portal.web.session import ShellState, require, translator, turn_away
 
 
@@ -29,6 +29,7 @@ class AdminRecordState(rx.State):
     history: list[dict[str, str]] = []  # noqa: RUF012
     reminders: list[dict[str, str]] = []  # noqa: RUF012
     can_act: bool = False
+    expired: bool = False
     has_account: bool = False
     requests: list[dict[str, str]] = []  # noqa: RUF012
     info: str = ""
@@ -66,6 +67,7 @@ class AdminRecordState(rx.State):
             for r in pending
         ]
         values = found.values
+        self.expired = values["status"] == "expired"
         self.title = (
             f"{values['registration_number']}  {values['family_name']} {values['given_name']}"
         )
@@ -309,7 +311,14 @@ def admin_record_page() -> rx.Component:
                 card(
                     rx.heading(t("admin.record"), as_="h2", size="5"),
                     _pairs(AdminRecordState.rows),
-                    rx.cond(AdminRecordState.can_act, edit_buttons()),
+                    rx.cond(
+                        AdminRecordState.can_act,
+                        rx.vstack(
+                            rx.cond(AdminRecordState.expired, reinstate_button()),
+                            edit_buttons(),
+                            spacing="3",
+                        ),
+                    ),
                 ),
                 rx.cond(AdminRecordState.requests.length() > 0, _requests()),
                 card(

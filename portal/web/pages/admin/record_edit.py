@@ -46,6 +46,7 @@ class AdminRecordEditState(rx.State):
     errors: dict[str, str] = {}  # noqa: RUF012
     form_error: str = ""
     reason: str = ""
+    reinstating: bool = False
     _pending: dict = {}  # noqa: RUF012
 
     @rx.event
@@ -53,22 +54,37 @@ class AdminRecordEditState(rx.State):
         """Open a section's form, filled with the record's current values (admins)."""
         if await require_admin(self) is None:
             return await turn_away(self)
+        await self._open(section)
+        return None
+
+    @rx.event
+    async def reinstate(self):
+        """The certification form with the status set back to active, to review with a reason."""
+        if await require_admin(self) is None:
+            return await turn_away(self)
+        await self._open("certification")
+        if self.section == "certification":
+            self.values["status"], self.reinstating = "active", True
+        return None
+
+    async def _open(self, section: str) -> None:
+        self.reinstating = False
         record_id = path_id(self)
         if section not in records.STAFF_SECTIONS or record_id is None:
-            return None
+            return
         found = await asyncio.to_thread(registry_admin.detail, record_id)
         if found is None:
-            return None
+            return
         self.values = {
             name: form_value(name, found.values[name]) for name in records.STAFF_SECTIONS[section]
         }
         self.section, self.mode, self.changes, self._pending = section, "edit", [], {}
         self.errors, self.form_error, self.reason = {}, "", ""
-        return None
 
     @rx.event
     def cancel(self):
         self.section, self.mode, self._pending, self.changes = "", "", {}, []
+        self.reinstating = False
         self.errors, self.form_error = {}, ""
 
     @rx.event
@@ -139,6 +155,7 @@ class AdminRecordEditState(rx.State):
             self.mode = "edit"
             return None
         self.section, self.mode, self._pending, self.changes = "", "", {}, []
+        self.reinstating = False
         from portal.web.pages.admin.record import AdminRecordState  # the page imports this module
 
         return [AdminRecordState.saved, rx.scroll_to("main")]
@@ -218,6 +235,10 @@ def edit_panel() -> rx.Component:
                 as_="h2",
                 size="5",
             ),
+            rx.cond(
+                AdminRecordEditState.reinstating & (AdminRecordEditState.mode == "edit"),
+                rx.text(t("admin.reinstate_intro"), id="reinstate-intro"),
+            ),
             error_summary(AdminRecordEditState.errors),
             notice(AdminRecordEditState.form_error, tone="red"),
             rx.cond(
@@ -255,4 +276,14 @@ def edit_buttons() -> rx.Component:
         ],
         spacing="3",
         wrap="wrap",
+    )
+
+
+def reinstate_button() -> rx.Component:
+    """For an expired record: reinstate it (status active, dates if need be) with a reason."""
+    return rx.button(
+        t("admin.reinstate"),
+        color_scheme="green",
+        on_click=AdminRecordEditState.reinstate,
+        id="reinstate",
     )
