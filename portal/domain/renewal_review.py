@@ -21,7 +21,14 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, func, select, update
 
-from portal.domain import audit, certificates, eligibility_batch, outbox, renewals
+from portal.domain import (
+    audit,
+    certificates,
+    eligibility_batch,
+    outbox,
+    registry_search,
+    renewals,
+)
 from portal.domain.clock import today, utcnow
 from portal.domain.db import transaction
 from portal.domain.eligibility import Eligibility, rules
@@ -74,19 +81,38 @@ class QueuePage:
     pages: int
 
 
-def queue(principal: Principal, status: str = "submitted", page: int = 1) -> QueuePage:
-    """Applications in one status, oldest first, one page, with eligibility then and now."""
+def queue(
+    principal: Principal, status: str = "submitted", page: int = 1, text: str = ""
+) -> QueuePage:
+    """Applications in one status, oldest first, one page, with eligibility then and now.
+
+    `text` narrows to applicants whose name, kana, registration number or
+    e-mail contains it (the registry search's matching).
+    """
     _staff(principal)
     status = status if status in STATUSES else ApplicationStatus.SUBMITTED
     page = page if isinstance(page, int) and page > 0 else 1
+    text = text.strip()[:100] if isinstance(text, str) else ""
     with transaction() as db:
-        total = db.exec(select(func.count()).where(RenewalApplication.status == status)).one()
+        conditions = [
+            RenewalApplication.status == status,
+            *registry_search.conditions_for(
+                registry_search.RegistryQuery(text=text), db.get_bind().dialect.name
+            ),
+        ]
+        on_record = col(RegistryRecord.id) == RenewalApplication.record_id
+        total = db.exec(
+            select(func.count())
+            .select_from(RenewalApplication)
+            .join(RegistryRecord, on_record)
+            .where(*conditions)
+        ).one()
         pages = max(1, -(-total // PER_PAGE))
         page = min(page, pages)
         found = db.exec(
             select(RenewalApplication, RegistryRecord)
-            .join(RegistryRecord, col(RegistryRecord.id) == RenewalApplication.record_id)
-            .where(RenewalApplication.status == status)
+            .join(RegistryRecord, on_record)
+            .where(*conditions)
             .order_by(col(RenewalApplication.submitted_at), col(RenewalApplication.id))
             .offset((page - 1) * PER_PAGE)
             .limit(PER_PAGE)

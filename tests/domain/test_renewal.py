@@ -157,6 +157,25 @@ def test_the_queue_shows_eligibility_then_and_now(db):
     assert renewal_review.detail(boss, 999_999) is None
 
 
+def test_the_queue_finds_an_applicant_by_name_or_number_and_pages(db, monkeypatch):
+    boss, _ = staff_principal("boss@example.com", "reviewer")
+    first = renewing("first@example.com", family_name="佐藤", given_name="一郎")
+    second = renewing("second@example.com", family_name="鈴木", given_name="二郎")
+    for who in (first, second):
+        renewals.apply(who, True)
+    [found] = renewal_review.queue(boss, text="鈴木").rows
+    assert found.name == "鈴木 二郎"
+    number = record_of(first).registration_number
+    assert [r.number for r in renewal_review.queue(boss, text=number).rows] == [number]
+    assert renewal_review.queue(boss, text="nobody").total == 0
+    assert renewal_review.queue(boss, status="approved", text="鈴木").rows == []
+    monkeypatch.setattr(renewal_review, "PER_PAGE", 1)
+    one, two = renewal_review.queue(boss, page=1), renewal_review.queue(boss, page=2)
+    assert (one.pages, one.total, two.page) == (2, 2, 2)
+    assert one.rows[0].id != two.rows[0].id
+    assert renewal_review.queue(boss, page=99).page == 2  # past the end: the last page
+
+
 def test_certificates_are_marked_mailed_and_listed_as_labels(db):
     boss, _ = staff_principal("boss@example.com", "reviewer")
     me = renewing("me@example.com", address="=HYPERLINK(1)")

@@ -3,6 +3,7 @@ read the audit log."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -87,6 +88,21 @@ def test_admin_finds_a_registrant_and_corrects_the_record_with_a_reason(page, po
     expect(history).to_contain_text("Phone call from the registrant, 12 May")
     expect(history).to_contain_text("E2E-ADMIN2")
     check(page, "admin-record-edited")
+
+    open_page(page, "/admin/registrants?q=D000003")  # the demo's expired registrant
+    page.locator("#registrants tbody a").first.click()
+    page.locator("#reinstate").click()
+    expect(page.locator("#reinstate-intro")).to_be_visible()
+    expect(page.locator("#status")).to_have_value("active")
+    page.locator("#valid_until").fill((dt.date.today() + dt.timedelta(days=200)).isoformat())
+    page.locator("#reason").fill("Late renewal accepted by the board, 3 June")
+    check(page, "admin-record-reinstate")
+    page.locator("#staff-review").click()
+    expect(page.locator("#staff-changes")).to_contain_text("Expired")
+    expect(page.locator("#staff-changes")).to_contain_text("Active")
+    page.locator("#staff-save").click()
+    expect(page.locator("#history")).to_contain_text("Late renewal accepted by the board")
+    expect(page.locator("#reinstate")).to_have_count(0)
 
 
 def test_admin_invites_a_reviewer_who_sets_a_password_and_the_log_shows_it(page, portal):

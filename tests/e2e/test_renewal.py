@@ -58,6 +58,10 @@ def test_a_registrant_renews_from_four_points_to_a_verified_certificate(page, po
     check(page, "renewal-submitted")
 
     open_page(desk, "/admin/renewals")
+    desk.locator("#q").fill("D000001")
+    desk.locator("#renewals-search").click()
+    expect(desk).to_have_url(re.compile(r"q=D000001"))
+    expect(desk.locator("#renewals-queue tbody tr")).to_have_count(1)
     desk.locator("[id^=review-]").first.click()
     expect(desk.locator("#decision")).to_contain_text("Sato Hanako")
     expect(desk.locator("#now-points")).to_have_attribute("data-met", "yes")

@@ -40,7 +40,7 @@ async def test_admin_edits_certification_through_confirm_with_a_reason(tabs, con
     )
     state = await tab.state(AdminRecordEditState)
     assert state.mode == "confirm"
-    assert state.changes == [{"key": "field.status", "old": "active", "new": "withdrawn"}]
+    assert state.changes == [{"key": "field.status", "old": "Active", "new": "Withdrawn"}]
     assert record_of(record.account_id).status == "active"  # nothing saved yet
     await tab.send(AdminRecordEditState, "save", path=path)
     assert record_of(record.account_id).status == "withdrawn"

@@ -138,6 +138,26 @@ async def test_a_reviewer_approves_and_the_holder_sees_and_verifies_the_certific
     assert state.checked and not state.found
 
 
+async def test_reviewers_search_the_queue_through_the_url(tabs, configure):
+    configure(PORTAL_STAFF_REQUIRE_TOTP="false")
+    staff_principal("boss@example.com", "reviewer")
+    for email, family in (("a@example.com", "佐藤"), ("b@example.com", "鈴木")):
+        renewing(email, family_name=family)
+        me = await opened(tabs, email, RenewalState, RENEWAL)
+        await me.send(RenewalState, "submit", {"form_data": {"declare": "on"}}, path=RENEWAL)
+    boss = await opened(tabs, "boss@example.com", AdminRenewalsState, QUEUE, STAFF_PASSWORD)
+    assert len((await boss.state(AdminRenewalsState)).rows) == 2
+    await boss.send(AdminRenewalsState, "search", {"form": {"q": " 鈴木 "}}, path=QUEUE)
+    assert boss.redirects_to("/admin/renewals?status=submitted&q=%E9%88%B4%E6%9C%A8")
+    searched = "/admin/renewals?status=submitted&q=%E9%88%B4%E6%9C%A8"
+    await open_page(boss, searched)
+    await boss.send(AdminRenewalsState, "load", path=searched)
+    state = await boss.state(AdminRenewalsState)
+    assert [r["name"] for r in state.rows] == ["鈴木 花子"] and state.text == "鈴木"
+    assert state.status_links["approved"] == "/admin/renewals?status=approved&q=%E9%88%B4%E6%9C%A8"
+    assert (state.prev_link, state.next_link) == ("", "")
+
+
 async def test_a_registrant_cannot_decide_or_mark_mailed(tabs):
     renewing("victim@example.com")
     renewing("attacker@example.com")

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable
+
+from portal.domain import record_fields, records
 from portal.i18n import format_date, translate
 
 
@@ -14,3 +18,29 @@ def display_value(field: str, value: object, lang: str) -> str:
     if hasattr(value, "isoformat"):
         return format_date(value, lang)  # type: ignore[arg-type]
     return "" if value is None else str(value)
+
+
+def change_text(field: str, text: str, lang: str) -> str:
+    """A recorded change's value ('yes', 'expired', '2027-03-31') as a person reads it."""
+    if field in records.FLAGS and text in ("yes", "no"):
+        return translate(f"record.{text}", lang)
+    if field == "status" and text:
+        return translate(f"status.{text}", lang)
+    if field in record_fields.DATES and text:
+        try:
+            return format_date(dt.date.fromisoformat(text), lang)
+        except ValueError:
+            return text
+    return text
+
+
+def change_rows(changes: Iterable[records.FieldChange], lang: str) -> list[dict[str, str]]:
+    """Changes awaiting confirmation as rows of the changes table: field label key, old, new."""
+    return [
+        {
+            "key": f"field.{c.field}",
+            "old": change_text(c.field, c.old, lang),
+            "new": change_text(c.field, c.new, lang),
+        }
+        for c in changes
+    ]

@@ -12,6 +12,7 @@ from portal.domain.models import AccountKind
 from portal.i18n import format_date, translate
 from portal.web.components.forms import date_filter, filter_control, notice
 from portal.web.components.layout import card, page_title, scroll_region, shell
+from portal.web.components.pager import neighbour_links, pager
 from portal.web.components.text import t
 from portal.web.errors import text_field
 from portal.web.selection import toggled
@@ -85,12 +86,8 @@ class AdminClaimsState(rx.State):
             last=first + len(found.rows) - 1 if found.rows else 0,
             total=f"{found.total:,}+" if found.more else f"{found.total:,}",
         )
-        page_params = {**self.params}
-        self.prev_link = (
-            _href({**page_params, "page": str(found.page - 1)}) if found.page > 1 else ""
-        )
-        self.next_link = (
-            _href({**page_params, "page": str(found.page + 1)}) if found.page < found.pages else ""
+        self.prev_link, self.next_link = neighbour_links(
+            _href, self.params, found.page, found.pages
         )
         self.selected, self.info = [], ""
 
@@ -227,17 +224,7 @@ def claims_queue_page() -> rx.Component:
                 "review.queue_title",
                 overflow_x="auto",
             ),
-            rx.flex(
-                rx.cond(
-                    AdminClaimsState.prev_link != "",
-                    rx.link(t("admin.previous"), href=AdminClaimsState.prev_link),
-                ),
-                rx.cond(
-                    AdminClaimsState.next_link != "",
-                    rx.link(t("admin.next"), href=AdminClaimsState.next_link),
-                ),
-                spacing="4",
-            ),
+            pager(AdminClaimsState.prev_link, AdminClaimsState.next_link),
         ),
         wide=True,
     )

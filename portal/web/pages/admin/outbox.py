@@ -11,6 +11,7 @@ from portal.domain.errors import DomainError
 from portal.i18n import format_datetime, translate
 from portal.web.components.forms import notice
 from portal.web.components.layout import card, page_title, scroll_region, shell
+from portal.web.components.pager import neighbour_links, pager, query_href
 from portal.web.components.text import t
 from portal.web.ids import int_id
 from portal.web.session import require_admin, translator, turn_away
@@ -61,9 +62,9 @@ class AdminOutboxState(rx.State):
             }
             for m in found.rows
         ]
-        base = f"{ROUTE}?status={self.status}&page=" if self.status else f"{ROUTE}?page="
-        self.prev_link = f"{base}{found.page - 1}" if found.page > 1 else ""
-        self.next_link = f"{base}{found.page + 1}" if found.page < found.pages else ""
+        self.prev_link, self.next_link = neighbour_links(
+            query_href(ROUTE), {"status": self.status}, found.page, found.pages
+        )
 
     @rx.event
     async def retry(self, message_id: str):
@@ -165,17 +166,7 @@ def outbox_page() -> rx.Component:
                 "outbox.title",
                 overflow_x="auto",
             ),
-            rx.flex(
-                rx.cond(
-                    AdminOutboxState.prev_link != "",
-                    rx.link(t("admin.previous"), href=AdminOutboxState.prev_link),
-                ),
-                rx.cond(
-                    AdminOutboxState.next_link != "",
-                    rx.link(t("admin.next"), href=AdminOutboxState.next_link),
-                ),
-                spacing="4",
-            ),
+            pager(AdminOutboxState.prev_link, AdminOutboxState.next_link),
         ),
         wide=True,
     )

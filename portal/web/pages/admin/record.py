@@ -13,7 +13,7 @@ from portal.i18n import format_date, format_datetime, translate
 from portal.web.components.forms import notice
 from portal.web.components.layout import card, page_title, scroll_region, shell
 from portal.web.components.text import t
-from portal.web.components.values import display_value
+from portal.web.components.values import change_text, display_value
 from portal.web.ids import int_id, path_id
 from portal.web.pages.admin.record_edit import edit_buttons, edit_panel, reinstate_button
 from portal.web.session import ShellState, require, translator, turn_away
@@ -103,8 +103,8 @@ class AdminRecordState(rx.State):
             {
                 "when": format_datetime(h.changed_at, lang),
                 "field": f"field.{h.field}",
-                "old": h.old,
-                "new": h.new,
+                "old": change_text(h.field, h.old, lang),
+                "new": change_text(h.field, h.new, lang),
                 "by": h.by
                 + (" (" + translate("admin.staff_member", lang) + ")" if h.by_staff else ""),
                 "reason": h.reason,

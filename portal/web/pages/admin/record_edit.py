@@ -19,6 +19,7 @@ from portal.web.components.forms import (
 from portal.web.components.layout import card
 from portal.web.components.record_form import changes_table, flag_checkbox
 from portal.web.components.text import t
+from portal.web.components.values import change_rows
 from portal.web.errors import field_messages, text_field
 from portal.web.ids import path_id
 from portal.web.session import ShellState, client_ip, require_admin, translator, turn_away
@@ -126,7 +127,7 @@ class AdminRecordEditState(rx.State):
             self.form_error = tr("record.no_changes")
             return None
         self._pending = values
-        self.changes = [{"key": f"field.{c.field}", "old": c.old, "new": c.new} for c in changes]
+        self.changes = change_rows(changes, principal.language)
         self.mode = "confirm"
         return None
 

@@ -12,6 +12,7 @@ from portal.domain.models import AccountKind
 from portal.i18n import format_date, translate
 from portal.web.components.forms import date_filter, filter_control
 from portal.web.components.layout import page_title, scroll_region, shell
+from portal.web.components.pager import neighbour_links, pager, query_href
 from portal.web.components.text import t
 from portal.web.errors import text_field
 from portal.web.session import require, turn_away
@@ -27,9 +28,7 @@ _COLUMNS = (
 )
 
 
-def _href(params: dict[str, str]) -> str:
-    kept = {k: v for k, v in params.items() if v}
-    return "/admin/registrants" + (f"?{urlencode(kept)}" if kept else "")
+_href = query_href("/admin/registrants")
 
 
 class AdminRegistrantsState(rx.State):
@@ -93,11 +92,8 @@ class AdminRegistrantsState(rx.State):
             enc: "/admin/registrants/export?" + urlencode({**filters, "encoding": enc})
             for enc in ("utf-8", "shift_jis")
         }
-        self.prev_link = (
-            _href({**self.params, "page": str(found.page - 1)}) if found.page > 1 else ""
-        )
-        self.next_link = (
-            _href({**self.params, "page": str(found.page + 1)}) if found.page < found.pages else ""
+        self.prev_link, self.next_link = neighbour_links(
+            _href, self.params, found.page, found.pages
         )
         return None
 
@@ -228,16 +224,6 @@ def registrants_page() -> rx.Component:
             "admin.registrants_title",
             overflow_x="auto",
         ),
-        rx.hstack(
-            rx.cond(
-                AdminRegistrantsState.prev_link != "",
-                rx.link(t("admin.previous"), href=AdminRegistrantsState.prev_link, id="prev-page"),
-            ),
-            rx.cond(
-                AdminRegistrantsState.next_link != "",
-                rx.link(t("admin.next"), href=AdminRegistrantsState.next_link, id="next-page"),
-            ),
-            spacing="5",
-        ),
+        pager(AdminRegistrantsState.prev_link, AdminRegistrantsState.next_link),
         wide=True,
     )

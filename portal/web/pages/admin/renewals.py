@@ -10,8 +10,9 @@ from portal.domain import renewal_review, requirement_text
 from portal.domain.errors import DomainError
 from portal.domain.models import AccountKind
 from portal.i18n import format_date, translate
-from portal.web.components.forms import notice, text_area_field
+from portal.web.components.forms import filter_control, notice, text_area_field
 from portal.web.components.layout import card, page_title, scroll_region, shell
+from portal.web.components.pager import neighbour_links, pager, query_href
 from portal.web.components.requirements import as_rows, checklist
 from portal.web.components.text import t
 from portal.web.errors import field_messages, text_field
@@ -20,12 +21,17 @@ from portal.web.selection import toggled
 from portal.web.session import ShellState, require, translator, turn_away
 
 ROUTE = "/admin/renewals"
+_href = query_href(ROUTE)
 
 
 class AdminRenewalsState(rx.State):
     """One page of the queue, the open application and the certificates to mail, as strings."""
 
     status: str = "submitted"
+    text: str = ""  # the search in the URL (name, kana, number, e-mail)
+    status_links: dict[str, str] = {}  # noqa: RUF012
+    prev_link: str = ""
+    next_link: str = ""
     rows: list[dict[str, str]] = []  # noqa: RUF012
     summary: str = ""
     open_id: str = ""
@@ -45,8 +51,13 @@ class AdminRenewalsState(rx.State):
         principal = await require(self, AccountKind.STAFF)
         if principal is None:
             return await turn_away(self)
-        status = self.router.url.query_parameters.get("status", "submitted")
+        params = self.router.url.query_parameters
+        status = params.get("status", "submitted")
         self.status = status if status in renewal_review.STATUSES else "submitted"
+        self.text = params.get("q", "")[:100].strip() if isinstance(params.get("q"), str) else ""
+        self.status_links = {
+            s: _href({"status": s, "q": self.text}) for s in renewal_review.STATUSES
+        }
         self.open_id, self.detail, self.errors, self.info, self.problem = "", {}, {}, "", ""
         await self._refresh(principal)
         return None
@@ -54,7 +65,9 @@ class AdminRenewalsState(rx.State):
     async def _refresh(self, principal) -> None:
         lang = principal.language
         page, mailing = await asyncio.gather(
-            asyncio.to_thread(renewal_review.queue, principal, self.status),
+            asyncio.to_thread(
+                renewal_review.queue, principal, self.status, self._page(), self.text
+            ),
             asyncio.to_thread(renewal_review.to_mail, principal),
         )
 
@@ -75,12 +88,16 @@ class AdminRenewalsState(rx.State):
             }
             for r in page.rows
         ]
+        first = (page.page - 1) * renewal_review.PER_PAGE + 1 if page.rows else 0
         self.summary = translate(
             "admin.showing",
             lang,
-            first=1 if page.rows else 0,
-            last=len(page.rows),
+            first=first,
+            last=first + len(page.rows) - 1 if page.rows else 0,
             total=f"{page.total:,}",
+        )
+        self.prev_link, self.next_link = neighbour_links(
+            _href, {"status": self.status, "q": self.text}, page.page, page.pages
         )
         self.to_mail = [
             {
@@ -94,6 +111,17 @@ class AdminRenewalsState(rx.State):
             for m in mailing
         ]
         self.selected = []
+
+    def _page(self) -> int:
+        raw = self.router.url.query_parameters.get("page", "1")
+        return int(raw) if isinstance(raw, str) and raw.isdigit() and len(raw) < 7 else 1
+
+    @rx.event
+    async def search(self, form: dict):
+        """Put the search into the URL (bookmarkable); the page load runs it."""
+        if await require(self, AccountKind.STAFF) is None:
+            return await turn_away(self)
+        return rx.redirect(_href({"status": self.status, "q": text_field(form, "q", 100).strip()}))
 
     @rx.event
     async def open_application(self, application_id: str):
@@ -201,7 +229,7 @@ def _status_links() -> rx.Component:
         *[
             rx.link(
                 t(f"renewals.status_{s}"),
-                href=f"{ROUTE}?status={s}",
+                href=AdminRenewalsState.status_links[s],
                 weight=rx.cond(AdminRenewalsState.status == s, "bold", "regular"),
                 aria_current=rx.cond(AdminRenewalsState.status == s, "page", "false"),
             )
@@ -209,6 +237,30 @@ def _status_links() -> rx.Component:
         ],
         spacing="4",
         wrap="wrap",
+    )
+
+
+def _search() -> rx.Component:
+    box = rx.input(
+        name="q",
+        id="q",
+        default_value=AdminRenewalsState.text,
+        key=AdminRenewalsState.text,
+        max_length=100,
+    )
+    return rx.form(
+        rx.flex(
+            filter_control("q", "admin.search", box, flex="2 1 16rem"),
+            rx.button(t("admin.search_submit"), type="submit", id="renewals-search"),
+            spacing="3",
+            align="end",
+            wrap="wrap",
+            width="100%",
+        ),
+        on_submit=AdminRenewalsState.search,
+        reset_on_submit=False,
+        width="100%",
+        role="search",
     )
 
 
@@ -248,6 +300,7 @@ def _queue() -> rx.Component:
     )
     return card(
         _status_links(),
+        _search(),
         rx.text(AdminRenewalsState.summary, id="renewals-summary"),
         scroll_region(
             rx.table.root(
@@ -262,6 +315,7 @@ def _queue() -> rx.Component:
             "renewals.title",
             overflow_x="auto",
         ),
+        pager(AdminRenewalsState.prev_link, AdminRenewalsState.next_link),
     )
 
 

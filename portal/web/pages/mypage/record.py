@@ -14,7 +14,7 @@ from portal.web.components.forms import error_summary, field, form, notice, prim
 from portal.web.components.layout import card, page_title, shell
 from portal.web.components.record_form import changes_table, flag_checkbox
 from portal.web.components.text import t
-from portal.web.components.values import display_value
+from portal.web.components.values import change_rows, display_value
 from portal.web.errors import field_messages, text_field
 from portal.web.session import ShellState, client_ip, page_language, require, translator, turn_away
 
@@ -128,15 +128,7 @@ class RecordState(rx.State):
             self.form_error = tr("record.no_changes")
             return None
         self.form_error = ""
-        yes_no = {"yes": tr("record.yes"), "no": tr("record.no")}
-        self.changes = [
-            {
-                "key": f"field.{c.field}",
-                "old": yes_no.get(c.old, c.old) if c.field in records.FLAGS else c.old,
-                "new": yes_no.get(c.new, c.new) if c.field in records.FLAGS else c.new,
-            }
-            for c in changes
-        ]
+        self.changes = change_rows(changes, principal.language)
         self.newsletter_warning = any(c.field == "newsletter" and c.new == "no" for c in changes)
         self._pending = values
         self.mode = "confirm"

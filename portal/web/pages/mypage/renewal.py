@@ -15,6 +15,7 @@ from portal.web.components.layout import card, page_title, shell
 from portal.web.components.record_form import changes_table
 from portal.web.components.requirements import as_rows, checklist, headline
 from portal.web.components.text import t
+from portal.web.components.values import change_rows
 from portal.web.errors import field_messages, text_field
 from portal.web.ids import int_id
 from portal.web.session import client_ip, require, translator, turn_away
@@ -135,7 +136,7 @@ class RenewalState(rx.State):
             self.problem = tr("record.no_changes")
             return None
         self.problem = ""
-        self.changes = [{"key": f"field.{c.field}", "old": c.old, "new": c.new} for c in changes]
+        self.changes = change_rows(changes, principal.language)
         self._pending = values
         self.address_mode = "confirm"
         return None
