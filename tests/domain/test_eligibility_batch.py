@@ -1,6 +1,7 @@
 import datetime as dt
 import random
 
+import pytest
 from sqlmodel import select
 
 from portal.domain import catalogue, eligibility, eligibility_batch, points_rules
@@ -75,11 +76,12 @@ def per_person(record_id: int, rules: eligibility.Rules) -> eligibility.Eligibil
     return eligibility.evaluate_claims(record_facts, facts, caps, TODAY, rules)
 
 
-def test_the_batch_equals_the_per_person_function(db):
-    population(seed=3)
+@pytest.mark.parametrize("seed", [1, 2, 3, 4, 5])
+def test_the_batch_equals_the_per_person_function(db, seed):
+    population(seed=seed, people=60)
     for rules in (eligibility.Rules(), eligibility.Rules(points_required=2, grace_days=30)):
         batch = eligibility_batch.for_all(TODAY, rules)
-        assert len(batch) == 25
+        assert len(batch) == 60
         for record_id, result in batch.items():
             assert result == per_person(record_id, rules), record_id
         assert any(r.can_apply for r in batch.values()) or rules.points_required == 5
