@@ -147,6 +147,24 @@ def filter_control(
     )
 
 
+def filter_bar(*controls: rx.Component, on_submit, submit_id: str) -> rx.Component:
+    """A list's filter form: the controls and a search button, wrapping on narrow screens."""
+    return rx.form(
+        rx.flex(
+            *controls,
+            rx.button(t("admin.search_submit"), type="submit", id=submit_id),
+            spacing="3",
+            align="end",
+            wrap="wrap",
+            width="100%",
+        ),
+        on_submit=on_submit,
+        reset_on_submit=False,
+        width="100%",
+        role="search",
+    )
+
+
 def date_filter(name: str, label_key: str, params: rx.Var) -> rx.Component:
     """A date control of a filter bar showing the URL's value (`params[name]`) after each load."""
     control = rx.input(

@@ -9,7 +9,7 @@ import reflex as rx
 
 from portal.domain import audit_log
 from portal.i18n import format_datetime
-from portal.web.components.forms import date_filter, filter_control
+from portal.web.components.forms import date_filter, filter_bar, filter_control
 from portal.web.components.layout import card, page_title, scroll_region, shell
 from portal.web.components.text import t
 from portal.web.errors import text_field
@@ -93,23 +93,14 @@ def _filters() -> rx.Component:
             max_length=100,
         )
 
-    return rx.form(
-        rx.flex(
-            filter_control("category", "audit.category", category),
-            filter_control("actor", "audit.actor", text_input("actor")),
-            filter_control("target", "audit.target", text_input("target")),
-            date_filter("from", "audit.from", AdminAuditState.params),
-            date_filter("to", "audit.to", AdminAuditState.params),
-            rx.button(t("admin.search_submit"), type="submit", id="audit-submit"),
-            spacing="3",
-            align="end",
-            wrap="wrap",
-            width="100%",
-        ),
+    return filter_bar(
+        filter_control("category", "audit.category", category),
+        filter_control("actor", "audit.actor", text_input("actor")),
+        filter_control("target", "audit.target", text_input("target")),
+        date_filter("from", "audit.from", AdminAuditState.params),
+        date_filter("to", "audit.to", AdminAuditState.params),
         on_submit=AdminAuditState.apply_filters,
-        reset_on_submit=False,
-        width="100%",
-        role="search",
+        submit_id="audit-submit",
     )
 
 

@@ -10,7 +10,7 @@ import reflex as rx
 from portal.domain import catalogue, claim_review
 from portal.domain.models import AccountKind
 from portal.i18n import format_date, translate
-from portal.web.components.forms import date_filter, filter_control, notice
+from portal.web.components.forms import date_filter, filter_bar, filter_control, notice
 from portal.web.components.layout import card, page_title, scroll_region, shell
 from portal.web.components.pager import neighbour_links, pager
 from portal.web.components.text import t
@@ -139,22 +139,13 @@ def _filters() -> rx.Component:
         class_name="portal-select compact",
     )
 
-    return rx.form(
-        rx.flex(
-            filter_control("status", "field.status", status),
-            filter_control("category", "activities.category", category),
-            date_filter("from", "review.from", AdminClaimsState.params),
-            date_filter("to", "review.to", AdminClaimsState.params),
-            rx.button(t("admin.search_submit"), type="submit", id="queue-submit"),
-            spacing="3",
-            align="end",
-            wrap="wrap",
-            width="100%",
-        ),
+    return filter_bar(
+        filter_control("status", "field.status", status),
+        filter_control("category", "activities.category", category),
+        date_filter("from", "review.from", AdminClaimsState.params),
+        date_filter("to", "review.to", AdminClaimsState.params),
         on_submit=AdminClaimsState.apply_filters,
-        reset_on_submit=False,
-        width="100%",
-        role="search",
+        submit_id="queue-submit",
     )
 
 

@@ -10,7 +10,7 @@ import reflex as rx
 from portal.domain import registry_search
 from portal.domain.models import AccountKind
 from portal.i18n import format_date, translate
-from portal.web.components.forms import date_filter, filter_control
+from portal.web.components.forms import date_filter, filter_bar, filter_control
 from portal.web.components.layout import page_title, scroll_region, shell
 from portal.web.components.pager import neighbour_links, pager, query_href
 from portal.web.components.text import t
@@ -131,22 +131,13 @@ def _filters() -> rx.Component:
         key=AdminRegistrantsState.params["status"],
         class_name="portal-select compact",
     )
-    return rx.form(
-        rx.flex(
-            filter_control("q", "admin.search", search, flex="2 1 16rem"),
-            filter_control("status", "field.status", status),
-            date_filter("from", "admin.valid_from", AdminRegistrantsState.params),
-            date_filter("to", "admin.valid_to", AdminRegistrantsState.params),
-            rx.button(t("admin.search_submit"), type="submit", id="search-submit"),
-            spacing="3",
-            align="end",
-            wrap="wrap",
-            width="100%",
-        ),
+    return filter_bar(
+        filter_control("q", "admin.search", search, flex="2 1 16rem"),
+        filter_control("status", "field.status", status),
+        date_filter("from", "admin.valid_from", AdminRegistrantsState.params),
+        date_filter("to", "admin.valid_to", AdminRegistrantsState.params),
         on_submit=AdminRegistrantsState.apply_filters,
-        reset_on_submit=False,
-        width="100%",
-        role="search",
+        submit_id="search-submit",
     )
 
 

@@ -10,7 +10,7 @@ from portal.domain import renewal_review, requirement_text
 from portal.domain.errors import DomainError
 from portal.domain.models import AccountKind
 from portal.i18n import format_date, translate
-from portal.web.components.forms import filter_control, notice, text_area_field
+from portal.web.components.forms import filter_bar, filter_control, notice, text_area_field
 from portal.web.components.layout import card, page_title, scroll_region, shell
 from portal.web.components.pager import neighbour_links, pager, query_href
 from portal.web.components.requirements import as_rows, checklist
@@ -248,19 +248,10 @@ def _search() -> rx.Component:
         key=AdminRenewalsState.text,
         max_length=100,
     )
-    return rx.form(
-        rx.flex(
-            filter_control("q", "admin.search", box, flex="2 1 16rem"),
-            rx.button(t("admin.search_submit"), type="submit", id="renewals-search"),
-            spacing="3",
-            align="end",
-            wrap="wrap",
-            width="100%",
-        ),
+    return filter_bar(
+        filter_control("q", "admin.search", box, flex="2 1 16rem"),
         on_submit=AdminRenewalsState.search,
-        reset_on_submit=False,
-        width="100%",
-        role="search",
+        submit_id="renewals-search",
     )
 
 
