@@ -70,6 +70,13 @@ def browser() -> Iterator[Browser]:
 def page(browser: Browser, portal: Portal, request) -> Iterator[Page]:
     context = browser.new_context(base_url=portal.base_url, viewport={"width": 1280, "height": 900})
     context.set_default_timeout(20_000)
+    refused: list[str] = []  # the browser's reports of anything the CSP blocked
+    context.on(
+        "console",
+        lambda message: (
+            refused.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
     tab = context.new_page()
     yield tab
     artifacts = ROOT / "test-artifacts"
@@ -77,6 +84,7 @@ def page(browser: Browser, portal: Portal, request) -> Iterator[Page]:
         artifacts.mkdir(exist_ok=True)
         tab.screenshot(path=str(artifacts / f"{request.node.name}.png"), full_page=True)
     context.close()
+    assert refused == [], f"the page broke its own Content-Security-Policy: {refused}"
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -104,3 +104,21 @@ def test_language_switch_is_remembered(page, portal):
     expect(page.get_by_role("heading", level=1)).to_have_text("ログイン")
     page.get_by_role("button", name="English").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Sign in")
+
+
+def test_pages_run_only_their_own_scripts(browser, portal):
+    page = browser.new_context(base_url=portal.base_url).new_page()  # expects a refusal
+    response = page.goto("/login")
+    policy = response.headers["content-security-policy"]
+    assert "frame-ancestors 'none'" in policy and "script-src 'self'" in policy
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sign in")  # its scripts ran
+    ran = page.evaluate(
+        """() => {
+            const injected = document.createElement("script");
+            injected.textContent = "window.injected = true";
+            document.body.appendChild(injected);
+            return window.injected === true;
+        }"""
+    )
+    assert ran is False  # an injected inline script is refused
+    page.context.close()
