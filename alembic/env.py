@@ -2,10 +2,10 @@
 
 from sqlmodel import SQLModel
 
-import portal.domain.models  # noqa: F401  (registers every table)
+import portal.domain.schema  # noqa: F401  (registers every table)
 from alembic import context
-from portal.domain.db import make_engine
-from portal.domain.models.registry import declared_in_models
+from portal.domain.core.db import make_engine
+from portal.domain.registry.tables import declared_in_models
 from portal.settings import get_settings
 
 config = context.config

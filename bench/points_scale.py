@@ -21,17 +21,13 @@ from pathlib import Path
 from sqlmodel import col, select
 
 from bench.registry_scale import _rows, _timed
-from portal.domain import attendance, bulk, catalogue, claim_review, claims
-from portal.domain.db import column_defaults, transaction, use_engine
-from portal.domain.models import (
-    Account,
-    Activity,
-    ActivityCategory,
-    Claim,
-    ClaimEvent,
-    RegistryRecord,
-)
-from portal.domain.sessions import Principal
+from portal.domain.accounts.sessions import Principal
+from portal.domain.accounts.tables import Account
+from portal.domain.core import bulk
+from portal.domain.core.db import column_defaults, transaction, use_engine
+from portal.domain.points import attendance, catalogue, claim_review, claims
+from portal.domain.points.tables import Activity, ActivityCategory, Claim, ClaimEvent
+from portal.domain.registry.tables import RegistryRecord
 from tests.dbs import engine_with_tables
 
 STATUSES = ["approved"] * 14 + ["rejected", "submitted", "in_review", "info_requested"]

@@ -21,9 +21,9 @@ import time
 from pathlib import Path
 
 from bench.registry_scale import _rows
-from portal.domain import exports, registry_import
-from portal.domain.db import use_engine
-from portal.domain.registry_search import RegistryQuery
+from portal.domain.core.db import use_engine
+from portal.domain.registrants import exports, registry_import
+from portal.domain.registrants.registry_search import RegistryQuery
 from tests.dbs import engine_with_tables
 
 

@@ -22,10 +22,11 @@ from pathlib import Path
 
 from sqlalchemy import insert
 
-from portal.domain import registry_admin, registry_search, search_text
-from portal.domain.db import use_engine
-from portal.domain.models import RecordChange, RegistryRecord
-from portal.domain.registry_search import RegistryQuery
+from portal.domain.core import search_text
+from portal.domain.core.db import use_engine
+from portal.domain.registrants import registry_admin, registry_search
+from portal.domain.registrants.registry_search import RegistryQuery
+from portal.domain.registry.tables import RecordChange, RegistryRecord
 from tests.dbs import engine_with_tables
 
 FAMILY = [

@@ -26,9 +26,12 @@ from sqlalchemy import func, select, text
 
 from bench.points_scale import _fill, _principal, main_for
 from bench.registry_scale import _timed
-from portal.domain import bulk, eligibility, eligibility_batch, renewals
-from portal.domain.db import column_defaults, transaction, use_engine
-from portal.domain.models import Account, RegistryRecord, Reminder
+from portal.domain.accounts.tables import Account
+from portal.domain.core import bulk
+from portal.domain.core.db import column_defaults, transaction, use_engine
+from portal.domain.registry.tables import RegistryRecord
+from portal.domain.renewal import eligibility, eligibility_batch, renewals
+from portal.domain.renewal.tables import Reminder
 from tests.dbs import engine_with_tables
 
 ON = dt.date(2026, 11, 21)

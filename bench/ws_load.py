@@ -39,7 +39,7 @@ def _summary(label: str, seconds: list[float], elapsed: float | None = None) -> 
 
 
 def _session_cookie(email: str) -> str:
-    from portal.domain import signin
+    from portal.domain.accounts import signin
     from tests.factories import last_code
 
     step = signin.check_password(email, DEMO_PASSWORD)

@@ -22,19 +22,13 @@ import logging
 import os
 import sys
 
-from portal.domain import (
-    accounts,
-    activation,
-    daily,
-    demo,
-    eligibility,
-    expiry,
-    migrations,
-    registry_import,
-    reminders,
-)
-from portal.domain.clock import today
-from portal.domain.errors import DomainError
+from portal.domain import demo
+from portal.domain.accounts import activation, operations
+from portal.domain.core import migrations
+from portal.domain.core.clock import today
+from portal.domain.core.errors import DomainError
+from portal.domain.registrants import registry_import
+from portal.domain.renewal import daily, eligibility, expiry, reminders
 from portal.i18n import translate
 from portal.mail import delivery
 from portal.settings import SettingsError, get_settings
@@ -56,7 +50,7 @@ def _migrate(_args) -> int:
 
 
 def _create_staff(args) -> int:
-    account_id = accounts.create_staff(
+    account_id = operations.create_staff(
         args.email, _read_password(), args.role, args.name, args.language
     )
     print(f"Created {args.role} {args.email} (account {account_id}).")
@@ -128,7 +122,7 @@ def _expire_records(args) -> int:
 
 
 def _unlock(args) -> int:
-    if accounts.unlock(args.email):
+    if operations.unlock(args.email):
         print(f"Unlocked {args.email}.")
         return 0
     print(f"No account with the address {args.email}.", file=sys.stderr)

@@ -15,7 +15,8 @@ from portal.web.pages.admin.claims import AdminClaimsState, claims_queue_page
 from portal.web.pages.admin.import_ledger import AdminImportState, import_page
 from portal.web.pages.admin.outbox import AdminOutboxState, outbox_page
 from portal.web.pages.admin.overview import AdminOverviewState, overview_page
-from portal.web.pages.admin.record import AdminRecordState, admin_record_page
+from portal.web.pages.admin.record import admin_record_page
+from portal.web.pages.admin.record_state import AdminRecordState
 from portal.web.pages.admin.registrants import AdminRegistrantsState, registrants_page
 from portal.web.pages.admin.renewals import AdminRenewalsState, renewals_page
 from portal.web.pages.admin.staff import AdminStaffState, staff_page

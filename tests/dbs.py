@@ -13,8 +13,8 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import SQLModel
 
-import portal.domain.models  # noqa: F401  (registers the tables)
-from portal.domain.db import make_engine
+import portal.domain.schema  # noqa: F401  (registers the tables)
+from portal.domain.core.db import make_engine
 
 
 def backends() -> list[str]:

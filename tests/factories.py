@@ -6,11 +6,12 @@ import datetime as dt
 
 from sqlmodel import col, select
 
-from portal.domain import exports, passwords
-from portal.domain.clock import today
-from portal.domain.db import transaction
+from portal.domain.accounts import passwords
+from portal.domain.core.clock import today
+from portal.domain.core.db import transaction
 from portal.domain.demo import add_registrant
-from portal.domain.models import OutboxMessage
+from portal.domain.outbox.tables import OutboxMessage
+from portal.domain.registrants import exports
 
 PASSWORD = "Correct-Horse-42"
 

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-from portal.domain import search_text
+from portal.domain.core import search_text
 
 
 revision: str = '0005'

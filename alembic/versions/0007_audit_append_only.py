@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from alembic import op
 
-from portal.domain.models.audit import APPEND_ONLY_DDL
+from portal.domain.audit.tables import APPEND_ONLY_DDL
 
 revision: str = "0007"
 down_revision: str | None = "0006"

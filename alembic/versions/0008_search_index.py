@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from alembic import op
 from sqlalchemy.exc import DBAPIError
 
-from portal.domain.models.registry import SEARCH_INDEX_DDL
+from portal.domain.registry.tables import SEARCH_INDEX_DDL
 
 revision: str = "0008"
 down_revision: str | None = "0007"

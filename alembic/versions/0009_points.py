@@ -11,8 +11,8 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-from portal.domain.catalogue import DEFAULT_CATEGORIES
-from portal.domain.models.points import OPEN_CONDITION
+from portal.domain.points.catalogue import DEFAULT_CATEGORIES
+from portal.domain.points.tables import OPEN_CONDITION
 
 
 revision: str = '0009'

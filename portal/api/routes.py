@@ -26,20 +26,15 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response, StreamingResponse
 from starlette.routing import Route
 
-from portal.domain import (
-    certificates,
-    evidence,
-    exports,
-    registry_search,
-    renewal_review,
-    sessions,
-    signin,
-)
-from portal.domain.clock import utcnow
-from portal.domain.db import current_engine
-from portal.domain.errors import DomainError
+from portal.cookies import SESSION_COOKIE
+from portal.domain.accounts import sessions, signin
+from portal.domain.core.clock import utcnow
+from portal.domain.core.db import current_engine
+from portal.domain.core.errors import DomainError
+from portal.domain.points import evidence
+from portal.domain.registrants import exports, registry_search
+from portal.domain.renewal import certificates, renewal_review
 from portal.settings import get_settings
-from portal.web.session import SESSION_COOKIE
 
 log = logging.getLogger("portal.api")
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from portal.domain.registry_import import MAX_BYTES as IMPORT_BYTES
+from portal.domain.registrants.registry_import import MAX_BYTES as IMPORT_BYTES
 
 MAX_BYTES = IMPORT_BYTES + 1024 * 1024  # the largest upload, plus the multipart envelope
 UPLOAD_PATH = "/_upload"

@@ -12,23 +12,14 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, func, select
 
-from portal.domain import catalogue, claims, consents, legal, passwords
-from portal.domain.clock import today, utcnow
-from portal.domain.db import transaction
-from portal.domain.errors import DomainError
-from portal.domain.models import (
-    Account,
-    AccountKind,
-    AccountStatus,
-    Activity,
-    ActivityCategory,
-    Claim,
-    ClaimEvent,
-    ClaimStatus,
-    RecordStatus,
-    RegistryRecord,
-    StaffRole,
-)
+from portal.domain.accounts import consents, legal, passwords
+from portal.domain.accounts.tables import Account, AccountKind, AccountStatus, StaffRole
+from portal.domain.core.clock import today, utcnow
+from portal.domain.core.db import transaction
+from portal.domain.core.errors import DomainError
+from portal.domain.points import catalogue, claims
+from portal.domain.points.tables import Activity, ActivityCategory, Claim, ClaimEvent, ClaimStatus
+from portal.domain.registry.tables import RecordStatus, RegistryRecord
 
 
 @dataclass(frozen=True)

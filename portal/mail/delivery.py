@@ -19,9 +19,9 @@ from email.utils import formataddr, make_msgid
 import yagmail
 from sqlmodel import col, select, update
 
-from portal.domain.clock import utcnow
-from portal.domain.db import transaction
-from portal.domain.models import OutboxMessage, OutboxStatus
+from portal.domain.core.clock import utcnow
+from portal.domain.core.db import transaction
+from portal.domain.outbox.tables import OutboxMessage, OutboxStatus
 from portal.mail.render import render
 from portal.settings import Settings, get_settings
 

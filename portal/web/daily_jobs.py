@@ -12,8 +12,8 @@ import asyncio
 import logging
 import sys
 
-from portal.domain import daily
-from portal.domain.clock import today
+from portal.domain.core.clock import today
+from portal.domain.renewal import daily
 
 log = logging.getLogger("portal.daily")
 

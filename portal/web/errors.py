@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from portal.domain.errors import DomainError, FieldErrors
+from portal.domain.core.errors import DomainError, FieldErrors
 
 
 def field_messages(

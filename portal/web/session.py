@@ -13,14 +13,13 @@ from http.cookies import CookieError, SimpleCookie
 
 import reflex as rx
 
-from portal.domain import accounts, sessions
-from portal.domain.models import AccountKind, StaffRole
-from portal.domain.sessions import Principal
+from portal.cookies import LANGUAGE_COOKIE, SESSION_COOKIE
+from portal.domain.accounts import operations, sessions
+from portal.domain.accounts.sessions import Principal
+from portal.domain.accounts.tables import AccountKind, StaffRole
 from portal.i18n import catalogue, translate
 from portal.settings import LANGUAGES, get_settings
 
-SESSION_COOKIE = "portal_session"
-LANGUAGE_COOKIE = "portal_lang"
 DEFAULT_LANGUAGE = get_settings().language
 
 
@@ -137,7 +136,7 @@ class ShellState(rx.State):
         principal = await current_principal(self)
         events = [self._use_language(lang)]
         if principal is not None:
-            await asyncio.to_thread(accounts.set_language, principal.account_id, lang)
+            await asyncio.to_thread(operations.set_language, principal.account_id, lang)
             events.append(rx.call_script("window.location.reload()"))
         return events
 

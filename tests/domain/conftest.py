@@ -1,7 +1,7 @@
 import pytest
 
-from portal.domain import clock
-from portal.domain.db import use_engine
+from portal.domain.core import clock
+from portal.domain.core.db import use_engine
 from tests.dbs import backends, engine_with_tables
 
 

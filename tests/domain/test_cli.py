@@ -4,11 +4,12 @@ import io
 from sqlmodel import select
 
 from portal import cli
-from portal.domain import signin
-from portal.domain.db import transaction
-from portal.domain.models import Account, RegistryRecord
+from portal.domain.accounts import signin
+from portal.domain.accounts.tables import Account
+from portal.domain.core.db import transaction
+from portal.domain.registry.tables import RegistryRecord
 from tests import factories
-from tests.domain.renewal_people import record_of, renewing
+from tests.domain.renewal.renewal_people import record_of, renewing
 from tests.factories import ledger_csv as csv_text
 from tests.factories import ledger_row as row
 

@@ -26,7 +26,8 @@ def test_dates_per_language():
 
 
 def test_every_record_field_shown_has_a_label():
-    from portal.domain import exports, records, registry_admin
+    from portal.domain.registrants import exports, registry_admin
+    from portal.domain.registry import records
 
     shown = {*registry_admin.FIELDS, *(f for fields in records.SECTIONS.values() for f in fields)}
     shown |= set(exports.COLUMNS)

@@ -4,8 +4,8 @@ from sqlalchemy import create_engine
 from starlette.testclient import TestClient
 
 from portal.api.routes import build_api
-from portal.domain import sessions, signin
-from portal.domain.db import use_engine
+from portal.domain.accounts import sessions, signin
+from portal.domain.core.db import use_engine
 from tests import factories
 
 ORIGIN = {"origin": "http://localhost:3000"}
@@ -87,9 +87,9 @@ def test_uploads_above_the_ceiling_are_refused_before_reading():
 
 def test_evidence_is_downloaded_by_its_owner_and_staff_only(db, configure):
     configure(PORTAL_STAFF_REQUIRE_TOTP="false")
-    from portal.domain import claims, evidence
-    from tests.domain.test_claims import PDF, activity, registrant_principal
-    from tests.domain.test_staff_accounts import staff_principal
+    from portal.domain.points import claims, evidence
+    from tests.domain.points.test_claims import PDF, activity, registrant_principal
+    from tests.domain.staff.test_staff_accounts import staff_principal
 
     boss, boss_secret = staff_principal("boss@example.com")
     me = registrant_principal("me@example.com")

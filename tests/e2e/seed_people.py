@@ -10,10 +10,10 @@ import time
 
 import pyotp
 
-from portal.domain import accounts, totp
-from portal.domain.clock import today
-from portal.domain.db import transaction
-from portal.domain.models import RegistryRecord
+from portal.domain.accounts import operations, totp
+from portal.domain.core.clock import today
+from portal.domain.core.db import transaction
+from portal.domain.registry.tables import RegistryRecord
 from tests.factories import registrant
 
 PEOPLE = (
@@ -31,7 +31,7 @@ def admin_with_app(email: str, password: str) -> str:
 
     Enrolment used the previous 30-second step, so the current code still signs in.
     """
-    account_id = accounts.create_staff(email, password, "admin", email.split("@")[0].upper())
+    account_id = operations.create_staff(email, password, "admin", email.split("@")[0].upper())
     key = totp.begin_enrolment(account_id).key_text.replace(" ", "")
     totp.confirm_enrolment(account_id, pyotp.TOTP(key).at(time.time() - 30))
     return key

@@ -1,7 +1,7 @@
 import pytest
 
 import portal.portal  # noqa: F401  (builds the app: every state and page registered)
-from portal.domain.db import use_engine
+from portal.domain.core.db import use_engine
 from tests.dbs import engine_with_tables
 from tests.web.harness import Browser, make_processor
 

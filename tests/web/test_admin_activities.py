@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlmodel import select
 
-from portal.domain import catalogue
-from portal.domain.db import transaction
-from portal.domain.models import Activity
+from portal.domain.core.db import transaction
+from portal.domain.points import catalogue
+from portal.domain.points.tables import Activity
 from portal.web.pages.admin.activities import AdminActivitiesState
 from tests import factories
 from tests.web.harness import open_page
@@ -72,10 +72,10 @@ async def test_staff_credit_an_attendance_list_after_seeing_the_preview(tabs, co
 
     import reflex as rx
 
-    from portal.domain import claims
-    from tests.domain.test_attendance import number_of
-    from tests.domain.test_claims import activity, registrant_principal
-    from tests.domain.test_staff_accounts import staff_principal
+    from portal.domain.points import claims
+    from tests.domain.points.test_attendance import number_of
+    from tests.domain.points.test_claims import activity, registrant_principal
+    from tests.domain.staff.test_staff_accounts import staff_principal
 
     configure(PORTAL_STAFF_REQUIRE_TOTP="false")
     boss, _ = staff_principal("boss@example.com")

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from sqlmodel import select
 
-from portal.domain import claims as claim_service
-from portal.domain.db import transaction
-from portal.domain.models import Claim
+from portal.domain.core.db import transaction
+from portal.domain.points import claims as claim_service
+from portal.domain.points.tables import Claim
 from portal.web.pages.admin.claim import AdminClaimState
 from portal.web.pages.admin.claims import AdminClaimsState
 from tests import factories
-from tests.domain.test_claims import activity, registrant_principal
-from tests.domain.test_staff_accounts import staff_principal
+from tests.domain.points.test_claims import activity, registrant_principal
+from tests.domain.staff.test_staff_accounts import staff_principal
 from tests.web.harness import open_page
 from tests.web.test_hostile_clients import session_cookie
 

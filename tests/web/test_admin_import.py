@@ -8,8 +8,9 @@ from pathlib import Path
 import reflex as rx
 from sqlmodel import func, select
 
-from portal.domain.db import transaction
-from portal.domain.models import AuditEvent, RegistryRecord
+from portal.domain.audit.tables import AuditEvent
+from portal.domain.core.db import transaction
+from portal.domain.registry.tables import RegistryRecord
 from portal.settings import get_settings
 from portal.web.pages.admin.import_ledger import AdminImportState
 from tests import factories
@@ -90,7 +91,7 @@ async def test_reviewers_and_registrants_cannot_stage_or_apply_a_file(tabs, conf
 
 async def test_an_oversized_upload_is_refused_without_staging(tabs, configure, monkeypatch):
     configure(PORTAL_STAFF_REQUIRE_TOTP="false")
-    from portal.domain import registry_import
+    from portal.domain.registrants import registry_import
 
     monkeypatch.setattr(registry_import, "MAX_BYTES", 100)
     tab = tabs(cookie=staff("admin", "boss@example.com"))

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from portal.domain import reminders
-from portal.domain.clock import today
-from portal.domain.db import transaction
-from portal.domain.models import OutboxMessage
+from portal.domain.core.clock import today
+from portal.domain.core.db import transaction
+from portal.domain.outbox.tables import OutboxMessage
+from portal.domain.renewal import reminders
 from portal.web.pages.admin.outbox import AdminOutboxState
 from portal.web.pages.admin.overview import AdminOverviewState
-from portal.web.pages.admin.record import AdminRecordState
+from portal.web.pages.admin.record_state import AdminRecordState
 from tests import factories
-from tests.domain.renewal_people import record_of, renewing
-from tests.domain.test_staff_accounts import staff_principal
+from tests.domain.renewal.renewal_people import record_of, renewing
+from tests.domain.staff.test_staff_accounts import staff_principal
 from tests.web.harness import open_page
 from tests.web.test_admin_claims import STAFF_PASSWORD
 from tests.web.test_hostile_clients import session_cookie

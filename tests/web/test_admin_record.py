@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from sqlmodel import select
 
-from portal.domain import accounts, records, signin
-from portal.domain.db import transaction
-from portal.domain.models import Account, RegistryRecord
-from portal.web.pages.admin.record import AdminRecordState
+from portal.domain.accounts import operations, signin
+from portal.domain.accounts.tables import Account
+from portal.domain.core.db import transaction
+from portal.domain.registry import records
+from portal.domain.registry.tables import RegistryRecord
+from portal.web.pages.admin.record_state import AdminRecordState
 from tests import factories
 from tests.web.harness import open_page
 from tests.web.test_hostile_clients import STAFF_PASSWORD, session_cookie
 
 
 def staff(role: str, email: str) -> str:
-    accounts.create_staff(email, STAFF_PASSWORD, role, role.title())
+    operations.create_staff(email, STAFF_PASSWORD, role, role.title())
     return session_cookie(email, STAFF_PASSWORD)
 
 

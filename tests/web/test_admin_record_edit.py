@@ -6,11 +6,13 @@ import datetime as dt
 
 from sqlmodel import select
 
-from portal.domain import activation, registry_import
-from portal.domain.db import transaction
-from portal.domain.models import ActivationRequest, RecordChange, RegistryRecord
-from portal.web.pages.admin.record import AdminRecordState
+from portal.domain.accounts import activation
+from portal.domain.accounts.tables import ActivationRequest
+from portal.domain.core.db import transaction
+from portal.domain.registrants import registry_import
+from portal.domain.registry.tables import RecordChange, RegistryRecord
 from portal.web.pages.admin.record_edit import AdminRecordEditState
+from portal.web.pages.admin.record_state import AdminRecordState
 from tests import factories
 from tests.factories import ledger_csv, ledger_row
 from tests.web.test_admin_record import open_record, staff

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from portal.domain import accounts
+from portal.domain.accounts import operations
 from portal.web.pages.admin.registrants import AdminRegistrantsState
 from tests import factories
 from tests.web.harness import open_page
@@ -11,7 +11,7 @@ from tests.web.test_hostile_clients import STAFF_PASSWORD, session_cookie
 
 async def staff_tab(tabs, configure):
     configure(PORTAL_STAFF_REQUIRE_TOTP="false")
-    accounts.create_staff("desk@example.com", STAFF_PASSWORD, "reviewer", "Desk")
+    operations.create_staff("desk@example.com", STAFF_PASSWORD, "reviewer", "Desk")
     return tabs(cookie=session_cookie("desk@example.com", STAFF_PASSWORD))
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from sqlmodel import select
 
-from portal.domain.db import transaction
-from portal.domain.models import Account, AuditEvent
+from portal.domain.accounts.tables import Account
+from portal.domain.audit.tables import AuditEvent
+from portal.domain.core.db import transaction
 from portal.web.pages.admin.audit import AdminAuditState
 from portal.web.pages.admin.staff import AdminStaffState
 from tests import factories

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from portal.domain import accounts, signin, totp
-from portal.domain.db import transaction
-from portal.domain.models import Account, LoginChallenge, WebSession
+from portal.domain.accounts import operations, signin, totp
+from portal.domain.accounts.tables import Account, LoginChallenge, WebSession
+from portal.domain.core.db import transaction
 from portal.web.pages.admin.overview import AdminOverviewState
 from portal.web.pages.auth.code import CodeState
 from portal.web.pages.auth.login import LoginState
@@ -74,7 +74,7 @@ async def test_registrant_cannot_use_staff_handlers(tabs):
 
 
 async def test_staff_without_authenticator_cannot_reach_admin_handlers(tabs):
-    accounts.create_staff("staff@example.com", STAFF_PASSWORD, "admin", "Staff Member")
+    operations.create_staff("staff@example.com", STAFF_PASSWORD, "admin", "Staff Member")
     tab = tabs(cookie=session_cookie("staff@example.com", STAFF_PASSWORD))
     await open_page(tab, "/mypage/account")
     await tab.send(AdminOverviewState, "load")
@@ -185,7 +185,7 @@ async def test_full_sign_in_and_enrolment_never_send_a_secret(tabs):
 
 
 async def test_registrant_sees_only_their_own_record(tabs):
-    from portal.domain.models import RegistryRecord
+    from portal.domain.registry.tables import RegistryRecord
 
     mine_id = factories.registrant("mine@example.com")
     factories.registrant("theirs@example.com")

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from sqlmodel import select
 
-from portal.domain.db import transaction
-from portal.domain.models import Account, RecordChange, RegistryRecord
+from portal.domain.accounts.tables import Account
+from portal.domain.core.db import transaction
+from portal.domain.registry.tables import RecordChange, RegistryRecord
 from portal.web.pages.mypage.record import RecordState
 from tests import factories
 from tests.web.harness import open_page

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from portal.domain import password_reset, signin
-from portal.domain.db import transaction
-from portal.domain.models import Account
+from portal.domain.accounts import password_reset, signin
+from portal.domain.accounts.tables import Account
+from portal.domain.core.db import transaction
 from portal.web.pages.auth.email_confirm import EmailConfirmState
 from portal.web.pages.auth.forgot import ForgotState
 from portal.web.pages.auth.reset import ResetState
@@ -114,9 +114,9 @@ async def test_forgot_answers_the_same_for_known_and_unknown(tabs):
 async def test_activation_steps_cannot_be_skipped(tabs):
     import datetime as dt
 
-    from portal.domain import activation
-    from portal.domain.clock import today
-    from portal.domain.models import RegistryRecord
+    from portal.domain.accounts import activation
+    from portal.domain.core.clock import today
+    from portal.domain.registry.tables import RegistryRecord
     from portal.web.pages.auth.activate import ActivateState
 
     with transaction() as db:

@@ -8,12 +8,12 @@ from pathlib import Path
 import reflex as rx
 from sqlmodel import select
 
-from portal.domain import claims as claim_service
-from portal.domain.db import transaction
-from portal.domain.models import Claim, EvidenceFile
+from portal.domain.core.db import transaction
+from portal.domain.points import claims as claim_service
+from portal.domain.points.tables import Claim, EvidenceFile
 from portal.web.pages.mypage.points import PointsState
-from tests.domain.test_claims import PDF, activity, registrant_principal
-from tests.domain.test_staff_accounts import staff_principal
+from tests.domain.points.test_claims import PDF, activity, registrant_principal
+from tests.domain.staff.test_staff_accounts import staff_principal
 from tests.web.harness import open_page
 from tests.web.test_hostile_clients import session_cookie
 

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from sqlmodel import select
 
-from portal.domain.db import transaction
-from portal.domain.models import Certificate, RegistryRecord, RenewalApplication
+from portal.domain.core.db import transaction
+from portal.domain.registry.tables import RegistryRecord
+from portal.domain.renewal.tables import Certificate, RenewalApplication
 from portal.web.pages.admin.renewals import AdminRenewalsState
 from portal.web.pages.mypage.dashboard import DashboardState
 from portal.web.pages.mypage.renewal import RenewalState
 from portal.web.pages.verify import VerifyState
-from tests.domain.renewal_people import renewing
-from tests.domain.test_staff_accounts import staff_principal
+from tests.domain.renewal.renewal_people import renewing
+from tests.domain.staff.test_staff_accounts import staff_principal
 from tests.web.harness import open_page
 from tests.web.test_admin_claims import STAFF_PASSWORD
 from tests.web.test_hostile_clients import session_cookie

@@ -19,7 +19,7 @@ class NewPasswordCheck(rx.State, mixin=True):
     @rx.event
     async def check_new_password(self, value: str):
         """Show (or clear) the policy problem of what was typed in the new-password field."""
-        from portal.domain import passwords
+        from portal.domain.accounts import passwords
         from portal.web.session import translator
 
         if not isinstance(value, str) or not value:

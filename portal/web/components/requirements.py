@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from portal.domain.requirement_text import RequirementText
+from portal.domain.renewal.requirement_text import RequirementText
 from portal.web.components.text import t
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from portal.domain import record_fields, records
+from portal.domain.registry import record_fields, records
 from portal.i18n import format_date, translate
 
 

@@ -6,8 +6,8 @@ import asyncio
 
 import reflex as rx
 
-from portal.domain import certificates
-from portal.domain.clock import today
+from portal.domain.core.clock import today
+from portal.domain.renewal import certificates
 from portal.i18n import format_date, translate
 from portal.settings import LANGUAGES
 from portal.web.components.layout import card, page_title, shell

@@ -6,9 +6,11 @@ import asyncio
 
 import reflex as rx
 
-from portal.domain import attendance, catalogue, registry_import, staged_files
-from portal.domain.errors import DomainError
-from portal.domain.models import AccountKind
+from portal.domain.accounts.tables import AccountKind
+from portal.domain.core import staged_files
+from portal.domain.core.errors import DomainError
+from portal.domain.points import attendance, catalogue
+from portal.domain.registrants import registry_import
 from portal.i18n import format_date, translate
 from portal.web.components.forms import (
     error_summary,

@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 
 import reflex as rx
 
-from portal.domain import audit_log
+from portal.domain.staff import audit_log
 from portal.i18n import format_datetime
 from portal.web.components.forms import date_filter, filter_bar, filter_control
 from portal.web.components.layout import card, page_title, scroll_region, shell

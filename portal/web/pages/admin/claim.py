@@ -6,9 +6,10 @@ import asyncio
 
 import reflex as rx
 
-from portal.domain import claim_review
-from portal.domain.errors import DomainError
-from portal.domain.models import OPEN_STATUSES, AccountKind
+from portal.domain.accounts.tables import AccountKind
+from portal.domain.core.errors import DomainError
+from portal.domain.points import claim_review
+from portal.domain.points.tables import OPEN_STATUSES
 from portal.i18n import format_date, format_datetime, translate
 from portal.web.components.forms import (
     error_summary,

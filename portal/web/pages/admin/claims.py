@@ -7,8 +7,8 @@ from urllib.parse import urlencode
 
 import reflex as rx
 
-from portal.domain import catalogue, claim_review
-from portal.domain.models import AccountKind
+from portal.domain.accounts.tables import AccountKind
+from portal.domain.points import catalogue, claim_review
 from portal.i18n import format_date, translate
 from portal.web.components.forms import date_filter, filter_bar, filter_control, notice
 from portal.web.components.layout import card, page_title, scroll_region, shell

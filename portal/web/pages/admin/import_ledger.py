@@ -6,8 +6,9 @@ import asyncio
 
 import reflex as rx
 
-from portal.domain import registry_import, staged_files
-from portal.domain.errors import DomainError
+from portal.domain.core import staged_files
+from portal.domain.core.errors import DomainError
+from portal.domain.registrants import registry_import
 from portal.web.components.forms import file_drop, notice
 from portal.web.components.layout import card, page_title, scroll_region, shell
 from portal.web.components.text import t

@@ -6,8 +6,8 @@ import asyncio
 
 import reflex as rx
 
-from portal.domain import outbox_admin
-from portal.domain.errors import DomainError
+from portal.domain.core.errors import DomainError
+from portal.domain.staff import outbox_admin
 from portal.i18n import format_datetime, translate
 from portal.web.components.forms import notice
 from portal.web.components.layout import card, page_title, scroll_region, shell

@@ -6,9 +6,10 @@ import asyncio
 
 import reflex as rx
 
-from portal.domain import registry, season
-from portal.domain.clock import today, utcnow
-from portal.domain.models import AccountKind
+from portal.domain.accounts.tables import AccountKind
+from portal.domain.core.clock import today, utcnow
+from portal.domain.registrants import figures
+from portal.domain.renewal import season
 from portal.i18n import translate
 from portal.web.components.layout import card, page_title, shell
 from portal.web.components.text import t
@@ -46,7 +47,7 @@ class AdminOverviewState(rx.State):
         if principal is None:
             return await turn_away(self)
         overview, now = await asyncio.gather(
-            asyncio.to_thread(registry.overview),
+            asyncio.to_thread(figures.overview),
             asyncio.to_thread(season.season, principal, today()),
         )
         lang = principal.language

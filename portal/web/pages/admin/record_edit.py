@@ -6,8 +6,9 @@ import asyncio
 
 import reflex as rx
 
-from portal.domain import records, registry_admin
-from portal.domain.errors import DomainError
+from portal.domain.core.errors import DomainError
+from portal.domain.registrants import registry_admin
+from portal.domain.registry import records
 from portal.web.components.forms import (
     error_summary,
     field,
@@ -22,6 +23,7 @@ from portal.web.components.text import t
 from portal.web.components.values import change_rows
 from portal.web.errors import field_messages, text_field
 from portal.web.ids import path_id
+from portal.web.pages.admin.record_state import AdminRecordState
 from portal.web.session import ShellState, client_ip, require_admin, translator, turn_away
 
 DATE_FIELDS = frozenset({"birth_date", "certified_on", "valid_from", "valid_until"})
@@ -157,8 +159,6 @@ class AdminRecordEditState(rx.State):
             return None
         self.section, self.mode, self._pending, self.changes = "", "", {}, []
         self.reinstating = False
-        from portal.web.pages.admin.record import AdminRecordState  # the page imports this module
-
         return [AdminRecordState.saved, rx.scroll_to("main")]
 
 

@@ -7,8 +7,8 @@ from urllib.parse import urlencode
 
 import reflex as rx
 
-from portal.domain import registry_search
-from portal.domain.models import AccountKind
+from portal.domain.accounts.tables import AccountKind
+from portal.domain.registrants import registry_search
 from portal.i18n import format_date, translate
 from portal.web.components.forms import date_filter, filter_bar, filter_control
 from portal.web.components.layout import page_title, scroll_region, shell

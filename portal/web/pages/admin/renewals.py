@@ -6,9 +6,9 @@ import asyncio
 
 import reflex as rx
 
-from portal.domain import renewal_review, requirement_text
-from portal.domain.errors import DomainError
-from portal.domain.models import AccountKind
+from portal.domain.accounts.tables import AccountKind
+from portal.domain.core.errors import DomainError
+from portal.domain.renewal import renewal_review, requirement_text
 from portal.i18n import format_date, translate
 from portal.web.components.forms import filter_bar, filter_control, notice, text_area_field
 from portal.web.components.layout import card, page_title, scroll_region, shell

@@ -7,8 +7,8 @@ from collections.abc import Callable
 
 import reflex as rx
 
-from portal.domain import staff_accounts
-from portal.domain.errors import DomainError
+from portal.domain.core.errors import DomainError
+from portal.domain.staff import staff_accounts
 from portal.i18n import LANGUAGE_NAMES, format_datetime, translate
 from portal.web.components.forms import error_summary, field, form, notice, primary_button
 from portal.web.components.layout import card, page_title, scroll_region, shell

@@ -6,8 +6,8 @@ import asyncio
 
 import reflex as rx
 
-from portal.domain import activation, legal
-from portal.domain.errors import DomainError
+from portal.domain.accounts import activation, legal
+from portal.domain.core.errors import DomainError
 from portal.web.components.forms import error_summary, field, form, notice, primary_button
 from portal.web.components.layout import card, page_title, shell
 from portal.web.components.legal_document import legal_document, ticked

@@ -6,7 +6,8 @@ import asyncio
 
 import reflex as rx
 
-from portal.domain import activation, email_address, typed_dates
+from portal.domain.accounts import activation
+from portal.domain.core import email_address, typed_dates
 from portal.web.components.forms import error_summary, field, form, notice, primary_button
 from portal.web.components.layout import card, page_title, shell
 from portal.web.components.text import t

@@ -6,7 +6,7 @@ import asyncio
 
 import reflex as rx
 
-from portal.domain import signin
+from portal.domain.accounts import signin
 from portal.settings import get_settings
 from portal.web.components.forms import error_summary, field, form, notice, primary_button
 from portal.web.components.layout import card, page_title, shell

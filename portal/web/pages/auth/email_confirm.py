@@ -6,8 +6,8 @@ import asyncio
 
 import reflex as rx
 
-from portal.domain import account_changes
-from portal.domain.errors import DomainError
+from portal.domain.accounts import account_changes
+from portal.domain.core.errors import DomainError
 from portal.web.components.forms import notice
 from portal.web.components.layout import card, page_title, shell
 from portal.web.components.text import t

@@ -7,7 +7,8 @@ import asyncio
 
 import reflex as rx
 
-from portal.domain import email_address, password_reset
+from portal.domain.accounts import password_reset
+from portal.domain.core import email_address
 from portal.web.components.forms import error_summary, field, form, notice, primary_button
 from portal.web.components.layout import card, page_title, shell
 from portal.web.components.text import t

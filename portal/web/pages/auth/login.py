@@ -6,7 +6,7 @@ import asyncio
 
 import reflex as rx
 
-from portal.domain import signin
+from portal.domain.accounts import signin
 from portal.web.components.forms import (
     error_summary,
     field,

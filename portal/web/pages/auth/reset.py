@@ -6,8 +6,8 @@ import asyncio
 
 import reflex as rx
 
-from portal.domain import password_reset
-from portal.domain.errors import DomainError
+from portal.domain.accounts import password_reset
+from portal.domain.core.errors import DomainError
 from portal.web.components.forms import error_summary, form, notice, primary_button
 from portal.web.components.layout import card, page_title, shell
 from portal.web.components.password_fields import NewPasswordCheck, new_password_fields

@@ -10,8 +10,8 @@ import asyncio
 
 import reflex as rx
 
-from portal.domain import account_changes, totp
-from portal.domain.errors import DomainError, FieldErrors
+from portal.domain.accounts import account_changes, totp
+from portal.domain.core.errors import DomainError, FieldErrors
 from portal.i18n import LANGUAGE_NAMES
 from portal.web.components.forms import (
     error_summary,

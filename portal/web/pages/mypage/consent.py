@@ -6,9 +6,9 @@ import asyncio
 
 import reflex as rx
 
-from portal.domain import consents, legal
-from portal.domain.errors import DomainError
-from portal.domain.models import AccountKind
+from portal.domain.accounts import consents, legal
+from portal.domain.accounts.tables import AccountKind
+from portal.domain.core.errors import DomainError
 from portal.web.components.forms import error_summary, form, primary_button
 from portal.web.components.layout import card, page_title, shell
 from portal.web.components.legal_document import legal_document, ticked

@@ -6,10 +6,12 @@ import asyncio
 
 import reflex as rx
 
-from portal.domain import consents, registry, renewals, requirement_text
-from portal.domain.clock import today
-from portal.domain.errors import NotAllowed
-from portal.domain.models import AccountKind
+from portal.domain.accounts import consents
+from portal.domain.accounts.tables import AccountKind
+from portal.domain.core.clock import today
+from portal.domain.core.errors import NotAllowed
+from portal.domain.registrants import figures
+from portal.domain.renewal import renewals, requirement_text
 from portal.i18n import format_date, translate
 from portal.web.components.layout import card, page_title, shell
 from portal.web.components.requirements import as_rows, checklist, headline
@@ -57,7 +59,7 @@ class DashboardState(rx.State):
     def _show(self, mine: renewals.MyRenewal, lang: str) -> None:
         self.registration_number = mine.registration_number
         self.valid_until = format_date(mine.valid_until, lang)
-        days = registry.days_left(mine.valid_until, today())
+        days = figures.days_left(mine.valid_until, today())
         if days is None:
             self.days_left = ""
         elif days >= 0:

@@ -6,9 +6,10 @@ import asyncio
 
 import reflex as rx
 
-from portal.domain import records, renewals, requirement_text
-from portal.domain.errors import DomainError
-from portal.domain.models import AccountKind
+from portal.domain.accounts.tables import AccountKind
+from portal.domain.core.errors import DomainError
+from portal.domain.registry import records
+from portal.domain.renewal import renewals, requirement_text
 from portal.i18n import format_date, format_datetime, translate
 from portal.web.components.forms import error_summary, field, form, notice, primary_button
 from portal.web.components.layout import card, page_title, shell

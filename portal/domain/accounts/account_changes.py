@@ -1,0 +1,179 @@
+"""Changes a signed-in person makes to their own account: password, e-mail, closing it.
+
+Guarantees:
+- Password change needs the current password; the new one must meet the policy,
+  differ from the current one and match its confirmation; every other session
+  ends and the owner is told.
+- E-mail change needs the password; nothing changes until the link sent to the
+  new address (valid PORTAL_EMAIL_LINK_HOURS, 24 by default) is used; the old address is told at request and
+  at change; the change fails cleanly if the address was taken meanwhile; it
+  ends every session and voids pending reset links. Whether an address is in
+  use is never shown on screen: its owner is told by mail instead.
+- Closing needs "I understand" and the password; sign-in is removed and every
+  session ends; the registry record stays, linked, so a later activation can
+  reopen the account.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import col, delete, select
+
+from portal.domain.accounts import action_tokens, new_password, passwords, sessions, throttle
+from portal.domain.accounts.password_reset import set_password
+from portal.domain.accounts.tables import Account, AccountStatus, RecoveryCode, TokenPurpose
+from portal.domain.audit import trail
+from portal.domain.core import email_address
+from portal.domain.core.db import transaction
+from portal.domain.core.errors import DomainError, FieldErrors
+from portal.domain.outbox import post
+from portal.domain.registry.tables import RegistryRecord
+from portal.settings import get_settings
+
+EMAIL_CHANGES_PER_DAY = 5
+
+
+def _account(db, account_id: int) -> Account:
+    account = db.get(Account, account_id)
+    if account is None or account.status != AccountStatus.ACTIVE:
+        raise DomainError("error.not_allowed")
+    return account
+
+
+def _names(db, account: Account) -> tuple[str, ...]:
+    record = db.exec(select(RegistryRecord).where(RegistryRecord.account_id == account.id)).first()
+    return (record.family_name, record.given_name) if record else (account.display_name,)
+
+
+def _require_password(password_hash: str | None, password: str) -> None:
+    if not password:
+        raise FieldErrors({"current_password": ("password.required", {})})
+    if not passwords.verify_password(password, password_hash):
+        raise FieldErrors({"current_password": ("password.wrong", {})})
+
+
+def change_password(
+    account_id: int, session_id: int, current: str, new: str, confirmation: str, ip: str = ""
+) -> None:
+    """Replace the password; other sessions end. Raises FieldErrors per field."""
+    with transaction() as db:
+        account = _account(db, account_id)
+        password_hash, email, names = account.password_hash, account.email, _names(db, account)
+    _require_password(password_hash, current)
+    new_password.check(new, confirmation, email=email, names=names, current_hash=password_hash)
+    new_hash = passwords.hash_password(new)
+    with transaction() as db:
+        account = _account(db, account_id)
+        set_password(db, account, new_hash)
+        sessions.end_all(db, account_id, except_session_id=session_id)
+        trail.record(
+            db, "password.changed", actor_id=account_id, target=f"account:{account_id}", ip=ip
+        )
+
+
+def request_email_change(
+    account_id: int, new_email: str, confirmation: str, password: str, ip: str = ""
+) -> None:
+    """Send a confirmation link to the new address; raises FieldErrors per field."""
+    errors: dict[str, tuple[str, dict]] = {}
+    if (problem := email_address.problem(new_email)) is not None:
+        errors["new_email"] = (problem, {})
+    elif email_address.normalize(confirmation) != email_address.normalize(new_email):
+        errors["new_email_confirm"] = ("email.confirm_differs", {})
+    address = email_address.normalize(new_email)
+    with transaction() as db:
+        account = _account(db, account_id)
+        if not errors and address == account.email:
+            errors["new_email"] = ("email.same_as_current", {})
+        password_hash = account.password_hash
+    if errors:
+        raise FieldErrors(errors)
+    _require_password(password_hash, password)
+    settings = get_settings()
+    with transaction() as db:
+        if not throttle.allow(
+            db, "email-change", str(account_id), EMAIL_CHANGES_PER_DAY, dt.timedelta(days=1)
+        ):
+            raise DomainError("email.change_throttled")
+        account = _account(db, account_id)
+        taken = db.exec(select(Account).where(Account.email == address)).first()
+        if taken is not None:
+            post.enqueue(db, address, "email_in_use", taken.language)
+        else:
+            lifetime = dt.timedelta(hours=settings.email_link_hours)
+            token = action_tokens.issue(
+                db, account_id, TokenPurpose.EMAIL_CHANGE, lifetime, new_email=address
+            )
+            post.enqueue(
+                db,
+                address,
+                "email_change_confirm",
+                account.language,
+                link=f"{settings.base_url}/email/confirm?token={token}",
+                hours=settings.email_link_hours,
+            )
+        post.enqueue(
+            db, account.email, "email_change_requested", account.language, new_email=address
+        )
+        trail.record(
+            db, "email.change_requested", actor_id=account_id, target=f"account:{account_id}", ip=ip
+        )
+
+
+def confirm_email_change(token: str | None, ip: str = "") -> str:
+    """Apply a pending e-mail change; returns the new address.
+
+    Raises DomainError("email.link_invalid") for a dead link and
+    DomainError("email.taken") when the address was taken meanwhile.
+    """
+    try:
+        with transaction() as db:
+            row = action_tokens.find_live(db, TokenPurpose.EMAIL_CHANGE, token)
+            if row is None or not action_tokens.redeem(db, row):
+                raise DomainError("email.link_invalid")
+            account = _account(db, row.account_id)
+            if db.exec(select(Account).where(Account.email == row.new_email)).first() is not None:
+                raise DomainError("email.taken")
+            old = account.email
+            account.email = row.new_email
+            record = db.exec(
+                select(RegistryRecord).where(RegistryRecord.account_id == account.id)
+            ).first()
+            if record is not None:
+                record.email = row.new_email
+            db.flush()
+            action_tokens.void(
+                db, account.id, TokenPurpose.PASSWORD_RESET, TokenPurpose.EMAIL_CHANGE
+            )
+            sessions.end_all(db, account.id)
+            post.enqueue(db, old, "email_changed", account.language, new_email=row.new_email)
+            trail.record(
+                db, "email.changed", actor_id=account.id, target=f"account:{account.id}", ip=ip
+            )
+            return row.new_email
+    except IntegrityError:
+        raise DomainError("email.taken") from None
+
+
+def close(account_id: int, understood: bool, password: str, ip: str = "") -> None:
+    """Close the account. Raises FieldErrors when not understood or the password is wrong."""
+    if understood is not True:
+        raise FieldErrors({"understood": ("close.must_understand", {})})
+    with transaction() as db:
+        password_hash = _account(db, account_id).password_hash
+    _require_password(password_hash, password)
+    with transaction() as db:
+        account = _account(db, account_id)
+        account.status = AccountStatus.CLOSED
+        account.password_hash = None
+        account.totp_secret = None
+        account.totp_pending_secret = None
+        db.execute(delete(RecoveryCode).where(col(RecoveryCode.account_id) == account_id))
+        action_tokens.void(db, account_id)
+        sessions.end_all(db, account_id)
+        post.enqueue(db, account.email, "account_closed", account.language)
+        trail.record(
+            db, "account.closed", actor_id=account_id, target=f"account:{account_id}", ip=ip
+        )

@@ -1,0 +1,60 @@
+"""Which versions of the terms and privacy policy an account has accepted.
+
+Guarantee: `missing()` names every document whose version in force the account
+has not accepted; `accept()` records exactly the versions the person was shown,
+and refuses (FieldErrors per document) when one of them is not the one in force.
+"""
+
+from __future__ import annotations
+
+from sqlmodel import Session, select
+
+from portal.domain.accounts import legal
+from portal.domain.accounts.tables import Consent
+from portal.domain.audit import trail
+from portal.domain.core.db import transaction
+from portal.domain.core.errors import FieldErrors
+
+
+def missing_in(db: Session, account_id: int) -> list[str]:
+    """Documents whose current version `account_id` has not accepted (inside a transaction)."""
+    accepted = set(
+        db.exec(
+            select(Consent.document, Consent.version).where(Consent.account_id == account_id)
+        ).all()
+    )
+    return [
+        doc for doc, version in legal.current_versions().items() if (doc, version) not in accepted
+    ]
+
+
+def missing(account_id: int) -> list[str]:
+    """Documents whose current version `account_id` has not accepted."""
+    with transaction() as db:
+        return missing_in(db, account_id)
+
+
+def check(accepted: dict[str, str]) -> dict[str, str]:
+    """The versions in force, when `accepted` names each of them; else FieldErrors per document."""
+    current = legal.current_versions()
+    stale = {
+        doc: ("activation.must_accept", {}) for doc, v in current.items() if accepted.get(doc) != v
+    }
+    if stale:
+        raise FieldErrors(stale)
+    return current
+
+
+def record(db: Session, account_id: int, accepted: dict[str, str], ip: str = "") -> None:
+    """Store the acceptance of the versions in force; FieldErrors when one is missing or stale."""
+    for document, version in check(accepted).items():
+        db.add(Consent(account_id=account_id, document=document, version=version, ip=ip[:64]))
+
+
+def accept(account_id: int, accepted: dict[str, str], ip: str = "") -> None:
+    """Record a signed-in person's acceptance of the current documents."""
+    with transaction() as db:
+        record(db, account_id, accepted, ip)
+        trail.record(
+            db, "consent.accepted", actor_id=account_id, target=f"account:{account_id}", ip=ip
+        )

@@ -1,0 +1,109 @@
+"""Forgotten passwords: a link by e-mail, valid 24 hours (PORTAL_RESET_LINK_HOURS), used once.
+
+Guarantees: `request()` answers nothing about whether the address exists (the
+caller shows one message either way) and mails at most 3 links per address
+and hour, 20 per client and hour; a newer request, a password change and an
+e-mail change void older links; completing a reset sets the password, clears
+a lockout and the "must set a new password" flag, ends every session, tells
+the owner — and does not sign anyone in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlmodel import select
+
+from portal.domain.accounts import action_tokens, new_password, passwords, sessions, throttle
+from portal.domain.accounts.tables import Account, AccountKind, AccountStatus, TokenPurpose
+from portal.domain.audit import trail
+from portal.domain.core import email_address
+from portal.domain.core.clock import utcnow
+from portal.domain.core.db import transaction
+from portal.domain.core.errors import DomainError
+from portal.domain.outbox import post
+from portal.domain.registry.tables import RegistryRecord
+from portal.settings import get_settings
+
+PER_ADDRESS = 3
+PER_CLIENT = 20
+WINDOW = dt.timedelta(hours=1)
+
+
+def request(email: str, ip: str = "") -> None:
+    """Mail a reset link when `email` belongs to an active account; otherwise do nothing."""
+    address = email_address.normalize(email)[:254]
+    with transaction() as db:
+        if not throttle.allow(db, "reset-client", ip or "unknown", PER_CLIENT, WINDOW):
+            return
+        if not throttle.allow(db, "reset-address", address, PER_ADDRESS, WINDOW):
+            return
+        account = db.exec(select(Account).where(Account.email == address)).first()
+        if account is None or account.status != AccountStatus.ACTIVE:
+            return
+        send_link(db, account, ip)
+
+
+def send_link(db, account: Account, ip: str = "") -> None:
+    """Issue a reset token for `account` and queue the mail carrying its link."""
+    settings = get_settings()
+    lifetime = dt.timedelta(hours=settings.reset_link_hours)
+    token = action_tokens.issue(db, account.id, TokenPurpose.PASSWORD_RESET, lifetime)
+    post.enqueue(
+        db,
+        account.email,
+        "password_reset",
+        account.language,
+        link=f"{settings.base_url}/password/reset?token={token}",
+        hours=settings.reset_link_hours,
+    )
+    trail.record(db, "password.reset_requested", target=f"account:{account.id}", ip=ip)
+
+
+def link_is_live(token: str | None) -> bool:
+    """True while the link can still set a password."""
+    with transaction() as db:
+        return action_tokens.find_live(db, TokenPurpose.PASSWORD_RESET, token) is not None
+
+
+def complete(token: str | None, password: str, confirmation: str, ip: str = "") -> None:
+    """Set the new password through a live link.
+
+    Raises DomainError("reset.link_invalid") for a dead link and FieldErrors
+    for a password the policy refuses or a confirmation that differs.
+    """
+    with transaction() as db:
+        row = action_tokens.find_live(db, TokenPurpose.PASSWORD_RESET, token)
+        if row is None:
+            raise DomainError("reset.link_invalid")
+        account = db.get(Account, row.account_id)
+        record = db.exec(
+            select(RegistryRecord).where(RegistryRecord.account_id == account.id)
+        ).first()
+        names = (record.family_name, record.given_name) if record else (account.display_name,)
+        email, current_hash = account.email, account.password_hash
+    new_password.check(password, confirmation, email=email, names=names, current_hash=current_hash)
+    password_hash = passwords.hash_password(password)
+    with transaction() as db:
+        row = action_tokens.find_live(db, TokenPurpose.PASSWORD_RESET, token)
+        if row is None or not action_tokens.redeem(db, row):
+            raise DomainError("reset.link_invalid")
+        account = db.get(Account, row.account_id)
+        set_password(db, account, password_hash)
+        if account.kind == AccountKind.STAFF and account.status == AccountStatus.INVITED:
+            account.status = AccountStatus.ACTIVE  # an invited staff member chose a password
+        sessions.end_all(db, account.id)
+        trail.record(
+            db, "password.reset", actor_id=account.id, target=f"account:{account.id}", ip=ip
+        )
+
+
+def set_password(db, account: Account, password_hash: str) -> None:
+    """Store a new password hash; clears lockout and the must-reset flag, voids reset links."""
+    account.password_hash = password_hash
+    account.password_changed_at = utcnow()
+    account.must_reset_password = False
+    account.failed_attempts = 0
+    account.locked_until = None
+    action_tokens.void(db, account.id, TokenPurpose.PASSWORD_RESET)
+    post.enqueue(db, account.email, "password_changed", account.language)

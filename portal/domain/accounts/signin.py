@@ -1,0 +1,325 @@
+"""Signing in: password, then a second factor, then a one-time ticket that becomes a session.
+
+Guarantees:
+- Unknown address, wrong password, locked and inactive accounts get the same
+  answer after about the same time (a real or dummy bcrypt check each time).
+- Every failed password attempt on an account increments its counter in one
+  SQL statement, so parallel attempts are all counted; the attempt that
+  reaches the threshold — and only that one — locks the account and queues
+  the lockout mail. A lock that has run out is cleared at the next attempt.
+- A challenge is bound to the tab that passed the password step (by a secret
+  only its server state holds), expires after the configured minutes, allows 5
+  wrong codes, and passes at most once. A resend replaces the code, is
+  throttled (30 s apart, 3 per challenge) and queues a new mail.
+- A passed challenge yields a ticket valid 2 minutes that is redeemed at most
+  once for a session.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlmodel import Session, col, select, update
+
+from portal.domain.accounts import (
+    consents,
+    password_reset,
+    passwords,
+    sessions,
+    throttle,
+    tokens,
+    totp,
+)
+from portal.domain.accounts.tables import Account, AccountKind, AccountStatus, LoginChallenge
+from portal.domain.audit import trail
+from portal.domain.core import email_address
+from portal.domain.core.clock import utcnow
+from portal.domain.core.db import transaction
+from portal.domain.outbox import post
+from portal.settings import get_settings
+
+MAX_CODE_TRIES = 5
+MAX_RESENDS = 3
+RESEND_INTERVAL = dt.timedelta(seconds=30)
+TICKET_LIFETIME = dt.timedelta(minutes=2)
+IP_LIMIT = 50
+IP_WINDOW = dt.timedelta(minutes=15)
+
+
+@dataclass(frozen=True)
+class PasswordStep:
+    """The outcome of the password step. `attempt` binds the next step to this tab."""
+
+    ok: bool
+    attempt: str | None = None
+    method: str | None = None
+    must_reset: bool = False
+    throttled: bool = False
+
+
+@dataclass(frozen=True)
+class CodeStep:
+    """The outcome of the code step: a ticket, or a message key saying what went wrong."""
+
+    ok: bool
+    ticket: str | None = None
+    problem: str | None = None
+    tries_left: int = 0
+
+
+@dataclass(frozen=True)
+class SessionStart:
+    """A new session's cookie secret and the page to land on."""
+
+    secret: str
+    landing: str
+
+
+def _clear_expired_lock(db: Session, account: Account, now: dt.datetime) -> None:
+    if account.locked_until is not None and account.locked_until <= now:
+        db.execute(
+            update(Account)
+            .where(col(Account.id) == account.id)
+            .where(Account.locked_until == account.locked_until)
+            .values(locked_until=None, failed_attempts=0)
+        )
+        account.locked_until = None
+        account.failed_attempts = 0
+
+
+def _count_failure(account_id: int, ip: str) -> None:
+    settings = get_settings()
+    now = utcnow()
+    with transaction() as db:
+        failures = db.execute(
+            update(Account)
+            .where(col(Account.id) == account_id)
+            .values(failed_attempts=Account.failed_attempts + 1)
+            .returning(Account.failed_attempts)
+        ).scalar_one()
+        trail.record(db, "signin.password_failed", target=f"account:{account_id}", ip=ip)
+        if failures < settings.lockout_threshold:
+            return
+        locked = db.execute(
+            update(Account)
+            .where(col(Account.id) == account_id)
+            .where(col(Account.locked_until).is_(None))
+            .values(locked_until=now + dt.timedelta(minutes=settings.lockout_minutes))
+        )
+        if locked.rowcount == 1:
+            account = db.get(Account, account_id)
+            trail.record(db, "account.locked", target=f"account:{account_id}", ip=ip)
+            post.enqueue(
+                db,
+                account.email,
+                "account_locked",
+                account.language,
+                minutes=settings.lockout_minutes,
+            )
+
+
+def _new_challenge(db: Session, account: Account) -> tuple[str, str]:
+    settings = get_settings()
+    now = utcnow()
+    attempt = tokens.new_token()
+    method = "totp" if account.totp_secret else "email"
+    challenge = LoginChallenge(
+        account_id=account.id,
+        attempt_digest=tokens.digest("attempt", attempt),
+        method=method,
+        expires_at=now + dt.timedelta(minutes=settings.code_minutes),
+        last_sent_at=now,
+    )
+    db.add(challenge)
+    db.flush()
+    if method == "email":
+        _send_code(db, challenge, account)
+    return attempt, method
+
+
+def _send_code(db: Session, challenge: LoginChallenge, account: Account) -> None:
+    code = tokens.new_numeric_code()
+    challenge.code_digest = tokens.digest(f"code:{challenge.id}", code)
+    post.enqueue(
+        db,
+        account.email,
+        "signin_code",
+        account.language,
+        code=code,
+        minutes=get_settings().code_minutes,
+    )
+
+
+def check_password(email: str, password: str, ip: str = "") -> PasswordStep:
+    """Step one. Slow by design (bcrypt): call it off the event loop."""
+    address = email_address.normalize(email)[:254]
+    now = utcnow()
+    with transaction() as db:
+        if not throttle.allow(db, "signin-ip", ip or "unknown", IP_LIMIT, IP_WINDOW):
+            throttled = True
+            account = None
+        else:
+            throttled = False
+            account = db.exec(select(Account).where(Account.email == address)).first()
+            if account is not None:
+                _clear_expired_lock(db, account, now)
+    if throttled:
+        passwords.burn_time()
+        return PasswordStep(ok=False, throttled=True)
+    if account is None:
+        passwords.burn_time()
+        return PasswordStep(ok=False)
+    usable = account.status == AccountStatus.ACTIVE and account.locked_until is None
+    if not usable:
+        passwords.burn_time()
+        _count_failure(account.id, ip)
+        return PasswordStep(ok=False)
+    if not passwords.verify_password(password, account.password_hash):
+        _count_failure(account.id, ip)
+        return PasswordStep(ok=False)
+    with transaction() as db:
+        db.execute(update(Account).where(col(Account.id) == account.id).values(failed_attempts=0))
+        if account.must_reset_password:
+            trail.record(db, "signin.must_reset", target=f"account:{account.id}", ip=ip)
+            if throttle.allow(
+                db,
+                "reset-address",
+                account.email,
+                password_reset.PER_ADDRESS,
+                password_reset.WINDOW,
+            ):
+                password_reset.send_link(db, account, ip)
+            return PasswordStep(ok=False, must_reset=True)
+        attempt, method = _new_challenge(db, account)
+        trail.record(db, "signin.password_ok", target=f"account:{account.id}", ip=ip, method=method)
+    return PasswordStep(ok=True, attempt=attempt, method=method)
+
+
+def _challenge(db: Session, attempt: str | None) -> LoginChallenge | None:
+    if not attempt or len(attempt) > 100:
+        return None
+    return db.exec(
+        select(LoginChallenge).where(
+            LoginChallenge.attempt_digest == tokens.digest("attempt", attempt)
+        )
+    ).first()
+
+
+def _code_matches(db: Session, challenge: LoginChallenge, code: str) -> bool:
+    if challenge.method == "email":
+        typed = totp.normalize_code(code)
+        return tokens.matches(f"code:{challenge.id}", typed, challenge.code_digest)
+    account = db.get(Account, challenge.account_id)
+    return totp.accept_code(db, account, code) or totp.accept_recovery_code(db, account.id, code)
+
+
+def verify_code(attempt: str | None, code: str, ip: str = "") -> CodeStep:
+    """Step two: check the code for this tab's challenge; on success issue a ticket."""
+    now = utcnow()
+    with transaction() as db:
+        challenge = _challenge(db, attempt)
+        if challenge is None or challenge.passed_at is not None:
+            return CodeStep(ok=False, problem="code.start_again")
+        if challenge.failed_tries >= MAX_CODE_TRIES:
+            return CodeStep(ok=False, problem="code.too_many")
+        if now >= challenge.expires_at:
+            return CodeStep(ok=False, problem="code.expired")
+        if len(code) > 40 or not _code_matches(db, challenge, code):
+            tries = db.execute(
+                update(LoginChallenge)
+                .where(col(LoginChallenge.id) == challenge.id)
+                .values(failed_tries=LoginChallenge.failed_tries + 1)
+                .returning(LoginChallenge.failed_tries)
+            ).scalar_one()
+            trail.record(db, "signin.code_failed", target=f"account:{challenge.account_id}", ip=ip)
+            if tries >= MAX_CODE_TRIES:
+                return CodeStep(ok=False, problem="code.too_many")
+            return CodeStep(ok=False, problem="code.wrong", tries_left=MAX_CODE_TRIES - tries)
+        ticket = tokens.new_token()
+        passed = db.execute(
+            update(LoginChallenge)
+            .where(col(LoginChallenge.id) == challenge.id)
+            .where(col(LoginChallenge.passed_at).is_(None))
+            .values(
+                passed_at=now,
+                ticket_digest=tokens.digest("ticket", ticket),
+                ticket_expires_at=now + TICKET_LIFETIME,
+            )
+        )
+        if passed.rowcount != 1:
+            return CodeStep(ok=False, problem="code.start_again")
+        return CodeStep(ok=True, ticket=ticket)
+
+
+def resend_code(attempt: str | None) -> str | None:
+    """Send a fresh code replacing the old one; returns a message key when refused."""
+    now = utcnow()
+    with transaction() as db:
+        challenge = _challenge(db, attempt)
+        if challenge is None or challenge.passed_at is not None or challenge.method != "email":
+            return "code.start_again"
+        if challenge.resends >= MAX_RESENDS:
+            return "code.resend_limit"
+        if challenge.last_sent_at and now - challenge.last_sent_at < RESEND_INTERVAL:
+            return "code.resend_wait"
+        claimed = db.execute(
+            update(LoginChallenge)
+            .where(col(LoginChallenge.id) == challenge.id)
+            .where(LoginChallenge.resends == challenge.resends)
+            .values(
+                resends=challenge.resends + 1,
+                failed_tries=0,
+                last_sent_at=now,
+                expires_at=now + dt.timedelta(minutes=get_settings().code_minutes),
+            )
+        )
+        if claimed.rowcount != 1:
+            return "code.resend_wait"
+        db.refresh(challenge)
+        _send_code(db, challenge, db.get(Account, challenge.account_id))
+    return None
+
+
+def landing_for(db: Session, account: Account) -> str:
+    """Where a freshly signed-in account starts: enrolment or new terms come first."""
+    if account.kind == AccountKind.STAFF:
+        if get_settings().staff_require_totp and not account.totp_secret:
+            return "/mypage/account"
+        return "/admin"
+    return "/consent" if consents.missing_in(db, account.id) else "/mypage"
+
+
+def redeem_ticket(ticket: str | None, ip: str = "", user_agent: str = "") -> SessionStart | None:
+    """Exchange a fresh, unused ticket for a new session; None for anything else."""
+    if not ticket or len(ticket) > 100:
+        return None
+    now = utcnow()
+    with transaction() as db:
+        challenge = db.exec(
+            select(LoginChallenge).where(
+                LoginChallenge.ticket_digest == tokens.digest("ticket", ticket)
+            )
+        ).first()
+        if (
+            challenge is None
+            or challenge.ticket_expires_at is None
+            or now >= challenge.ticket_expires_at
+        ):
+            return None
+        used = db.execute(
+            update(LoginChallenge)
+            .where(col(LoginChallenge.id) == challenge.id)
+            .where(col(LoginChallenge.ticket_used_at).is_(None))
+            .values(ticket_used_at=now)
+        )
+        if used.rowcount != 1:
+            return None
+        account = db.get(Account, challenge.account_id)
+        if account is None or account.status != AccountStatus.ACTIVE:
+            return None
+        secret = sessions.start(db, account.id, ip, user_agent)
+        trail.record(
+            db, "signin.success", actor_id=account.id, target=f"account:{account.id}", ip=ip
+        )
+        return SessionStart(secret=secret, landing=landing_for(db, account))

@@ -1,0 +1,36 @@
+"""Counting actions per key over a sliding window, shared by all workers via the database.
+
+Guarantee: `allow()` records the attempt and answers False once `limit`
+attempts under the same scope and key fall inside the last `window`; keys are
+stored only as digests (an address or IP never sits in this table in clear).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlmodel import Session, delete, func, select
+
+from portal.domain.accounts import tokens
+from portal.domain.accounts.tables import ThrottleHit
+from portal.domain.core.clock import utcnow
+
+
+def allow(session: Session, scope: str, key: str, limit: int, window: dt.timedelta) -> bool:
+    """Record one attempt; True when it is within `limit` for the window."""
+    now = utcnow()
+    key_digest = tokens.digest(f"throttle:{scope}", key.lower())
+    count = session.exec(
+        select(func.count())
+        .select_from(ThrottleHit)
+        .where(ThrottleHit.scope == scope, ThrottleHit.key == key_digest)
+        .where(ThrottleHit.at > now - window)
+    ).one()
+    session.add(ThrottleHit(scope=scope, key=key_digest, at=now))
+    return count < limit
+
+
+def prune(session: Session, older_than: dt.timedelta = dt.timedelta(days=1)) -> int:
+    """Delete hits older than `older_than`; returns how many went."""
+    result = session.execute(delete(ThrottleHit).where(ThrottleHit.at < utcnow() - older_than))
+    return result.rowcount or 0

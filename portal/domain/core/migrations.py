@@ -1,0 +1,25 @@
+"""Applying the Alembic migrations that ship with the portal."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic.config import Config
+
+from alembic import command
+
+_ROOT = Path(__file__).resolve().parents[3]
+
+
+def alembic_config(url: str | None = None) -> Config:
+    """The Alembic config of this checkout, optionally aimed at `url`."""
+    config = Config(str(_ROOT / "alembic.ini"))
+    config.set_main_option("script_location", str(_ROOT / "alembic"))
+    if url:
+        config.attributes["url"] = url
+    return config
+
+
+def upgrade(url: str | None = None) -> None:
+    """Bring the database to the newest schema."""
+    command.upgrade(alembic_config(url), "head")

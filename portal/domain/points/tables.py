@@ -1,0 +1,131 @@
+"""Continuing-education points: the activity catalogue, claims, their timelines and evidence."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+
+from sqlalchemy import Index, text
+from sqlmodel import Field, SQLModel
+
+from portal.domain.core.clock import now_factory
+
+
+class ClaimStatus(StrEnum):
+    SUBMITTED = "submitted"  # waiting for the secretariat
+    IN_REVIEW = "in_review"  # a reviewer has opened it
+    INFO_REQUESTED = "info_requested"  # the registrant must answer
+    APPROVED = "approved"  # points granted (maybe adjusted)
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"  # by the registrant, while pending
+
+
+OPEN_STATUSES = (ClaimStatus.SUBMITTED, ClaimStatus.IN_REVIEW, ClaimStatus.INFO_REQUESTED)
+# The review queue's default filter, written exactly as the partial index's predicate so
+# both databases use the index for it.
+OPEN_CONDITION = "status IN ('submitted', 'in_review', 'info_requested')"
+
+
+class ActivityCategory(SQLModel, table=True):
+    """A kind of activity; `cap_points` limits how many of its points count per validity period."""
+
+    __tablename__ = "activity_category"
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=32, unique=True)
+    name_en: str = Field(max_length=100)
+    name_ja: str = Field(max_length=100)
+    cap_points: int | None = None
+    sort_order: int = 0
+    archived: bool = False
+
+
+class Activity(SQLModel, table=True):
+    """A catalogue entry registrants can claim: one day or a range of days, fixed points."""
+
+    __tablename__ = "activity"
+
+    id: int | None = Field(default=None, primary_key=True)
+    title: str = Field(max_length=200)
+    category_id: int = Field(foreign_key="activity_category.id", index=True)
+    starts_on: dt.date = Field(index=True)
+    ends_on: dt.date
+    points: int
+    organiser: str = Field(default="", max_length=200)
+    notes: str = Field(default="", max_length=1000)
+    archived: bool = False
+    created_at: dt.datetime = Field(default_factory=now_factory)
+    updated_at: dt.datetime = Field(default_factory=now_factory)
+
+
+class Claim(SQLModel, table=True):
+    """Points a registrant asks for (or the secretariat credits), with where the request stands.
+
+    A catalogue activity can be claimed once per record while the claim is not withdrawn.
+    """
+
+    __tablename__ = "claim"
+    __table_args__ = (
+        Index(
+            "uq_claim_activity_once",
+            "record_id",
+            "activity_id",
+            unique=True,
+            sqlite_where=text("activity_id IS NOT NULL AND status != 'withdrawn'"),
+            postgresql_where=text("activity_id IS NOT NULL AND status != 'withdrawn'"),
+        ),
+        Index("ix_claim_status_created", "status", "created_at"),
+        Index(
+            "ix_claim_open_created",
+            "created_at",
+            "id",
+            sqlite_where=text(OPEN_CONDITION),
+            postgresql_where=text(OPEN_CONDITION),
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    record_id: int = Field(foreign_key="registry_record.id", index=True)
+    activity_id: int | None = Field(default=None, foreign_key="activity.id", index=True)
+    category_id: int = Field(foreign_key="activity_category.id")
+    description: str = Field(default="", max_length=500)
+    organiser: str = Field(default="", max_length=200)
+    activity_date: dt.date
+    points_requested: int
+    points_granted: int | None = None
+    status: str = Field(default=ClaimStatus.SUBMITTED, max_length=16)
+    credited: bool = False  # granted by the secretariat (attendance list), not asked for
+    created_at: dt.datetime = Field(default_factory=now_factory)
+    updated_at: dt.datetime = Field(default_factory=now_factory)
+    decided_at: dt.datetime | None = None
+    decided_by: int | None = Field(default=None, foreign_key="account.id")
+
+
+class ClaimEvent(SQLModel, table=True):
+    """One step of a claim's timeline, shown to the registrant and staff."""
+
+    __tablename__ = "claim_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    claim_id: int = Field(foreign_key="claim.id", index=True)
+    kind: str = Field(max_length=16)
+    at: dt.datetime = Field(default_factory=now_factory)
+    actor_id: int | None = Field(default=None, foreign_key="account.id")
+    by_staff: bool = False
+    message: str = Field(default="", max_length=1000)
+    points: int | None = None
+
+
+class EvidenceFile(SQLModel, table=True):
+    """A file proving a claim, stored under a generated name outside every public folder."""
+
+    __tablename__ = "evidence_file"
+
+    id: int | None = Field(default=None, primary_key=True)
+    claim_id: int = Field(foreign_key="claim.id", index=True)
+    stored_name: str = Field(max_length=64, unique=True)
+    original_name: str = Field(max_length=200)
+    content_type: str = Field(max_length=32)
+    size: int
+    uploaded_at: dt.datetime = Field(default_factory=now_factory)
+    uploaded_by: int | None = Field(default=None, foreign_key="account.id")

@@ -1,0 +1,171 @@
+"""What the secretariat sees of one registry record, and the actions it may take there.
+
+Guarantee: `detail()` returns plain values only — the record, the state of its
+portal account (never a hash or secret) and its change history, newest first,
+with who made each change. Actions check the staff role: reviewers read,
+admins act.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlmodel import col, func, select
+
+from portal.domain.accounts import activation, operations
+from portal.domain.accounts.sessions import Principal
+from portal.domain.accounts.tables import Account, StaffRole, WebSession
+from portal.domain.core.clock import utcnow
+from portal.domain.core.db import transaction
+from portal.domain.core.errors import DomainError, NotAllowed
+from portal.domain.registry import records
+from portal.domain.registry.tables import RegistryRecord
+
+FIELDS = (
+    "registration_number",
+    "family_name",
+    "given_name",
+    "family_name_kana",
+    "given_name_kana",
+    "birth_date",
+    "email",
+    "status",
+    "certified_on",
+    "valid_from",
+    "valid_until",
+    *records.SECTIONS["basic"][4:],
+    *records.SECTIONS["workplace"],
+)
+
+
+@dataclass(frozen=True)
+class AccountFacts:
+    email: str
+    status: str
+    locked: bool
+    totp: bool
+    last_sign_in: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    changed_at: dt.datetime
+    section: str
+    field: str
+    old: str
+    new: str
+    by: str
+    by_staff: bool
+    reason: str
+
+
+@dataclass(frozen=True)
+class RecordDetail:
+    record_id: int
+    values: dict[str, object]
+    account: AccountFacts | None
+    history: list[HistoryEntry]
+
+
+def detail(record_id: int) -> RecordDetail | None:
+    """Everything staff may read about one record, or None when there is no such record."""
+    with transaction() as db:
+        record = db.get(RegistryRecord, record_id)
+        if record is None:
+            return None
+        facts = None
+        if record.account_id:
+            account = db.get(Account, record.account_id)
+            last = db.exec(
+                select(func.max(WebSession.created_at)).where(WebSession.account_id == account.id)
+            ).one()
+            facts = AccountFacts(
+                email=account.email,
+                status=account.status,
+                locked=bool(account.locked_until and account.locked_until > utcnow()),
+                totp=bool(account.totp_secret),
+                last_sign_in=last,
+            )
+        values = {name: getattr(record, name) for name in FIELDS}
+        owner = f"{record.family_name} {record.given_name}"
+        names = dict(
+            db.exec(
+                select(Account.id, Account.display_name).where(col(Account.kind) == "staff")
+            ).all()
+        )
+    history = [
+        HistoryEntry(
+            changed_at=c.changed_at,
+            section=c.section,
+            field=c.field,
+            old=c.old_value,
+            new=c.new_value,
+            by=names.get(c.changed_by, "") if c.by_staff else owner,
+            by_staff=c.by_staff,
+            reason=c.reason,
+        )
+        for c in records.history(record_id)
+    ]
+    return RecordDetail(record_id=record_id, values=values, account=facts, history=history)
+
+
+def _require_admin(principal: Principal) -> None:
+    if not principal.is_staff or principal.role != StaffRole.ADMIN:
+        raise NotAllowed()
+
+
+def unlock(principal: Principal, record_id: int) -> None:
+    """Clear the lockout of the record's account (admins only)."""
+    _require_admin(principal)
+    with transaction() as db:
+        record = db.get(RegistryRecord, record_id)
+        account = db.get(Account, record.account_id) if record and record.account_id else None
+        if account is None:
+            raise DomainError("admin.no_account")
+        email = account.email
+    operations.unlock(email, actor_id=principal.account_id)
+
+
+def edit_preview(
+    principal: Principal, record_id: int, section: str, values: dict
+) -> list[records.FieldChange]:
+    """What an admin's edit of a section would change (admins only); saves nothing."""
+    _require_admin(principal)
+    return records.staff_preview(record_id, section, values)
+
+
+def edit(
+    principal: Principal, record_id: int, section: str, values: dict, reason: str, ip: str = ""
+) -> list[records.FieldChange]:
+    """Save an admin's edit of a section with the reason for it (admins only)."""
+    _require_admin(principal)
+    return records.staff_apply(
+        record_id, section, values, actor_id=principal.account_id, reason=reason, ip=ip
+    )
+
+
+def requests_for(principal: Principal, record_id: int) -> list[activation.PendingRequest]:
+    """The record's activation requests waiting for a decision (staff may read them)."""
+    if not principal.is_staff:
+        raise NotAllowed()
+    return activation.pending_requests(record_id)
+
+
+def approve_request(principal: Principal, record_id: int, request_id: int) -> str:
+    """Approve one of the record's activation requests (admins only); returns the address."""
+    _require_admin(principal)
+    if request_id not in {r.id for r in requests_for(principal, record_id)}:
+        raise DomainError("activation.request_unknown")
+    return activation.approve_request(request_id, actor_id=principal.account_id)
+
+
+def resend_invitation(principal: Principal, record_id: int) -> str:
+    """Send a new activation invitation for the record (admins only); returns the address."""
+    _require_admin(principal)
+    with transaction() as db:
+        record = db.get(RegistryRecord, record_id)
+        if record is None:
+            raise DomainError("activation.unknown_record")
+        number = record.registration_number
+    return activation.invite(number, actor_id=principal.account_id)

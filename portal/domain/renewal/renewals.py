@@ -1,0 +1,265 @@
+"""A registrant's renewal: where they stand, applying, withdrawing, their certificates.
+
+Guarantees:
+- Every function acts on the signed-in registrant's own record only.
+- `apply()` re-checks eligibility on the server with the same function the
+  dashboard shows (`eligibility.evaluate_claims`): an application is accepted
+  only when every requirement is met and the window is open, with the
+  declaration ticked and a mailing address on the record.
+- At most one live (submitted or approved) application per record and cycle —
+  also when two submissions race (a partial unique index decides).
+- Every step is an event on the application's timeline and in the audit log.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select, update
+
+from portal.domain.accounts.sessions import Principal
+from portal.domain.audit import trail
+from portal.domain.core.clock import today, utcnow
+from portal.domain.core.db import transaction
+from portal.domain.core.errors import DomainError, FieldErrors
+from portal.domain.points import claims
+from portal.domain.registry.tables import RegistryRecord
+from portal.domain.renewal import eligibility
+from portal.domain.renewal.tables import (
+    ApplicationStatus,
+    Certificate,
+    RenewalApplication,
+    RenewalEvent,
+)
+
+
+def record_facts(record: RegistryRecord) -> eligibility.RecordFacts:
+    """The record's facts the eligibility rules read."""
+    return eligibility.RecordFacts(
+        record.valid_from, record.valid_until, record.status, record.newsletter
+    )
+
+
+def record_eligibility(db: Session, record: RegistryRecord, on: dt.date) -> eligibility.Eligibility:
+    """One record's eligibility on a day, from its claims (three queries)."""
+    facts, caps = claims.record_claims(db, record)
+    return eligibility.evaluate_claims(record_facts(record), facts, caps, on, eligibility.rules())
+
+
+def snapshot(result: eligibility.Eligibility, on: dt.date) -> dict:
+    """An eligibility as JSON-safe values, to keep with an application."""
+
+    def plain(value: object) -> object:
+        return value.isoformat() if isinstance(value, dt.date) else value
+
+    return {
+        "on": on.isoformat(),
+        "can_apply": result.can_apply,
+        "requirements": [
+            {"code": r.code, "met": r.met, "facts": {k: plain(v) for k, v in r.facts.items()}}
+            for r in result.requirements
+        ],
+    }
+
+
+@dataclass(frozen=True)
+class TimelineStep:
+    kind: str
+    at: dt.datetime
+    by_staff: bool
+    message: str
+
+
+@dataclass(frozen=True)
+class ApplicationView:
+    id: int
+    status: str
+    cycle_end: dt.date
+    submitted_at: dt.datetime
+    decided_at: dt.datetime | None
+    reason: str
+    mailing: dict
+    certificate_number: str
+    timeline: list[TimelineStep]
+
+
+@dataclass(frozen=True)
+class CertificateView:
+    number: str
+    valid_from: dt.date
+    valid_until: dt.date
+    issued_at: dt.datetime
+    mailing_status: str
+    mailed_on: dt.date | None
+
+
+@dataclass(frozen=True)
+class MyRenewal:
+    """Everything the dashboard and the renewal page show about the registrant's renewal."""
+
+    registration_number: str
+    valid_from: dt.date | None
+    valid_until: dt.date | None
+    status: str
+    eligibility: eligibility.Eligibility
+    mailing: dict
+    application: ApplicationView | None  # the newest application, any cycle
+    applied_this_cycle: bool
+    certificates: list[CertificateView]
+
+    @property
+    def may_apply(self) -> bool:
+        """Every requirement met and no live application for this period yet."""
+        return self.eligibility.can_apply and not self.applied_this_cycle
+
+
+def mailing_of(record: RegistryRecord) -> dict:
+    """Where a certificate for this record is sent."""
+    return {
+        "name": f"{record.family_name} {record.given_name}".strip(),
+        "postal_code": record.postal_code,
+        "address": record.address,
+    }
+
+
+def application_view(db: Session, app: RenewalApplication) -> ApplicationView:
+    """An application with its timeline and its certificate's number, if one was issued."""
+    events = db.exec(
+        select(RenewalEvent)
+        .where(RenewalEvent.application_id == app.id)
+        .order_by(col(RenewalEvent.at), col(RenewalEvent.id))
+    ).all()
+    number = db.exec(select(Certificate.number).where(Certificate.application_id == app.id)).first()
+    return ApplicationView(
+        id=app.id,
+        status=app.status,
+        cycle_end=app.cycle_end,
+        submitted_at=app.submitted_at,
+        decided_at=app.decided_at,
+        reason=app.reason,
+        mailing=dict(app.mailing),
+        certificate_number=number or "",
+        timeline=[TimelineStep(e.kind, e.at, e.by_staff, e.message) for e in events],
+    )
+
+
+def _live(db: Session, record: RegistryRecord) -> RenewalApplication | None:
+    return db.exec(
+        select(RenewalApplication).where(
+            RenewalApplication.record_id == record.id,
+            RenewalApplication.cycle_end == record.valid_until,
+            col(RenewalApplication.status).in_(
+                (ApplicationStatus.SUBMITTED, ApplicationStatus.APPROVED)
+            ),
+        )
+    ).first()
+
+
+def mine(principal: Principal, on: dt.date | None = None) -> MyRenewal:
+    """The signed-in registrant's renewal standing, application and certificates."""
+    on = on or today()
+    with transaction() as db:
+        record = claims.own_record(db, principal)
+        newest = db.exec(
+            select(RenewalApplication)
+            .where(RenewalApplication.record_id == record.id)
+            .order_by(
+                col(RenewalApplication.submitted_at).desc(), col(RenewalApplication.id).desc()
+            )
+        ).first()
+        certificates = db.exec(
+            select(Certificate)
+            .where(Certificate.record_id == record.id)
+            .order_by(col(Certificate.valid_from).desc())
+        ).all()
+        return MyRenewal(
+            registration_number=record.registration_number,
+            valid_from=record.valid_from,
+            valid_until=record.valid_until,
+            status=record.status,
+            eligibility=record_eligibility(db, record, on),
+            mailing=mailing_of(record),
+            application=application_view(db, newest) if newest else None,
+            applied_this_cycle=_live(db, record) is not None,
+            certificates=[
+                CertificateView(
+                    c.number,
+                    c.valid_from,
+                    c.valid_until,
+                    c.issued_at,
+                    c.mailing_status,
+                    c.mailed_on,
+                )
+                for c in certificates
+            ],
+        )
+
+
+def apply(principal: Principal, declared: bool, on: dt.date | None = None, ip: str = "") -> int:
+    """Submit a renewal application for the current cycle; returns its id."""
+    on = on or today()
+    if declared is not True:
+        raise FieldErrors({"declare": ("renewal.declare_required", {})})
+    with transaction() as db:
+        record = claims.own_record(db, principal)
+        if _live(db, record) is not None:
+            raise DomainError("renewal.already_applied")
+        result = record_eligibility(db, record, on)
+        if not result.can_apply:
+            raise DomainError("renewal.not_eligible")
+        mailing = mailing_of(record)
+        if not mailing["postal_code"] or not mailing["address"]:
+            raise DomainError("renewal.no_address", field="address")
+        app = RenewalApplication(
+            record_id=record.id,
+            cycle_end=record.valid_until,
+            snapshot=snapshot(result, on),
+            mailing=mailing,
+        )
+        db.add(app)
+        try:
+            db.flush()
+        except IntegrityError as exc:
+            raise DomainError("renewal.already_applied") from exc
+        db.add(RenewalEvent(application_id=app.id, kind="submitted", actor_id=principal.account_id))
+        trail.record(
+            db,
+            "renewal.applied",
+            actor_id=principal.account_id,
+            target=f"renewal:{app.id}",
+            ip=ip,
+        )
+        return app.id
+
+
+def withdraw(principal: Principal, application_id: int, ip: str = "") -> None:
+    """Withdraw the registrant's own application while it waits for a decision."""
+    if not isinstance(application_id, int):
+        raise DomainError("renewal.not_withdrawable")
+    with transaction() as db:
+        record = claims.own_record(db, principal)
+        changed = db.execute(
+            update(RenewalApplication)
+            .where(
+                col(RenewalApplication.id) == application_id,
+                RenewalApplication.record_id == record.id,
+                RenewalApplication.status == ApplicationStatus.SUBMITTED,
+            )
+            .values(status=ApplicationStatus.WITHDRAWN, decided_at=utcnow())
+        ).rowcount
+        if not changed:
+            raise DomainError("renewal.not_withdrawable")
+        db.add(
+            RenewalEvent(
+                application_id=application_id, kind="withdrawn", actor_id=principal.account_id
+            )
+        )
+        trail.record(
+            db,
+            "renewal.withdrawn",
+            actor_id=principal.account_id,
+            target=f"renewal:{application_id}",
+            ip=ip,
+        )

@@ -1,0 +1,21 @@
+"""Every table of the portal: importing this module registers them all on SQLModel.metadata.
+
+Each subdomain keeps its own tables (`<package>/tables.py`); Alembic and the tests import
+this module so that the metadata holds the whole schema, whichever services were loaded.
+"""
+
+from portal.domain.accounts import tables as accounts_tables
+from portal.domain.audit import tables as audit_tables
+from portal.domain.outbox import tables as outbox_tables
+from portal.domain.points import tables as points_tables
+from portal.domain.registry import tables as registry_tables
+from portal.domain.renewal import tables as renewal_tables
+
+MODULES = (
+    accounts_tables,
+    audit_tables,
+    outbox_tables,
+    points_tables,
+    registry_tables,
+    renewal_tables,
+)

@@ -1,0 +1,182 @@
+"""The state of /admin/registrants/[record_id]: one record's display strings for staff who
+passed the guard, and the actions on it. The page (`record.py`) and the edit panel
+(`record_edit.py`) both use it."""
+
+from __future__ import annotations
+
+import asyncio
+
+import reflex as rx
+
+from portal.domain.accounts.tables import AccountKind, StaffRole
+from portal.domain.core.errors import DomainError
+from portal.domain.registrants import registry_admin
+from portal.domain.renewal import reminders
+from portal.i18n import format_date, format_datetime, translate
+from portal.web.components.values import change_text, display_value
+from portal.web.ids import int_id, path_id
+from portal.web.session import require, translator, turn_away
+
+
+class AdminRecordState(rx.State):
+    """Display strings of one record for staff who passed the guard."""
+
+    found: bool = False
+    title: str = ""
+    rows: list[dict[str, str]] = []  # noqa: RUF012
+    account_rows: list[dict[str, str]] = []  # noqa: RUF012
+    history: list[dict[str, str]] = []  # noqa: RUF012
+    reminders: list[dict[str, str]] = []  # noqa: RUF012
+    can_act: bool = False
+    expired: bool = False
+    has_account: bool = False
+    requests: list[dict[str, str]] = []  # noqa: RUF012
+    info: str = ""
+    problem: str = ""
+
+    async def _fill(self, principal) -> None:
+        record_id = path_id(self)
+        found = await asyncio.to_thread(registry_admin.detail, record_id) if record_id else None
+        lang = principal.language
+        self.found = found is not None
+        self.can_act = principal.role == StaffRole.ADMIN
+        if found is None:
+            self.rows, self.account_rows, self.history, self.title = [], [], [], ""
+            self.requests, self.reminders = [], []
+            return
+        sent = await asyncio.to_thread(reminders.for_record, record_id)
+        self.reminders = [
+            {
+                "stage": translate(f"reminder_stage.{r.stage}", lang),
+                "cycle_end": format_date(r.cycle_end, lang),
+                "sent": format_datetime(r.sent_at, lang),
+                "delivery": translate(f"outbox.state_{r.delivery}", lang) if r.delivery else "—",
+                "failed": "yes" if r.delivery == "failed" else "",
+                "error": r.error,
+            }
+            for r in sent
+        ]
+        pending = await asyncio.to_thread(registry_admin.requests_for, principal, record_id)
+        self.requests = [
+            {
+                "id": str(r.id),
+                "email": r.requested_email,
+                "when": format_datetime(r.created_at, lang),
+            }
+            for r in pending
+        ]
+        values = found.values
+        self.expired = values["status"] == "expired"
+        self.title = (
+            f"{values['registration_number']}  {values['family_name']} {values['given_name']}"
+        )
+        self.rows = [
+            {"key": f"field.{k}", "value": display_value(k, v, lang)} for k, v in values.items()
+        ]
+        self.has_account = found.account is not None
+        facts = found.account
+        self.account_rows = (
+            [
+                {"key": "login.email", "value": facts.email},
+                {
+                    "key": "admin.account_status",
+                    "value": translate(f"account_status.{facts.status}", lang),
+                },
+                {
+                    "key": "admin.locked",
+                    "value": translate("record.yes" if facts.locked else "record.no", lang),
+                },
+                {
+                    "key": "account.totp_title",
+                    "value": translate("record.yes" if facts.totp else "record.no", lang),
+                },
+                {
+                    "key": "admin.last_sign_in",
+                    "value": format_datetime(facts.last_sign_in, lang) or "—",
+                },
+            ]
+            if facts
+            else []
+        )
+        self.history = [
+            {
+                "when": format_datetime(h.changed_at, lang),
+                "field": f"field.{h.field}",
+                "old": change_text(h.field, h.old, lang),
+                "new": change_text(h.field, h.new, lang),
+                "by": h.by
+                + (" (" + translate("admin.staff_member", lang) + ")" if h.by_staff else ""),
+                "reason": h.reason,
+            }
+            for h in found.history
+        ]
+
+    @rx.event
+    async def load(self):
+        """Staff read the record; anyone else is sent away."""
+        principal = await require(self, AccountKind.STAFF)
+        if principal is None:
+            return await turn_away(self)
+        self.info = self.problem = ""
+        await self._fill(principal)
+        return None
+
+    async def _act(self, work, done_key: str) -> None:
+        principal = await require(self, AccountKind.STAFF)
+        if principal is None:
+            return
+        tr = await translator(self)
+        record_id = path_id(self)
+        try:
+            if record_id is None:
+                raise DomainError("activation.unknown_record")
+            await asyncio.to_thread(work, principal, record_id)
+        except DomainError as exc:
+            self.problem, self.info = tr(exc.key), ""
+            return
+        self.info, self.problem = tr(done_key), ""
+        await self._fill(principal)
+
+    @rx.event
+    async def unlock(self):
+        """Clear the account's lockout (admins)."""
+        principal = await require(self, AccountKind.STAFF)
+        if principal is None:
+            return await turn_away(self)
+        await self._act(registry_admin.unlock, "admin.unlocked")
+        return None
+
+    @rx.event
+    async def saved(self):
+        """After an admin's edit: the record and its history as they are now."""
+        principal = await require(self, AccountKind.STAFF)
+        if principal is None:
+            return await turn_away(self)
+        tr = await translator(self)
+        await self._fill(principal)
+        self.info, self.problem = tr("admin.edit_saved"), ""
+        return None
+
+    @rx.event
+    async def approve_request(self, request_id: str):
+        """Take the requested address into the record and send the invitation (admins)."""
+        principal = await require(self, AccountKind.STAFF)
+        if principal is None:
+            return await turn_away(self)
+        target = int_id(request_id)
+        if target is None:
+            return None
+        await self._act(
+            lambda who, record_id: registry_admin.approve_request(who, record_id, target),
+            "admin.request_approved",
+        )
+        return None
+
+    @rx.event
+    async def resend_invitation(self):
+        """Send a new activation invitation (admins)."""
+        principal = await require(self, AccountKind.STAFF)
+        if principal is None:
+            return await turn_away(self)
+        await self._act(registry_admin.resend_invitation, "admin.invitation_sent")
+        return None

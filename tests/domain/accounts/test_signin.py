@@ -1,0 +1,255 @@
+import datetime as dt
+from concurrent.futures import ThreadPoolExecutor
+
+import pyotp
+from sqlmodel import select
+
+from portal.domain.accounts import operations, signin, totp
+from portal.domain.accounts.tables import Account
+from portal.domain.audit.tables import AuditEvent
+from portal.domain.core.db import transaction
+from tests import factories
+from tests.factories import PASSWORD
+
+
+def sign_in(email, password=PASSWORD):
+    return signin.check_password(email, password, ip="10.0.0.1")
+
+
+def account(email) -> Account:
+    with transaction() as db:
+        return db.exec(select(Account).where(Account.email == email)).one()
+
+
+def test_password_then_emailed_code_gives_a_ticket_then_a_session(db):
+    factories.registrant("hanako@example.com")
+    step = sign_in("Hanako@Example.com ")
+    assert step.ok and step.method == "email"
+    mail = factories.outbox("hanako@example.com", "signin_code")
+    assert len(mail) == 1 and mail[0].language == "en"
+    result = signin.verify_code(step.attempt, factories.last_code("hanako@example.com"))
+    assert result.ok and result.ticket
+    start = signin.redeem_ticket(result.ticket, ip="10.0.0.1")
+    assert start is not None and start.landing == "/mypage"
+    assert signin.redeem_ticket(result.ticket) is None  # single use
+
+
+def test_refusals_look_identical(db):
+    factories.registrant("known@example.com")
+    factories.registrant("invited@example.com", status="invited")
+    outcomes = {
+        sign_in("unknown@example.com"),
+        sign_in("known@example.com", "Wrong-password-1"),
+        sign_in("invited@example.com"),
+    }
+    assert outcomes == {signin.PasswordStep(ok=False)}
+
+
+def test_code_is_bound_to_the_attempt_and_single_use(db):
+    factories.registrant("a@example.com")
+    factories.registrant("b@example.com")
+    first = sign_in("a@example.com")
+    other = sign_in("b@example.com")
+    code_a = factories.last_code("a@example.com")
+    # a's code does not pass b's challenge, and a made-up attempt does nothing
+    assert not signin.verify_code(other.attempt, code_a).ok
+    assert signin.verify_code("forged", code_a).problem == "code.start_again"
+    assert signin.verify_code(None, code_a).problem == "code.start_again"
+    assert signin.verify_code(first.attempt, code_a).ok
+    assert signin.verify_code(first.attempt, code_a).problem == "code.start_again"
+
+
+def test_code_expires(db, frozen):
+    factories.registrant("late@example.com")
+    step = sign_in("late@example.com")
+    frozen.advance(minutes=10, seconds=1)
+    result = signin.verify_code(step.attempt, factories.last_code("late@example.com"))
+    assert result.problem == "code.expired"
+
+
+def test_five_wrong_codes_void_the_challenge(db):
+    factories.registrant("typo@example.com")
+    step = sign_in("typo@example.com")
+    good = factories.last_code("typo@example.com")
+    wrong = "000000" if good != "000000" else "111111"
+    results = [signin.verify_code(step.attempt, wrong) for _ in range(5)]
+    assert [r.tries_left for r in results[:4]] == [4, 3, 2, 1]
+    assert results[4].problem == "code.too_many"
+    assert signin.verify_code(step.attempt, good).problem == "code.too_many"
+
+
+def test_resend_replaces_the_code_and_is_throttled(db, frozen):
+    factories.registrant("resend@example.com")
+    step = sign_in("resend@example.com")
+    old = factories.last_code("resend@example.com")
+    assert signin.resend_code(step.attempt) == "code.resend_wait"
+    frozen.advance(seconds=31)
+    assert signin.resend_code(step.attempt) is None
+    new = factories.last_code("resend@example.com")
+    assert len(factories.outbox("resend@example.com", "signin_code")) == 2
+    if old != new:
+        assert not signin.verify_code(step.attempt, old).ok
+    assert signin.verify_code(step.attempt, new).ok
+
+
+def test_resends_are_capped(db, frozen):
+    factories.registrant("flood@example.com")
+    step = sign_in("flood@example.com")
+    for _ in range(signin.MAX_RESENDS):
+        frozen.advance(seconds=31)
+        assert signin.resend_code(step.attempt) is None
+    frozen.advance(seconds=31)
+    assert signin.resend_code(step.attempt) == "code.resend_limit"
+    assert len(factories.outbox("flood@example.com", "signin_code")) == 1 + signin.MAX_RESENDS
+
+
+def test_lockout_after_five_failures_mails_once_and_blocks_the_right_password(db, frozen):
+    factories.registrant("locked@example.com", language="ja")
+    for _ in range(5):
+        assert not sign_in("locked@example.com", "Wrong-password-1").ok
+    assert account("locked@example.com").locked_until is not None
+    mails = factories.outbox("locked@example.com", "account_locked")
+    assert len(mails) == 1 and mails[0].language == "ja"
+    assert not sign_in("locked@example.com").ok
+    frozen.advance(minutes=30, seconds=1)
+    assert sign_in("locked@example.com").ok
+    assert account("locked@example.com").failed_attempts == 0
+
+
+def test_success_resets_the_failure_counter(db):
+    factories.registrant("reset@example.com")
+    for _ in range(4):
+        sign_in("reset@example.com", "Wrong-password-1")
+    assert sign_in("reset@example.com").ok
+    assert account("reset@example.com").failed_attempts == 0
+
+
+def test_twenty_parallel_wrong_attempts_are_counted_exactly(db):
+    factories.registrant("race@example.com")
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        results = list(
+            pool.map(lambda _: sign_in("race@example.com", "Wrong-password-1"), range(20))
+        )
+    assert not any(r.ok for r in results)
+    locked = account("race@example.com")
+    assert locked.failed_attempts == 20
+    assert locked.locked_until is not None
+    assert len(factories.outbox("race@example.com", "account_locked")) == 1
+
+
+def test_staff_unlock_clears_the_lock(db):
+    factories.registrant("unlock@example.com")
+    for _ in range(5):
+        sign_in("unlock@example.com", "Wrong-password-1")
+    assert operations.unlock("UNLOCK@example.com")
+    assert sign_in("unlock@example.com").ok
+    with transaction() as session:
+        actions = session.exec(select(AuditEvent.action)).all()
+    assert "account.locked" in actions and "account.unlocked" in actions
+
+
+def test_must_reset_accounts_are_sent_to_reset(db):
+    factories.registrant("migrated@example.com")
+    with transaction() as session:
+        row = session.exec(select(Account).where(Account.email == "migrated@example.com")).one()
+        row.must_reset_password = True
+    step = sign_in("migrated@example.com")
+    assert step.must_reset and not step.ok
+    assert factories.outbox("migrated@example.com", "signin_code") == []
+
+
+def test_ip_throttle(db):
+    factories.registrant("victim@example.com")
+    for _ in range(signin.IP_LIMIT):
+        sign_in("nobody@example.com", "x")
+    assert sign_in("victim@example.com").throttled
+
+
+def enrol(account_id: int) -> tuple[str, list[str]]:
+    totp.begin_enrolment(account_id)
+    with transaction() as session:
+        secret = totp._decrypt(session.get(Account, account_id).totp_pending_secret)
+    codes = totp.confirm_enrolment(account_id, pyotp.TOTP(secret).now())
+    return secret, codes
+
+
+def test_totp_replaces_the_emailed_code_and_each_step_works_once(db, frozen):
+    account_id = factories.registrant("app@example.com")
+    secret, _codes = enrol(account_id)
+    frozen.advance(seconds=30)
+    step = sign_in("app@example.com")
+    assert step.method == "totp"
+    assert factories.outbox("app@example.com", "signin_code") == []
+    code = pyotp.TOTP(secret).at(frozen.now.replace(tzinfo=dt.UTC))
+    assert signin.verify_code(step.attempt, code).ok
+    again = sign_in("app@example.com")
+    assert not signin.verify_code(again.attempt, code).ok  # same time step, refused
+
+
+def test_recovery_codes_work_once(db):
+    account_id = factories.registrant("lost@example.com")
+    _secret, codes = enrol(account_id)
+    assert len(codes) == 10 and len(set(codes)) == 10
+    step = sign_in("lost@example.com")
+    assert signin.verify_code(step.attempt, codes[0].upper()).ok
+    again = sign_in("lost@example.com")
+    assert not signin.verify_code(again.attempt, codes[0]).ok
+
+
+def test_wrong_enrolment_code_leaves_totp_off(db):
+    account_id = factories.registrant("half@example.com")
+    totp.begin_enrolment(account_id)
+    try:
+        totp.confirm_enrolment(account_id, "000000")
+    except Exception as exc:
+        assert getattr(exc, "key", "") == "code.wrong"
+    with transaction() as session:
+        row = session.get(Account, account_id)
+        assert row.totp_secret is None and row.totp_pending_secret is not None
+    assert sign_in("half@example.com").method == "email"
+
+
+def test_totp_secret_is_stored_encrypted(db):
+    account_id = factories.registrant("enc@example.com")
+    secret, _ = enrol(account_id)
+    with transaction() as session:
+        stored = session.get(Account, account_id).totp_secret
+    assert secret not in stored
+
+
+def test_staff_without_totp_land_on_enrolment(db):
+    operations.create_staff("boss@example.com", "Str0ng-pass-phrase", "admin", "Boss")
+    step = sign_in("boss@example.com", "Str0ng-pass-phrase")
+    ticket = signin.verify_code(step.attempt, factories.last_code("boss@example.com")).ticket
+    assert signin.redeem_ticket(ticket).landing == "/mypage/account"
+
+
+def test_turning_the_authenticator_off_needs_password_and_code(db):
+    account_id = factories.registrant("off@example.com")
+    secret, codes = enrol(account_id)
+    code = pyotp.TOTP(secret).now()
+    for password, typed, key in (
+        ("Wrong-password-1", code, "password.wrong"),
+        (PASSWORD, "000000" if code != "000000" else "111111", "code.wrong"),
+    ):
+        try:
+            totp.disable(account_id, password, typed)
+        except Exception as exc:
+            assert exc.key == key
+        else:
+            raise AssertionError("disable should have been refused")
+    totp.disable(account_id, PASSWORD, codes[3])  # a recovery code also proves possession
+    assert sign_in("off@example.com").method == "email"
+
+
+def test_staff_cannot_turn_the_required_authenticator_off(db):
+    staff_id = operations.create_staff(
+        "keep@example.com", "Str0ng-pass-phrase", "reviewer", "Keeper"
+    )
+    secret, _ = enrol(staff_id)
+    try:
+        totp.disable(staff_id, "Str0ng-pass-phrase", pyotp.TOTP(secret).now())
+    except Exception as exc:
+        assert exc.key == "totp.staff_must_keep"
+    else:
+        raise AssertionError("staff must keep the authenticator")

@@ -1,0 +1,83 @@
+import pytest
+from sqlmodel import select
+
+from portal.domain.core.db import transaction
+from portal.domain.outbox import post
+from portal.domain.outbox.tables import OutboxMessage, OutboxStatus
+from portal.mail import delivery, render
+from tests.smtp_sink import SmtpSink, free_port
+
+
+def queue(template="signin_code", language="en", recipient="hanako@example.com", **params):
+    params = params or {"code": "123456", "minutes": 10}
+    with transaction() as db:
+        post.enqueue(db, recipient, template, language, **params)
+
+
+def rows():
+    with transaction() as db:
+        return list(db.exec(select(OutboxMessage)).all())
+
+
+def test_mail_is_written_only_when_the_change_commits(db):
+    with pytest.raises(RuntimeError), transaction() as session:
+        post.enqueue(session, "x@example.com", "signin_code", "en", code="1", minutes=10)
+        raise RuntimeError("the change failed")
+    assert rows() == []
+
+
+def test_without_smtp_mail_is_logged_and_kept(db, caplog):
+    queue()
+    report = delivery.deliver_due()
+    assert report.logged == 1
+    [row] = rows()
+    assert row.status == OutboxStatus.LOGGED
+    assert "123456" in caplog.text
+
+
+def test_delivers_over_smtp_in_the_recipients_language(db, configure):
+    with SmtpSink() as sink:
+        configure(PORTAL_SMTP_HOST="127.0.0.1", PORTAL_SMTP_PORT=str(sink.port))
+        queue(language="ja")
+        assert delivery.deliver_due().sent == 1
+        [mail] = sink.wait_for("hanako@example.com")
+    assert "ワンタイムパスワード" in mail["Subject"]
+    body = mail.get_content()
+    assert "123456" in body and "<br>" not in body
+    assert rows()[0].status == OutboxStatus.SENT
+
+
+def test_server_down_keeps_mail_and_retries_with_backoff(db, configure, frozen):
+    configure(PORTAL_SMTP_HOST="127.0.0.1", PORTAL_SMTP_PORT=str(free_port()))
+    queue()
+    report = delivery.deliver_due()
+    assert report.retrying == 1
+    row = rows()[0]
+    assert row.status == OutboxStatus.PENDING and row.attempts == 1 and row.last_error
+    assert delivery.deliver_due().handled == 0  # not due yet
+    for _ in range(delivery.MAX_ATTEMPTS - 1):
+        frozen.advance(hours=7)
+        delivery.deliver_due()
+    row = rows()[0]
+    assert row.status == OutboxStatus.FAILED and row.attempts == delivery.MAX_ATTEMPTS
+
+
+def test_outage_then_recovery_sends_each_message_once(db, configure, frozen):
+    down_port = free_port()
+    configure(PORTAL_SMTP_HOST="127.0.0.1", PORTAL_SMTP_PORT=str(down_port))
+    for n in range(3):
+        queue(recipient=f"p{n}@example.com")
+    assert delivery.deliver_due().retrying == 3
+    with SmtpSink() as sink:
+        configure(PORTAL_SMTP_HOST="127.0.0.1", PORTAL_SMTP_PORT=str(sink.port))
+        frozen.advance(minutes=5)
+        assert delivery.deliver_due().sent == 3
+        assert delivery.deliver_due().handled == 0
+        assert len(sink.messages) == 3
+
+
+def test_every_template_exists_in_both_languages_and_renders():
+    assert render.template_names("en") == render.template_names("ja")
+    for language in ("en", "ja"):
+        mail = render.render("account_locked", language, {"minutes": 30})
+        assert "30" in mail.body and "\n" not in mail.subject

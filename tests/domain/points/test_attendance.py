@@ -1,0 +1,51 @@
+import pytest
+from sqlmodel import select
+
+from portal.domain.audit.tables import AuditEvent
+from portal.domain.core.db import transaction
+from portal.domain.core.errors import NotAllowed
+from portal.domain.points import attendance, claims
+from portal.domain.registry.tables import RegistryRecord
+from tests.domain.points.test_claims import activity, registrant_principal
+from tests.domain.staff.test_staff_accounts import staff_principal
+
+
+def number_of(principal) -> str:
+    with transaction() as db:
+        return db.exec(
+            select(RegistryRecord.registration_number).where(
+                RegistryRecord.account_id == principal.account_id
+            )
+        ).one()
+
+
+def test_attendance_credits_three_and_reports_the_rest(db):
+    boss, _ = staff_principal("boss@example.com")
+    people = [registrant_principal(f"p{n}@example.com") for n in range(4)]
+    seminar = activity(boss, points=2)
+    claims.submit_catalogue(people[3], seminar)  # already claimed
+    numbers = [number_of(p) for p in people]
+    text = "\r\n".join(
+        ["登録番号", numbers[0], "ＮＯＰＥ１", numbers[1], numbers[0], numbers[2], numbers[3]]
+    )
+    data = text.encode("cp932")
+    preview = attendance.plan(boss, seminar, data)
+    assert [n for _, n, _ in preview.matched] == numbers[:3]
+    assert [n for _, n, _ in preview.unknown] == ["NOPE1"]
+    assert [line for line, _, _ in preview.repeated] == [5]
+    assert [n for _, n, _ in preview.already] == [numbers[3]]
+    attendance.apply(boss, seminar, data)
+    for person in people[:3]:
+        [credited] = claims.my_claims(person)
+        assert credited.credited and credited.status == "approved"
+        assert [e.kind for e in credited.timeline] == ["credited"]
+        assert claims.standing(person).count.counted == 2
+    again = attendance.plan(boss, seminar, data)
+    assert again.matched == [] and len(again.already) == 4
+    with transaction() as session:
+        [event] = session.exec(
+            select(AuditEvent).where(AuditEvent.action == "attendance.credited")
+        ).all()
+    assert event.detail["credited"] == 3 and event.detail["unknown"] == 1
+    with pytest.raises(NotAllowed):
+        attendance.apply(people[0], seminar, data)

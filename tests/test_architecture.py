@@ -1,0 +1,178 @@
+"""The shape of the code, checked from its imports (read with `ast`, nothing imported).
+
+- A domain package imports only the packages below it (docs/ARCHITECTURE.md draws them).
+- The domain never imports the web layer, the HTTP layer, the CLI, mail delivery or Reflex.
+- No module of `portal/` takes part in an import cycle.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+PORTAL = Path(__file__).resolve().parent.parent / "portal"
+
+# Each domain package and the packages it may import directly; what those may import is
+# allowed too (the arrows are transitive). `demo` and `schema` sit on top of everything.
+ARROWS: dict[str, set[str]] = {
+    "core": set(),
+    "audit": {"core"},
+    "outbox": {"core"},
+    "registry": {"audit", "core"},
+    "accounts": {"registry", "audit", "outbox"},
+    "registrants": {"accounts"},
+    "staff": {"accounts"},
+    "points": {"registrants"},
+    "renewal": {"points"},
+}
+TOP_MODULES = {"demo", "schema"}
+# What the domain may use outside itself: settings and the message catalogue.
+DOMAIN_MAY_USE = {"portal.settings", "portal.i18n"}
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(PORTAL.parent).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def _imports(path: Path, name: str) -> set[str]:
+    """Every module `path` imports, as absolute dotted names (nested imports included)."""
+    found: set[str] = set()
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")[: len(package.split(".")) - node.level + 1]
+                module = ".".join([*base, node.module] if node.module else base)
+            else:
+                module = node.module or ""
+            found.add(module)
+            # `from package import module` imports the module.
+            found.update(f"{module}.{alias.name}" for alias in node.names)
+    return found
+
+
+def _graph() -> dict[str, set[str]]:
+    files = {_module_name(p): p for p in PORTAL.rglob("*.py")}
+    graph = {}
+    for name, path in files.items():
+        graph[name] = {m for m in _imports(path, name) if m in files and m != name}
+    return graph
+
+
+def _closure(package: str) -> set[str]:
+    allowed, todo = set(), [package]
+    while todo:
+        for below in ARROWS[todo.pop()]:
+            if below not in allowed:
+                allowed.add(below)
+                todo.append(below)
+    return allowed
+
+
+def _domain_package(module: str) -> str | None:
+    parts = module.split(".")
+    if parts[:2] != ["portal", "domain"] or len(parts) < 3:
+        return None
+    return parts[2]
+
+
+def test_every_domain_package_has_its_arrows_written_down():
+    packages = {p.name for p in (PORTAL / "domain").iterdir() if (p / "__init__.py").exists()}
+    assert packages == set(ARROWS)
+    modules = {p.stem for p in (PORTAL / "domain").glob("*.py")} - {"__init__"}
+    assert modules == TOP_MODULES
+
+
+def test_domain_packages_import_only_the_packages_below_them():
+    wrong = []
+    for module, imported in _graph().items():
+        package = _domain_package(module)
+        if package is None or package in TOP_MODULES:
+            continue
+        allowed = _closure(package) | {package}
+        for target in imported:
+            below = _domain_package(target)
+            if below is not None and below not in allowed and target != "portal.domain":
+                wrong.append(f"{module} -> {target}")
+    assert wrong == [], "imports against the arrows of docs/ARCHITECTURE.md:\n" + "\n".join(
+        sorted(wrong)
+    )
+
+
+def test_the_domain_never_imports_the_web_http_cli_mail_or_reflex():
+    wrong = []
+    for path in (PORTAL / "domain").rglob("*.py"):
+        name = _module_name(path)
+        for module in _imports(path, name):
+            top = module.split(".")[0]
+            outside_portal = top != "portal" and top in {"reflex", "starlette", "fastapi"}
+            inside = module.startswith("portal.") and not module.startswith("portal.domain")
+            if outside_portal or (
+                inside and not any(module.startswith(ok) for ok in DOMAIN_MAY_USE)
+            ):
+                wrong.append(f"{name} -> {module}")
+    assert wrong == []
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Strongly connected components with more than one module (Tarjan)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for nxt in graph[node]:
+            if nxt not in index:
+                visit(nxt)
+                low[node] = min(low[node], low[nxt])
+            elif nxt in on_stack:
+                low[node] = min(low[node], index[nxt])
+        if low[node] == index[node]:
+            component = []
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                component.append(member)
+                if member == node:
+                    break
+            if len(component) > 1:
+                found.append(sorted(component))
+
+    for node in graph:
+        if node not in index:
+            visit(node)
+    return found
+
+
+def test_no_module_of_the_portal_is_in_an_import_cycle():
+    # A package's __init__ is imported with each of its modules; only real edges count.
+    graph = _graph()
+    for name in graph:
+        graph[name] = {m for m in graph[name] if not name.startswith(m + ".")}
+    assert _cycles(graph) == []
+
+
+def test_the_cycle_finder_finds_a_cycle():
+    assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+
+
+def test_the_http_layer_never_imports_the_reflex_layer():
+    graph = _graph()
+    wrong = [
+        f"{module} -> {target}"
+        for module, imported in graph.items()
+        if module.startswith("portal.api")
+        for target in imported
+        if target.startswith("portal.web")
+    ]
+    assert wrong == []
