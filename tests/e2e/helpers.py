@@ -69,8 +69,8 @@ def sign_in_with_app(page: Page, portal: Portal, email: str) -> None:
 
 _COUNT = (
     "from sqlmodel import func, select\n"
-    "from portal.domain.db import transaction\n"
-    "from portal.domain.models import RegistryRecord\n"
+    "from portal.domain.core.db import transaction\n"
+    "from portal.domain.registry.tables import RegistryRecord\n"
     "with transaction() as db:\n"
     "    print(db.exec(select(func.count()).select_from(RegistryRecord)).one())"
 )
