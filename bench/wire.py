@@ -9,6 +9,11 @@ from typing import Any
 
 import websockets
 
+_HYDRATED = '"is_hydrated_rx_state_":true'
+_ON_LOAD_INTERNAL = (
+    "reflex___state____state.reflex___state____on_load_internal_state.on_load_internal"
+)
+
 
 class Tab:
     """One browser tab: connects with an optional cookie, sends events, waits for replies."""
@@ -19,6 +24,7 @@ class Tab:
         self.path = path
         self.token = str(uuid.uuid4())
         self.ws = None
+        self.received = 0  # bytes of every message the server sent this tab
 
     def _router(self) -> dict[str, Any]:
         return {"pathname": self.path, "asPath": self.path, "query": {}}
@@ -42,12 +48,23 @@ class Tab:
             }
         }
         await self.ws.send("40/_event," + json.dumps(hydrate))
-        await self._wait_for('"is_hydrated_rx_state_":true')
+        await self._wait_for(_HYDRATED)
+
+    async def navigate(self, path: str) -> float:
+        """Move to `path` as a client-side link does (its on_load events, no new hydrate);
+        returns the seconds until the page reports itself loaded again."""
+        self.path = path
+        event = {"name": _ON_LOAD_INTERNAL, "payload": {}, "router_data": self._router()}
+        started = time.perf_counter()
+        await self.ws.send("42/_event," + json.dumps(["event", event]))
+        await self._wait_for(_HYDRATED)
+        return time.perf_counter() - started
 
     async def _wait_for(self, marker: str) -> str:
         """The next event message containing `marker`; earlier ones (other replies) are skipped."""
         while True:
             message = await self.ws.recv()
+            self.received += len(message.encode() if isinstance(message, str) else message)
             if message == "2":
                 await self.ws.send("3")
             elif message.startswith("42/_event,") and marker in message:

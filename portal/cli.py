@@ -25,7 +25,7 @@ import sys
 from portal.domain import demo
 from portal.domain.accounts import activation, operations
 from portal.domain.core import migrations
-from portal.domain.core.clock import today
+from portal.domain.core.clock import local, today
 from portal.domain.core.errors import DomainError
 from portal.domain.registrants import registry_import
 from portal.domain.renewal import daily, eligibility, expiry, reminders
@@ -147,7 +147,7 @@ def _activation_requests(args) -> int:
         print("No activation requests are waiting.")
     for req in pending:
         print(
-            f"#{req.id}  {req.created_at:%Y-%m-%d %H:%M}  {req.registration_number}  {req.name}  "
+            f"#{req.id}  {local(req.created_at):%Y-%m-%d %H:%M}  {req.registration_number}  {req.name}  "
             f"registry: {req.registry_email or '-'}  asked for: {req.requested_email}"
         )
     return 0

@@ -5,7 +5,7 @@ import reflex as rx
 from portal.api.headers import security_headers
 from portal.api.routes import build_api
 from portal.api.upload_limit import upload_limit
-from portal.i18n import EN
+from portal.i18n import translate
 from portal.web.daily_jobs import daily_jobs
 from portal.web.mail_pump import mail_pump
 from portal.web.pages.admin.activities import AdminActivitiesState, activities_page
@@ -49,7 +49,7 @@ def _add(component, route: str, title_key: str, *on_load) -> None:
     app.add_page(
         component,
         route=route,
-        title=EN[title_key],
+        title=translate(title_key, "en"),
         on_load=[ShellState.sync, *on_load],
     )
 

@@ -13,6 +13,7 @@ import os
 import secrets
 from pathlib import Path
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dotenv import load_dotenv
 
@@ -41,6 +42,7 @@ class Settings:
     smtp_security: str
     mail_from: str
     language: str
+    timezone: str
     port: int
     demo_password: str | None
     association_name: str
@@ -67,6 +69,11 @@ class Settings:
     mandatory_category: str
     certificate_font: Path | None
     reminder_stages: tuple[str, ...]
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The association's time zone: timestamps are shown, and days counted, in it."""
+        return ZoneInfo(self.timezone)
 
     @property
     def smtp_configured(self) -> bool:
@@ -200,6 +207,17 @@ def _reminder_stages() -> tuple[str, ...]:
     return stages
 
 
+def _timezone() -> str:
+    name = _env("PORTAL_TIMEZONE") or "Asia/Tokyo"
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise SettingsError(
+            f"PORTAL_TIMEZONE must be an IANA time zone such as Asia/Tokyo, got {name!r}"
+        ) from None
+    return name
+
+
 def load_settings() -> Settings:
     """Read and validate every setting; create the data dir and secret key if needed."""
     load_dotenv(override=False)
@@ -223,6 +241,7 @@ def load_settings() -> Settings:
         smtp_security=smtp_security,
         mail_from=_env("PORTAL_MAIL_FROM") or "no-reply@localhost",
         language=_choice("PORTAL_LANGUAGE", "en", LANGUAGES),
+        timezone=_timezone(),
         port=_int("PORTAL_PORT", 3000, 1, 65535),
         demo_password=_env("PORTAL_DEMO_PASSWORD"),
         association_name=_env("PORTAL_ASSOCIATION_NAME") or "Registrant Portal",

@@ -12,7 +12,13 @@ os.environ["PORTAL_DB_URL"] = f"sqlite:///{_DATA}/portal.db"
 os.environ["PORTAL_BCRYPT_ROUNDS"] = "4"
 os.environ["PORTAL_SECRET_KEY"] = "test-secret-key-that-is-long-enough-0123456789"
 os.environ["PORTAL_BASE_URL"] = "http://localhost:3000"
-for _name in ("PORTAL_SMTP_HOST", "PORTAL_REDIS_URL", "PORTAL_LANGUAGE", "PORTAL_DEMO_PASSWORD"):
+for _name in (
+    "PORTAL_SMTP_HOST",
+    "PORTAL_REDIS_URL",
+    "PORTAL_LANGUAGE",
+    "PORTAL_DEMO_PASSWORD",
+    "PORTAL_TIMEZONE",
+):
     os.environ.pop(_name, None)
 os.environ.setdefault("REFLEX_TELEMETRY_ENABLED", "false")
 

@@ -27,6 +27,7 @@ class RunningPortal:
     base_url: str
     env: dict[str, str]
     data_dir: Path
+    pgid: int = 0  # the server's process group (it leads it)
 
     def cli(self, *args: str) -> str:
         """Run the `portal` command against this server's database."""
@@ -43,14 +44,16 @@ class RunningPortal:
         return done.stdout
 
 
-def _wait_until_healthy(url: str, process: subprocess.Popen, log: Path) -> None:
+def _wait_until_healthy(
+    url: str, process: subprocess.Popen, log: Path, path: str = "/healthz"
+) -> None:
     deadline = time.monotonic() + STARTUP_SECONDS
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"portal exited early:\n{log.read_text()[-4000:]}")
         with (
             contextlib.suppress(OSError),
-            urllib.request.urlopen(f"{url}/healthz", timeout=2) as response,
+            urllib.request.urlopen(f"{url}{path}", timeout=2) as response,
         ):
             if response.status == 200:
                 return
@@ -92,6 +95,7 @@ def running_portal(data_dir: Path, demo_password: str, **settings: str) -> Itera
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
+    server.pgid = process.pid
     try:
         _wait_until_healthy(base_url, process, log)
         yield server

@@ -1,39 +1,78 @@
-"""The one translation function for pages, validation messages and mail.
+"""The one translation function for pages, validation messages and mail, and the one way a
+date or a time is shown to a person.
 
-`translate(key, lang, **params)` returns the message in `lang`, falling back
-to English and then to the key itself, so a missing entry shows up plainly
-instead of crashing. Both catalogues hold the same keys (a test checks it).
+Messages are gettext catalogues, `portal/i18n/locales/<lang>/LC_MESSAGES/portal.po`, read
+with Babel when the process starts (no compiled `.mo` files to keep in step). Each entry's
+`msgctxt` is the key the code uses and its `msgid` the English text; `en/portal.po` leaves
+`msgstr` empty (English is the source), `ja/portal.po` translates. Entries with a plural
+(`msgid_plural`) choose their form by the `count` parameter through the language's
+`Plural-Forms` rule: English "1 claim" / "2 claims", Japanese one form.
+
+`translate(key, lang, **params)` falls back to English and then to the key itself, so a
+missing entry shows up plainly instead of crashing. Timestamps (stored in UTC) are shown in
+the association's time zone (`PORTAL_TIMEZONE`); calendar dates are never shifted.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import gettext
+from pathlib import Path
 
-from portal.i18n.en import MESSAGES as EN
-from portal.i18n.ja import MESSAGES as JA
+from babel import Locale
+from babel import dates as babel_dates
+from babel.messages.pofile import read_po
 
-CATALOGUES: dict[str, dict[str, str]] = {"en": EN, "ja": JA}
+from portal.domain.core.clock import local
+from portal.settings import LANGUAGES
+
+LOCALES = Path(__file__).resolve().parent / "locales"
 LANGUAGE_NAMES = {"en": "English", "ja": "日本語"}
+# English dates read "31 March 2026" (day first, 24-hour clock): CLDR's British English.
+_BABEL_LOCALE = {"en": "en_GB", "ja": "ja"}
 
-_MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
+Message = str | tuple[str, ...]
+
+
+class _Catalogue:
+    """One language's messages by key, and its plural rule."""
+
+    def __init__(self, lang: str) -> None:
+        with open(LOCALES / lang / "LC_MESSAGES" / "portal.po", "rb") as handle:
+            po = read_po(handle, locale=lang, domain="portal")
+        self.plural = gettext.c2py(po.plural_expr)
+        self.messages: dict[str, Message] = {}
+        for entry in po:
+            if not entry.id or not entry.context:
+                continue
+            if entry.pluralizable:
+                forms = tuple(entry.string) if any(entry.string) else tuple(entry.id)
+                self.messages[entry.context] = forms
+            else:
+                self.messages[entry.context] = entry.string or entry.id
+
+
+@functools.cache
+def _catalogue(lang: str) -> _Catalogue:
+    return _Catalogue(lang)
+
+
+def _form(lang: str, message: Message, count: object) -> str:
+    if isinstance(message, str):
+        return message
+    n = count if isinstance(count, int) else 0
+    index = _catalogue(lang).plural(n)
+    return message[min(index, len(message) - 1)]
 
 
 def translate(key: str, lang: str, **params: object) -> str:
-    """The message `key` in `lang` with `params` filled in."""
-    template = CATALOGUES.get(lang, EN).get(key) or EN.get(key) or key
+    """The message `key` in `lang` with `params` filled in; plural forms follow `count`."""
+    lang = lang if lang in LANGUAGES else "en"
+    message = _catalogue(lang).messages.get(key)
+    if message is None:
+        lang, message = "en", _catalogue("en").messages.get(key, key)
+    template = _form(lang, message, params.get("count"))
     if not params:
         return template
     try:
@@ -42,22 +81,58 @@ def translate(key: str, lang: str, **params: object) -> str:
         return template
 
 
+def language_from_header(accept_language: str) -> str | None:
+    """The portal language a browser's `Accept-Language` prefers most (by q-value, then
+    order), or None when it names neither: `ja-JP,ja;q=0.9,en;q=0.8` gives `ja`."""
+    ranked = []
+    for position, part in enumerate(accept_language.split(",")[:32]):
+        tag, *options = (piece.strip() for piece in part.split(";"))
+        quality = 1.0
+        for option in options:
+            name, _, value = option.partition("=")
+            if name.strip() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        language = tag.split("-")[0].lower()
+        if quality > 0 and language in LANGUAGES:
+            ranked.append((-quality, position, language))
+    return min(ranked)[2] if ranked else None
+
+
+def keys() -> set[str]:
+    """Every message key (the English catalogue's; a test keeps Japanese in step)."""
+    return set(_catalogue("en").messages)
+
+
 def catalogue(lang: str) -> dict[str, str]:
-    """Every message of `lang` (English where it has none), for the pages."""
-    return {**EN, **CATALOGUES.get(lang, {})}
+    """Every message of `lang` that has no plural (English where it has none), for the pages."""
+    merged = {**_catalogue("en").messages, **_catalogue(lang).messages}
+    return {key: value for key, value in merged.items() if isinstance(value, str)}
 
 
 def format_date(value: dt.date | None, lang: str) -> str:
-    """`31 March 2026` in English, `2026年3月31日` in Japanese; empty for None."""
+    """A calendar date as people write it: `31 March 2026`, `2026年3月31日`; empty for None."""
     if value is None:
         return ""
-    if lang == "ja":
-        return f"{value.year}年{value.month}月{value.day}日"
-    return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
+    return babel_dates.format_date(value, "long", locale=_BABEL_LOCALE.get(lang, "en_GB"))
 
 
 def format_datetime(value: dt.datetime | None, lang: str) -> str:
-    """A UTC timestamp as date and minutes, per language."""
+    """A stored timestamp in the association's zone, date and minutes: `29 November 2026, 08:30`,
+    `2026年11月29日 8:30`; empty for None."""
     if value is None:
         return ""
-    return f"{format_date(value.date(), lang)} {value:%H:%M} UTC"
+    locale = Locale.parse(_BABEL_LOCALE.get(lang, "en_GB"))
+    moment = local(value)
+    day = babel_dates.format_date(moment.date(), "long", locale=locale)
+    time = babel_dates.format_time(moment, "short", tzinfo=moment.tzinfo, locale=locale)
+    pattern = str(babel_dates.get_datetime_format("medium", locale=locale))
+    return pattern.replace("{1}", day).replace("{0}", time)
+
+
+def format_duration(amount: int, unit: str, lang: str) -> str:
+    """A whole number of `minute`, `hour` or `day` units with its plural: `1 minute`,
+    `24 hours`, `5日`."""
+    return translate(f"duration.{unit}s", lang, count=amount)

@@ -2,7 +2,9 @@
 
 Templates live in `templates/<lang>/<name>.txt`: the first line is
 `Subject: ...`, then a blank line, then the body. `{association}`,
-`{base_url}` and the row's own parameters are filled in.
+`{base_url}` and the row's own parameters are filled in; whole numbers named
+`minutes`, `hours` or `days` become words with their plural ("1 minute",
+"10 minutes", "10分"), and `points` a counted number of points, as pages show them.
 """
 
 from __future__ import annotations
@@ -11,9 +13,11 @@ import functools
 from dataclasses import dataclass
 from pathlib import Path
 
+from portal.i18n import format_duration, translate
 from portal.settings import get_settings
 
 _TEMPLATES = Path(__file__).parent / "templates"
+_DURATIONS = {"minutes": "minute", "hours": "hour", "days": "day"}
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,11 @@ def render(template: str, language: str, params: dict) -> RenderedMail:
     """The message as the recipient will read it. Header text never contains CR or LF."""
     settings = get_settings()
     values = {"association": settings.association_name, "base_url": settings.base_url, **params}
+    for name, unit in _DURATIONS.items():
+        if isinstance(values.get(name), int):
+            values[name] = format_duration(values[name], unit, language)
+    if isinstance(values.get("points"), int):
+        values["points"] = translate("count.points", language, count=values["points"])
     subject, body = _template(language, template)
     subject = subject.format(**values).replace("\r", " ").replace("\n", " ")
     return RenderedMail(subject=subject, body=body.format(**values))

@@ -17,8 +17,9 @@ from portal.cookies import LANGUAGE_COOKIE, SESSION_COOKIE
 from portal.domain.accounts import operations, sessions
 from portal.domain.accounts.sessions import Principal
 from portal.domain.accounts.tables import AccountKind, StaffRole
-from portal.i18n import catalogue, translate
+from portal.i18n import language_from_header, translate
 from portal.settings import LANGUAGES, get_settings
+from portal.web.changes import PageState
 
 DEFAULT_LANGUAGE = get_settings().language
 
@@ -92,11 +93,10 @@ def home_for(principal: Principal) -> str:
     return "/mypage"
 
 
-class ShellState(rx.State):
+class ShellState(PageState, rx.State):
     """Language and navigation shared by every page. Holds nothing secret."""
 
     lang: str = DEFAULT_LANGUAGE
-    tr: dict[str, str] = catalogue(DEFAULT_LANGUAGE)
     signed_in: bool = False
     is_staff: bool = False
     is_admin: bool = False
@@ -104,8 +104,9 @@ class ShellState(rx.State):
     lang_cookie: str = rx.Cookie("", name=LANGUAGE_COOKIE, max_age=365 * 24 * 3600, same_site="lax")
 
     def _use_language(self, lang: str) -> rx.event.EventSpec:
+        # Page text comes from the bundled catalogue (components/text.py): only the two
+        # letters travel, and only when they change (PageState).
         self.lang = lang
-        self.tr = catalogue(lang)
         self.lang_cookie = lang
         return rx.call_script(f"document.documentElement.lang = '{lang}'")
 
@@ -117,15 +118,16 @@ class ShellState(rx.State):
 
     @rx.event
     async def sync(self):
-        """First event of every page: who is signed in, and which language to speak."""
+        """First event of every page: who is signed in, and which language to speak (the
+        account's, else the visitor's choice, else their browser's, else the portal's)."""
         principal = await current_principal(self)
         self._show_principal(principal)
         if principal is not None:
             lang = principal.language
         elif self.lang_cookie in LANGUAGES:
             lang = self.lang_cookie
-        else:
-            lang = DEFAULT_LANGUAGE
+        else:  # a first visit: the browser's own preference, then the portal's default
+            lang = language_from_header(self.router.headers.accept_language) or DEFAULT_LANGUAGE
         return self._use_language(lang if lang in LANGUAGES else DEFAULT_LANGUAGE)
 
     @rx.event

@@ -15,6 +15,8 @@ from portal.settings import SettingsError, load_settings
         ("PORTAL_DB_URL", "mysql://db"),
         ("PORTAL_SECRET_KEY", "short"),
         ("PORTAL_STAFF_REQUIRE_TOTP", "maybe"),
+        ("PORTAL_TIMEZONE", "Tokyo"),
+        ("PORTAL_TIMEZONE", "../../etc/passwd"),
     ],
 )
 def test_bad_values_are_refused_naming_the_variable(monkeypatch, name, value):
@@ -33,7 +35,7 @@ def test_secret_key_is_generated_once_into_the_data_dir(monkeypatch, tmp_path):
 
 
 def test_defaults(monkeypatch, tmp_path):
-    for name in ("PORTAL_DB_URL", "PORTAL_BCRYPT_ROUNDS", "PORTAL_BASE_URL"):
+    for name in ("PORTAL_DB_URL", "PORTAL_BCRYPT_ROUNDS", "PORTAL_BASE_URL", "PORTAL_TIMEZONE"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("PORTAL_DATA_DIR", str(tmp_path))
     settings = load_settings()
@@ -42,3 +44,4 @@ def test_defaults(monkeypatch, tmp_path):
     assert settings.bcrypt_rounds == 12
     assert not settings.smtp_configured and settings.smtp_port == 25
     assert settings.staff_require_totp and settings.language == "en"
+    assert settings.timezone == "Asia/Tokyo"

@@ -106,6 +106,34 @@ def test_language_switch_is_remembered(page, portal):
     expect(page.get_by_role("heading", level=1)).to_have_text("Sign in")
 
 
+def test_a_first_visit_from_a_japanese_browser_is_in_japanese(browser, portal):
+    context = browser.new_context(base_url=portal.base_url, locale="ja-JP")
+    page = context.new_page()
+    page.goto("/login")
+    expect(page.get_by_role("heading", level=1)).to_have_text("ログイン")
+    expect(page.locator("html")).to_have_attribute("lang", "ja")
+    page.get_by_role("button", name="English").click()  # the visitor's choice wins from now on
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sign in")
+    page.goto("/password/forgot")
+    expect(page.get_by_role("heading", level=1)).not_to_have_text(re.compile("パスワード"))
+    context.close()
+
+
+def test_the_password_can_be_shown_from_the_keyboard(page, portal):
+    page.goto("/login")
+    password = page.locator("#password")
+    password.fill("correct horse battery")
+    toggle = page.get_by_role("button", name="Show password")
+    expect(toggle).to_have_attribute("aria-pressed", "false")
+    toggle.focus()
+    page.keyboard.press("Enter")
+    expect(password).to_have_attribute("type", "text")
+    expect(toggle).to_have_attribute("aria-pressed", "true")
+    page.keyboard.press("Space")
+    expect(password).to_have_attribute("type", "password")
+    expect(password).to_have_value("correct horse battery")  # nothing was lost or sent
+
+
 def test_pages_run_only_their_own_scripts(browser, portal):
     page = browser.new_context(base_url=portal.base_url).new_page()  # expects a refusal
     response = page.goto("/login")

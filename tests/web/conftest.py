@@ -23,8 +23,8 @@ async def tabs(db):
     processor = make_processor(registry)
     async with processor:
 
-        def new_tab(cookie: str = "") -> Browser:
-            tab = Browser(processor, cookie)
+        def new_tab(cookie: str = "", accept_language: str = "") -> Browser:
+            tab = Browser(processor, cookie, accept_language)
             registry[tab.token] = tab
             return tab
 

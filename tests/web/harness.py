@@ -24,10 +24,13 @@ from reflex_base.registry import RegistrationContext
 class Browser:
     """One browser tab: a token, an optional session cookie, and what the server sent it."""
 
-    def __init__(self, processor: BaseStateEventProcessor, cookie: str = "") -> None:
+    def __init__(
+        self, processor: BaseStateEventProcessor, cookie: str = "", accept_language: str = ""
+    ) -> None:
         self.processor = processor
         self.token = str(uuid.uuid4())
         self.cookie = cookie
+        self.accept_language = accept_language
         self.deltas: list[Mapping[str, Mapping[str, Any]]] = []
         self.events: list[Event] = []
 
@@ -40,7 +43,11 @@ class Browser:
             "token": self.token,
             "sid": f"sid-{self.token[:8]}",
             "ip": "203.0.113.7",
-            "headers": {"cookie": self.cookie, "origin": "http://localhost:3000"},
+            "headers": {
+                "cookie": self.cookie,
+                "origin": "http://localhost:3000",
+                "accept-language": self.accept_language,
+            },
         }
 
     async def send(self, state: type, handler: str, payload: Any = None, path: str = "/") -> None:

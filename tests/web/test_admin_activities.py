@@ -95,7 +95,7 @@ async def test_staff_credit_an_attendance_list_after_seeing_the_preview(tabs, co
     assert counts["attendance.matched"] == "3" and counts["attendance.unknown"] == "1"
     assert state.attendance_lines[0]["number"] == "X9"
     await tab.send(AdminActivitiesState, "credit_attendance", path=PATH)
-    assert "3 registrant(s)" in (await tab.state(AdminActivitiesState)).info
+    assert "3 registrants" in (await tab.state(AdminActivitiesState)).info
     assert all(claims.standing(p).count.counted == 2 for p in people)
 
 

@@ -39,7 +39,7 @@ async def test_queue_bulk_approval_and_a_decision_on_the_claim_page(tabs, config
     )
     await tab.send(AdminClaimsState, "approve_selected", path="/admin/claims")
     assert status_of(first) == "approved" and status_of(second) == "submitted"
-    assert "1 claim(s) approved" in (await tab.state(AdminClaimsState)).info
+    assert "1 claim approved" in (await tab.state(AdminClaimsState)).info
 
     path = f"/admin/claims/{second}"
     await open_page(tab, path)

@@ -1,8 +1,11 @@
-"""The one source of the current time for every rule: timezone-aware UTC."""
+"""The one source of the current time for every rule: timezone-aware UTC, and the
+association's calendar day (`PORTAL_TIMEZONE`) on which rules count days."""
 
 from __future__ import annotations
 
 import datetime as dt
+
+from portal.settings import get_settings
 
 
 def utcnow() -> dt.datetime:
@@ -10,9 +13,21 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+def local(value: dt.datetime) -> dt.datetime:
+    """A stored timestamp (UTC; naive means UTC, as SQLite returns it) in the association's zone."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return value.astimezone(get_settings().zone)
+
+
+def local_date(value: dt.datetime) -> dt.date:
+    """The association's calendar day on which a stored timestamp fell."""
+    return local(value).date()
+
+
 def today() -> dt.date:
-    """Today's date in UTC."""
-    return utcnow().date()
+    """Today in the association's time zone: at 08:30 in Tokyo it is already the next UTC day."""
+    return local_date(utcnow())
 
 
 def now_factory() -> dt.datetime:

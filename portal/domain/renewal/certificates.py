@@ -24,6 +24,7 @@ from fpdf import FPDF
 from sqlmodel import Session, col, func, select
 
 from portal.domain.accounts.sessions import Principal
+from portal.domain.core.clock import local_date
 from portal.domain.core.db import transaction
 from portal.domain.core.errors import DomainError
 from portal.domain.registry.tables import RecordStatus, RegistryRecord
@@ -164,7 +165,7 @@ def pdf(cert: Certificate, language: str) -> bytes:
                 end=format_date(cert.valid_until, language),
             ),
         ),
-        ("certificate.issued_on", format_date(cert.issued_at.date(), language)),
+        ("certificate.issued_on", format_date(local_date(cert.issued_at), language)),
     )
     y = 148.0
     for key, value in rows:

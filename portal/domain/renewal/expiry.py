@@ -18,7 +18,7 @@ from sqlmodel import col, select, update
 
 from portal.domain.audit import trail
 from portal.domain.core import bulk
-from portal.domain.core.clock import utcnow
+from portal.domain.core.clock import local_date, utcnow
 from portal.domain.core.db import column_defaults, transaction
 from portal.domain.registry.tables import RecordChange, RecordStatus, RegistryRecord
 from portal.domain.renewal.eligibility import Rules
@@ -56,7 +56,7 @@ def _due(on: dt.date, rules: Rules) -> list[int]:
             )
         ).all()
     grace = dt.timedelta(days=rules.grace_days)
-    kept = {r for r, at in reinstated if at.date() > candidates[r] + grace}
+    kept = {r for r, at in reinstated if local_date(at) > candidates[r] + grace}
     return sorted(set(candidates) - waiting - kept)
 
 

@@ -19,6 +19,7 @@ from portal.domain.audit.tables import AuditEvent
 from portal.domain.core import typed_dates
 from portal.domain.core.db import transaction
 from portal.domain.core.errors import NotAllowed
+from portal.settings import get_settings
 
 CATEGORIES = (
     "signin",
@@ -87,7 +88,8 @@ def _detail(detail: dict) -> str:
 
 
 def _day_start(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time.min, tzinfo=dt.UTC)
+    """The first instant of `day` in the association's time zone, in UTC."""
+    return dt.datetime.combine(day, dt.time.min, tzinfo=get_settings().zone).astimezone(dt.UTC)
 
 
 def page(principal: Principal, query: AuditQuery) -> AuditPage:

@@ -80,6 +80,7 @@ def field(
             ),
         ),
         rx.input(**props),
+        show_password_toggle(name) if type == "password" else rx.fragment(),
         rx.cond(
             errors.contains(name),  # type: ignore[attr-defined]
             rx.text(
@@ -91,6 +92,34 @@ def field(
         flex_direction="column",
         gap="0.35em",
         width="100%",
+    )
+
+
+def show_password_toggle(name: str) -> rx.Component:
+    """A "Show password" button for the password input `name`: a toggle (aria-pressed) that
+    switches the input between hidden and plain text in the browser alone — the password
+    never leaves the page for it. Reachable by keyboard like any button."""
+    script = (
+        "(() => {"
+        f"const input = document.getElementById({name!r});"
+        f"const button = document.getElementById({name + '-show'!r});"
+        "const show = input.type === 'password';"
+        "input.type = show ? 'text' : 'password';"
+        "button.setAttribute('aria-pressed', String(show));"
+        "})()"
+    )
+    return rx.button(
+        rx.icon("eye", size=16, aria_hidden="true"),
+        t("password.show"),
+        type="button",
+        id=f"{name}-show",
+        aria_pressed="false",
+        aria_controls=name,
+        variant="ghost",
+        size="2",
+        on_click=rx.call_script(script),
+        align_self="flex-start",
+        margin_left="0",
     )
 
 

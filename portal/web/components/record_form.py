@@ -5,7 +5,6 @@ from __future__ import annotations
 import reflex as rx
 
 from portal.web.components.text import t
-from portal.web.session import ShellState
 
 
 def changes_table(changes: rx.Var, element_id: str) -> rx.Component:
@@ -22,7 +21,7 @@ def changes_table(changes: rx.Var, element_id: str) -> rx.Component:
             rx.foreach(
                 changes,
                 lambda change: rx.table.row(
-                    rx.table.row_header_cell(ShellState.tr[change["key"]]),
+                    rx.table.row_header_cell(t(change["key"])),
                     rx.table.cell(change["old"]),
                     rx.table.cell(change["new"], weight="bold"),
                 ),

@@ -1,12 +1,53 @@
-"""Client-side translation: a catalogue key becomes a var that follows the page's language."""
+"""Client-side translation: a catalogue key becomes a var that follows the page's language.
+
+The page text of both languages is a JavaScript module, `assets/portal_messages.js`, written
+from the gettext catalogues when the app is built and bundled (content-hashed, so the
+browser caches it) into the frontend. Only `ShellState.lang` travels over the websocket: a
+language switch sends two letters and every `t(...)` on the page re-renders from the bundle.
+"""
 
 from __future__ import annotations
 
-import reflex as rx
+import json
+from pathlib import Path
 
+import reflex as rx
+from reflex.utils.imports import ImportVar
+from reflex.vars.base import VarData
+
+from portal.i18n import catalogue
+from portal.settings import LANGUAGES
 from portal.web.session import ShellState
 
+_ASSET_NAME = "portal_messages.js"
 
-def t(key: str) -> rx.Var:
-    """The message `key` in the language the visitor chose."""
-    return ShellState.tr[key]
+
+def write_messages_module(assets: Path) -> Path:
+    """Write `portal_messages.js` (both languages' page text) into `assets`, if it changed."""
+    messages = {lang: catalogue(lang) for lang in LANGUAGES}
+    body = json.dumps(messages, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    text = f"// Generated from portal/i18n/locales by portal/web/components/text.py.\nexport const portalMessages = {body};\n"
+    path = assets / _ASSET_NAME
+    if not path.exists() or path.read_text(encoding="utf-8") != text:
+        assets.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return path
+
+
+write_messages_module(Path.cwd() / "assets")
+_MESSAGES = VarData(
+    imports={rx.asset(_ASSET_NAME).importable_path: [ImportVar(tag="portalMessages")]}
+)
+
+
+def t(key: str | rx.Var) -> rx.Var:
+    """The message `key` (text, or a var holding a key) in the language the visitor chose;
+    the key itself when the catalogue has no such message."""
+    key_var = rx.Var.create(key)
+    lang = ShellState.lang
+    key_js = key_var._js_expr
+    return rx.Var(
+        _js_expr=f"(portalMessages[{lang._js_expr}]?.[{key_js}] ?? {key_js})",
+        _var_type=str,
+        _var_data=VarData.merge(_MESSAGES, lang._get_all_var_data(), key_var._get_all_var_data()),
+    ).to(str)

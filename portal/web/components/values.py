@@ -44,3 +44,13 @@ def change_rows(changes: Iterable[records.FieldChange], lang: str) -> list[dict[
         }
         for c in changes
     ]
+
+
+def pending_review(claims: int, points: int, lang: str) -> str:
+    """'Waiting for review: 1 claim for 3 points.' with each number's plural form."""
+    return translate(
+        "points.pending",
+        lang,
+        claims=translate("count.claims", lang, count=claims),
+        points=translate("count.points", lang, count=points),
+    )

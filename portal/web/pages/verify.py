@@ -10,12 +10,13 @@ from portal.domain.core.clock import today
 from portal.domain.renewal import certificates
 from portal.i18n import format_date, translate
 from portal.settings import LANGUAGES
+from portal.web.changes import PageState
 from portal.web.components.layout import card, page_title, shell
 from portal.web.components.text import t
 from portal.web.session import ShellState
 
 
-class VerifyState(rx.State):
+class VerifyState(PageState, rx.State):
     """The public facts of one certificate, or that there is none.
 
     The period is written out in every language, so a visitor's language
@@ -69,7 +70,7 @@ def verify_page() -> rx.Component:
             VerifyState.found,
             card(
                 rx.badge(
-                    ShellState.tr["verify_status." + VerifyState.status],
+                    t("verify_status." + VerifyState.status),
                     color_scheme=rx.cond(VerifyState.status == "valid", "green", "red"),
                     size="3",
                     id="verify-status",

@@ -81,3 +81,26 @@ def test_every_template_exists_in_both_languages_and_renders():
     for language in ("en", "ja"):
         mail = render.render("account_locked", language, {"minutes": 30})
         assert "30" in mail.body and "\n" not in mail.subject
+
+
+@pytest.mark.parametrize(
+    ("language", "params", "shown"),
+    [
+        ("en", {"minutes": 1}, "It is valid for 1 minute and works once."),
+        ("en", {"minutes": 10}, "It is valid for 10 minutes and works once."),
+        ("ja", {"minutes": 10}, "有効期間は10分で、1回だけ使えます。"),
+    ],
+)
+def test_durations_in_mail_read_with_their_plural(language, params, shown):
+    mail = render.render("signin_code", language, {"code": "123456", **params})
+    assert shown in " ".join(mail.body.split())
+
+
+def test_approved_points_in_mail_read_with_their_plural():
+    one = render.render(
+        "claim_approved", "en", {"title": "Ethics", "points": 1, "reason": "", "link": "x"}
+    )
+    three = render.render(
+        "claim_approved", "en", {"title": "Ethics", "points": 3, "reason": "", "link": "x"}
+    )
+    assert "approved for 1 point," in one.body and "approved for 3 points," in three.body

@@ -12,6 +12,7 @@ from portal.domain.core.errors import DomainError
 from portal.domain.points import attendance, catalogue
 from portal.domain.registrants import registry_import
 from portal.i18n import format_date, translate
+from portal.web.changes import PageState
 from portal.web.components.forms import (
     error_summary,
     field,
@@ -24,14 +25,14 @@ from portal.web.components.layout import card, page_title, scroll_region, shell
 from portal.web.components.text import t
 from portal.web.errors import field_messages, text_field
 from portal.web.ids import int_id
-from portal.web.session import ShellState, require, translator, turn_away
+from portal.web.session import require, translator, turn_away
 from portal.web.uploads import read_at_most
 
 ATTENDANCE_UPLOAD = "attendance-file"
 FIELDS = ("title", "category", "starts_on", "ends_on", "points", "organiser", "notes")
 
 
-class AdminActivitiesState(rx.State):
+class AdminActivitiesState(PageState, rx.State):
     """The catalogue as display strings and the form being filled."""
 
     rows: list[dict[str, str]] = []  # noqa: RUF012
@@ -296,7 +297,7 @@ def _attendance_panel() -> rx.Component:
             rx.foreach(
                 AdminActivitiesState.attendance_counts,
                 lambda row: rx.data_list.item(
-                    rx.data_list.label(ShellState.tr[row["key"]]), rx.data_list.value(row["value"])
+                    rx.data_list.label(t(row["key"])), rx.data_list.value(row["value"])
                 ),
             ),
             id="attendance-counts",
@@ -310,7 +311,7 @@ def _attendance_panel() -> rx.Component:
                 " ",
                 row["name"],
                 " — ",
-                ShellState.tr[row["why"]],
+                t(row["why"]),
                 size="2",
             ),
         ),

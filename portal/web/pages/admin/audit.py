@@ -9,6 +9,7 @@ import reflex as rx
 
 from portal.domain.staff import audit_log
 from portal.i18n import format_datetime
+from portal.web.changes import PageState
 from portal.web.components.forms import date_filter, filter_bar, filter_control
 from portal.web.components.layout import card, page_title, scroll_region, shell
 from portal.web.components.text import t
@@ -24,7 +25,7 @@ def _href(params: dict[str, str]) -> str:
     return ROUTE + (f"?{urlencode(kept)}" if kept else "")
 
 
-class AdminAuditState(rx.State):
+class AdminAuditState(PageState, rx.State):
     """One page of the log as display strings, and the filters as the URL holds them."""
 
     entries: list[dict[str, str]] = []  # noqa: RUF012

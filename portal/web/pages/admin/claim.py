@@ -11,6 +11,7 @@ from portal.domain.core.errors import DomainError
 from portal.domain.points import claim_review
 from portal.domain.points.tables import OPEN_STATUSES
 from portal.i18n import format_date, format_datetime, translate
+from portal.web.changes import PageState
 from portal.web.components.forms import (
     error_summary,
     field,
@@ -21,14 +22,15 @@ from portal.web.components.forms import (
 )
 from portal.web.components.layout import card, page_title, shell
 from portal.web.components.text import t
+from portal.web.components.values import pending_review
 from portal.web.errors import field_messages, text_field
 from portal.web.ids import path_id
-from portal.web.session import ShellState, require, translator, turn_away
+from portal.web.session import require, translator, turn_away
 
 ACTIONS = ("approve", "ask", "reject")
 
 
-class AdminClaimState(rx.State):
+class AdminClaimState(PageState, rx.State):
     """The claim under review as display strings; the decision form's messages."""
 
     found: bool = False
@@ -71,7 +73,7 @@ class AdminClaimState(rx.State):
         count = found.standing
         self.standing = [
             translate("review.standing", lang, counted=count.counted, required=found.required),
-            translate("points.pending", lang, points=count.pending, claims=count.pending_claims),
+            pending_review(count.pending_claims, count.pending, lang),
         ]
         self.timeline = [
             {
@@ -147,7 +149,7 @@ def _pairs() -> rx.Component:
         rx.foreach(
             AdminClaimState.facts,
             lambda row: rx.data_list.item(
-                rx.data_list.label(ShellState.tr[row["key"]]), rx.data_list.value(row["value"])
+                rx.data_list.label(t(row["key"])), rx.data_list.value(row["value"])
             ),
         ),
         orientation=rx.breakpoints(initial="vertical", sm="horizontal"),

@@ -8,15 +8,17 @@ from urllib.parse import urlencode
 import reflex as rx
 
 from portal.domain.accounts.tables import AccountKind
+from portal.domain.core.clock import local_date
 from portal.domain.points import catalogue, claim_review
 from portal.i18n import format_date, translate
+from portal.web.changes import PageState
 from portal.web.components.forms import date_filter, filter_bar, filter_control, notice
 from portal.web.components.layout import card, page_title, scroll_region, shell
 from portal.web.components.pager import neighbour_links, pager
 from portal.web.components.text import t
 from portal.web.errors import text_field
 from portal.web.selection import toggled
-from portal.web.session import ShellState, require, translator, turn_away
+from portal.web.session import require, translator, turn_away
 
 ROUTE = "/admin/claims"
 FILTERS = ("status", "category", "from", "to")
@@ -27,7 +29,7 @@ def _href(params: dict[str, str]) -> str:
     return ROUTE + (f"?{urlencode(kept)}" if kept else "")
 
 
-class AdminClaimsState(rx.State):
+class AdminClaimsState(PageState, rx.State):
     """One page of the queue as display strings; the selection for bulk approval."""
 
     rows: list[dict[str, str]] = []  # noqa: RUF012
@@ -73,7 +75,7 @@ class AdminClaimsState(rx.State):
                 "date": format_date(r.activity_date, lang),
                 "points": str(r.points),
                 "status": translate(f"claim_status.{r.status}", lang),
-                "submitted": format_date(r.created_at.date(), lang),
+                "submitted": format_date(local_date(r.created_at), lang),
                 "bulk": "yes" if r.from_catalogue and r.status != "info_requested" else "",
             }
             for r in found.rows
@@ -157,7 +159,7 @@ def _row(row: rx.Var) -> rx.Component:
                 rx.checkbox(
                     checked=AdminClaimsState.selected.contains(row["id"]),
                     on_change=lambda checked: AdminClaimsState.toggle(row["id"], checked),
-                    aria_label=ShellState.tr["review.select"] + " " + row["title"],
+                    aria_label=t("review.select") + " " + row["title"],
                     id="select-" + row["id"],
                 ),
             )

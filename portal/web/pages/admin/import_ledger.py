@@ -9,10 +9,11 @@ import reflex as rx
 from portal.domain.core import staged_files
 from portal.domain.core.errors import DomainError
 from portal.domain.registrants import registry_import
+from portal.web.changes import PageState
 from portal.web.components.forms import file_drop, notice
 from portal.web.components.layout import card, page_title, scroll_region, shell
 from portal.web.components.text import t
-from portal.web.session import ShellState, require_admin, translator, turn_away
+from portal.web.session import require_admin, translator, turn_away
 from portal.web.uploads import read_at_most
 
 UPLOAD_ID = "ledger-file"
@@ -24,7 +25,7 @@ def _file_name(file: rx.UploadFile) -> str:
     return "".join(ch for ch in name if ch.isprintable())[:100] or "ledger.csv"
 
 
-class AdminImportState(rx.State):
+class AdminImportState(PageState, rx.State):
     """The preview as display strings; the staged file's name stays on the server."""
 
     stage: str = "upload"  # upload | preview | running | done
@@ -205,9 +206,7 @@ def _table(rows: rx.Var, columns: list[tuple[str, str]], element_id: str, label_
                     rows,
                     lambda row: rx.table.row(
                         *[
-                            rx.table.cell(
-                                ShellState.tr[row[key]] if key in ("column", "field") else row[key]
-                            )
+                            rx.table.cell(t(row[key]) if key in ("column", "field") else row[key])
                             for key, _ in columns
                         ]
                     ),
@@ -262,7 +261,7 @@ def _preview() -> rx.Component:
                 rx.foreach(
                     AdminImportState.counts,
                     lambda row: rx.data_list.item(
-                        rx.data_list.label(ShellState.tr[row["key"]]),
+                        rx.data_list.label(t(row["key"])),
                         rx.data_list.value(row["value"]),
                     ),
                 ),

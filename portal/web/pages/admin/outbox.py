@@ -9,6 +9,7 @@ import reflex as rx
 from portal.domain.core.errors import DomainError
 from portal.domain.staff import outbox_admin
 from portal.i18n import format_datetime, translate
+from portal.web.changes import PageState
 from portal.web.components.forms import notice
 from portal.web.components.layout import card, page_title, scroll_region, shell
 from portal.web.components.pager import neighbour_links, pager, query_href
@@ -19,7 +20,7 @@ from portal.web.session import require_admin, translator, turn_away
 ROUTE = "/admin/outbox"
 
 
-class AdminOutboxState(rx.State):
+class AdminOutboxState(PageState, rx.State):
     """One page of messages as display strings (never their contents)."""
 
     status: str = ""

@@ -11,6 +11,7 @@ from portal.domain.core.clock import today, utcnow
 from portal.domain.registrants import figures
 from portal.domain.renewal import season
 from portal.i18n import translate
+from portal.web.changes import PageState
 from portal.web.components.layout import card, page_title, shell
 from portal.web.components.text import t
 from portal.web.session import require, turn_away
@@ -29,10 +30,10 @@ _TILES = (
 def _waiting(count: int, oldest, lang: str) -> str:
     if not count or oldest is None:
         return translate("overview.none_waiting", lang)
-    return translate("overview.oldest", lang, days=(utcnow() - oldest).days)
+    return translate("overview.oldest", lang, count=(utcnow() - oldest).days)
 
 
-class AdminOverviewState(rx.State):
+class AdminOverviewState(PageState, rx.State):
     """Counts only; filled for staff who passed the guard."""
 
     counts: dict[str, int] = {}  # noqa: RUF012

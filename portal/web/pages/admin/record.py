@@ -9,7 +9,6 @@ from portal.web.components.layout import card, page_title, scroll_region, shell
 from portal.web.components.text import t
 from portal.web.pages.admin.record_edit import edit_buttons, edit_panel, reinstate_button
 from portal.web.pages.admin.record_state import AdminRecordState
-from portal.web.session import ShellState
 
 
 def _pairs(rows: rx.Var) -> rx.Component:
@@ -17,7 +16,7 @@ def _pairs(rows: rx.Var) -> rx.Component:
         rx.foreach(
             rows,
             lambda row: rx.data_list.item(
-                rx.data_list.label(ShellState.tr[row["key"]]), rx.data_list.value(row["value"])
+                rx.data_list.label(t(row["key"])), rx.data_list.value(row["value"])
             ),
         ),
         orientation=rx.breakpoints(initial="vertical", sm="horizontal"),
@@ -47,7 +46,7 @@ def _history() -> rx.Component:
                     AdminRecordState.history,
                     lambda h: rx.table.row(
                         rx.table.cell(h["when"]),
-                        rx.table.row_header_cell(ShellState.tr[h["field"]]),
+                        rx.table.row_header_cell(t(h["field"])),
                         rx.table.cell(h["old"]),
                         rx.table.cell(h["new"]),
                         rx.table.cell(h["by"]),

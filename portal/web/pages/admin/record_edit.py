@@ -9,6 +9,7 @@ import reflex as rx
 from portal.domain.core.errors import DomainError
 from portal.domain.registrants import registry_admin
 from portal.domain.registry import records
+from portal.web.changes import PageState
 from portal.web.components.forms import (
     error_summary,
     field,
@@ -24,7 +25,7 @@ from portal.web.components.values import change_rows
 from portal.web.errors import field_messages, text_field
 from portal.web.ids import path_id
 from portal.web.pages.admin.record_state import AdminRecordState
-from portal.web.session import ShellState, client_ip, require_admin, translator, turn_away
+from portal.web.session import client_ip, require_admin, translator, turn_away
 
 DATE_FIELDS = frozenset({"birth_date", "certified_on", "valid_from", "valid_until"})
 STATUSES = ("active", "expired", "withdrawn")
@@ -39,7 +40,7 @@ def form_value(name: str, value: object) -> str:
     return "" if value is None else str(value)
 
 
-class AdminRecordEditState(rx.State):
+class AdminRecordEditState(PageState, rx.State):
     """The section being edited, the reviewed changes and the messages; values stay on the server."""
 
     section: str = ""
@@ -232,7 +233,7 @@ def edit_panel() -> rx.Component:
         AdminRecordEditState.mode != "",
         card(
             rx.heading(
-                ShellState.tr["record.section_" + AdminRecordEditState.section],
+                t("record.section_" + AdminRecordEditState.section),
                 as_="h2",
                 size="5",
             ),

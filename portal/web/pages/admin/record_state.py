@@ -13,12 +13,13 @@ from portal.domain.core.errors import DomainError
 from portal.domain.registrants import registry_admin
 from portal.domain.renewal import reminders
 from portal.i18n import format_date, format_datetime, translate
+from portal.web.changes import PageState
 from portal.web.components.values import change_text, display_value
 from portal.web.ids import int_id, path_id
 from portal.web.session import require, translator, turn_away
 
 
-class AdminRecordState(rx.State):
+class AdminRecordState(PageState, rx.State):
     """Display strings of one record for staff who passed the guard."""
 
     found: bool = False

@@ -10,6 +10,7 @@ import reflex as rx
 from portal.domain.accounts.tables import AccountKind
 from portal.domain.registrants import registry_search
 from portal.i18n import format_date, translate
+from portal.web.changes import PageState
 from portal.web.components.forms import date_filter, filter_bar, filter_control
 from portal.web.components.layout import page_title, scroll_region, shell
 from portal.web.components.pager import neighbour_links, pager, query_href
@@ -31,7 +32,7 @@ _COLUMNS = (
 _href = query_href("/admin/registrants")
 
 
-class AdminRegistrantsState(rx.State):
+class AdminRegistrantsState(PageState, rx.State):
     """Only the visible page, as display strings, for staff who passed the guard."""
 
     rows: list[dict[str, str]] = []  # noqa: RUF012

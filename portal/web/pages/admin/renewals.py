@@ -7,9 +7,11 @@ import asyncio
 import reflex as rx
 
 from portal.domain.accounts.tables import AccountKind
+from portal.domain.core.clock import local_date
 from portal.domain.core.errors import DomainError
 from portal.domain.renewal import renewal_review, requirement_text
 from portal.i18n import format_date, translate
+from portal.web.changes import PageState
 from portal.web.components.forms import filter_bar, filter_control, notice, text_area_field
 from portal.web.components.layout import card, page_title, scroll_region, shell
 from portal.web.components.pager import neighbour_links, pager, query_href
@@ -18,13 +20,13 @@ from portal.web.components.text import t
 from portal.web.errors import field_messages, text_field
 from portal.web.ids import int_id
 from portal.web.selection import toggled
-from portal.web.session import ShellState, require, translator, turn_away
+from portal.web.session import require, translator, turn_away
 
 ROUTE = "/admin/renewals"
 _href = query_href(ROUTE)
 
 
-class AdminRenewalsState(rx.State):
+class AdminRenewalsState(PageState, rx.State):
     """One page of the queue, the open application and the certificates to mail, as strings."""
 
     status: str = "submitted"
@@ -81,7 +83,7 @@ class AdminRenewalsState(rx.State):
                 "name": r.name,
                 "record_href": f"/admin/registrants/{r.record_id}",
                 "cycle_end": format_date(r.cycle_end, lang),
-                "submitted": format_date(r.submitted_at.date(), lang),
+                "submitted": format_date(local_date(r.submitted_at), lang),
                 "then": eligible(r.eligible_then),
                 "now": eligible(r.eligible_now),
                 "now_ok": "yes" if r.eligible_now else "",
@@ -106,7 +108,7 @@ class AdminRenewalsState(rx.State):
                 "name": m.name,
                 "registration_number": m.registration_number,
                 "address": f"〒{m.postal_code} {m.address}",
-                "issued": format_date(m.issued_at.date(), lang),
+                "issued": format_date(local_date(m.issued_at), lang),
             }
             for m in mailing
         ]
@@ -163,7 +165,7 @@ class AdminRenewalsState(rx.State):
         self.timeline = [
             {
                 "what": translate(f"renewal_event.{s.kind}", lang),
-                "when": format_date(s.at.date(), lang),
+                "when": format_date(local_date(s.at), lang),
                 "message": s.message,
             }
             for s in app.timeline
@@ -374,7 +376,7 @@ def _mail_row(row: rx.Var) -> rx.Component:
             rx.checkbox(
                 checked=AdminRenewalsState.selected.contains(row["id"]),
                 on_change=lambda checked: AdminRenewalsState.toggle(row["id"], checked),
-                aria_label=ShellState.tr["renewals.select"] + " " + row["number"],
+                aria_label=t("renewals.select") + " " + row["number"],
                 id="mail-" + row["id"],
             )
         ),

@@ -10,6 +10,7 @@ import reflex as rx
 from portal.domain.core.errors import DomainError
 from portal.domain.staff import staff_accounts
 from portal.i18n import LANGUAGE_NAMES, format_datetime, translate
+from portal.web.changes import PageState
 from portal.web.components.forms import error_summary, field, form, notice, primary_button
 from portal.web.components.layout import card, page_title, scroll_region, shell
 from portal.web.components.text import t
@@ -18,7 +19,7 @@ from portal.web.ids import int_id
 from portal.web.session import client_ip, require_admin, translator, turn_away
 
 
-class AdminStaffState(rx.State):
+class AdminStaffState(PageState, rx.State):
     """The staff list as display strings, and the invitation form's messages."""
 
     members: list[dict[str, str]] = []  # noqa: RUF012

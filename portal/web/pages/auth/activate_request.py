@@ -8,6 +8,7 @@ import reflex as rx
 
 from portal.domain.accounts import activation
 from portal.domain.core import email_address, typed_dates
+from portal.web.changes import PageState
 from portal.web.components.forms import error_summary, field, form, notice, primary_button
 from portal.web.components.layout import card, page_title, shell
 from portal.web.components.text import t
@@ -15,7 +16,7 @@ from portal.web.errors import text_field
 from portal.web.session import client_ip, translator
 
 
-class ActivationRequestState(rx.State):
+class ActivationRequestState(PageState, rx.State):
     """Messages of the request form."""
 
     errors: dict[str, str] = {}  # noqa: RUF012

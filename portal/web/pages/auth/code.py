@@ -8,6 +8,7 @@ import reflex as rx
 
 from portal.domain.accounts import signin
 from portal.settings import get_settings
+from portal.web.changes import PageState
 from portal.web.components.forms import error_summary, field, form, notice, primary_button
 from portal.web.components.layout import card, page_title, shell
 from portal.web.components.text import t
@@ -29,7 +30,7 @@ _TICKET_POST = """
 """
 
 
-class CodeState(rx.State):
+class CodeState(PageState, rx.State):
     """The code form. `_attempt` binds this tab to its challenge and never leaves the server."""
 
     method: str = ""

@@ -8,6 +8,7 @@ import reflex as rx
 
 from portal.domain.accounts import account_changes
 from portal.domain.core.errors import DomainError
+from portal.web.changes import PageState
 from portal.web.components.forms import notice
 from portal.web.components.layout import card, page_title, shell
 from portal.web.components.text import t
@@ -15,7 +16,7 @@ from portal.web.link_tokens import forget_token_in_url, token_from_link
 from portal.web.session import client_ip, translator
 
 
-class EmailConfirmState(rx.State):
+class EmailConfirmState(PageState, rx.State):
     """The token stays on the server; the page shows only the outcome."""
 
     done: str = ""

@@ -9,6 +9,7 @@ import reflex as rx
 
 from portal.domain.accounts import password_reset
 from portal.domain.core import email_address
+from portal.web.changes import PageState
 from portal.web.components.forms import error_summary, field, form, notice, primary_button
 from portal.web.components.layout import card, page_title, shell
 from portal.web.components.text import t
@@ -16,7 +17,7 @@ from portal.web.errors import text_field
 from portal.web.session import client_ip, translator
 
 
-class ForgotState(rx.State):
+class ForgotState(PageState, rx.State):
     """Messages of the forgotten-password form."""
 
     errors: dict[str, str] = {}  # noqa: RUF012

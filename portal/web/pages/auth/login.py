@@ -7,6 +7,7 @@ import asyncio
 import reflex as rx
 
 from portal.domain.accounts import signin
+from portal.web.changes import PageState
 from portal.web.components.forms import (
     error_summary,
     field,
@@ -22,7 +23,7 @@ from portal.web.pages.auth.code import CodeState
 from portal.web.session import client_ip, current_principal, home_for, translator
 
 
-class LoginState(rx.State):
+class LoginState(PageState, rx.State):
     """The sign-in form's messages. What the visitor typed stays in the browser's inputs."""
 
     errors: dict[str, str] = {}  # noqa: RUF012

@@ -9,6 +9,7 @@ import reflex as rx
 from portal.domain.accounts import consents, legal
 from portal.domain.accounts.tables import AccountKind
 from portal.domain.core.errors import DomainError
+from portal.web.changes import PageState
 from portal.web.components.forms import error_summary, form, primary_button
 from portal.web.components.layout import card, page_title, shell
 from portal.web.components.legal_document import legal_document, ticked
@@ -17,7 +18,7 @@ from portal.web.errors import field_messages
 from portal.web.session import client_ip, page_language, require, translator, turn_away
 
 
-class ConsentState(rx.State):
+class ConsentState(PageState, rx.State):
     """The documents whose new version the signed-in registrant has not accepted yet."""
 
     documents: list[str] = []  # noqa: RUF012

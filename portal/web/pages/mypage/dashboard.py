@@ -8,18 +8,19 @@ import reflex as rx
 
 from portal.domain.accounts import consents
 from portal.domain.accounts.tables import AccountKind
-from portal.domain.core.clock import today
+from portal.domain.core.clock import local_date, today
 from portal.domain.core.errors import NotAllowed
 from portal.domain.registrants import figures
 from portal.domain.renewal import renewals, requirement_text
 from portal.i18n import format_date, translate
+from portal.web.changes import PageState
 from portal.web.components.layout import card, page_title, shell
 from portal.web.components.requirements import as_rows, checklist, headline
 from portal.web.components.text import t
 from portal.web.session import require, turn_away
 
 
-class DashboardState(rx.State):
+class DashboardState(PageState, rx.State):
     """Plain values about the signed-in registrant's own record only."""
 
     has_record: bool = False
@@ -63,9 +64,9 @@ class DashboardState(rx.State):
         if days is None:
             self.days_left = ""
         elif days >= 0:
-            self.days_left = translate("mypage.days_left", lang, days=days)
+            self.days_left = translate("mypage.days_left", lang, count=days)
         else:
-            self.days_left = translate("mypage.expired_days", lang, days=-days)
+            self.days_left = translate("mypage.expired_days", lang, count=-days)
         self.status = mine.status
         self.status_label = translate(f"status.{mine.status}", lang)
         result = mine.eligibility
@@ -75,7 +76,7 @@ class DashboardState(rx.State):
             lang,
             counted=points["counted"],
             required=points["required"],
-            pending=points["pending"],
+            pending=translate("count.points", lang, count=points["pending"]),
         )
         required = points["required"] or 1
         self.progress = min(100, round(100 * points["counted"] / required))
@@ -93,7 +94,7 @@ class DashboardState(rx.State):
             self.applied = translate(
                 "renew.applied",
                 lang,
-                date=format_date(app.submitted_at.date(), lang),
+                date=format_date(local_date(app.submitted_at), lang),
                 status=translate(f"renewal_status.{app.status}", lang),
             )
         self.can_apply = mine.may_apply

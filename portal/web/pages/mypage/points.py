@@ -12,6 +12,7 @@ from portal.domain.points import catalogue, claims, evidence
 from portal.domain.points.tables import OPEN_STATUSES
 from portal.i18n import format_date, format_datetime, translate
 from portal.settings import get_settings
+from portal.web.changes import PageState
 from portal.web.components.forms import (
     error_summary,
     field,
@@ -22,6 +23,7 @@ from portal.web.components.forms import (
 )
 from portal.web.components.layout import card, page_title, shell
 from portal.web.components.text import t
+from portal.web.components.values import pending_review
 from portal.web.errors import field_messages, text_field
 from portal.web.ids import int_id
 from portal.web.session import require, translator, turn_away
@@ -30,7 +32,7 @@ from portal.web.uploads import read_at_most
 UPLOAD_ID = "evidence-file"
 
 
-class PointsState(rx.State):
+class PointsState(PageState, rx.State):
     """Display strings of the signed-in registrant's own points and claims only."""
 
     counted: int = 0
@@ -80,9 +82,7 @@ class PointsState(rx.State):
             if c.capped_away
         ]
         if count.pending_claims:
-            lines.append(
-                translate("points.pending", lang, points=count.pending, claims=count.pending_claims)
-            )
+            lines.append(pending_review(count.pending_claims, count.pending, lang))
         if count.outside_period:
             lines.append(translate("points.outside", lang, points=count.outside_period))
         self.summary = lines
@@ -121,7 +121,7 @@ class PointsState(rx.State):
                 "status_text": translate(f"claim_status.{c.status}", lang),
                 "open": "yes" if c.status in OPEN_STATUSES else "",
                 "asked": "yes" if c.status == "info_requested" else "",
-                "expected": translate("points.expected", lang, days=review_days)
+                "expected": translate("points.expected", lang, count=review_days)
                 if c.status in ("submitted", "in_review")
                 else "",
             }

@@ -10,13 +10,14 @@ from portal.domain.accounts.tables import AccountKind
 from portal.domain.core.errors import DomainError
 from portal.domain.registry import records
 from portal.i18n import format_datetime, translate
+from portal.web.changes import PageState
 from portal.web.components.forms import error_summary, field, form, notice, primary_button
 from portal.web.components.layout import card, page_title, shell
 from portal.web.components.record_form import changes_table, flag_checkbox
 from portal.web.components.text import t
 from portal.web.components.values import change_rows, display_value
 from portal.web.errors import field_messages, text_field
-from portal.web.session import ShellState, client_ip, page_language, require, translator, turn_away
+from portal.web.session import client_ip, page_language, require, translator, turn_away
 
 HINTS = {
     "postal_code": "record.postal_hint",
@@ -28,7 +29,7 @@ HINTS = {
 CERTIFICATION = ("registration_number", "certified_on", "valid_from", "valid_until", "status")
 
 
-class RecordState(rx.State):
+class RecordState(PageState, rx.State):
     """Plain display strings of the signed-in registrant's own record and the edit in progress."""
 
     rows: dict[str, list[dict[str, str]]] = {}  # noqa: RUF012
@@ -175,7 +176,7 @@ def _rows(section: str) -> rx.Component:
         rx.foreach(
             RecordState.rows[section],
             lambda row: rx.data_list.item(
-                rx.data_list.label(ShellState.tr[row["key"]]),
+                rx.data_list.label(t(row["key"])),
                 rx.data_list.value(row["value"]),
             ),
         ),

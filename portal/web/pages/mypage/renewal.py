@@ -11,6 +11,7 @@ from portal.domain.core.errors import DomainError
 from portal.domain.registry import records
 from portal.domain.renewal import renewals, requirement_text
 from portal.i18n import format_date, format_datetime, translate
+from portal.web.changes import PageState
 from portal.web.components.forms import error_summary, field, form, notice, primary_button
 from portal.web.components.layout import card, page_title, shell
 from portal.web.components.record_form import changes_table
@@ -24,7 +25,7 @@ from portal.web.session import client_ip, require, translator, turn_away
 ADDRESS_FIELDS = ("postal_code", "address")
 
 
-class RenewalState(rx.State):
+class RenewalState(PageState, rx.State):
     """Display strings of the signed-in registrant's own renewal only."""
 
     has_record: bool = False

@@ -1,0 +1,237 @@
+"""Page weight and event cost of the portal beside a blank Reflex app, in one run.
+
+Serves the blank counter app (bench/blank_app) and the portal's production build side by
+side (one backend worker each, SQLite for the portal), signs demo registrants in, and
+measures in interleaved rounds, so both meet the same machine load:
+
+- bytes the server sends to open a page (connect -> hydrated, on_load events included):
+  the blank index, and the portal's /mypage signed in;
+- bytes of a client-side navigation between two registrant pages (/mypage -> /mypage/points);
+- time to open (p50, p95);
+- repeated events from 10 tabs: the blank counter's increment, and the portal's dashboard
+  refresh (the /mypage on_load chain a tap on "My page" runs), as events per second and
+  their ratio;
+- server memory per idle connected tab (resident set of the whole process group, before
+  and after opening idle tabs).
+
+    .venv/bin/python -m bench.page_weight [--rounds 3] [--tabs 10] [--events 100] [--idle 50]
+
+Results and the command: docs/PERFORMANCE.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from bench.wire import Tab
+
+ROOT = Path(__file__).resolve().parents[1]
+BLANK = ROOT / "bench" / "blank_app"
+DEMO_PASSWORD = "Bench-demo-pass-42!"
+REGISTRANTS = [f"registrant{n}@example.com" for n in (1, 2, 5, 8)]
+
+
+def _p(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def _group_rss_kib(pgid: int) -> int:
+    """Resident memory of every process in the process group, in KiB."""
+    total = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            stat = (entry / "stat").read_text()
+            if int(stat.rsplit(")", 1)[1].split()[2]) != pgid:
+                continue
+            for line in (entry / "status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+    return total
+
+
+@contextlib.contextmanager
+def blank_app() -> Iterator[tuple[str, int]]:
+    """Serve the blank counter app (production build) on a free loopback port."""
+    from tests.portal_server import BIN, _wait_until_healthy
+    from tests.smtp_sink import free_port
+
+    port = free_port()
+    env = {
+        **os.environ,
+        "BLANK_PORT": str(port),
+        "PATH": f"{ROOT / '.tools/node_modules/.bin'}:{BIN}:{os.environ['PATH']}",
+        "REFLEX_USE_SYSTEM_BUN": "1",
+        "REFLEX_TELEMETRY_ENABLED": "false",
+        "REFLEX_CHECK_LATEST_VERSION": "0",
+    }
+    env.pop("PORTAL_REDIS_URL", None)
+    log = Path(tempfile.mkdtemp(prefix="blank-")) / "server.log"
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            [str(BIN / "reflex"), "run", "--env", "prod", "--single-port"],
+            cwd=BLANK,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        _wait_until_healthy(f"http://127.0.0.1:{port}", process, log, path="/ping")
+        yield f"http://127.0.0.1:{port}", process.pid
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def _session_cookie(email: str) -> str:
+    from portal.domain.accounts import signin
+    from tests.factories import last_code
+
+    step = signin.check_password(email, DEMO_PASSWORD)
+    ticket = signin.verify_code(step.attempt, last_code(email)).ticket
+    return f"portal_session={signin.redeem_ticket(ticket).secret}"
+
+
+async def _open(base: str, cookie: str, path: str) -> tuple[Tab, float]:
+    tab = Tab(base, cookie, path)
+    started = time.perf_counter()
+    await tab.open()
+    return tab, time.perf_counter() - started
+
+
+async def _opens(base: str, cookies: list[str], path: str, n: int) -> tuple[list[int], list[float]]:
+    sizes, times = [], []
+    for i in range(n):
+        tab, seconds = await _open(base, cookies[i % len(cookies)], path)
+        sizes.append(tab.received)
+        times.append(seconds)
+        await tab.close()
+    return sizes, times
+
+
+async def _navigation_bytes(base: str, cookie: str) -> int:
+    tab, _ = await _open(base, cookie, "/mypage")
+    before = tab.received
+    await tab.navigate("/mypage/points")
+    size = tab.received - before
+    await tab.close()
+    return size
+
+
+async def _rate(tabs: list[Tab], send, events: int) -> float:
+    async def run(tab: Tab) -> None:
+        for _ in range(events):
+            await send(tab)
+
+    started = time.perf_counter()
+    await asyncio.gather(*(run(tab) for tab in tabs))
+    return len(tabs) * events / (time.perf_counter() - started)
+
+
+async def _round(blank: str, portal: str, cookies: list[str], args) -> dict[str, float]:
+    from bench.blank_app.blank.blank import CounterState
+
+    result: dict[str, float] = {}
+    sizes, times = await _opens(blank, [""], "/", 20)
+    result["blank_open_bytes"], result["blank_open_ms"] = (
+        statistics.median(sizes),
+        1000 * (statistics.median(times)),
+    )
+    sizes, times = await _opens(portal, cookies, "/mypage", 20)
+    result["portal_open_bytes"], result["portal_open_ms"] = (
+        statistics.median(sizes),
+        1000 * (statistics.median(times)),
+    )
+    result["portal_open_p95_ms"] = 1000 * _p(times, 0.95)
+    result["portal_nav_bytes"] = await _navigation_bytes(portal, cookies[0])
+
+    increment = f"{CounterState.get_full_name()}.increment"
+    blank_tabs = [Tab(blank, "", "/") for _ in range(args.tabs)]
+    await asyncio.gather(*(t.open() for t in blank_tabs))
+    result["blank_events_s"] = await _rate(blank_tabs, lambda t: t.call(increment), args.events)
+    await asyncio.gather(*(t.close() for t in blank_tabs))
+
+    portal_tabs = [Tab(portal, cookies[i % len(cookies)], "/mypage") for i in range(args.tabs)]
+    await asyncio.gather(*(t.open() for t in portal_tabs))
+    result["portal_events_s"] = await _rate(
+        portal_tabs, lambda t: t.navigate("/mypage"), args.events
+    )
+    await asyncio.gather(*(t.close() for t in portal_tabs))
+    result["ratio_pct"] = 100 * result["portal_events_s"] / result["blank_events_s"]
+    return result
+
+
+async def _idle_memory(base: str, pgid: int, cookies: list[str], path: str, n: int) -> float:
+    """KiB of server memory per idle connected tab."""
+    await asyncio.sleep(1)
+    before = _group_rss_kib(pgid)
+    tabs = []
+    for i in range(n):
+        tab, _ = await _open(base, cookies[i % len(cookies)], path)
+        tabs.append(tab)
+    await asyncio.sleep(1)
+    after = _group_rss_kib(pgid)
+    await asyncio.gather(*(t.close() for t in tabs))
+    return (after - before) / n
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--tabs", type=int, default=10)
+    parser.add_argument("--events", type=int, default=100)
+    parser.add_argument("--idle", type=int, default=50)
+    args = parser.parse_args()
+
+    from tests.portal_server import running_portal
+
+    data = Path(tempfile.mkdtemp(prefix="portal-bench-"))
+    with (
+        blank_app() as (blank, blank_pid),
+        running_portal(data, DEMO_PASSWORD, PORTAL_BCRYPT_ROUNDS="4") as server,
+    ):
+        os.environ.update({k: v for k, v in server.env.items() if k.startswith("PORTAL_")})
+        from portal.settings import reset_settings
+
+        reset_settings()
+        import portal.portal  # noqa: F401  (registers the states whose event names we send)
+
+        cookies = [_session_cookie(email) for email in REGISTRANTS]
+        print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores; blank {blank}, portal")
+        rounds = [
+            asyncio.run(_round(blank, server.base_url, cookies, args)) for _ in range(args.rounds)
+        ]
+        for name in rounds[0]:
+            values = [r[name] for r in rounds]
+            print(f"{name:22} median {statistics.median(values):10.1f}   rounds {values}")
+        blank_mem = asyncio.run(_idle_memory(blank, blank_pid, [""], "/", args.idle))
+        portal_mem = asyncio.run(
+            _idle_memory(server.base_url, server.pgid, cookies, "/mypage", args.idle)
+        )
+        print(
+            f"memory per idle tab: blank {blank_mem:.0f} KiB, portal {portal_mem:.0f} KiB "
+            f"({portal_mem / blank_mem if blank_mem > 0 else float('nan'):.2f}x)"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
