@@ -8,9 +8,11 @@ measures in interleaved rounds, so both meet the same machine load:
   the blank index, and the portal's /mypage signed in;
 - bytes of a client-side navigation between two registrant pages (/mypage -> /mypage/points);
 - time to open (p50, p95);
-- repeated events from 10 tabs: the blank counter's increment, and the portal's dashboard
-  refresh (the /mypage on_load chain a tap on "My page" runs), as events per second and
-  their ratio;
+- repeated events from 10 tabs: the blank counter's increment against (a) the portal's
+  dashboard refresh event (`DashboardState.load`: the session re-checked, the consent
+  check, the renewal standing, the page's strings; a refresh that changes nothing sends
+  nothing back) and (b) a whole navigation to /mypage (the on_load chain a tap on
+  "My page" runs: three events), as events per second and their ratio to the counter;
 - server memory per idle connected tab (resident set of the whole process group, before
   and after opening idle tabs).
 
@@ -39,6 +41,8 @@ from bench.wire import Tab
 ROOT = Path(__file__).resolve().parents[1]
 BLANK = ROOT / "bench" / "blank_app"
 DEMO_PASSWORD = "Bench-demo-pass-42!"
+# CounterState of bench/blank_app/blank/blank.py (not importable here: one Reflex app per process)
+BLANK_INCREMENT = "reflex___state____state.blank___blank____counter_state.increment"
 REGISTRANTS = [f"registrant{n}@example.com" for n in (1, 2, 5, 8)]
 
 
@@ -147,8 +151,6 @@ async def _rate(tabs: list[Tab], send, events: int) -> float:
 
 
 async def _round(blank: str, portal: str, cookies: list[str], args) -> dict[str, float]:
-    from bench.blank_app.blank.blank import CounterState
-
     result: dict[str, float] = {}
     sizes, times = await _opens(blank, [""], "/", 20)
     result["blank_open_bytes"], result["blank_open_ms"] = (
@@ -163,7 +165,7 @@ async def _round(blank: str, portal: str, cookies: list[str], args) -> dict[str,
     result["portal_open_p95_ms"] = 1000 * _p(times, 0.95)
     result["portal_nav_bytes"] = await _navigation_bytes(portal, cookies[0])
 
-    increment = f"{CounterState.get_full_name()}.increment"
+    increment = BLANK_INCREMENT
     blank_tabs = [Tab(blank, "", "/") for _ in range(args.tabs)]
     await asyncio.gather(*(t.open() for t in blank_tabs))
     result["blank_events_s"] = await _rate(blank_tabs, lambda t: t.call(increment), args.events)
@@ -171,11 +173,22 @@ async def _round(blank: str, portal: str, cookies: list[str], args) -> dict[str,
 
     portal_tabs = [Tab(portal, cookies[i % len(cookies)], "/mypage") for i in range(args.tabs)]
     await asyncio.gather(*(t.open() for t in portal_tabs))
-    result["portal_events_s"] = await _rate(
+    result["portal_events_s"] = await _rate(  # navigations
         portal_tabs, lambda t: t.navigate("/mypage"), args.events
     )
     await asyncio.gather(*(t.close() for t in portal_tabs))
-    result["ratio_pct"] = 100 * result["portal_events_s"] / result["blank_events_s"]
+    result["nav_ratio_pct"] = 100 * result["portal_events_s"] / result["blank_events_s"]
+
+    from portal.web.pages.mypage.dashboard import DashboardState
+
+    refresh = f"{DashboardState.get_full_name()}.load"
+    portal_tabs = [Tab(portal, cookies[i % len(cookies)], "/mypage") for i in range(args.tabs)]
+    await asyncio.gather(*(t.open() for t in portal_tabs))
+    started = time.perf_counter()
+    await asyncio.gather(*(t.burst(refresh, args.events) for t in portal_tabs))
+    result["refresh_events_s"] = args.tabs * args.events / (time.perf_counter() - started)
+    await asyncio.gather(*(t.close() for t in portal_tabs))
+    result["refresh_ratio_pct"] = 100 * result["refresh_events_s"] / result["blank_events_s"]
     return result
 
 

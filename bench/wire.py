@@ -15,6 +15,9 @@ _ON_LOAD_INTERNAL = (
 )
 
 
+_SET_HYDRATED = "reflex___state____state.reflex___state____on_load_internal_state.set_is_hydrated"
+
+
 class Tab:
     """One browser tab: connects with an optional cookie, sends events, waits for replies."""
 
@@ -78,6 +81,18 @@ class Tab:
         await self.ws.send("42/_event," + json.dumps(["event", event]))
         await self._wait_for(f'.{state}":')
         return time.perf_counter() - started
+
+    async def burst(self, name: str, count: int, payload: dict | None = None) -> None:
+        """Send `name` `count` times without waiting, then wait until the server has done them
+        all: events of one tab are processed in order, so the reply to a final
+        `set_is_hydrated` (which always sends a delta) comes after the last of them."""
+        event = {"name": name, "payload": payload or {}, "router_data": self._router()}
+        message = "42/_event," + json.dumps(["event", event])
+        for _ in range(count):
+            await self.ws.send(message)
+        marker = {"name": _SET_HYDRATED, "payload": {"value": True}, "router_data": self._router()}
+        await self.ws.send("42/_event," + json.dumps(["event", marker]))
+        await self._wait_for(_HYDRATED)
 
     async def close(self) -> None:
         if self.ws is not None:

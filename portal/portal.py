@@ -45,29 +45,34 @@ app.register_lifespan_task(mail_pump)
 app.register_lifespan_task(daily_jobs)
 
 
-def _add(component, route: str, title_key: str, *on_load) -> None:
+def _add(component, route: str, title_key: str, *on_load, public: bool = False) -> None:
+    """A page; a public one first learns who is asking (ShellState.sync), a signed-in one
+    learns it in its own `load` (through `require`), so its session is checked once."""
     app.add_page(
         component,
         route=route,
         title=translate(title_key, "en"),
-        on_load=[ShellState.sync, *on_load],
+        on_load=[ShellState.sync, *on_load] if public else list(on_load),
     )
 
 
-_add(login_page, "/", "login.title", LoginState.load)
-_add(login_page, "/login", "login.title", LoginState.load)
-_add(code_page, "/login/code", "code.title", CodeState.load)
-_add(forgot_page, "/password/forgot", "forgot.title", ForgotState.load)
-_add(reset_page, "/password/reset", "reset.title", ResetState.load)
-_add(email_confirm_page, "/email/confirm", "emailconfirm.title", EmailConfirmState.load)
-_add(activate_page, "/activate", "activate.title", ActivateState.load)
+_add(login_page, "/", "login.title", LoginState.load, public=True)
+_add(login_page, "/login", "login.title", LoginState.load, public=True)
+_add(code_page, "/login/code", "code.title", CodeState.load, public=True)
+_add(forgot_page, "/password/forgot", "forgot.title", ForgotState.load, public=True)
+_add(reset_page, "/password/reset", "reset.title", ResetState.load, public=True)
+_add(
+    email_confirm_page, "/email/confirm", "emailconfirm.title", EmailConfirmState.load, public=True
+)
+_add(activate_page, "/activate", "activate.title", ActivateState.load, public=True)
 _add(
     activation_request_page,
     "/activate/request",
     "activate.request_title",
     ActivationRequestState.load,
+    public=True,
 )
-_add(verify_page, "/verify/[number]", "verify.title", VerifyState.load)
+_add(verify_page, "/verify/[number]", "verify.title", VerifyState.load, public=True)
 _add(consent_page, "/consent", "consent.title", ConsentState.load)
 _add(dashboard_page, "/mypage", "mypage.title", DashboardState.load)
 _add(record_page, "/mypage/record", "record.title", RecordState.load)

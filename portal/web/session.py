@@ -9,6 +9,7 @@ the server (revocation, idle and absolute expiry, account status).
 from __future__ import annotations
 
 import asyncio
+import functools
 from http.cookies import CookieError, SimpleCookie
 
 import reflex as rx
@@ -26,7 +27,12 @@ DEFAULT_LANGUAGE = get_settings().language
 
 def session_secret(state: rx.State) -> str | None:
     """The session cookie's value from the handshake headers, if any."""
-    raw = state.router.headers.cookie
+    return _cookie_value(state.router.headers.cookie)
+
+
+@functools.lru_cache(maxsize=1024)
+def _cookie_value(raw: str) -> str | None:
+    # Parsed once per distinct header: a tab sends the same handshake cookie with every event.
     if not raw:
         return None
     try:
@@ -48,9 +54,13 @@ async def current_principal(state: rx.State) -> Principal | None:
 async def require(state: rx.State, kind: str, role: str | None = None) -> Principal | None:
     """The principal when they are of `kind` (and `role`, for staff), else None.
 
-    Staff who still must enrol an authenticator app pass only as kind "any".
+    Staff who still must enrol an authenticator app pass only as kind "any". The page's
+    header and language follow the principal found (ShellState).
     """
     principal = await current_principal(state)
+    # The same lookup serves the header and the language: a signed-in page needs no
+    # separate ShellState.sync, so a navigation checks the session once.
+    (await state.get_state(ShellState))._show(principal)
     if principal is None:
         return None
     if kind == "any":
@@ -103,32 +113,33 @@ class ShellState(PageState, rx.State):
     display_name: str = ""
     lang_cookie: str = rx.Cookie("", name=LANGUAGE_COOKIE, max_age=365 * 24 * 3600, same_site="lax")
 
-    def _use_language(self, lang: str) -> rx.event.EventSpec:
-        # Page text comes from the bundled catalogue (components/text.py): only the two
-        # letters travel, and only when they change (PageState).
+    def _use_language(self, lang: str) -> None:
+        # Page text comes from the bundled catalogue (components/text.py) and <html lang>
+        # follows `lang` in the browser (components/html_lang.js): only the two letters
+        # travel, and only when they change (PageState).
         self.lang = lang
         self.lang_cookie = lang
-        return rx.call_script(f"document.documentElement.lang = '{lang}'")
 
-    def _show_principal(self, principal: Principal | None) -> None:
+    def _show(self, principal: Principal | None) -> None:
+        """Navigation for `principal`, in their language (else the visitor's choice, else
+        their browser's, else the portal's)."""
         self.signed_in = principal is not None
         self.is_staff = bool(principal and principal.is_staff)
         self.is_admin = bool(self.is_staff and principal.role == StaffRole.ADMIN)
         self.display_name = principal.display_name if principal else ""
-
-    @rx.event
-    async def sync(self):
-        """First event of every page: who is signed in, and which language to speak (the
-        account's, else the visitor's choice, else their browser's, else the portal's)."""
-        principal = await current_principal(self)
-        self._show_principal(principal)
         if principal is not None:
             lang = principal.language
         elif self.lang_cookie in LANGUAGES:
             lang = self.lang_cookie
         else:  # a first visit: the browser's own preference, then the portal's default
             lang = language_from_header(self.router.headers.accept_language) or DEFAULT_LANGUAGE
-        return self._use_language(lang if lang in LANGUAGES else DEFAULT_LANGUAGE)
+        self._use_language(lang if lang in LANGUAGES else DEFAULT_LANGUAGE)
+
+    @rx.event
+    async def sync(self):
+        """First event of a public page: who is signed in, and which language to speak.
+        (Signed-in pages do this in their own `load`, through `require`.)"""
+        self._show(await current_principal(self))
 
     @rx.event
     async def set_language(self, lang: str):
@@ -136,11 +147,11 @@ class ShellState(PageState, rx.State):
         if not isinstance(lang, str) or lang not in LANGUAGES:
             return None
         principal = await current_principal(self)
-        events = [self._use_language(lang)]
+        self._use_language(lang)
         if principal is not None:
             await asyncio.to_thread(operations.set_language, principal.account_id, lang)
-            events.append(rx.call_script("window.location.reload()"))
-        return events
+            return rx.call_script("window.location.reload()")
+        return None
 
     @rx.event
     async def sign_out(self):
@@ -148,7 +159,8 @@ class ShellState(PageState, rx.State):
         secret = session_secret(self)
         if secret:
             await asyncio.to_thread(sessions.end, secret)
-        self._show_principal(None)
+        self.signed_in = self.is_staff = self.is_admin = False
+        self.display_name = ""
         return rx.call_script("window.location.replace('/auth/signout')")
 
 

@@ -12,26 +12,29 @@ from sqlmodel import Session, select
 from portal.domain.accounts import legal
 from portal.domain.accounts.tables import Consent
 from portal.domain.audit import trail
-from portal.domain.core.db import transaction
+from portal.domain.core.db import reading, transaction
 from portal.domain.core.errors import FieldErrors
 
 
-def missing_in(db: Session, account_id: int) -> list[str]:
-    """Documents whose current version `account_id` has not accepted (inside a transaction)."""
-    accepted = set(
-        db.exec(
-            select(Consent.document, Consent.version).where(Consent.account_id == account_id)
-        ).all()
-    )
+def _accepted(account_id: int):
+    return select(Consent.document, Consent.version).where(Consent.account_id == account_id)
+
+
+def _not_accepted(accepted: set[tuple[str, str]]) -> list[str]:
     return [
         doc for doc, version in legal.current_versions().items() if (doc, version) not in accepted
     ]
 
 
+def missing_in(db: Session, account_id: int) -> list[str]:
+    """Documents whose current version `account_id` has not accepted (inside a transaction)."""
+    return _not_accepted(set(db.exec(_accepted(account_id)).all()))
+
+
 def missing(account_id: int) -> list[str]:
     """Documents whose current version `account_id` has not accepted."""
-    with transaction() as db:
-        return missing_in(db, account_id)
+    with reading() as connection:
+        return _not_accepted({tuple(row) for row in connection.execute(_accepted(account_id))})
 
 
 def check(accepted: dict[str, str]) -> dict[str, str]:

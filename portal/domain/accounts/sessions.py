@@ -11,12 +11,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select, update
 
 from portal.domain.accounts import tokens
 from portal.domain.accounts.tables import Account, AccountKind, AccountStatus, WebSession
 from portal.domain.core.clock import utcnow
-from portal.domain.core.db import transaction
+from portal.domain.core.db import reading, transaction
 from portal.domain.registry.tables import RegistryRecord
 from portal.settings import get_settings
 
@@ -65,59 +66,67 @@ def start(db: Session, account_id: int, ip: str = "", user_agent: str = "") -> s
     return secret
 
 
-def _needs_enrolment(account: Account) -> bool:
-    return (
-        account.kind == AccountKind.STAFF
-        and get_settings().staff_require_totp
-        and not account.totp_secret
+_RESOLVE = (
+    select(
+        WebSession.id,
+        WebSession.revoked_at,
+        WebSession.expires_at,
+        WebSession.last_seen_at,
+        Account.id.label("account_id"),
+        Account.kind,
+        Account.role,
+        Account.email,
+        Account.language,
+        Account.status,
+        Account.display_name,
+        (col(Account.totp_secret).is_not(None) & (Account.totp_secret != "")).label("has_totp"),
+        RegistryRecord.family_name,
+        RegistryRecord.given_name,
     )
+    .join(Account, col(Account.id) == WebSession.account_id)
+    .join(RegistryRecord, col(RegistryRecord.account_id) == Account.id, isouter=True)
+    .where(WebSession.secret_digest == bindparam("digest"))
+)
 
 
 def resolve(secret: str | None) -> Principal | None:
-    """The principal behind a cookie secret, or None when it is not a live session."""
+    """The principal behind a cookie secret, or None when it is not a live session.
+
+    Runs on every event: one read of plain columns (no ORM objects), and a write only
+    when the session's last-seen time is over a minute old.
+    """
     if not secret or len(secret) > 100:
         return None
     now = utcnow()
     idle = dt.timedelta(minutes=get_settings().session_idle_minutes)
-    with transaction() as db:
-        row = db.exec(
-            select(WebSession, Account, RegistryRecord)
-            .join(Account, col(Account.id) == WebSession.account_id)
-            .join(
-                RegistryRecord,
-                col(RegistryRecord.account_id) == Account.id,
-                isouter=True,
-            )
-            .where(WebSession.secret_digest == tokens.digest("session", secret))
-        ).first()
-        if row is None:
-            return None
-        web_session, account, record = row
-        if (
-            web_session.revoked_at is not None
-            or now >= web_session.expires_at
-            or now - web_session.last_seen_at >= idle
-            or account.status != AccountStatus.ACTIVE
-        ):
-            return None
-        if now - web_session.last_seen_at >= _TOUCH_EVERY:
+    with reading() as connection:
+        row = connection.execute(_RESOLVE, {"digest": tokens.digest("session", secret)}).first()
+    if row is None or (
+        row.revoked_at is not None
+        or now >= row.expires_at
+        or now - row.last_seen_at >= idle
+        or row.status != AccountStatus.ACTIVE
+    ):
+        return None
+    if now - row.last_seen_at >= _TOUCH_EVERY:
+        with transaction() as db:
             db.execute(
-                update(WebSession)
-                .where(col(WebSession.id) == web_session.id)
-                .values(last_seen_at=now)
+                update(WebSession).where(col(WebSession.id) == row.id).values(last_seen_at=now)
             )
-        name = f"{record.family_name} {record.given_name}" if record else account.display_name
-        return Principal(
-            account_id=account.id,
-            session_id=web_session.id,
-            kind=account.kind,
-            role=account.role,
-            email=account.email,
-            language=account.language,
-            display_name=name,
-            totp_enabled=bool(account.totp_secret),
-            needs_totp_enrolment=_needs_enrolment(account),
-        )
+    has_record = row.family_name is not None
+    return Principal(
+        account_id=row.account_id,
+        session_id=row.id,
+        kind=row.kind,
+        role=row.role,
+        email=row.email,
+        language=row.language,
+        display_name=f"{row.family_name} {row.given_name}" if has_record else row.display_name,
+        totp_enabled=bool(row.has_totp),
+        needs_totp_enrolment=(
+            row.kind == AccountKind.STAFF and get_settings().staff_require_totp and not row.has_totp
+        ),
+    )
 
 
 def end(secret: str | None) -> None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from sqlalchemy.engine import Connection, Row
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select, update
 
@@ -41,12 +42,13 @@ OTHER = "other"
 MAX_OTHER_POINTS = 10
 
 
-def own_record(db: Session, principal: Principal) -> RegistryRecord:
-    """The principal's registry record; NotAllowed for staff or an account without one."""
+def own_record(db: Session | Connection, principal: Principal) -> Row:
+    """The principal's registry record, as its columns (read-only; a Session or a plain
+    connection may ask); NotAllowed for staff or an account without one."""
     if principal.is_staff:
         raise NotAllowed()
-    record = db.exec(
-        select(RegistryRecord).where(RegistryRecord.account_id == principal.account_id)
+    record = db.execute(
+        select(RegistryRecord.__table__).where(RegistryRecord.account_id == principal.account_id)
     ).first()
     if record is None:
         raise NotAllowed()
@@ -313,17 +315,17 @@ class Standing:
 
 
 def record_claims(
-    db: Session, record: RegistryRecord
+    db: Session | Connection, record: Row
 ) -> tuple[list[points_rules.ClaimFacts], dict[str, int | None]]:
     """One record's claims as counting facts, and the cap of every category (two queries)."""
-    categories = db.exec(
+    categories = db.execute(
         select(ActivityCategory.id, ActivityCategory.code, ActivityCategory.cap_points)
     ).all()
     codes = {category_id: code for category_id, code, _ in categories}
     caps = {code: cap for _, code, cap in categories}
     facts = [
         points_rules.ClaimFacts(codes[c], s, d, requested, granted)
-        for c, s, d, requested, granted in db.exec(
+        for c, s, d, requested, granted in db.execute(
             select(
                 Claim.category_id,
                 Claim.status,

@@ -16,13 +16,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from sqlalchemy.engine import Connection, Row
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select, update
 
 from portal.domain.accounts.sessions import Principal
 from portal.domain.audit import trail
 from portal.domain.core.clock import today, utcnow
-from portal.domain.core.db import transaction
+from portal.domain.core.db import reading, transaction
 from portal.domain.core.errors import DomainError, FieldErrors
 from portal.domain.points import claims
 from portal.domain.registry.tables import RegistryRecord
@@ -35,14 +36,16 @@ from portal.domain.renewal.tables import (
 )
 
 
-def record_facts(record: RegistryRecord) -> eligibility.RecordFacts:
+def record_facts(record: RegistryRecord | Row) -> eligibility.RecordFacts:
     """The record's facts the eligibility rules read."""
     return eligibility.RecordFacts(
         record.valid_from, record.valid_until, record.status, record.newsletter
     )
 
 
-def record_eligibility(db: Session, record: RegistryRecord, on: dt.date) -> eligibility.Eligibility:
+def record_eligibility(
+    db: Session | Connection, record: RegistryRecord | Row, on: dt.date
+) -> eligibility.Eligibility:
     """One record's eligibility on a day, from its claims (three queries)."""
     facts, caps = claims.record_claims(db, record)
     return eligibility.evaluate_claims(record_facts(record), facts, caps, on, eligibility.rules())
@@ -115,7 +118,7 @@ class MyRenewal:
         return self.eligibility.can_apply and not self.applied_this_cycle
 
 
-def mailing_of(record: RegistryRecord) -> dict:
+def mailing_of(record: RegistryRecord | Row) -> dict:
     """Where a certificate for this record is sent."""
     return {
         "name": f"{record.family_name} {record.given_name}".strip(),
@@ -124,14 +127,16 @@ def mailing_of(record: RegistryRecord) -> dict:
     }
 
 
-def application_view(db: Session, app: RenewalApplication) -> ApplicationView:
+def application_view(db: Session | Connection, app: RenewalApplication | Row) -> ApplicationView:
     """An application with its timeline and its certificate's number, if one was issued."""
-    events = db.exec(
-        select(RenewalEvent)
+    events = db.execute(
+        select(RenewalEvent.__table__)
         .where(RenewalEvent.application_id == app.id)
         .order_by(col(RenewalEvent.at), col(RenewalEvent.id))
     ).all()
-    number = db.exec(select(Certificate.number).where(Certificate.application_id == app.id)).first()
+    number = db.execute(
+        select(Certificate.number).where(Certificate.application_id == app.id)
+    ).scalar()
     return ApplicationView(
         id=app.id,
         status=app.status,
@@ -145,9 +150,9 @@ def application_view(db: Session, app: RenewalApplication) -> ApplicationView:
     )
 
 
-def _live(db: Session, record: RegistryRecord) -> RenewalApplication | None:
-    return db.exec(
-        select(RenewalApplication).where(
+def _live(db: Session | Connection, record: Row) -> Row | None:
+    return db.execute(
+        select(RenewalApplication.id).where(
             RenewalApplication.record_id == record.id,
             RenewalApplication.cycle_end == record.valid_until,
             col(RenewalApplication.status).in_(
@@ -160,17 +165,17 @@ def _live(db: Session, record: RegistryRecord) -> RenewalApplication | None:
 def mine(principal: Principal, on: dt.date | None = None) -> MyRenewal:
     """The signed-in registrant's renewal standing, application and certificates."""
     on = on or today()
-    with transaction() as db:
+    with reading() as db:  # plain columns: the dashboard asks on every visit
         record = claims.own_record(db, principal)
-        newest = db.exec(
-            select(RenewalApplication)
+        newest = db.execute(
+            select(RenewalApplication.__table__)
             .where(RenewalApplication.record_id == record.id)
             .order_by(
                 col(RenewalApplication.submitted_at).desc(), col(RenewalApplication.id).desc()
             )
         ).first()
-        certificates = db.exec(
-            select(Certificate)
+        certificates = db.execute(
+            select(Certificate.__table__)
             .where(Certificate.record_id == record.id)
             .order_by(col(Certificate.valid_from).desc())
         ).all()
@@ -182,7 +187,7 @@ def mine(principal: Principal, on: dt.date | None = None) -> MyRenewal:
             eligibility=record_eligibility(db, record, on),
             mailing=mailing_of(record),
             application=application_view(db, newest) if newest else None,
-            applied_this_cycle=_live(db, record) is not None,
+            applied_this_cycle=newest is not None and _live(db, record) is not None,
             certificates=[
                 CertificateView(
                     c.number,

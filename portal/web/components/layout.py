@@ -9,6 +9,15 @@ from portal.settings import get_settings
 from portal.web.components.text import t
 from portal.web.session import ShellState
 
+
+class HtmlLang(rx.Component):
+    """Renders nothing; keeps `<html lang>` equal to `lang` as it changes."""
+
+    library = rx.asset("html_lang.js", shared=True).importable_path
+    tag = "HtmlLang"
+    lang: rx.Var[str]
+
+
 ADMIN_ONLY = frozenset({"/admin/import", "/admin/staff", "/admin/audit", "/admin/outbox"})
 # On wide screens these sit under one "More" menu; phones list every link in the menu anyway.
 GROUPED = frozenset({"/admin/activities", *ADMIN_ONLY})
@@ -174,6 +183,7 @@ def shell(*children: rx.Component, wide: bool = False) -> rx.Component:
         rx.el.div(
             id="page-ready", data_ready=rx.cond(rx.State.is_hydrated, "yes", "no"), hidden=True
         ),
+        HtmlLang.create(lang=ShellState.lang),
         min_height="100vh",
         background="var(--gray-2)",
     )
