@@ -27,9 +27,7 @@ import argparse
 import asyncio
 import contextlib
 import os
-import signal
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -70,39 +68,21 @@ def _group_rss_kib(pgid: int) -> int:
 @contextlib.contextmanager
 def blank_app() -> Iterator[tuple[str, int]]:
     """Serve the blank counter app (production build) on a free loopback port."""
-    from tests.portal_server import BIN, _wait_until_healthy
+    from tests.portal_server import BIN, REFLEX_ENV, serving
     from tests.smtp_sink import free_port
 
     port = free_port()
     env = {
         **os.environ,
         "BLANK_PORT": str(port),
-        "PATH": f"{ROOT / '.tools/node_modules/.bin'}:{BIN}:{os.environ['PATH']}",
-        "REFLEX_USE_SYSTEM_BUN": "1",
-        "REFLEX_TELEMETRY_ENABLED": "false",
-        "REFLEX_CHECK_LATEST_VERSION": "0",
+        **REFLEX_ENV,
     }
     env.pop("PORTAL_REDIS_URL", None)
     log = Path(tempfile.mkdtemp(prefix="blank-")) / "server.log"
-    with log.open("w") as out:
-        process = subprocess.Popen(
-            [str(BIN / "reflex"), "run", "--env", "prod", "--single-port"],
-            cwd=BLANK,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    try:
-        _wait_until_healthy(f"http://127.0.0.1:{port}", process, log, path="/ping")
-        yield f"http://127.0.0.1:{port}", process.pid
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+    command = [str(BIN / "reflex"), "run", "--env", "prod", "--single-port"]
+    url = f"http://127.0.0.1:{port}"
+    with serving(command, BLANK, env, log, url, health="/ping") as process:
+        yield url, process.pid
 
 
 def _session_cookie(email: str) -> str:

@@ -20,6 +20,13 @@ from tests.smtp_sink import free_port
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 STARTUP_SECONDS = 600
+# How `make` runs Reflex here: bun from the npm registry, no telemetry, no version check.
+REFLEX_ENV = {
+    "PATH": f"{ROOT / '.tools/node_modules/.bin'}:{BIN}:{os.environ['PATH']}",
+    "REFLEX_USE_SYSTEM_BUN": "1",
+    "REFLEX_TELEMETRY_ENABLED": "false",
+    "REFLEX_CHECK_LATEST_VERSION": "0",
+}
 
 
 @dataclass
@@ -73,10 +80,7 @@ def running_portal(data_dir: Path, demo_password: str, **settings: str) -> Itera
         "PORTAL_PORT": str(port),
         "PORTAL_BASE_URL": base_url,
         "PORTAL_LANGUAGE": "en",
-        "PATH": f"{ROOT / '.tools/node_modules/.bin'}:{BIN}:{os.environ['PATH']}",
-        "REFLEX_USE_SYSTEM_BUN": "1",
-        "REFLEX_TELEMETRY_ENABLED": "false",
-        "REFLEX_CHECK_LATEST_VERSION": "0",
+        **REFLEX_ENV,
         **settings,
     }
     for name in ("PORTAL_REDIS_URL", "PORTAL_SMTP_HOST"):
@@ -85,20 +89,30 @@ def running_portal(data_dir: Path, demo_password: str, **settings: str) -> Itera
     server = RunningPortal(base_url=base_url, env=env, data_dir=data_dir)
     server.cli("migrate")
     server.cli("seed-demo", "--password", demo_password)
-    log = data_dir / "server.log"
+    command = [str(BIN / "reflex"), "run", "--env", "prod", "--single-port", "--loglevel", "info"]
+    with serving(command, ROOT, env, data_dir / "server.log", base_url) as process:
+        server.pgid = process.pid
+        yield server
+
+
+@contextlib.contextmanager
+def serving(
+    command: list[str],
+    cwd: Path,
+    env: dict[str, str],
+    log: Path,
+    url: str,
+    health: str = "/healthz",
+) -> Iterator[subprocess.Popen]:
+    """Run a server `command` in its own process group until it answers `url + health`;
+    stop the group (TERM, then KILL after 20 s) when the context ends."""
     with log.open("w") as out:
         process = subprocess.Popen(
-            [str(BIN / "reflex"), "run", "--env", "prod", "--single-port", "--loglevel", "info"],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
+            command, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
         )
-    server.pgid = process.pid
     try:
-        _wait_until_healthy(base_url, process, log)
-        yield server
+        _wait_until_healthy(url, process, log, health)
+        yield process
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         try:

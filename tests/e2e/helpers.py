@@ -86,7 +86,8 @@ WIDTHS = {"phone": 375, "desktop": 1280}
 
 
 def check(page: Page, name: str) -> None:
-    """Assert the page fits and passes axe; save a screenshot at each width."""
+    """Assert the page fits, passes axe and shows no untranslated message key; save a
+    screenshot at each width."""
     artifacts = ROOT / "test-artifacts"
     artifacts.mkdir(exist_ok=True)
     page.mouse.move(0, 0)  # judge the page at rest, not a hovered link
@@ -103,6 +104,16 @@ def check(page: Page, name: str) -> None:
         ".map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))"
     )
     assert result == [], f"{name}: {result}"
+    shown = page.inner_text("body")
+    raw_keys = sorted(key for key in message_keys() if key in shown)
+    assert raw_keys == [], f"{name} shows message keys instead of text: {raw_keys}"
+
+
+def message_keys() -> set[str]:
+    """Every catalogue key: none may ever reach the screen as it is."""
+    from portal.i18n import keys
+
+    return keys()
 
 
 def open_from_more(page: Page, name: str) -> None:

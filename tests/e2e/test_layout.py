@@ -95,6 +95,16 @@ def test_japanese_registrant_sees_japanese_page_and_mail(page, portal):
     mail = portal.mail.wait_for("registrant5@example.com")[-1]
     assert "ワンタイムパスワード" in mail["Subject"]
     check(page, "mypage-ja")
+    for path, heading in (
+        ("/mypage/record", "登録情報"),
+        ("/mypage/points", "ポイント"),
+        ("/mypage/renewal", "更新"),
+        ("/mypage/account", "アカウント"),
+    ):
+        page.goto(path)
+        expect(page.get_by_role("heading", level=1)).to_contain_text(heading)
+        expect(page.locator("html")).to_have_attribute("lang", "ja")
+        check(page, f"{path.strip('/').replace('/', '-')}-ja")
 
 
 def test_self_service_pages(page, portal):
