@@ -7,6 +7,7 @@ import asyncio
 import reflex as rx
 
 from portal.domain.accounts import consents
+from portal.domain.accounts.sessions import Principal
 from portal.domain.accounts.tables import AccountKind
 from portal.domain.core.clock import local_date, today
 from portal.domain.core.errors import NotAllowed
@@ -18,6 +19,14 @@ from portal.web.components.layout import card, page_title, shell
 from portal.web.components.requirements import as_rows, checklist, headline
 from portal.web.components.text import t
 from portal.web.session import require, turn_away
+
+
+def _standing_once_consented(principal: Principal) -> renewals.MyRenewal | None:
+    """The renewal standing, or None while the current terms wait for acceptance (one
+    thread hand-off for both: the dashboard is every registrant's most visited page)."""
+    if consents.missing(principal.account_id):
+        return None
+    return renewals.mine(principal)
 
 
 class DashboardState(PageState, rx.State):
@@ -44,13 +53,15 @@ class DashboardState(PageState, rx.State):
         principal = await require(self, AccountKind.REGISTRANT)
         if principal is None:
             return await turn_away(self)
-        if await asyncio.to_thread(consents.missing, principal.account_id):
+        try:
+            mine = await asyncio.to_thread(_standing_once_consented, principal)
+        except NotAllowed:
+            mine = False
+        if mine is None:
             return rx.redirect("/consent")
         lang = principal.language
         self.welcome = translate("mypage.welcome", lang, name=principal.display_name)
-        try:
-            mine = await asyncio.to_thread(renewals.mine, principal)
-        except NotAllowed:
+        if mine is False:
             self.has_record = False
             return None
         self.has_record = True
