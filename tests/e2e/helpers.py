@@ -86,24 +86,24 @@ WIDTHS = {"phone": 375, "desktop": 1280}
 
 
 def check(page: Page, name: str) -> None:
-    """Assert the page fits, passes axe and shows no untranslated message key; save a
-    screenshot at each width."""
+    """Assert the page fits and passes axe at each width, and shows no untranslated message
+    key; save a screenshot at each width."""
     artifacts = ROOT / "test-artifacts"
     artifacts.mkdir(exist_ok=True)
     page.mouse.move(0, 0)  # judge the page at rest, not a hovered link
+    page.evaluate(AXE.read_text(encoding="utf-8"))  # not a <script> tag: the CSP would refuse it
     for label, width in WIDTHS.items():
         page.set_viewport_size({"width": width, "height": 800})
         page.wait_for_load_state("networkidle")
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"{name} scrolls sideways by {overflow}px at {width}px"
         page.screenshot(path=str(artifacts / f"{name}-{label}.png"), full_page=True)
-    page.evaluate(AXE.read_text(encoding="utf-8"))  # not a <script> tag: the CSP would refuse it
-    result = page.evaluate(
-        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
-        ".filter(v => ['serious', 'critical'].includes(v.impact))"
-        ".map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))"
-    )
-    assert result == [], f"{name}: {result}"
+        result = page.evaluate(
+            "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+            ".filter(v => ['serious', 'critical'].includes(v.impact))"
+            ".map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))"
+        )
+        assert result == [], f"{name} at {width}px: {result}"
     shown = page.inner_text("body")
     raw_keys = sorted(key for key in message_keys() if key in shown)
     assert raw_keys == [], f"{name} shows message keys instead of text: {raw_keys}"

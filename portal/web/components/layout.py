@@ -205,5 +205,14 @@ def page_title(key: str) -> rx.Component:
 
 
 def scroll_region(child: rx.Component, label_key: str, **style) -> rx.Component:
-    """A labelled region that scrolls (wide tables, long texts) and keyboard users can focus."""
-    return rx.box(child, role="region", aria_label=t(label_key), tab_index=0, width="100%", **style)
+    """A labelled region that scrolls (wide tables, long texts) and keyboard users can focus;
+    a Radix table inside lets the region scroll for it (assets/portal.css)."""
+    return rx.box(
+        child,
+        role="region",
+        aria_label=t(label_key),
+        tab_index=0,
+        width="100%",
+        class_name="portal-scroll",
+        **style,
+    )
