@@ -138,10 +138,11 @@ def test_self_service_pages(page, portal):
     check(page, "account-errors")
 
 
-def test_every_route_fits_passes_axe_and_is_translated(page, portal):
-    """Every page the app serves — public, registrant and staff — at 375 and 1280 px: no
-    sideways scrolling, no serious axe violation, no raw message key. A page added to the
-    app without being visited here fails this test."""
+@pytest.mark.parametrize(("language", "admin"), [("en", "e2e-admin7"), ("ja", "e2e-admin8")])
+def test_every_route_fits_passes_axe_and_is_translated(page, portal, language, admin):
+    """Every page the app serves — public, registrant and staff — in each language, at 375
+    and 1280 px: no sideways scrolling, no serious axe violation, no raw message key. A page
+    added to the app without being visited here fails this test."""
     from portal.portal import app
 
     visited: set[str] = set()
@@ -150,8 +151,14 @@ def test_every_route_fits_passes_axe_and_is_translated(page, portal):
         if url is not None:
             page.goto(url)
         page.wait_for_selector("#page-ready[data-ready='yes']", state="attached")
-        check(page, "route-" + (route.replace("/", "-").replace("[", "").replace("]", "")))
+        expect(page.locator("html")).to_have_attribute("lang", language)
+        name = route.replace("/", "-").replace("[", "").replace("]", "")
+        check(page, f"route-{name}-{language}")
         visited.add(route)
+
+    page.goto("/login")
+    page.get_by_role("button", name="日本語" if language == "ja" else "English").click()
+    expect(page.locator("html")).to_have_attribute("lang", language)
 
     for route, url in (
         ("index", "/"),
@@ -165,11 +172,12 @@ def test_every_route_fits_passes_axe_and_is_translated(page, portal):
     ):
         visit(route, url)
 
-    before = codes_sent(portal, "registrant8@example.com")
-    enter_password(page, "registrant8@example.com")
+    registrant = "registrant8@example.com" if language == "ja" else "registrant2@example.com"
+    before = codes_sent(portal, registrant)
+    enter_password(page, registrant)
     expect(page).to_have_url(re.compile(r"/login/code/?$"))
     visit("login/code")
-    page.locator("#code").fill(code_from_mail(portal, "registrant8@example.com", before + 1))
+    page.locator("#code").fill(code_from_mail(portal, registrant, before + 1))
     page.locator("#code-submit").click()
     expect(page).to_have_url(re.compile(r"/mypage/?$"))
     for route in ("mypage", "mypage/record", "mypage/points", "mypage/renewal", "mypage/account"):
@@ -177,7 +185,10 @@ def test_every_route_fits_passes_axe_and_is_translated(page, portal):
     visit("consent", "/consent")  # nothing new to accept: the page sends the registrant on
 
     page.context.clear_cookies()
-    sign_in_with_app(page, portal, "e2e-admin7@example.com")
+    sign_in_with_app(page, portal, f"{admin}@example.com")
+    if language == "ja":  # the account speaks English until its admin switches
+        page.get_by_role("button", name="日本語").click()
+        expect(page.get_by_role("heading", level=1)).to_contain_text("事務局")
     visit("admin")
     for route in (
         "admin/registrants",
