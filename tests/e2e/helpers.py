@@ -104,9 +104,19 @@ def check(page: Page, name: str) -> None:
             ".map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))"
         )
         assert result == [], f"{name} at {width}px: {result}"
-    shown = page.inner_text("body")
+    shown = page.evaluate(_VISIBLE_PROSE)
     raw_keys = sorted(key for key in message_keys() if key in shown)
     assert raw_keys == [], f"{name} shows message keys instead of text: {raw_keys}"
+
+
+# The page's text without what is shown as a code on purpose (`<code>`, e.g. the audit log's
+# event names) and without scripts.
+_VISIBLE_PROSE = """() => {
+    const copy = document.body.cloneNode(true);
+    copy.querySelectorAll("code, script, style, template, [translate=no]")
+        .forEach((node) => node.remove());
+    return copy.textContent;
+}"""
 
 
 def message_keys() -> set[str]:
