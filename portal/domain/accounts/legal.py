@@ -7,6 +7,7 @@ are the default. The English file's version is the document's version.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,7 +35,15 @@ def text(document: str, language: str) -> LegalText:
     path = _directory() / f"{document}.{language}.md"
     if not path.exists():
         path = _directory() / f"{document}.en.md"
-    first, _, body = path.read_text(encoding="utf-8").partition("\n\n")
+    stat = path.stat()
+    return _read(str(path), document, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=32)
+def _read(path: str, document: str, _mtime_ns: int, _size: int) -> LegalText:
+    # Read again whenever the file changes (its time or size): an edited text is in force
+    # at once, and the consent check on every dashboard visit costs a `stat`, not a read.
+    first, _, body = Path(path).read_text(encoding="utf-8").partition("\n\n")
     if not first.startswith("Version: "):
         raise ValueError(f"{path} must start with 'Version: ...'")
     return LegalText(

@@ -254,3 +254,13 @@ def test_lifetimes_and_tries_follow_the_settings(db, configure, frozen):
     assert link.params["hours"] == 1
     frozen.advance(hours=1, seconds=1)
     assert not password_reset.link_is_live(link.params["link"].split("token=")[1])
+
+
+def test_an_edited_legal_text_is_in_force_at_once(tmp_path, configure):
+    for document in legal.DOCUMENTS:
+        for lang in ("en", "ja"):
+            (tmp_path / f"{document}.{lang}.md").write_text("Version: 1\n\nText.")
+    configure(PORTAL_LEGAL_DIR=str(tmp_path))
+    assert legal.current_versions() == {"terms": "1", "privacy": "1"}
+    (tmp_path / "terms.en.md").write_text("Version: 2027-04-01\n\nNew text.")
+    assert legal.current_versions() == {"terms": "2027-04-01", "privacy": "1"}
