@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import gettext
+import json
 from pathlib import Path
 
 from babel import Locale
@@ -106,10 +107,25 @@ def keys() -> set[str]:
     return set(_catalogue("en").messages)
 
 
-def catalogue(lang: str) -> dict[str, str]:
-    """Every message of `lang` that has no plural (English where it has none), for the pages."""
-    merged = {**_catalogue("en").messages, **_catalogue(lang).messages}
-    return {key: value for key, value in merged.items() if isinstance(value, str)}
+def write_page_messages(path: Path) -> None:
+    """Write the page text of every language (messages without a plural; English where a
+    language has none) as the JavaScript module the frontend bundles, if it changed.
+
+    The build runs this once (`portal/web/components/text.py`); the browser caches the
+    bundle, so no page ever receives the catalogue over the websocket.
+    """
+    messages = {}
+    for lang in LANGUAGES:
+        merged = {**_catalogue("en").messages, **_catalogue(lang).messages}
+        messages[lang] = {key: text for key, text in merged.items() if isinstance(text, str)}
+    body = json.dumps(messages, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    module = (
+        "// Generated from portal/i18n/locales by portal.i18n.write_page_messages.\n"
+        f"export const portalMessages = {body};\n"
+    )
+    if not path.exists() or path.read_text(encoding="utf-8") != module:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(module, encoding="utf-8")
 
 
 def format_date(value: dt.date | None, lang: str) -> str:

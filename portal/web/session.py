@@ -159,8 +159,7 @@ class ShellState(PageState, rx.State):
         secret = session_secret(self)
         if secret:
             await asyncio.to_thread(sessions.end, secret)
-        self.signed_in = self.is_staff = self.is_admin = False
-        self.display_name = ""
+        self._show(None)
         return rx.call_script("window.location.replace('/auth/signout')")
 
 

@@ -96,3 +96,20 @@ def test_every_record_field_shown_has_a_label():
     shown |= set(exports.COLUMNS)
     missing = sorted(f for f in shown if f"field.{f}" not in keys())
     assert missing == []
+
+
+def test_page_messages_module_holds_both_languages_once(tmp_path):
+    import json
+
+    from portal.i18n import write_page_messages
+
+    path = tmp_path / "assets" / "portal_messages.js"
+    write_page_messages(path)
+    body = path.read_text(encoding="utf-8").split("export const portalMessages = ", 1)[1]
+    messages = json.loads(body.rstrip().rstrip(";"))
+    assert messages["en"]["login.title"] == "Sign in"
+    assert messages["ja"]["login.title"] == "ログイン"
+    assert "review.bulk_done" not in messages["en"]  # plural messages are made on the server
+    written = path.stat().st_mtime_ns
+    write_page_messages(path)
+    assert path.stat().st_mtime_ns == written  # unchanged catalogues: the file is left alone

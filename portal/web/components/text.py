@@ -8,33 +8,19 @@ language switch sends two letters and every `t(...)` on the page re-renders from
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import reflex as rx
 from reflex.utils.imports import ImportVar
 from reflex.vars.base import VarData
 
-from portal.i18n import catalogue
-from portal.settings import LANGUAGES
+from portal.i18n import write_page_messages
 from portal.web.session import ShellState
 
 _ASSET_NAME = "portal_messages.js"
 
 
-def write_messages_module(assets: Path) -> Path:
-    """Write `portal_messages.js` (both languages' page text) into `assets`, if it changed."""
-    messages = {lang: catalogue(lang) for lang in LANGUAGES}
-    body = json.dumps(messages, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    text = f"// Generated from portal/i18n/locales by portal/web/components/text.py.\nexport const portalMessages = {body};\n"
-    path = assets / _ASSET_NAME
-    if not path.exists() or path.read_text(encoding="utf-8") != text:
-        assets.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    return path
-
-
-write_messages_module(Path.cwd() / "assets")
+write_page_messages(Path.cwd() / "assets" / _ASSET_NAME)
 _MESSAGES = VarData(
     imports={rx.asset(_ASSET_NAME).importable_path: [ImportVar(tag="portalMessages")]}
 )

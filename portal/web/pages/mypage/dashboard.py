@@ -21,12 +21,16 @@ from portal.web.components.text import t
 from portal.web.session import require, turn_away
 
 
-def _standing_once_consented(principal: Principal) -> renewals.MyRenewal | None:
-    """The renewal standing, or None while the current terms wait for acceptance (one
-    thread hand-off for both: the dashboard is every registrant's most visited page)."""
+def _consent_and_standing(principal: Principal) -> tuple[bool, renewals.MyRenewal | None]:
+    """Whether the current terms are accepted, and then the renewal standing (None for an
+    account without a record) — one thread hand-off for both, since the dashboard is every
+    registrant's most visited page."""
     if consents.missing(principal.account_id):
-        return None
-    return renewals.mine(principal)
+        return False, None
+    try:
+        return True, renewals.mine(principal)
+    except NotAllowed:
+        return True, None
 
 
 class DashboardState(PageState, rx.State):
@@ -53,15 +57,12 @@ class DashboardState(PageState, rx.State):
         principal = await require(self, AccountKind.REGISTRANT)
         if principal is None:
             return await turn_away(self)
-        try:
-            mine = await asyncio.to_thread(_standing_once_consented, principal)
-        except NotAllowed:
-            mine = False
-        if mine is None:
+        consented, mine = await asyncio.to_thread(_consent_and_standing, principal)
+        if not consented:
             return rx.redirect("/consent")
         lang = principal.language
         self.welcome = translate("mypage.welcome", lang, name=principal.display_name)
-        if mine is False:
+        if mine is None:
             self.has_record = False
             return None
         self.has_record = True
