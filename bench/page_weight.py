@@ -5,7 +5,9 @@ side (one backend worker each, SQLite for the portal), signs demo registrants in
 measures in interleaved rounds, so both meet the same machine load:
 
 - bytes the server sends to open a page (connect -> hydrated, on_load events included):
-  the blank index, and the portal's /mypage signed in;
+  the blank index, and the portal's /mypage signed in, on a first connect (the browser
+  sends the hashes of the state defaults compiled into its bundle and gets only what
+  differs) and on a reconnect (the whole state);
 - bytes of a client-side navigation between two registrant pages (/mypage -> /mypage/points);
 - time to open (p50, p95);
 - repeated events from 10 tabs: the blank counter's increment against (a) the portal's
@@ -34,7 +36,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from bench.wire import Tab
+from bench.wire import Tab, initial_state_hashes
 
 ROOT = Path(__file__).resolve().parents[1]
 BLANK = ROOT / "bench" / "blank_app"
@@ -42,6 +44,14 @@ DEMO_PASSWORD = "Bench-demo-pass-42!"
 # CounterState of bench/blank_app/blank/blank.py (not importable here: one Reflex app per process)
 BLANK_INCREMENT = "reflex___state____state.blank___blank____counter_state.increment"
 REGISTRANTS = [f"registrant{n}@example.com" for n in (1, 2, 5, 8)]
+# Per served base URL: the state hashes its compiled frontend sends on a first connect.
+HASHES: dict[str, list[str]] = {}
+
+
+def _tab(base: str, cookie: str, path: str, first: bool = True) -> Tab:
+    """A tab as a browser opens it: a first connect sends the compiled state hashes (and
+    gets only what differs from the defaults); a reconnect (`first=False`) gets everything."""
+    return Tab(base, cookie, path, HASHES.get(base) if first else None)
 
 
 def _p(values: list[float], q: float) -> float:
@@ -94,17 +104,19 @@ def _session_cookie(email: str) -> str:
     return f"portal_session={signin.redeem_ticket(ticket).secret}"
 
 
-async def _open(base: str, cookie: str, path: str) -> tuple[Tab, float]:
-    tab = Tab(base, cookie, path)
+async def _open(base: str, cookie: str, path: str, first: bool = True) -> tuple[Tab, float]:
+    tab = _tab(base, cookie, path, first)
     started = time.perf_counter()
     await tab.open()
     return tab, time.perf_counter() - started
 
 
-async def _opens(base: str, cookies: list[str], path: str, n: int) -> tuple[list[int], list[float]]:
+async def _opens(
+    base: str, cookies: list[str], path: str, n: int, first: bool = True
+) -> tuple[list[int], list[float]]:
     sizes, times = [], []
     for i in range(n):
-        tab, seconds = await _open(base, cookies[i % len(cookies)], path)
+        tab, seconds = await _open(base, cookies[i % len(cookies)], path, first)
         sizes.append(tab.received)
         times.append(seconds)
         await tab.close()
@@ -143,15 +155,17 @@ async def _round(blank: str, portal: str, cookies: list[str], args) -> dict[str,
         1000 * (statistics.median(times)),
     )
     result["portal_open_p95_ms"] = 1000 * _p(times, 0.95)
+    sizes, _ = await _opens(portal, cookies, "/mypage", 4, first=False)
+    result["portal_reconnect_bytes"] = statistics.median(sizes)
     result["portal_nav_bytes"] = await _navigation_bytes(portal, cookies[0])
 
     increment = BLANK_INCREMENT
-    blank_tabs = [Tab(blank, "", "/") for _ in range(args.tabs)]
+    blank_tabs = [_tab(blank, "", "/") for _ in range(args.tabs)]
     await asyncio.gather(*(t.open() for t in blank_tabs))
     result["blank_events_s"] = await _rate(blank_tabs, lambda t: t.call(increment), args.events)
     await asyncio.gather(*(t.close() for t in blank_tabs))
 
-    portal_tabs = [Tab(portal, cookies[i % len(cookies)], "/mypage") for i in range(args.tabs)]
+    portal_tabs = [_tab(portal, cookies[i % len(cookies)], "/mypage") for i in range(args.tabs)]
     await asyncio.gather(*(t.open() for t in portal_tabs))
     result["portal_events_s"] = await _rate(  # navigations
         portal_tabs, lambda t: t.navigate("/mypage"), args.events
@@ -162,7 +176,7 @@ async def _round(blank: str, portal: str, cookies: list[str], args) -> dict[str,
     from portal.web.pages.mypage.dashboard import DashboardState
 
     refresh = f"{DashboardState.get_full_name()}.load"
-    portal_tabs = [Tab(portal, cookies[i % len(cookies)], "/mypage") for i in range(args.tabs)]
+    portal_tabs = [_tab(portal, cookies[i % len(cookies)], "/mypage") for i in range(args.tabs)]
     await asyncio.gather(*(t.open() for t in portal_tabs))
     started = time.perf_counter()
     await asyncio.gather(*(t.burst(refresh, args.events) for t in portal_tabs))
@@ -208,6 +222,8 @@ def main() -> int:
         import portal.portal  # noqa: F401  (registers the states whose event names we send)
 
         cookies = [_session_cookie(email) for email in REGISTRANTS]
+        HASHES[blank] = initial_state_hashes(BLANK)
+        HASHES[server.base_url] = initial_state_hashes(ROOT)
         print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores; blank {blank}, portal")
         rounds = [
             asyncio.run(_round(blank, server.base_url, cookies, args)) for _ in range(args.rounds)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 import uuid
+from pathlib import Path
 from typing import Any
 
 import websockets
@@ -18,13 +20,22 @@ _ON_LOAD_INTERNAL = (
 _SET_HYDRATED = "reflex___state____state.reflex___state____on_load_internal_state.set_is_hydrated"
 
 
+def initial_state_hashes(app_dir: Path) -> list[str]:
+    """The per-state hashes the app's compiled frontend sends on its first connect."""
+    context = (app_dir / ".web" / "utils" / "context.jsx").read_text()
+    return json.loads(re.search(r"initialStateHashes = (\[.*?\])", context).group(1))
+
+
 class Tab:
     """One browser tab: connects with an optional cookie, sends events, waits for replies."""
 
-    def __init__(self, base_url: str, cookie: str = "", path: str = "/") -> None:
+    def __init__(
+        self, base_url: str, cookie: str = "", path: str = "/", hashes: list[str] | None = None
+    ) -> None:
         self.base_url = base_url
         self.cookie = cookie
         self.path = path
+        self.hashes = hashes  # the compiled frontend's state hashes (see initial_state_hashes)
         self.token = str(uuid.uuid4())
         self.ws = None
         self.received = 0  # bytes of every message the server sent this tab
@@ -33,7 +44,9 @@ class Tab:
         return {"pathname": self.path, "asPath": self.path, "query": {}}
 
     async def open(self) -> None:
-        """Connect and hydrate (the first event rides in the CONNECT packet)."""
+        """Connect and hydrate (the first event rides in the CONNECT packet). With `hashes`,
+        as a browser's first connect: the server sends only what differs from the defaults
+        compiled into the frontend."""
         url = (
             self.base_url.replace("http", "ws", 1)
             + f"/_event/?EIO=4&transport=websocket&token={self.token}"
@@ -46,7 +59,7 @@ class Tab:
         hydrate = {
             "event": {
                 "name": "reflex___state____state.hydrate_and_load",
-                "payload": {},
+                "payload": {"hashes": self.hashes} if self.hashes else {},
                 "router_data": self._router(),
             }
         }

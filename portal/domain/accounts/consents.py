@@ -7,6 +7,8 @@ and refuses (FieldErrors per document) when one of them is not the one in force.
 
 from __future__ import annotations
 
+from sqlalchemy import bindparam
+from sqlalchemy.engine import Connection
 from sqlmodel import Session, select
 
 from portal.domain.accounts import legal
@@ -15,9 +17,9 @@ from portal.domain.audit import trail
 from portal.domain.core.db import reading, transaction
 from portal.domain.core.errors import FieldErrors
 
-
-def _accepted(account_id: int):
-    return select(Consent.document, Consent.version).where(Consent.account_id == account_id)
+_ACCEPTED = select(Consent.document, Consent.version).where(
+    Consent.account_id == bindparam("account_id")
+)
 
 
 def _not_accepted(accepted: set[tuple[str, str]]) -> list[str]:
@@ -26,15 +28,17 @@ def _not_accepted(accepted: set[tuple[str, str]]) -> list[str]:
     ]
 
 
-def missing_in(db: Session, account_id: int) -> list[str]:
-    """Documents whose current version `account_id` has not accepted (inside a transaction)."""
-    return _not_accepted(set(db.exec(_accepted(account_id)).all()))
+def missing_in(db: Session | Connection, account_id: int) -> list[str]:
+    """Documents whose current version `account_id` has not accepted (on an open session or
+    connection)."""
+    rows = db.execute(_ACCEPTED, {"account_id": account_id})
+    return _not_accepted({(document, version) for document, version in rows})
 
 
 def missing(account_id: int) -> list[str]:
     """Documents whose current version `account_id` has not accepted."""
     with reading() as connection:
-        return _not_accepted({tuple(row) for row in connection.execute(_accepted(account_id))})
+        return missing_in(connection, account_id)
 
 
 def check(accepted: dict[str, str]) -> dict[str, str]:

@@ -16,15 +16,17 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from sqlalchemy import bindparam
 from sqlalchemy.engine import Connection, Row
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select, update
 
+from portal.domain.accounts import consents
 from portal.domain.accounts.sessions import Principal
 from portal.domain.audit import trail
 from portal.domain.core.clock import today, utcnow
 from portal.domain.core.db import reading, transaction
-from portal.domain.core.errors import DomainError, FieldErrors
+from portal.domain.core.errors import DomainError, FieldErrors, NotAllowed
 from portal.domain.points import claims
 from portal.domain.registry.tables import RegistryRecord
 from portal.domain.renewal import eligibility
@@ -127,16 +129,23 @@ def mailing_of(record: RegistryRecord | Row) -> dict:
     }
 
 
-def application_view(db: Session | Connection, app: RenewalApplication | Row) -> ApplicationView:
-    """An application with its timeline and its certificate's number, if one was issued."""
-    events = db.execute(
-        select(RenewalEvent.__table__)
-        .where(RenewalEvent.application_id == app.id)
-        .order_by(col(RenewalEvent.at), col(RenewalEvent.id))
-    ).all()
-    number = db.execute(
-        select(Certificate.number).where(Certificate.application_id == app.id)
-    ).scalar()
+_TIMELINE = (
+    select(RenewalEvent.__table__)
+    .where(RenewalEvent.application_id == bindparam("application_id"))
+    .order_by(col(RenewalEvent.at), col(RenewalEvent.id))
+)
+
+
+def application_view(
+    db: Session | Connection, app: RenewalApplication | Row, certificate_number: str | None = None
+) -> ApplicationView:
+    """An application with its timeline and its certificate's number, if one was issued
+    (looked up unless the caller already knows it)."""
+    events = db.execute(_TIMELINE, {"application_id": app.id}).all()
+    if certificate_number is None:
+        certificate_number = db.execute(
+            select(Certificate.number).where(Certificate.application_id == app.id)
+        ).scalar()
     return ApplicationView(
         id=app.id,
         status=app.status,
@@ -145,7 +154,7 @@ def application_view(db: Session | Connection, app: RenewalApplication | Row) ->
         decided_at=app.decided_at,
         reason=app.reason,
         mailing=dict(app.mailing),
-        certificate_number=number or "",
+        certificate_number=certificate_number or "",
         timeline=[TimelineStep(e.kind, e.at, e.by_staff, e.message) for e in events],
     )
 
@@ -162,44 +171,66 @@ def _live(db: Session | Connection, record: Row) -> Row | None:
     ).first()
 
 
+_APPLICATIONS = (
+    select(RenewalApplication.__table__)
+    .where(RenewalApplication.record_id == bindparam("record_id"))
+    .order_by(col(RenewalApplication.submitted_at).desc(), col(RenewalApplication.id).desc())
+)
+_CERTIFICATES = (
+    select(Certificate.__table__)
+    .where(Certificate.record_id == bindparam("record_id"))
+    .order_by(col(Certificate.valid_from).desc())
+)
+_LIVE_STATUSES = (ApplicationStatus.SUBMITTED, ApplicationStatus.APPROVED)
+
+
 def mine(principal: Principal, on: dt.date | None = None) -> MyRenewal:
     """The signed-in registrant's renewal standing, application and certificates."""
-    on = on or today()
     with reading() as db:  # plain columns: the dashboard asks on every visit
-        record = claims.own_record(db, principal)
-        newest = db.execute(
-            select(RenewalApplication.__table__)
-            .where(RenewalApplication.record_id == record.id)
-            .order_by(
-                col(RenewalApplication.submitted_at).desc(), col(RenewalApplication.id).desc()
-            )
-        ).first()
-        certificates = db.execute(
-            select(Certificate.__table__)
-            .where(Certificate.record_id == record.id)
-            .order_by(col(Certificate.valid_from).desc())
-        ).all()
-        return MyRenewal(
-            registration_number=record.registration_number,
-            valid_from=record.valid_from,
-            valid_until=record.valid_until,
-            status=record.status,
-            eligibility=record_eligibility(db, record, on),
-            mailing=mailing_of(record),
-            application=application_view(db, newest) if newest else None,
-            applied_this_cycle=newest is not None and _live(db, record) is not None,
-            certificates=[
-                CertificateView(
-                    c.number,
-                    c.valid_from,
-                    c.valid_until,
-                    c.issued_at,
-                    c.mailing_status,
-                    c.mailed_on,
-                )
-                for c in certificates
-            ],
+        return mine_in(db, principal, on or today())
+
+
+def dashboard(principal: Principal, on: dt.date | None = None) -> tuple[bool, MyRenewal | None]:
+    """Whether the terms in force are accepted and, only then, the renewal standing (None for
+    an account without a record): the registrants' most visited page, on one connection."""
+    with reading() as db:
+        if consents.missing_in(db, principal.account_id):
+            return False, None
+        try:
+            return True, mine_in(db, principal, on or today())
+        except NotAllowed:
+            return True, None
+
+
+def mine_in(db: Session | Connection, principal: Principal, on: dt.date) -> MyRenewal:
+    """`mine()` on an open connection (four queries; five with an application)."""
+    record = claims.own_record(db, principal)
+    applications = db.execute(_APPLICATIONS, {"record_id": record.id}).all()
+    certificates = db.execute(_CERTIFICATES, {"record_id": record.id}).all()
+    return MyRenewal(
+        registration_number=record.registration_number,
+        valid_from=record.valid_from,
+        valid_until=record.valid_until,
+        status=record.status,
+        eligibility=record_eligibility(db, record, on),
+        mailing=mailing_of(record),
+        application=application_view(
+            db,
+            applications[0],
+            next((c.number for c in certificates if c.application_id == applications[0].id), ""),
         )
+        if applications
+        else None,
+        applied_this_cycle=any(
+            a.cycle_end == record.valid_until and a.status in _LIVE_STATUSES for a in applications
+        ),
+        certificates=[
+            CertificateView(
+                c.number, c.valid_from, c.valid_until, c.issued_at, c.mailing_status, c.mailed_on
+            )
+            for c in certificates
+        ],
+    )
 
 
 def apply(principal: Principal, declared: bool, on: dt.date | None = None, ip: str = "") -> int:

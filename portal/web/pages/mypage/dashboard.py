@@ -6,11 +6,8 @@ import asyncio
 
 import reflex as rx
 
-from portal.domain.accounts import consents
-from portal.domain.accounts.sessions import Principal
 from portal.domain.accounts.tables import AccountKind
 from portal.domain.core.clock import local_date, today
-from portal.domain.core.errors import NotAllowed
 from portal.domain.registrants import figures
 from portal.domain.renewal import renewals, requirement_text
 from portal.i18n import format_date, translate
@@ -19,18 +16,6 @@ from portal.web.components.layout import card, page_title, shell
 from portal.web.components.requirements import as_rows, checklist, headline
 from portal.web.components.text import t
 from portal.web.session import require, turn_away
-
-
-def _consent_and_standing(principal: Principal) -> tuple[bool, renewals.MyRenewal | None]:
-    """Whether the current terms are accepted, and then the renewal standing (None for an
-    account without a record) — one thread hand-off for both, since the dashboard is every
-    registrant's most visited page."""
-    if consents.missing(principal.account_id):
-        return False, None
-    try:
-        return True, renewals.mine(principal)
-    except NotAllowed:
-        return True, None
 
 
 class DashboardState(PageState, rx.State):
@@ -57,7 +42,7 @@ class DashboardState(PageState, rx.State):
         principal = await require(self, AccountKind.REGISTRANT)
         if principal is None:
             return await turn_away(self)
-        consented, mine = await asyncio.to_thread(_consent_and_standing, principal)
+        consented, mine = await asyncio.to_thread(renewals.dashboard, principal)
         if not consented:
             return rx.redirect("/consent")
         lang = principal.language
