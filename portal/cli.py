@@ -2,6 +2,8 @@
 
 portal migrate                      apply database migrations
 portal create-staff --email E --role admin|reviewer --name N   (password prompted or on stdin)
+portal create-organisation --name N --kind provider --email E [--language en|ja]
+                                    create an organisation and invite its first user
 portal seed-demo [--password P] [--if-empty]
 portal deliver-mail                 deliver (or log) every due message once
 portal unlock EMAIL                 clear an account's lockout
@@ -27,6 +29,8 @@ from portal.domain.accounts import activation, operations
 from portal.domain.core import migrations
 from portal.domain.core.clock import local, today
 from portal.domain.core.errors import DomainError
+from portal.domain.organisations import directory
+from portal.domain.organisations.tables import OrganisationKind
 from portal.domain.registrants import registry_import
 from portal.domain.renewal import daily, eligibility, expiry, reminders
 from portal.i18n import translate
@@ -57,6 +61,21 @@ def _create_staff(args) -> int:
     return 0
 
 
+def _create_organisation(args) -> int:
+    organisation_id = directory.create(
+        None,
+        args.name,
+        args.kind,
+        args.email,
+        first_user=(args.email, args.user_name or args.name, args.language),
+    )
+    print(
+        f"Created organisation {args.name} (id {organisation_id}); "
+        f"an invitation was queued for {args.email}."
+    )
+    return 0
+
+
 def _seed_demo(args) -> int:
     password = args.password or get_settings().demo_password
     try:
@@ -70,6 +89,7 @@ def _seed_demo(args) -> int:
     print(f"    {used}")
     print("Staff: admin@example.com, reviewer@example.com")
     print("Registrants: registrant1@example.com ... registrant8@example.com")
+    print("Training provider: provider@example.com")
     return 0
 
 
@@ -215,6 +235,15 @@ def build_parser() -> argparse.ArgumentParser:
     staff.add_argument("--name", required=True, help="name shown in the audit log")
     staff.add_argument("--language", choices=["en", "ja"], default="en")
     staff.set_defaults(run=_create_staff)
+    org = commands.add_parser(
+        "create-organisation", help="create an organisation and invite its first user"
+    )
+    org.add_argument("--name", required=True)
+    org.add_argument("--kind", choices=[k.value for k in OrganisationKind], default="provider")
+    org.add_argument("--email", required=True, help="the first user's (and contact) address")
+    org.add_argument("--user-name", help="the first user's name (default: the organisation's)")
+    org.add_argument("--language", choices=["en", "ja"], default="en")
+    org.set_defaults(run=_create_organisation)
     seed = commands.add_parser("seed-demo", help="add demo staff and registrants")
     seed.add_argument("--password", help="password for every demo account")
     seed.add_argument("--if-empty", action="store_true", help="do nothing when accounts exist")

@@ -13,6 +13,7 @@ from portal.web.pages.admin.audit import AdminAuditState, audit_page
 from portal.web.pages.admin.claim import AdminClaimState, claim_page
 from portal.web.pages.admin.claims import AdminClaimsState, claims_queue_page
 from portal.web.pages.admin.import_ledger import AdminImportState, import_page
+from portal.web.pages.admin.organisations import AdminOrganisationsState, organisations_page
 from portal.web.pages.admin.outbox import AdminOutboxState, outbox_page
 from portal.web.pages.admin.overview import AdminOverviewState, overview_page
 from portal.web.pages.admin.record import admin_record_page
@@ -33,6 +34,7 @@ from portal.web.pages.mypage.dashboard import DashboardState, dashboard_page
 from portal.web.pages.mypage.points import PointsState, points_page
 from portal.web.pages.mypage.record import RecordState, record_page
 from portal.web.pages.mypage.renewal import RenewalState, renewal_page
+from portal.web.pages.org.home import OrgHomeState, org_home_page
 from portal.web.pages.verify import VerifyState, verify_page
 from portal.web.session import ShellState
 
@@ -79,6 +81,7 @@ _add(record_page, "/mypage/record", "record.title", RecordState.load)
 _add(points_page, "/mypage/points", "points.title", PointsState.load)
 _add(renewal_page, "/mypage/renewal", "renewal.title", RenewalState.load)
 _add(account_page, "/mypage/account", "account.title", AccountState.load)
+_add(org_home_page, "/org", "organisation.area_title", OrgHomeState.load)
 _add(overview_page, "/admin", "admin.title", AdminOverviewState.load)
 _add(activities_page, "/admin/activities", "activities.page_title", AdminActivitiesState.load)
 _add(claims_queue_page, "/admin/claims", "review.queue_title", AdminClaimsState.load)
@@ -87,6 +90,7 @@ _add(renewals_page, "/admin/renewals", "renewals.title", AdminRenewalsState.load
 _add(outbox_page, "/admin/outbox", "outbox.title", AdminOutboxState.load)
 _add(audit_page, "/admin/audit", "audit.title", AdminAuditState.load)
 _add(staff_page, "/admin/staff", "admin.staff", AdminStaffState.load)
+_add(organisations_page, "/admin/organisations", "organisation.nav", AdminOrganisationsState.load)
 _add(import_page, "/admin/import", "import.title", AdminImportState.load)
 _add(registrants_page, "/admin/registrants", "admin.registrants_title", AdminRegistrantsState.load)
 _add(admin_record_page, "/admin/registrants/[record_id]", "admin.history", AdminRecordState.load)

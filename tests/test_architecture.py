@@ -24,6 +24,7 @@ ARROWS: dict[str, set[str]] = {
     "staff": {"accounts"},
     "points": {"registrants"},
     "renewal": {"points"},
+    "organisations": {"points"},
 }
 TOP_MODULES = {"demo", "schema"}
 # What the domain may use outside itself: settings and the message catalogue.

@@ -1,4 +1,4 @@
-"""Demo data: staff and registrants in varied states, so a newcomer can try every screen.
+"""Demo data: staff, registrants in varied states and a training provider, so a newcomer can try every screen.
 
 Guarantee: `seed()` only runs on a database without accounts and gives every
 demo account the same password, returned so the caller can show it.
@@ -17,6 +17,11 @@ from portal.domain.accounts.tables import Account, AccountKind, AccountStatus, S
 from portal.domain.core.clock import today, utcnow
 from portal.domain.core.db import transaction
 from portal.domain.core.errors import DomainError
+from portal.domain.organisations.tables import (
+    Organisation,
+    OrganisationKind,
+    OrganisationMember,
+)
 from portal.domain.points import catalogue, claims
 from portal.domain.points.tables import Activity, ActivityCategory, Claim, ClaimEvent, ClaimStatus
 from portal.domain.registry.tables import RecordStatus, RegistryRecord
@@ -160,7 +165,27 @@ def seed(password: str | None = None) -> str:
                 account.failed_attempts = 5
                 account.locked_until = now + dt.timedelta(minutes=30)
         _demo_points(db)
+        _demo_provider(db, password_hash, now)
     return password
+
+
+def _demo_provider(db: Session, password_hash: str, now: dt.datetime) -> None:
+    """A training provider with one active user, provider@example.com."""
+    organisation = Organisation(
+        name="Tokyo Seminar Centre",
+        kind=OrganisationKind.PROVIDER,
+        contact_email="office@seminar-centre.example",
+    )
+    user = Account(
+        email="provider@example.com",
+        password_hash=password_hash,
+        kind=AccountKind.ORGANISATION,
+        display_name="Demo Provider",
+        password_changed_at=now,
+    )
+    db.add_all([organisation, user])
+    db.flush()
+    db.add(OrganisationMember(account_id=user.id, organisation_id=organisation.id))
 
 
 # title, category, days ago, points

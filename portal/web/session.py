@@ -100,6 +100,8 @@ def home_for(principal: Principal) -> str:
     """The start page of a signed-in principal."""
     if principal.is_staff:
         return "/mypage/account" if principal.needs_totp_enrolment else "/admin"
+    if principal.is_organisation:
+        return "/org"
     return "/mypage"
 
 
@@ -110,6 +112,7 @@ class ShellState(PageState, rx.State):
     signed_in: bool = False
     is_staff: bool = False
     is_admin: bool = False
+    is_organisation: bool = False
     display_name: str = ""
     lang_cookie: str = rx.Cookie("", name=LANGUAGE_COOKIE, max_age=365 * 24 * 3600, same_site="lax")
 
@@ -126,6 +129,7 @@ class ShellState(PageState, rx.State):
         self.signed_in = principal is not None
         self.is_staff = bool(principal and principal.is_staff)
         self.is_admin = bool(self.is_staff and principal.role == StaffRole.ADMIN)
+        self.is_organisation = bool(principal and principal.is_organisation)
         self.display_name = principal.display_name if principal else ""
         if principal is not None:
             lang = principal.language

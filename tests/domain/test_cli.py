@@ -58,7 +58,9 @@ def test_seed_demo_then_if_empty_is_a_no_op(db, monkeypatch, capsys):
     assert run(monkeypatch, "seed-demo", "--if-empty") == 0
     assert run(monkeypatch, "seed-demo") == 1
     with transaction() as session:
-        assert len(session.exec(select(Account)).all()) == 10
+        assert (
+            len(session.exec(select(Account)).all()) == 11
+        )  # 2 staff, 8 registrants, 1 provider user
 
 
 def test_unlock(db, monkeypatch, capsys):
@@ -132,3 +134,19 @@ def test_daily_runs_expiry_and_reminders_once_a_day(db, monkeypatch, capsys):
     assert "already run; nothing done" in out
     assert record_of(gone).status == "expired"
     assert len(factories.outbox(template="renewal_reminder")) == 2
+
+
+def test_create_organisation_invites_its_first_user_or_creates_nothing(db, monkeypatch, capsys):
+    args = ["create-organisation", "--name", "Kyoto Courses", "--kind", "provider"]
+    code = run(monkeypatch, *args, "--email", "Desk@Kyoto.example", "--language", "ja")
+    assert code == 0 and "Kyoto Courses" in capsys.readouterr().out
+    [mail] = factories.outbox("desk@kyoto.example", "organisation_invite")
+    assert mail.language == "ja" and mail.params["organisation"] == "Kyoto Courses"
+    with transaction() as session:
+        user = session.exec(select(Account).where(Account.email == "desk@kyoto.example")).one()
+    assert (user.kind, user.status) == ("organisation", "invited")
+    # A second one with a bad address is refused with its reason, and nothing is created.
+    code = run(monkeypatch, "create-organisation", "--name", "Nara", "--email", "nope")
+    assert code == 1 and capsys.readouterr().err.strip()
+    with transaction() as session:
+        assert session.exec(select(Account).where(Account.kind == "organisation")).all() == [user]

@@ -50,15 +50,17 @@ def test_registrant_pages(page, portal):
 def test_phone_menu_reaches_every_page(page, portal):
     page.set_viewport_size({"width": 375, "height": 800})
     sign_in(page, portal, "registrant2@example.com")
-    page.get_by_role("button", name="Menu").click()
-    page.get_by_role("menuitem", name="Account").click()
-    expect(page).to_have_url(re.compile(r"/mypage/account/?$"))
-    page.get_by_role("button", name="Menu").click()
-    page.get_by_role("menuitem", name="My record").click()
-    expect(page).to_have_url(re.compile(r"/mypage/record/?$"))
-    page.get_by_role("button", name="Menu").click()
-    page.get_by_role("menuitem", name="My page").click()
-    expect(page).to_have_url(re.compile(r"/mypage/?$"))
+    for item, path in (
+        ("Account", "/mypage/account"),
+        ("My record", "/mypage/record"),
+        ("My page", "/mypage"),
+    ):
+        page.get_by_role("button", name="Menu").click()
+        page.get_by_role("menuitem", name=item).click()
+        expect(page).to_have_url(re.compile(re.escape(path) + r"/?$"))
+        # Each page brings its own header: use the menu of the page that has arrived.
+        expect(page.get_by_role("heading", level=1)).to_have_text(item)
+        page.locator('#page-ready[data-ready="yes"]').wait_for(state="attached")
 
 
 def test_staff_pages(page, portal):
@@ -140,9 +142,9 @@ def test_self_service_pages(page, portal):
 
 @pytest.mark.parametrize(("language", "admin"), [("en", "e2e-admin7"), ("ja", "e2e-admin8")])
 def test_every_route_fits_passes_axe_and_is_translated(page, portal, language, admin):
-    """Every page the app serves — public, registrant and staff — in each language, at 375
-    and 1280 px: no sideways scrolling, no serious axe violation, no raw message key. A page
-    added to the app without being visited here fails this test."""
+    """Every page the app serves — public, registrant, organisation and staff — in each
+    language, at 375 and 1280 px: no sideways scrolling, no serious axe violation, no raw
+    message key. A page added to the app without being visited here fails this test."""
     from portal.portal import app
 
     visited: set[str] = set()
@@ -185,6 +187,12 @@ def test_every_route_fits_passes_axe_and_is_translated(page, portal, language, a
     visit("consent", "/consent")  # nothing new to accept: the page sends the registrant on
 
     page.context.clear_cookies()
+    sign_in(page, portal, "provider@example.com", landing="/org")
+    page.get_by_role("button", name="日本語" if language == "ja" else "English").click()
+    expect(page.locator("html")).to_have_attribute("lang", language)
+    visit("org", "/org")
+
+    page.context.clear_cookies()
     sign_in_with_app(page, portal, f"{admin}@example.com")
     if language == "ja":  # the account speaks English until its admin switches
         page.get_by_role("button", name="日本語").click()
@@ -196,6 +204,7 @@ def test_every_route_fits_passes_axe_and_is_translated(page, portal, language, a
         "admin/renewals",
         "admin/activities",
         "admin/import",
+        "admin/organisations",
         "admin/staff",
         "admin/audit",
         "admin/outbox",

@@ -90,8 +90,8 @@ def complete(token: str | None, password: str, confirmation: str, ip: str = "") 
             raise DomainError("reset.link_invalid")
         account = db.get(Account, row.account_id)
         set_password(db, account, password_hash)
-        if account.kind == AccountKind.STAFF and account.status == AccountStatus.INVITED:
-            account.status = AccountStatus.ACTIVE  # an invited staff member chose a password
+        if account.kind != AccountKind.REGISTRANT and account.status == AccountStatus.INVITED:
+            account.status = AccountStatus.ACTIVE  # an invited staff or organisation user
         sessions.end_all(db, account.id)
         trail.record(
             db, "password.reset", actor_id=account.id, target=f"account:{account.id}", ip=ip

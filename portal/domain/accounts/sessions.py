@@ -46,6 +46,10 @@ class Principal:
     def is_registrant(self) -> bool:
         return self.kind == AccountKind.REGISTRANT
 
+    @property
+    def is_organisation(self) -> bool:
+        return self.kind == AccountKind.ORGANISATION
+
 
 def start(db: Session, account_id: int, ip: str = "", user_agent: str = "") -> str:
     """Create a session for `account_id`; returns the secret for the cookie (never stored)."""

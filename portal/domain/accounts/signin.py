@@ -287,6 +287,8 @@ def landing_for(db: Session, account: Account) -> str:
         if get_settings().staff_require_totp and not account.totp_secret:
             return "/mypage/account"
         return "/admin"
+    if account.kind == AccountKind.ORGANISATION:
+        return "/org"
     return "/consent" if consents.missing_in(db, account.id) else "/mypage"
 
 

@@ -1,4 +1,4 @@
-"""Sign-in identities (registrants and staff), their challenges, sessions and recovery codes;
+"""Sign-in identities (registrants, staff and organisation users), their challenges, sessions and recovery codes;
 consents and activation requests; e-mailed single-use tokens; rate-limit hits."""
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from portal.domain.core.clock import now_factory
 class AccountKind(StrEnum):
     REGISTRANT = "registrant"
     STAFF = "staff"
+    ORGANISATION = "organisation"  # a user of an organisation (portal.domain.organisations)
 
 
 class StaffRole(StrEnum):

@@ -32,6 +32,7 @@ CATEGORIES = (
     "record",
     "registry",
     "staff",
+    "organisation",
     "claim",
     "catalogue",
     "attendance",

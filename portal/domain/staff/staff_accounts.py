@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, func, select
 
-from portal.domain.accounts import action_tokens, sessions
+from portal.domain.accounts import action_tokens, invitations, sessions
 from portal.domain.accounts.sessions import Principal
 from portal.domain.accounts.tables import (
     Account,
@@ -33,7 +33,6 @@ from portal.domain.audit import trail
 from portal.domain.core import email_address
 from portal.domain.core.db import transaction
 from portal.domain.core.errors import DomainError, FieldErrors, NotAllowed
-from portal.domain.outbox import post
 from portal.i18n import translate
 from portal.settings import LANGUAGES, get_settings
 
@@ -84,22 +83,12 @@ def members(principal: Principal) -> list[StaffMember]:
 
 
 def _send_invitation(db: Session, account: Account, inviter: str) -> None:
-    settings = get_settings()
-    token = action_tokens.issue(
+    invitations.send(
         db,
-        account.id,
-        TokenPurpose.PASSWORD_RESET,
-        dt.timedelta(days=settings.invitation_days),
-    )
-    post.enqueue(
-        db,
-        account.email,
+        account,
         "staff_invite",
-        account.language,
         inviter=inviter,
         role=translate(f"role.{account.role}", account.language),
-        link=f"{settings.base_url}/password/reset?token={token}",
-        days=settings.invitation_days,
     )
 
 

@@ -235,3 +235,19 @@ def text_area_field(
         ),
         width="100%",
     )
+
+
+def select_field(
+    name: str, label_key: str, options: list[tuple[str, rx.Var | str]]
+) -> rx.Component:
+    """A labelled native select of (value, label) options; the first is chosen."""
+    return rx.box(
+        rx.el.label(t(label_key), html_for=name, font_weight="600", display="block"),
+        rx.el.select(
+            *[rx.el.option(label, value=value) for value, label in options],
+            name=name,
+            id=name,
+            class_name="portal-select",
+        ),
+        width="100%",
+    )

@@ -18,7 +18,10 @@ class HtmlLang(rx.Component):
     lang: rx.Var[str]
 
 
-ADMIN_ONLY = frozenset({"/admin/import", "/admin/staff", "/admin/audit", "/admin/outbox"})
+ADMIN_ONLY = frozenset(
+    {"/admin/import", "/admin/organisations", "/admin/staff", "/admin/audit", "/admin/outbox"}
+)
+REGISTRANT_ONLY = frozenset({"/mypage", "/mypage/record", "/mypage/points", "/mypage/renewal"})
 # On wide screens these sit under one "More" menu; phones list every link in the menu anyway.
 GROUPED = frozenset({"/admin/activities", *ADMIN_ONLY})
 
@@ -29,12 +32,14 @@ def _nav_links() -> list[tuple[str, str]]:
         ("/mypage/record", "app.record"),
         ("/mypage/points", "points.title"),
         ("/mypage/renewal", "renewal.title"),
+        ("/org", "organisation.area_title"),
         ("/admin", "app.admin"),
         ("/admin/registrants", "admin.registrants_title"),
         ("/admin/claims", "review.nav"),
         ("/admin/renewals", "renewals.nav"),
         ("/admin/activities", "activities.nav"),
         ("/admin/import", "admin.import"),
+        ("/admin/organisations", "organisation.nav"),
         ("/admin/staff", "admin.staff"),
         ("/admin/audit", "audit.title"),
         ("/admin/outbox", "outbox.title"),
@@ -47,8 +52,10 @@ def _link(href: str, key: str) -> rx.Component:
 
 
 def _visible(href: str) -> rx.Var:
-    if href in ("/mypage", "/mypage/record", "/mypage/points", "/mypage/renewal"):
-        return ShellState.signed_in & ~ShellState.is_staff
+    if href in REGISTRANT_ONLY:
+        return ShellState.signed_in & ~ShellState.is_staff & ~ShellState.is_organisation
+    if href == "/org":
+        return ShellState.is_organisation
     if href in ADMIN_ONLY:
         return ShellState.is_admin
     if href.startswith("/admin"):

@@ -11,7 +11,14 @@ from portal.domain.core.errors import DomainError
 from portal.domain.staff import staff_accounts
 from portal.i18n import LANGUAGE_NAMES, format_datetime, translate
 from portal.web.changes import PageState
-from portal.web.components.forms import error_summary, field, form, notice, primary_button
+from portal.web.components.forms import (
+    error_summary,
+    field,
+    form,
+    notice,
+    primary_button,
+    select_field,
+)
 from portal.web.components.layout import card, page_title, scroll_region, shell
 from portal.web.components.text import t
 from portal.web.errors import field_messages, text_field
@@ -249,19 +256,6 @@ def _list() -> rx.Component:
     )
 
 
-def _select(name: str, label_key: str, options: list[tuple[str, rx.Var | str]]) -> rx.Component:
-    return rx.box(
-        rx.el.label(t(label_key), html_for=name, font_weight="600", display="block"),
-        rx.el.select(
-            *[rx.el.option(label, value=value) for value, label in options],
-            name=name,
-            id=name,
-            class_name="portal-select",
-        ),
-        width="100%",
-    )
-
-
 def _invite_form() -> rx.Component:
     return card(
         rx.heading(t("staff.invite_title"), as_="h2", size="5"),
@@ -275,12 +269,12 @@ def _invite_form() -> rx.Component:
                 type="email",
                 autocomplete="off",
             ),
-            _select(
+            select_field(
                 "role",
                 "staff.role",
                 [("reviewer", t("role.reviewer")), ("admin", t("role.admin"))],
             ),
-            _select("language", "staff.language", list(LANGUAGE_NAMES.items())),
+            select_field("language", "staff.language", list(LANGUAGE_NAMES.items())),
             primary_button("staff.send_invitation", id="send-invitation"),
             on_submit=AdminStaffState.invite,
         ),

@@ -86,6 +86,7 @@ def login_page() -> rx.Component:
         error_summary(LoginState.errors),
         notice(LoginState.form_error, tone="red"),
         card(
+            rx.text(t("login.both_doors"), weight="bold", id="login-doors"),
             rx.text(t("login.intro")),
             form(
                 field(

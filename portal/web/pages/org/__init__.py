@@ -1,0 +1,1 @@
+"""Pages of organisation users (training providers)."""

@@ -1,0 +1,120 @@
+"""Organisations: admins manage them, their users see only their own, and nobody else gets in
+— whatever a hostile client sends."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+
+from portal.domain.accounts import password_reset, sessions
+from portal.domain.accounts.tables import Account
+from portal.domain.core.db import transaction
+from portal.domain.organisations import directory
+from portal.web.pages.admin.organisations import AdminOrganisationsState
+from portal.web.pages.mypage.dashboard import DashboardState
+from portal.web.pages.org.home import OrgHomeState
+from tests import factories
+from tests.domain.organisations.people import invitation_token
+from tests.web.harness import open_page
+from tests.web.test_admin_record import STAFF_PASSWORD, staff
+from tests.web.test_hostile_clients import session_cookie
+
+ADMIN_PAGE = "/admin/organisations"
+
+
+def account(email: str) -> Account:
+    with transaction() as db:
+        return db.exec(select(Account).where(Account.email == email)).one()
+
+
+def provider_user(email: str, organisation: str = "Tokyo Seminars") -> str:
+    """A provider (created from the command line) whose first user accepted the invitation
+    and signed in; returns the user's cookie."""
+    directory.create(None, organisation, "provider", "", first_user=(email, "Clerk", "en"))
+    password_reset.complete(invitation_token(email), STAFF_PASSWORD, STAFF_PASSWORD)
+    return session_cookie(email, STAFF_PASSWORD)
+
+
+async def test_an_admin_creates_a_provider_invites_a_user_and_deactivates_it(tabs, configure):
+    configure(PORTAL_STAFF_REQUIRE_TOTP="false")
+    tab = tabs(cookie=staff("admin", "boss@example.com"))
+    await open_page(tab, ADMIN_PAGE)
+    await tab.send(AdminOrganisationsState, "load", path=ADMIN_PAGE)
+    await tab.send(
+        AdminOrganisationsState, "create", {"form": {"org_name": " ", "org_kind": "x"}}, ADMIN_PAGE
+    )
+    state = await tab.state(AdminOrganisationsState)
+    assert set(state.errors) == {"org_name", "org_kind"} and state.rows == []
+    form = {"org_name": "Tokyo Seminars", "org_kind": "provider", "contact_email": "o@t.example"}
+    await tab.send(AdminOrganisationsState, "create", {"form": form}, ADMIN_PAGE)
+    state = await tab.state(AdminOrganisationsState)
+    assert [r["name"] for r in state.rows] == ["Tokyo Seminars"]
+    assert state.detail["name"] == "Tokyo Seminars" and state.open_id == state.rows[0]["id"]
+
+    invite = {"user_name": "Clerk", "user_email": "Clerk@T.example", "user_language": "ja"}
+    await tab.send(AdminOrganisationsState, "invite", {"form": invite}, ADMIN_PAGE)
+    state = await tab.state(AdminOrganisationsState)
+    assert [(u["email"], u["status"]) for u in state.users] == [("clerk@t.example", "invited")]
+    password_reset.complete(invitation_token("clerk@t.example"), STAFF_PASSWORD, STAFF_PASSWORD)
+    clerk = session_cookie("clerk@t.example", STAFF_PASSWORD)
+    secret = clerk.split("=", 1)[1]
+
+    await tab.send(AdminOrganisationsState, "ask", {"what": "organisation"}, ADMIN_PAGE)
+    assert sessions.resolve(secret) is not None  # asking is not doing
+    await tab.send(AdminOrganisationsState, "deactivate", {"what": "organisation"}, ADMIN_PAGE)
+    state = await tab.state(AdminOrganisationsState)
+    assert state.detail["status"] == "deactivated"
+    assert sessions.resolve(secret) is None
+    assert account("clerk@t.example").status == "disabled"
+
+
+async def test_an_organisation_user_sees_their_organisation_and_nothing_else(tabs, configure):
+    configure(PORTAL_STAFF_REQUIRE_TOTP="false")
+    boss = sessions.resolve(staff("admin", "boss@example.com").split("=", 1)[1])
+    cookie = provider_user("clerk@t.example")
+    provider_user("desk@o.example", "Osaka Lectures")
+    tab = tabs(cookie=cookie)
+    await tab.send(OrgHomeState, "load", path="/org")
+    state = await tab.state(OrgHomeState)
+    assert state.name == "Tokyo Seminars"
+    assert [p["email"] for p in state.people] == ["clerk@t.example"]
+    assert "desk@o.example" not in tab.sent_text() and "Osaka" not in tab.sent_text()
+    # Registrant and staff pages turn them away to /org.
+    for page_state, path in ((DashboardState, "/mypage"), (AdminOrganisationsState, ADMIN_PAGE)):
+        tab.events.clear()
+        await tab.send(page_state, "load", path=path)
+        assert tab.redirects_to("/org"), path
+    # Staff handlers called by name change nothing.
+    osaka = str(directory.listing(boss)[0].id)
+    for handler, payload in (
+        ("create", {"form": {"org_name": "Mine", "org_kind": "provider"}}),
+        ("open", {"organisation_id": osaka}),
+        ("deactivate", {"what": "organisation"}),
+        ("deactivate", {"what": str(account("desk@o.example").id)}),
+    ):
+        await tab.send(AdminOrganisationsState, handler, payload, path=ADMIN_PAGE)
+    assert account("desk@o.example").status == "active"
+    assert [o.name for o in directory.listing(boss)] == ["Osaka Lectures", "Tokyo Seminars"]
+    assert "Osaka" not in tab.sent_text()
+
+
+async def test_registrants_and_reviewers_are_turned_away_from_organisation_pages(tabs, configure):
+    configure(PORTAL_STAFF_REQUIRE_TOTP="false")
+    factories.registrant("reg@example.com")
+    provider_user("clerk@t.example")
+    callers = (
+        (session_cookie("reg@example.com"), "/mypage"),
+        (staff("reviewer", "rev@example.com"), "/admin"),
+        ("", "/login"),
+    )
+    for cookie, home in callers:
+        tab = tabs(cookie=cookie)
+        await tab.send(OrgHomeState, "load", path="/org")
+        assert tab.redirects_to(home)
+        assert (await tab.state(OrgHomeState)).name == ""
+        await tab.send(AdminOrganisationsState, "load", path=ADMIN_PAGE)
+        await tab.send(
+            AdminOrganisationsState, "deactivate", {"what": "organisation"}, path=ADMIN_PAGE
+        )
+        assert (await tab.state(AdminOrganisationsState)).rows == []
+        assert "Tokyo Seminars" not in tab.sent_text()
+    assert account("clerk@t.example").status == "active"
