@@ -16,6 +16,7 @@ from portal.web.pages.admin.import_ledger import AdminImportState, import_page
 from portal.web.pages.admin.organisations import AdminOrganisationsState, organisations_page
 from portal.web.pages.admin.outbox import AdminOutboxState, outbox_page
 from portal.web.pages.admin.overview import AdminOverviewState, overview_page
+from portal.web.pages.admin.proposals import AdminProposalsState
 from portal.web.pages.admin.record import admin_record_page
 from portal.web.pages.admin.record_state import AdminRecordState
 from portal.web.pages.admin.registrants import AdminRegistrantsState, registrants_page
@@ -83,7 +84,13 @@ _add(renewal_page, "/mypage/renewal", "renewal.title", RenewalState.load)
 _add(account_page, "/mypage/account", "account.title", AccountState.load)
 _add(org_home_page, "/org", "organisation.area_title", OrgHomeState.load)
 _add(overview_page, "/admin", "admin.title", AdminOverviewState.load)
-_add(activities_page, "/admin/activities", "activities.page_title", AdminActivitiesState.load)
+_add(
+    activities_page,
+    "/admin/activities",
+    "activities.page_title",
+    AdminActivitiesState.load,
+    AdminProposalsState.load,
+)
 _add(claims_queue_page, "/admin/claims", "review.queue_title", AdminClaimsState.load)
 _add(claim_page, "/admin/claims/[claim_id]", "review.queue_title", AdminClaimState.load)
 _add(renewals_page, "/admin/renewals", "renewals.title", AdminRenewalsState.load)

@@ -143,6 +143,15 @@ def _format_day(value: dt.date, lang: str) -> str:
     return babel_dates.format_date(value, "long", locale=_BABEL_LOCALE.get(lang, "en_GB"))
 
 
+def format_date_range(first: dt.date, last: dt.date, lang: str) -> str:
+    """One day as `format_date` writes it, or a span of days as CLDR writes intervals:
+    `10 – 12 Dec 2026`, `2026年12月10日～12日`."""
+    if first == last:
+        return format_date(first, lang)
+    locale = _BABEL_LOCALE.get(lang, "en_GB")
+    return babel_dates.format_interval(first, last, "yMMMMd", locale=locale)
+
+
 def format_datetime(value: dt.datetime | None, lang: str) -> str:
     """A stored timestamp in the association's zone, date and minutes: `29 November 2026, 08:30`,
     `2026年11月29日 8:30`; empty for None."""

@@ -9,7 +9,10 @@ from portal.domain.accounts import password_reset, sessions
 from portal.domain.accounts.tables import Account
 from portal.domain.core.db import transaction
 from portal.domain.organisations import directory
+from portal.domain.points import catalogue
+from portal.web.pages.admin.activities import AdminActivitiesState
 from portal.web.pages.admin.organisations import AdminOrganisationsState
+from portal.web.pages.admin.proposals import AdminProposalsState
 from portal.web.pages.mypage.dashboard import DashboardState
 from portal.web.pages.org.home import OrgHomeState
 from tests import factories
@@ -118,3 +121,76 @@ async def test_registrants_and_reviewers_are_turned_away_from_organisation_pages
         assert (await tab.state(AdminOrganisationsState)).rows == []
         assert "Tokyo Seminars" not in tab.sent_text()
     assert account("clerk@t.example").status == "active"
+
+
+SEMINAR_FORM = {
+    "title": "Interviewing skills",
+    "category": "seminar",
+    "starts_on": "2026-12-10",
+    "points_requested": "2",
+    "place": "Shinjuku",
+    "language": "en",
+}
+
+
+async def test_a_provider_proposes_and_staff_approve_it_from_the_activities_page(tabs, configure):
+    configure(PORTAL_STAFF_REQUIRE_TOTP="false")
+    with transaction() as db:
+        catalogue.ensure_categories(db)
+    clerk = tabs(cookie=provider_user("clerk@t.example"))
+    await clerk.send(OrgHomeState, "load", path="/org")
+    await clerk.send(OrgHomeState, "propose", {"form": {**SEMINAR_FORM, "title": ""}}, "/org")
+    state = await clerk.state(OrgHomeState)
+    assert set(state.errors) == {"title"} and state.proposals == []
+    await clerk.send(OrgHomeState, "propose", {"form": SEMINAR_FORM}, "/org")
+    state = await clerk.state(OrgHomeState)
+    assert state.errors == {} and state.info
+    assert [(p["title"], p["status"]) for p in state.proposals] == [
+        ("Interviewing skills", "submitted")
+    ]
+
+    boss = tabs(cookie=staff("admin", "boss@example.com"))
+    await boss.send(AdminProposalsState, "load", path="/admin/activities")
+    [row] = (await boss.state(AdminProposalsState)).rows
+    assert (row["organisation"], row["points"]) == ("Tokyo Seminars", "2")
+    await boss.send(AdminProposalsState, "open", {"proposal_id": row["id"]}, "/admin/activities")
+    decision = {"decision": "approve", "points": "1", "category": "seminar", "reason": ""}
+    await boss.send(AdminProposalsState, "decide", {"form": decision}, "/admin/activities")
+    state = await boss.state(AdminProposalsState)
+    assert set(state.errors) == {"reason"} and len(state.rows) == 1  # changed points: why?
+    decision["reason"] = "Two hours count as one point."
+    await boss.send(AdminProposalsState, "decide", {"form": decision}, "/admin/activities")
+    await boss.send(AdminActivitiesState, "refresh", {"_form": {}}, "/admin/activities")
+    assert (await boss.state(AdminProposalsState)).rows == []
+    activities = (await boss.state(AdminActivitiesState)).rows
+    assert [(a["title"], a["organiser"], a["points"]) for a in activities] == [
+        ("Interviewing skills", "Tokyo Seminars", "1")
+    ]
+    await clerk.send(OrgHomeState, "load", path="/org")
+    [mine] = (await clerk.state(OrgHomeState)).proposals
+    assert (mine["status"], mine["reason"]) == ("approved", "Two hours count as one point.")
+
+
+async def test_nobody_else_proposes_decides_or_reads_proposals(tabs, configure):
+    configure(PORTAL_STAFF_REQUIRE_TOTP="false")
+    with transaction() as db:
+        catalogue.ensure_categories(db)
+    clerk_cookie = provider_user("clerk@t.example")
+    other = tabs(cookie=provider_user("desk@o.example", "Osaka Lectures"))
+    clerk = tabs(cookie=clerk_cookie)
+    await clerk.send(OrgHomeState, "propose", {"form": SEMINAR_FORM}, "/org")
+    factories.registrant("reg@example.com")
+    registrant = tabs(cookie=session_cookie("reg@example.com"))
+    approve = {"decision": "approve", "points": "2", "category": "seminar", "reason": ""}
+    for tab in (other, registrant, tabs()):
+        await tab.send(OrgHomeState, "load", path="/org")
+        await tab.send(AdminProposalsState, "load", path="/admin/activities")
+        await tab.send(AdminProposalsState, "open", {"proposal_id": "1"}, "/admin/activities")
+        await tab.send(AdminProposalsState, "decide", {"form": approve}, "/admin/activities")
+        assert "Interviewing skills" not in tab.sent_text()
+    await registrant.send(OrgHomeState, "propose", {"form": SEMINAR_FORM}, "/org")
+    boss = tabs(cookie=staff("admin", "boss@example.com"))
+    await boss.send(AdminProposalsState, "load", path="/admin/activities")
+    assert [r["organisation"] for r in (await boss.state(AdminProposalsState)).rows] == [
+        "Tokyo Seminars"
+    ]

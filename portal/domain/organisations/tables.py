@@ -1,4 +1,4 @@
-"""Organisations and which accounts belong to them."""
+"""Organisations, which accounts belong to them, and the activities they propose."""
 
 from __future__ import annotations
 
@@ -17,6 +17,12 @@ class OrganisationKind(StrEnum):
 class OrganisationStatus(StrEnum):
     ACTIVE = "active"
     DEACTIVATED = "deactivated"  # by staff: its users cannot sign in
+
+
+class ProposalStatus(StrEnum):
+    SUBMITTED = "submitted"  # waiting for the secretariat
+    APPROVED = "approved"  # in the catalogue
+    RETURNED = "returned"  # sent back with a reason
 
 
 class Organisation(SQLModel, table=True):
@@ -41,4 +47,32 @@ class OrganisationMember(SQLModel, table=True):
 
     account_id: int = Field(foreign_key="account.id", primary_key=True)
     organisation_id: int = Field(foreign_key="organisation.id", index=True)
+    created_at: dt.datetime = Field(default_factory=now_factory)
+
+
+class ActivityProposal(SQLModel, table=True):
+    """An activity an organisation asks the secretariat to put into the catalogue; once
+    approved, `activity_id` is the catalogue entry (whose organiser is the organisation)."""
+
+    __tablename__ = "activity_proposal"
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True)
+    proposed_by: int = Field(foreign_key="account.id")
+    title: str = Field(max_length=200)
+    category_id: int = Field(foreign_key="activity_category.id")
+    starts_on: dt.date
+    ends_on: dt.date
+    points_requested: int
+    description: str = Field(default="", max_length=1000)
+    place: str = Field(default="", max_length=200)
+    online: bool = False
+    capacity: int | None = None
+    language: str = Field(default="en", max_length=5)  # the language it is written in
+    status: str = Field(default=ProposalStatus.SUBMITTED, max_length=16, index=True)
+    points_granted: int | None = None
+    reason: str = Field(default="", max_length=1000)
+    decided_by: int | None = Field(default=None, foreign_key="account.id")
+    decided_at: dt.datetime | None = None
+    activity_id: int | None = Field(default=None, foreign_key="activity.id", unique=True)
     created_at: dt.datetime = Field(default_factory=now_factory)

@@ -109,7 +109,9 @@ def activities(include_archived: bool = False) -> list[ActivityView]:
     ]
 
 
-def _cleaned(values: dict) -> dict[str, object]:
+def clean_activity(values: dict) -> dict[str, object]:
+    """An activity's values (title, organiser, notes, starts_on, ends_on, points, category
+    code) as typed values, or FieldErrors naming every wrong field."""
     if not isinstance(values, dict):
         raise DomainError("error.not_allowed")
     errors: dict[str, tuple[str, dict]] = {}
@@ -155,7 +157,7 @@ def save_activity(principal: Principal, activity_id: int | None, values: dict) -
     """Create (no id) or edit an activity (staff); returns its id."""
     if not principal.is_staff:
         raise NotAllowed()
-    cleaned = _cleaned(values)
+    cleaned = clean_activity(values)
     with transaction() as db:
         category_id = db.exec(
             select(ActivityCategory.id).where(ActivityCategory.code == cleaned.pop("category"))

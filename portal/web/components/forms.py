@@ -143,13 +143,16 @@ def primary_button(label_key: str, **props) -> rx.Component:
     return rx.button(t(label_key), type="submit", size="3", width="100%", **props)
 
 
-def form(*children: rx.Component, on_submit, reset_on_submit: bool = False) -> rx.Component:
+def form(
+    *children: rx.Component, on_submit, reset_on_submit: bool = False, **props
+) -> rx.Component:
     """A full-width form stacking its fields and button; what was typed stays unless reset."""
     return rx.form(
         rx.vstack(*children, spacing="4", width="100%"),
         on_submit=on_submit,
         reset_on_submit=reset_on_submit,
         width="100%",
+        **props,
     )
 
 
@@ -247,6 +250,24 @@ def select_field(
             *[rx.el.option(label, value=value) for value, label in options],
             name=name,
             id=name,
+            class_name="portal-select",
+        ),
+        width="100%",
+    )
+
+
+def options_select(
+    name: str, label_key: str, options: rx.Var, default_value: rx.Var | str = ""
+) -> rx.Component:
+    """A labelled native select of options known only at run time: a state list of
+    {"code", "name"} dicts (e.g. the activity categories)."""
+    return rx.box(
+        rx.el.label(t(label_key), html_for=name, font_weight="600", display="block"),
+        rx.el.select(
+            rx.foreach(options, lambda o: rx.el.option(o["name"], value=o["code"])),
+            name=name,
+            id=name,
+            default_value=default_value,
             class_name="portal-select",
         ),
         width="100%",

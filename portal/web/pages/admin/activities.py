@@ -11,7 +11,7 @@ from portal.domain.core import staged_files
 from portal.domain.core.errors import DomainError
 from portal.domain.points import attendance, catalogue
 from portal.domain.registrants import registry_import
-from portal.i18n import format_date, translate
+from portal.i18n import format_date_range, translate
 from portal.web.changes import PageState
 from portal.web.components.forms import (
     error_summary,
@@ -19,12 +19,14 @@ from portal.web.components.forms import (
     file_drop,
     form,
     notice,
+    options_select,
     primary_button,
 )
 from portal.web.components.layout import card, page_title, scroll_region, shell
 from portal.web.components.text import t
 from portal.web.errors import field_messages, text_field
 from portal.web.ids import int_id
+from portal.web.pages.admin.proposals import proposals_queue
 from portal.web.session import require, translator, turn_away
 from portal.web.uploads import read_at_most
 
@@ -67,8 +69,7 @@ class AdminActivitiesState(PageState, rx.State):
                 "id": str(a.id),
                 "title": a.title,
                 "category": a.category.name(lang),
-                "dates": format_date(a.starts_on, lang)
-                + ("" if a.ends_on == a.starts_on else " – " + format_date(a.ends_on, lang)),
+                "dates": format_date_range(a.starts_on, a.ends_on, lang),
                 "points": str(a.points),
                 "organiser": a.organiser,
                 "archived": "yes" if a.archived else "",
@@ -95,6 +96,15 @@ class AdminActivitiesState(PageState, rx.State):
         if principal is None:
             return await turn_away(self)
         self.editing, self.errors, self.info, self.problem = "", {}, "", ""
+        await self._fill(principal)
+        return None
+
+    @rx.event
+    async def refresh(self, _form: dict | None = None):
+        """Read the catalogue again (a proposal may just have been approved into it)."""
+        principal = await require(self, AccountKind.STAFF)
+        if principal is None:
+            return await turn_away(self)
         await self._fill(principal)
         return None
 
@@ -336,24 +346,11 @@ def _form() -> rx.Component:
                 max_length=200,
                 default_value=AdminActivitiesState.values["title"],
             ),
-            rx.box(
-                rx.el.label(
-                    t("activities.category"),
-                    html_for="category",
-                    font_weight="600",
-                    display="block",
-                ),
-                rx.el.select(
-                    rx.foreach(
-                        AdminActivitiesState.categories,
-                        lambda c: rx.el.option(c["name"], value=c["code"]),
-                    ),
-                    name="category",
-                    id="category",
-                    default_value=AdminActivitiesState.values["category"],
-                    class_name="portal-select",
-                ),
-                width="100%",
+            options_select(
+                "category",
+                "activities.category",
+                AdminActivitiesState.categories,
+                AdminActivitiesState.values["category"],
             ),
             rx.flex(
                 rx.box(
@@ -479,6 +476,7 @@ def activities_page() -> rx.Component:
         page_title("activities.page_title"),
         notice(AdminActivitiesState.info),
         notice(AdminActivitiesState.problem, tone="red"),
+        proposals_queue(then=AdminActivitiesState.refresh),
         error_summary(AdminActivitiesState.errors),
         rx.cond(AdminActivitiesState.attendance_for != "", _attendance_panel()),
         rx.cond(
