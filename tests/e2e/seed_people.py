@@ -23,7 +23,7 @@ PEOPLE = (
     "points-me@example.com",
 )
 UNINVITED = (("E2E00001", "invite-me@example.com", dt.date(1979, 12, 3)),)
-ADMINS = tuple(f"e2e-admin{n}@example.com" for n in range(1, 10))
+ADMINS = tuple(f"e2e-admin{n}@example.com" for n in range(1, 11))
 
 
 def admin_with_app(email: str, password: str) -> str:

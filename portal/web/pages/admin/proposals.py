@@ -32,6 +32,37 @@ def place_text(proposal: proposals.ProposalView, lang: str) -> str:
     return ", ".join(part for part in (proposal.place, online) if part) or "—"
 
 
+def proposal_rows(
+    found: list[proposals.ProposalView], lang: str, categories: list[dict[str, str]]
+) -> list[dict[str, str]]:
+    """Proposals as display strings, for the staff queue and the organisation's own page."""
+    names = {c["code"]: c["name"] for c in categories}
+    return [
+        {
+            "id": str(p.id),
+            "title": p.title,
+            "organisation": p.organisation,
+            "category": p.category,
+            "category_name": names.get(p.category, p.category),
+            "dates": format_date_range(p.starts_on, p.ends_on, lang),
+            "points": str(p.points_requested),
+            "points_text": translate(
+                "count.points",
+                lang,
+                count=p.points_requested if p.points_granted is None else p.points_granted,
+            ),
+            "description": p.description or "—",
+            "place": place_text(p, lang),
+            "capacity": str(p.capacity) if p.capacity else "—",
+            "language": LANGUAGE_NAMES.get(p.language, p.language),
+            "status": p.status,
+            "status_text": translate(f"proposal_status.{p.status}", lang),
+            "reason": p.reason,
+        }
+        for p in found
+    ]
+
+
 class AdminProposalsState(PageState, rx.State):
     """Waiting proposals as display strings; the one being decided; its messages."""
 
@@ -46,23 +77,7 @@ class AdminProposalsState(PageState, rx.State):
         lang = principal.language
         found = await asyncio.to_thread(proposals.waiting, principal)
         self.categories = await asyncio.to_thread(category_options, lang)
-        names = {c["code"]: c["name"] for c in self.categories}
-        self.rows = [
-            {
-                "id": str(p.id),
-                "title": p.title,
-                "organisation": p.organisation,
-                "category": p.category,
-                "category_name": names.get(p.category, p.category),
-                "dates": format_date_range(p.starts_on, p.ends_on, lang),
-                "points": str(p.points_requested),
-                "description": p.description or "—",
-                "place": place_text(p, lang),
-                "capacity": str(p.capacity) if p.capacity else "—",
-                "language": LANGUAGE_NAMES.get(p.language, p.language),
-            }
-            for p in found
-        ]
+        self.rows = proposal_rows(found, lang, self.categories)
         if self.open_id not in {r["id"] for r in self.rows}:
             self.open_id = ""
 

@@ -10,7 +10,7 @@ import reflex as rx
 from portal.domain.accounts.tables import AccountKind
 from portal.domain.core.errors import DomainError
 from portal.domain.organisations import area, proposals
-from portal.i18n import LANGUAGE_NAMES, format_date_range, translate
+from portal.i18n import LANGUAGE_NAMES, translate
 from portal.web.changes import PageState
 from portal.web.components.forms import (
     error_summary,
@@ -25,7 +25,7 @@ from portal.web.components.forms import (
 from portal.web.components.layout import card, page_title, shell
 from portal.web.components.text import t
 from portal.web.errors import field_messages, text_field
-from portal.web.pages.admin.proposals import category_options, place_text
+from portal.web.pages.admin.proposals import category_options, proposal_rows
 from portal.web.session import client_ip, require, translator, turn_away
 
 PROPOSAL_FIELDS = {
@@ -59,23 +59,7 @@ class OrgHomeState(PageState, rx.State):
         lang = principal.language
         found = await asyncio.to_thread(proposals.of_my_organisation, principal)
         self.categories = await asyncio.to_thread(category_options, lang)
-        names = {c["code"]: c["name"] for c in self.categories}
-        self.proposals = [
-            {
-                "id": str(p.id),
-                "title": p.title,
-                "dates": format_date_range(p.starts_on, p.ends_on, lang),
-                "category": names.get(p.category, p.category),
-                "place": place_text(p, lang),
-                "points": translate("count.points", lang, count=p.points_granted)
-                if p.points_granted is not None
-                else translate("count.points", lang, count=p.points_requested),
-                "status": p.status,
-                "status_text": translate(f"proposal_status.{p.status}", lang),
-                "reason": p.reason,
-            }
-            for p in found
-        ]
+        self.proposals = proposal_rows(found, lang, self.categories)
 
     @rx.event
     async def load(self):
@@ -160,7 +144,7 @@ def _people() -> rx.Component:
 def _proposal(row: rx.Var) -> rx.Component:
     return rx.el.li(
         rx.text(row["title"], weight="bold"),
-        rx.text(row["dates"], " · ", row["category"], " · ", row["points"], size="2"),
+        rx.text(row["dates"], " · ", row["category_name"], " · ", row["points_text"], size="2"),
         rx.text(row["place"], size="2", color_scheme="gray"),
         rx.badge(
             row["status_text"],
