@@ -9,6 +9,7 @@ from portal.i18n import translate
 from portal.web.daily_jobs import daily_jobs
 from portal.web.mail_pump import mail_pump
 from portal.web.pages.admin.activities import AdminActivitiesState, activities_page
+from portal.web.pages.admin.attendance_reports import AdminReportsState
 from portal.web.pages.admin.audit import AdminAuditState, audit_page
 from portal.web.pages.admin.claim import AdminClaimState, claim_page
 from portal.web.pages.admin.claims import AdminClaimsState, claims_queue_page
@@ -35,6 +36,7 @@ from portal.web.pages.mypage.dashboard import DashboardState, dashboard_page
 from portal.web.pages.mypage.points import PointsState, points_page
 from portal.web.pages.mypage.record import RecordState, record_page
 from portal.web.pages.mypage.renewal import RenewalState, renewal_page
+from portal.web.pages.org.attendance import OrgReportState
 from portal.web.pages.org.home import OrgHomeState, org_home_page
 from portal.web.pages.verify import VerifyState, verify_page
 from portal.web.session import ShellState
@@ -82,7 +84,7 @@ _add(record_page, "/mypage/record", "record.title", RecordState.load)
 _add(points_page, "/mypage/points", "points.title", PointsState.load)
 _add(renewal_page, "/mypage/renewal", "renewal.title", RenewalState.load)
 _add(account_page, "/mypage/account", "account.title", AccountState.load)
-_add(org_home_page, "/org", "organisation.area_title", OrgHomeState.load)
+_add(org_home_page, "/org", "organisation.area_title", OrgHomeState.load, OrgReportState.load)
 _add(overview_page, "/admin", "admin.title", AdminOverviewState.load)
 _add(
     activities_page,
@@ -90,6 +92,7 @@ _add(
     "activities.page_title",
     AdminActivitiesState.load,
     AdminProposalsState.load,
+    AdminReportsState.load,
 )
 _add(claims_queue_page, "/admin/claims", "review.queue_title", AdminClaimsState.load)
 _add(claim_page, "/admin/claims/[claim_id]", "review.queue_title", AdminClaimState.load)

@@ -69,6 +69,7 @@ class Settings:
     mandatory_category: str
     certificate_font: Path | None
     reminder_stages: tuple[str, ...]
+    attendance_auto_credit: bool
 
     @property
     def zone(self) -> ZoneInfo:
@@ -268,6 +269,7 @@ def load_settings() -> Settings:
         mandatory_category=_env("PORTAL_MANDATORY_CATEGORY") or "mandatory_course",
         certificate_font=_certificate_font(),
         reminder_stages=_reminder_stages(),
+        attendance_auto_credit=_bool("PORTAL_ATTENDANCE_AUTO_CREDIT", False),
     )
 
 

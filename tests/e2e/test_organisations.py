@@ -45,7 +45,8 @@ def test_a_provider_is_invited_proposes_a_seminar_and_staff_approve_it(page, por
     expect(page.locator("#org-name")).to_have_text("Nagoya Training Institute")
     page.locator("#title").fill("Seminar: fair hiring")
     page.locator("#category").select_option("seminar")
-    page.locator("#starts_on").fill("2027-01-20")
+    # Long past: no demo registrant can claim it, so the other tests' catalogue is unchanged.
+    page.locator("#starts_on").fill("2020-01-20")
     page.locator("#points_requested").fill("2")
     page.locator("#place").fill("Nagoya station hall")
     page.locator("#send-proposal").click()

@@ -11,9 +11,11 @@ from portal.domain.core.db import transaction
 from portal.domain.organisations import directory
 from portal.domain.points import catalogue
 from portal.web.pages.admin.activities import AdminActivitiesState
+from portal.web.pages.admin.attendance_reports import AdminReportsState
 from portal.web.pages.admin.organisations import AdminOrganisationsState
 from portal.web.pages.admin.proposals import AdminProposalsState
 from portal.web.pages.mypage.dashboard import DashboardState
+from portal.web.pages.org.attendance import OrgReportState
 from portal.web.pages.org.home import OrgHomeState
 from tests import factories
 from tests.domain.organisations.people import invitation_token
@@ -194,3 +196,62 @@ async def test_nobody_else_proposes_decides_or_reads_proposals(tabs, configure):
     assert [r["organisation"] for r in (await boss.state(AdminProposalsState)).rows] == [
         "Tokyo Seminars"
     ]
+
+
+async def test_a_provider_reports_attendance_and_staff_confirm_it(tabs, configure):
+    import datetime as dt
+    import io
+    from pathlib import Path
+
+    import reflex as rx
+
+    from portal.domain.core.clock import today
+    from portal.domain.organisations import proposals
+    from portal.domain.points import claims
+    from tests.domain.organisations.test_attendance_reports import person
+
+    configure(PORTAL_STAFF_REQUIRE_TOTP="false")
+    (p0, n0, name0), (_, n1, _) = person("p0@example.com"), person("p1@example.com")
+    clerk_cookie = provider_user("clerk@t.example")
+    boss_cookie = staff("admin", "boss@example.com")
+    boss = sessions.resolve(boss_cookie.split("=", 1)[1])
+    clerk = sessions.resolve(clerk_cookie.split("=", 1)[1])
+    day = (today() - dt.timedelta(days=3)).isoformat()
+    form = {"title": "Fair hiring", "category": "seminar", "starts_on": day}
+    seminar = proposals.approve(
+        boss, proposals.propose(clerk, {**form, "points_requested": "2"}), "2", "seminar"
+    )
+
+    tab = tabs(cookie=clerk_cookie)
+    await tab.send(OrgReportState, "load", path="/org")
+    [activity] = (await tab.state(OrgReportState)).activities
+    assert (activity["id"], activity["done"]) == (str(seminar), "yes")
+    await tab.send(OrgReportState, "start", {"activity_id": str(seminar)}, path="/org")
+    listing = f"番号,氏名\r\n{n0},{name0}\r\n{n1},Someone Else\r\n".encode("cp932")
+    upload = {"files": [rx.UploadFile(file=io.BytesIO(listing), path=Path("list.csv"))]}
+    await tab.send(OrgReportState, "check", upload, path="/org")
+    state = await tab.state(OrgReportState)
+    counts = {c["key"]: c["value"] for c in state.counts}
+    assert counts["attendance.matched"] == "1" and counts["attendance.not_found"] == "1"
+    assert state.ready and state.lines[0]["name"] == "Someone Else"  # never the holder's name
+    assert "Test Person" not in tab.sent_text().replace(name0, "")
+    await tab.send(OrgReportState, "send", path="/org")
+    state = await tab.state(OrgReportState)
+    assert state.info and [r["status"] for r in state.reports] == ["submitted"]
+
+    desk = tabs(cookie=boss_cookie)
+    await desk.send(AdminReportsState, "load", path="/admin/activities")
+    [row] = (await desk.state(AdminReportsState)).rows
+    assert row["organisation"] == "Tokyo Seminars"
+    # Nobody else can confirm it.
+    for cookie in (clerk_cookie, session_cookie("p1@example.com"), ""):
+        other = tabs(cookie=cookie)
+        await other.send(AdminReportsState, "open", {"report_id": row["id"]}, "/admin/activities")
+        await other.send(AdminReportsState, "confirm", path="/admin/activities")
+    assert claims.standing(p0).count.counted == 0
+    await desk.send(AdminReportsState, "open", {"report_id": row["id"]}, "/admin/activities")
+    await desk.send(AdminReportsState, "confirm", path="/admin/activities")
+    assert (await desk.state(AdminReportsState)).rows == []
+    assert claims.standing(p0).count.counted == 2
+    await tab.send(OrgReportState, "load", path="/org")
+    assert [r["status"] for r in (await tab.state(OrgReportState)).reports] == ["confirmed"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
+from sqlalchemy import JSON, Column
 from sqlmodel import Field, SQLModel
 
 from portal.domain.core.clock import now_factory
@@ -75,4 +76,30 @@ class ActivityProposal(SQLModel, table=True):
     decided_by: int | None = Field(default=None, foreign_key="account.id")
     decided_at: dt.datetime | None = None
     activity_id: int | None = Field(default=None, foreign_key="activity.id", unique=True)
+    created_at: dt.datetime = Field(default_factory=now_factory)
+
+
+class ReportStatus(StrEnum):
+    SUBMITTED = "submitted"  # waiting for the secretariat
+    CONFIRMED = "confirmed"  # points credited
+    RETURNED = "returned"  # sent back with a reason
+
+
+class AttendanceReport(SQLModel, table=True):
+    """An attendance list an organisation reported for one of its activities: its lines
+    (line, registration number, name as written) are kept here, not the file."""
+
+    __tablename__ = "attendance_report"
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True)
+    activity_id: int = Field(foreign_key="activity.id", index=True)
+    submitted_by: int = Field(foreign_key="account.id")
+    file_name: str = Field(default="", max_length=200)
+    lines: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    counts: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    status: str = Field(default=ReportStatus.SUBMITTED, max_length=16, index=True)
+    reason: str = Field(default="", max_length=1000)
+    decided_by: int | None = Field(default=None, foreign_key="account.id")
+    decided_at: dt.datetime | None = None
     created_at: dt.datetime = Field(default_factory=now_factory)

@@ -13,10 +13,10 @@ from portal.domain.points import attendance, catalogue
 from portal.domain.registrants import registry_import
 from portal.i18n import format_date_range, translate
 from portal.web.changes import PageState
+from portal.web.components.attendance_preview import csv_drop, preview_rows, preview_view
 from portal.web.components.forms import (
     error_summary,
     field,
-    file_drop,
     form,
     notice,
     options_select,
@@ -26,6 +26,7 @@ from portal.web.components.layout import card, page_title, scroll_region, shell
 from portal.web.components.text import t
 from portal.web.errors import field_messages, text_field
 from portal.web.ids import int_id
+from portal.web.pages.admin.attendance_reports import reports_queue
 from portal.web.pages.admin.proposals import proposals_queue
 from portal.web.session import require, translator, turn_away
 from portal.web.uploads import read_at_most
@@ -215,23 +216,9 @@ class AdminActivitiesState(PageState, rx.State):
             key, params = found.file_problem
             self.problem = tr(key, **params)
             return None
-        groups = (
-            ("matched", found.matched),
-            ("unknown", found.unknown),
-            ("already", found.already),
-            ("outside", found.outside),
-            ("repeated", found.repeated),
-        )
-        self.attendance_counts = [
-            {"key": f"attendance.{name}", "value": str(len(rows))} for name, rows in groups
-        ]
-        self.attendance_lines = [
-            {"line": str(line), "number": number, "name": name, "why": f"attendance.{kind}"}
-            for kind, rows in groups[1:]
-            for line, number, name in rows[:200]
-        ]
+        self.attendance_counts, self.attendance_lines = preview_rows(found)
         self._staged = await asyncio.to_thread(staged_files.stage, data)
-        self.attendance_ready = bool(found.matched)
+        self.attendance_ready = found.credits > 0
         self.problem = ""
         return None
 
@@ -253,7 +240,7 @@ class AdminActivitiesState(PageState, rx.State):
             return None
         self._forget_attendance()
         self.attendance_for = ""
-        self.info = tr("attendance.done", count=len(done.matched))
+        self.info = tr("attendance.done", count=done.credits)
         return None
 
 
@@ -262,25 +249,7 @@ def _attendance_panel() -> rx.Component:
         rx.heading(t("attendance.title"), as_="h2", size="5"),
         rx.text(AdminActivitiesState.attendance_title, weight="bold"),
         rx.text(t("attendance.intro"), size="2"),
-        file_drop(
-            ATTENDANCE_UPLOAD,
-            t("import.choose"),
-            rx.vstack(
-                rx.button(t("import.choose"), variant="outline", type="button"),
-                rx.foreach(
-                    rx.selected_files(ATTENDANCE_UPLOAD), lambda f: rx.text(f, weight="bold")
-                ),
-                align="center",
-                spacing="2",
-                padding="1em",
-            ),
-            accept={"text/csv": [".csv"], "text/plain": [".csv", ".txt"]},
-            max_files=1,
-            multiple=False,
-            border="2px dashed var(--gray-8)",
-            border_radius="8px",
-            width="100%",
-        ),
+        csv_drop(ATTENDANCE_UPLOAD),
         rx.flex(
             rx.button(
                 t("import.check"),
@@ -303,27 +272,10 @@ def _attendance_panel() -> rx.Component:
             spacing="3",
             wrap="wrap",
         ),
-        rx.data_list.root(
-            rx.foreach(
-                AdminActivitiesState.attendance_counts,
-                lambda row: rx.data_list.item(
-                    rx.data_list.label(t(row["key"])), rx.data_list.value(row["value"])
-                ),
-            ),
-            id="attendance-counts",
-        ),
-        rx.foreach(
+        preview_view(
+            AdminActivitiesState.attendance_counts,
             AdminActivitiesState.attendance_lines,
-            lambda row: rx.text(
-                row["line"],
-                ": ",
-                row["number"],
-                " ",
-                row["name"],
-                " — ",
-                t(row["why"]),
-                size="2",
-            ),
+            id="attendance-counts",
         ),
         id="attendance-panel",
     )
@@ -477,6 +429,7 @@ def activities_page() -> rx.Component:
         notice(AdminActivitiesState.info),
         notice(AdminActivitiesState.problem, tone="red"),
         proposals_queue(then=AdminActivitiesState.refresh),
+        reports_queue(),
         error_summary(AdminActivitiesState.errors),
         rx.cond(AdminActivitiesState.attendance_for != "", _attendance_panel()),
         rx.cond(

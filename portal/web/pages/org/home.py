@@ -26,6 +26,7 @@ from portal.web.components.layout import card, page_title, shell
 from portal.web.components.text import t
 from portal.web.errors import field_messages, text_field
 from portal.web.pages.admin.proposals import category_options, proposal_rows
+from portal.web.pages.org.attendance import report_panel
 from portal.web.session import client_ip, require, translator, turn_away
 
 PROPOSAL_FIELDS = {
@@ -230,5 +231,6 @@ def org_home_page() -> rx.Component:
         _facts(),
         _proposals(),
         _proposal_form(),
+        report_panel(),
         _people(),
     )

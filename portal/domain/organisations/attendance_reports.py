@@ -1,0 +1,286 @@
+"""Attendance lists an organisation reports for its own activities, and the secretariat's
+confirmation.
+
+Guarantees:
+- An organisation reports only for activities of its own approved proposals, once they
+  have taken place, and sees only its own lists. Its preview shows what it uploaded, sorted
+  (to credit, open claim to approve, not found — an unknown number and a name that does not
+  match the number get the same answer —, already credited, outside the registrant's
+  validity period, repeated); it never shows a registrant's data.
+- A submitted list waits for the secretariat, who confirms it (points credited in one
+  transaction, as the secretariat's own lists are, each credit marked on the registrant's
+  timeline as reported by the organisation; open claims close as approved instead of a
+  second credit) or returns it with a reason; a list is decided once, even when two staff
+  confirm at the same moment. With PORTAL_ATTENDANCE_AUTO_CREDIT the list is confirmed on
+  submission.
+- The lines are stored in the database (no uploaded file is kept); every step is in the
+  audit log and mailed to the organisation user who submitted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select, update
+
+from portal.domain.accounts.sessions import Principal
+from portal.domain.accounts.tables import Account
+from portal.domain.audit import trail
+from portal.domain.core.clock import today, utcnow
+from portal.domain.core.db import transaction
+from portal.domain.core.errors import DomainError, FieldErrors, NotAllowed
+from portal.domain.organisations.area import own_organisation
+from portal.domain.organisations.tables import (
+    ActivityProposal,
+    AttendanceReport,
+    Organisation,
+    ReportStatus,
+)
+from portal.domain.outbox import post
+from portal.domain.points import attendance
+from portal.domain.points.attendance import AttendancePlan
+from portal.domain.points.tables import Activity
+from portal.settings import get_settings
+
+MAX_REASON = 1000
+
+
+@dataclass(frozen=True)
+class ReportView:
+    id: int
+    organisation: str
+    activity_id: int
+    activity: str
+    file_name: str
+    status: str
+    counts: dict[str, int]
+    reason: str
+    created_at: dt.datetime
+    decided_at: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class ReportableActivity:
+    id: int
+    title: str
+    starts_on: dt.date
+    ends_on: dt.date
+    points: int
+    taken_place: bool
+
+
+def _own_activity(db: Session, principal: Principal, activity_id: object) -> tuple:
+    """(organisation, activity) when the activity came from the organisation's approved
+    proposal; an unknown id and another organisation's activity look the same."""
+    organisation = own_organisation(db, principal)
+    activity = None
+    if isinstance(activity_id, int):
+        activity = db.exec(
+            select(Activity)
+            .join(ActivityProposal, col(ActivityProposal.activity_id) == Activity.id)
+            .where(Activity.id == activity_id)
+            .where(ActivityProposal.organisation_id == organisation.id)
+        ).first()
+    if activity is None:
+        raise DomainError("catalogue.unknown")
+    return organisation, activity
+
+
+def reportable(principal: Principal) -> list[ReportableActivity]:
+    """The organisation's activities in the catalogue, newest first."""
+    with transaction() as db:
+        organisation = own_organisation(db, principal)
+        rows = db.exec(
+            select(Activity)
+            .join(ActivityProposal, col(ActivityProposal.activity_id) == Activity.id)
+            .where(ActivityProposal.organisation_id == organisation.id)
+            .order_by(col(Activity.starts_on).desc(), col(Activity.id).desc())
+        ).all()
+        day = today()
+        return [
+            ReportableActivity(a.id, a.title, a.starts_on, a.ends_on, a.points, a.ends_on <= day)
+            for a in rows
+        ]
+
+
+def _lines(data: bytes) -> list[attendance.Entry]:
+    lines = attendance.read_lines(data)
+    if any(not name for _, _, name in lines):
+        raise DomainError("attendance.names_required")
+    return lines
+
+
+def preview(principal: Principal, activity_id: int, data: bytes) -> AttendancePlan:
+    """What the list would do if the secretariat confirmed it now; saves nothing."""
+    with transaction() as db:
+        _, activity = _own_activity(db, principal, activity_id)
+        if activity.ends_on > today():
+            raise DomainError("attendance.not_yet")
+        return attendance.plan_lines(db, activity, _lines(data), check_names=True)
+
+
+def _mail(db: Session, report: AttendanceReport, template: str, **params: object) -> None:
+    sender = db.get(Account, report.submitted_by)
+    activity = db.get(Activity, report.activity_id)
+    post.enqueue(db, sender.email, template, sender.language, title=activity.title, **params)
+
+
+def submit(principal: Principal, activity_id: int, data: bytes, file_name: str = "") -> int:
+    """Send the list to the secretariat (or credit it at once with
+    PORTAL_ATTENDANCE_AUTO_CREDIT); returns the report's id."""
+    with transaction() as db:
+        organisation, activity = _own_activity(db, principal, activity_id)
+        if activity.ends_on > today():
+            raise DomainError("attendance.not_yet")
+        lines = _lines(data)
+        plan = attendance.plan_lines(db, activity, lines, check_names=True)
+        if plan.credits == 0:
+            raise DomainError("attendance.nothing_to_credit")
+        report = AttendanceReport(
+            organisation_id=organisation.id,
+            activity_id=activity.id,
+            submitted_by=principal.account_id,
+            file_name=(file_name or "")[:200],
+            lines=[list(line) for line in lines],
+            counts=attendance.counts(plan),
+        )
+        db.add(report)
+        db.flush()
+        trail.record(
+            db,
+            "organisation.attendance_submitted",
+            actor_id=principal.account_id,
+            target=f"activity:{activity.id}",
+            report=report.id,
+            **attendance.counts(plan),
+        )
+        if get_settings().attendance_auto_credit:
+            _confirm(db, report, None, organisation, activity)
+        else:
+            _mail(db, report, "attendance_received")
+        return report.id
+
+
+def _view(report: AttendanceReport, organisation: str, activity: str) -> ReportView:
+    return ReportView(
+        report.id,
+        organisation,
+        report.activity_id,
+        activity,
+        report.file_name,
+        report.status,
+        dict(report.counts),
+        report.reason,
+        report.created_at,
+        report.decided_at,
+    )
+
+
+def of_my_organisation(principal: Principal) -> list[ReportView]:
+    """The organisation's lists, newest first."""
+    with transaction() as db:
+        organisation = own_organisation(db, principal)
+        rows = db.exec(
+            select(AttendanceReport, Activity.title)
+            .join(Activity, col(Activity.id) == AttendanceReport.activity_id)
+            .where(AttendanceReport.organisation_id == organisation.id)
+            .order_by(col(AttendanceReport.created_at).desc(), col(AttendanceReport.id).desc())
+        ).all()
+        return [_view(r, organisation.name, title) for r, title in rows]
+
+
+def waiting(principal: Principal) -> list[ReportView]:
+    """Lists waiting for the secretariat, oldest first (staff)."""
+    if not principal.is_staff:
+        raise NotAllowed()
+    with transaction() as db:
+        rows = db.exec(
+            select(AttendanceReport, Organisation.name, Activity.title)
+            .join(Organisation, col(Organisation.id) == AttendanceReport.organisation_id)
+            .join(Activity, col(Activity.id) == AttendanceReport.activity_id)
+            .where(AttendanceReport.status == ReportStatus.SUBMITTED)
+            .order_by(col(AttendanceReport.created_at), col(AttendanceReport.id))
+        ).all()
+        return [_view(r, name, title) for r, name, title in rows]
+
+
+def _claim(db: Session, report_id: int, actor_id: int | None, **values) -> AttendanceReport:
+    """Move a waiting list to its decision; DomainError when it is not waiting."""
+    moved = db.execute(
+        update(AttendanceReport)
+        .where(col(AttendanceReport.id) == report_id)
+        .where(AttendanceReport.status == ReportStatus.SUBMITTED)
+        .values(decided_by=actor_id, decided_at=utcnow(), **values)
+    )
+    if moved.rowcount != 1:
+        exists = db.get(AttendanceReport, report_id) is not None
+        raise DomainError("attendance.already_decided" if exists else "attendance.unknown_list")
+    report = db.get(AttendanceReport, report_id)
+    db.refresh(report)
+    return report
+
+
+def _confirm(
+    db: Session,
+    report: AttendanceReport,
+    actor_id: int | None,
+    organisation: Organisation,
+    activity: Activity,
+) -> AttendancePlan:
+    if report.status == ReportStatus.SUBMITTED:
+        report = _claim(db, report.id, actor_id, status=ReportStatus.CONFIRMED)
+    lines = [tuple(line) for line in report.lines]
+    plan = attendance.plan_lines(db, activity, lines, check_names=True)
+    attendance.credit(
+        db, activity, plan, actor_id, by_staff=actor_id is not None, reported_by=organisation.name
+    )
+    report.counts = attendance.counts(plan)
+    _mail(db, report, "attendance_confirmed", count=plan.credits)
+    trail.record(
+        db,
+        "organisation.attendance_confirmed",
+        actor_id=actor_id,
+        target=f"activity:{activity.id}",
+        report=report.id,
+        **attendance.counts(plan),
+    )
+    return plan
+
+
+def confirm(principal: Principal, report_id: int) -> AttendancePlan:
+    """Credit a waiting list (staff), planned again against today's registry and claims."""
+    if not principal.is_staff:
+        raise NotAllowed()
+    with transaction() as db:
+        report = _claim(db, report_id, principal.account_id, status=ReportStatus.CONFIRMED)
+        organisation = db.get(Organisation, report.organisation_id)
+        activity = db.get(Activity, report.activity_id)
+        try:
+            return _confirm(db, report, principal.account_id, organisation, activity)
+        except IntegrityError as exc:  # another list credited one of them at this moment
+            raise DomainError("attendance.conflict") from exc
+
+
+def send_back(principal: Principal, report_id: int, reason: object) -> None:
+    """Return a waiting list to its organisation with a reason (staff)."""
+    if not principal.is_staff:
+        raise NotAllowed()
+    why = reason.strip() if isinstance(reason, str) else ""
+    if not why:
+        raise FieldErrors({"reason": ("proposal.reason_required", {})})
+    if len(why) > MAX_REASON:
+        raise FieldErrors({"reason": ("record.too_long", {"max": MAX_REASON})})
+    with transaction() as db:
+        report = _claim(
+            db, report_id, principal.account_id, status=ReportStatus.RETURNED, reason=why
+        )
+        _mail(db, report, "attendance_returned", reason=why)
+        trail.record(
+            db,
+            "organisation.attendance_returned",
+            actor_id=principal.account_id,
+            target=f"activity:{report.activity_id}",
+            report=report.id,
+        )
