@@ -21,9 +21,10 @@ PEOPLE = (
     "move-me@example.com",
     "close-me@example.com",
     "points-me@example.com",
+    "attend-me@example.com",  # credited by a provider's attendance list
 )
 UNINVITED = (("E2E00001", "invite-me@example.com", dt.date(1979, 12, 3)),)
-ADMINS = tuple(f"e2e-admin{n}@example.com" for n in range(1, 11))
+ADMINS = tuple(f"e2e-admin{n}@example.com" for n in range(1, 12))
 
 
 def admin_with_app(email: str, password: str) -> str:

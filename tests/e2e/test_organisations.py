@@ -1,23 +1,36 @@
 """A training provider in the browser, following only what the screens and mails say: an
 admin creates it and invites its user, who chooses a password, signs in on the registrants'
-page, proposes a seminar from a phone; staff approve it into the catalogue."""
+page and proposes a seminar from a phone; staff approve it into the catalogue; after the
+seminar the provider reports who attended; staff confirm; the registrant sees the points."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.helpers import check, sign_in, sign_in_with_app
+from tests.e2e.helpers import check, open_page, sign_in, sign_in_with_app
 
 pytestmark = pytest.mark.e2e
 
 PASSWORD = "Provider-pass-2026!"
 RESET_LINK = re.compile(r"(http://\S+/password/reset\?token=\S+)")
+ATTENDEE = "attend-me@example.com"
+_RECORD = (
+    "from sqlmodel import select\n"
+    "from portal.domain.core.db import transaction\n"
+    "from portal.domain.registry.tables import RegistryRecord\n"
+    "with transaction() as db:\n"
+    "    r = db.exec(select(RegistryRecord).where(RegistryRecord.email == '{email}')).one()\n"
+    "    print(r.registration_number, r.family_name, r.given_name, sep=',')"
+)
 
 
-def test_a_provider_is_invited_proposes_a_seminar_and_staff_approve_it(page, portal):
+def test_a_provider_is_invited_proposes_reports_attendance_and_points_arrive(
+    page, portal, tmp_path
+):
     sign_in_with_app(page, portal, "e2e-admin9@example.com")
     page.goto("/admin/organisations")
     page.locator("#org_name").fill("Nagoya Training Institute")
@@ -45,8 +58,9 @@ def test_a_provider_is_invited_proposes_a_seminar_and_staff_approve_it(page, por
     expect(page.locator("#org-name")).to_have_text("Nagoya Training Institute")
     page.locator("#title").fill("Seminar: fair hiring")
     page.locator("#category").select_option("seminar")
-    # Long past: no demo registrant can claim it, so the other tests' catalogue is unchanged.
-    page.locator("#starts_on").fill("2020-01-20")
+    # Older than every demo activity: the registrants' "newest activity" stays the same.
+    held = dt.date.today() - dt.timedelta(days=300)
+    page.locator("#starts_on").fill(held.isoformat())
     page.locator("#points_requested").fill("2")
     page.locator("#place").fill("Nagoya station hall")
     page.locator("#send-proposal").click()
@@ -66,3 +80,46 @@ def test_a_provider_is_invited_proposes_a_seminar_and_staff_approve_it(page, por
     expect(proposal).to_contain_text("The activity is now in the catalogue")
     expect(page.locator("#activities")).to_contain_text("Nagoya Training Institute")
     portal.mail.wait_for("desk@nagoya.example", subject="points catalogue")
+
+    # After the seminar: the provider reports one attendee, an unknown number and a
+    # registration number with the wrong name (both "not found": nobody is revealed).
+    number, family, given = portal.server.python("-c", _RECORD.format(email=ATTENDEE)).split(",")
+    listing = tmp_path / "attended.csv"
+    rows = ["登録番号,氏名", f"{number},{family} {given.strip()}", "ZZ0000,Nobody", "D000002,Wrong"]
+    listing.write_bytes("\r\n".join(rows).encode("cp932"))
+    page.context.clear_cookies()
+    page.set_viewport_size({"width": 375, "height": 800})
+    sign_in(page, portal, "desk@nagoya.example", landing="/org", password=PASSWORD)
+    page.locator("#org-activities").get_by_role("button").first.click()
+    page.locator("#report-file input[type=file]").set_input_files(str(listing))
+    page.locator("#check-report").click()
+    counts = page.locator("#report-counts")
+    expect(counts).to_contain_text("To be credited1")
+    expect(counts).to_contain_text(
+        "Not found: the number is unknown or the name does not match it2"
+    )
+    expect(page.locator("#report-panel")).not_to_contain_text("Suzuki")  # D000002's holder
+    check(page, "org-attendance-preview")
+    page.locator("#send-report").click()
+    expect(page.locator("#org-reports")).to_contain_text("Waiting for the secretariat")
+
+    page.context.clear_cookies()
+    page.set_viewport_size({"width": 1280, "height": 800})
+    sign_in_with_app(page, portal, "e2e-admin11@example.com")
+    page.goto("/admin/activities")
+    reports = page.locator("#reports")
+    expect(reports).to_contain_text("Seminar: fair hiring")
+    reports.get_by_role("button", name="Decide").first.click()
+    page.locator("#confirm-report").click()
+    expect(reports).to_contain_text("The list was confirmed")
+    portal.mail.wait_for("desk@nagoya.example", subject="points credited")
+
+    page.context.clear_cookies()
+    page.set_viewport_size({"width": 375, "height": 800})
+    sign_in(page, portal, ATTENDEE)
+    open_page(page, "/mypage/points")
+    expect(page.locator("#points-counted")).to_contain_text("2 / 5")
+    expect(page.locator("#main")).to_contain_text("Credited: reported by the provider")
+    check(page, "points-reported-by-provider")
+    open_page(page, "/mypage")
+    expect(page.locator("#points-link")).to_contain_text("2 of 5 counted")

@@ -160,7 +160,7 @@ def _activity(row: rx.Var) -> rx.Component:
         rx.cond(
             row["done"] == "yes",
             rx.button(
-                t("report.section"),
+                t("report.start"),
                 variant="outline",
                 size="2",
                 on_click=OrgReportState.start(row["id"]),

@@ -230,7 +230,7 @@ def org_home_page() -> rx.Component:
         error_summary(OrgHomeState.errors),
         _facts(),
         _proposals(),
-        _proposal_form(),
         report_panel(),
+        _proposal_form(),
         _people(),
     )
