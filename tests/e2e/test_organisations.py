@@ -28,9 +28,17 @@ _RECORD = (
 )
 
 
+def phone(browser, portal):
+    """A second person's browser: a phone-sized window of its own."""
+    context = browser.new_context(base_url=portal.base_url, viewport={"width": 375, "height": 800})
+    context.set_default_timeout(20_000)
+    return context.new_page()
+
+
 def test_a_provider_is_invited_proposes_reports_attendance_and_points_arrive(
-    page, portal, tmp_path
+    page, browser, portal, tmp_path
 ):
+    # Each person signs in once, in a browser of their own (sign-ins per client are limited).
     sign_in_with_app(page, portal, "e2e-admin9@example.com")
     page.goto("/admin/organisations")
     page.locator("#org_name").fill("Nagoya Training Institute")
@@ -44,34 +52,30 @@ def test_a_provider_is_invited_proposes_reports_attendance_and_points_arrive(
     check(page, "admin-organisation-open")
 
     [invitation] = portal.mail.wait_for("desk@nagoya.example", subject="Nagoya Training")
-    page.context.clear_cookies()
-    page.set_viewport_size({"width": 375, "height": 800})
-    page.goto(RESET_LINK.search(invitation.get_content()).group(1))
-    page.locator("#new_password").fill(PASSWORD)
-    page.locator("#new_password_confirm").fill(PASSWORD)
-    page.locator("#reset-submit").click()
-    expect(page.get_by_role("status")).to_contain_text("Your new password is set")
-
-    page.goto("/login")
-    expect(page.locator("#login-doors")).to_have_text("Registrants and organisations sign in here.")
-    sign_in(page, portal, "desk@nagoya.example", landing="/org", password=PASSWORD)
-    expect(page.locator("#org-name")).to_have_text("Nagoya Training Institute")
-    page.locator("#title").fill("Seminar: fair hiring")
-    page.locator("#category").select_option("seminar")
+    provider = phone(browser, portal)
+    provider.goto(RESET_LINK.search(invitation.get_content()).group(1))
+    provider.locator("#new_password").fill(PASSWORD)
+    provider.locator("#new_password_confirm").fill(PASSWORD)
+    provider.locator("#reset-submit").click()
+    expect(provider.get_by_role("status")).to_contain_text("Your new password is set")
+    provider.goto("/login")
+    expect(provider.locator("#login-doors")).to_have_text(
+        "Registrants and organisations sign in here."
+    )
+    sign_in(provider, portal, "desk@nagoya.example", landing="/org", password=PASSWORD)
+    expect(provider.locator("#org-name")).to_have_text("Nagoya Training Institute")
+    provider.locator("#title").fill("Seminar: fair hiring")
+    provider.locator("#category").select_option("seminar")
     # Older than every demo activity: the registrants' "newest activity" stays the same.
     held = dt.date.today() - dt.timedelta(days=300)
-    page.locator("#starts_on").fill(held.isoformat())
-    page.locator("#points_requested").fill("2")
-    page.locator("#place").fill("Nagoya station hall")
-    page.locator("#send-proposal").click()
-    expect(page.locator("#org-proposals")).to_contain_text("Seminar: fair hiring")
-    expect(page.locator("#org-proposals")).to_contain_text("Waiting for the secretariat")
-    check(page, "org-proposed")
+    provider.locator("#starts_on").fill(held.isoformat())
+    provider.locator("#points_requested").fill("2")
+    provider.locator("#place").fill("Nagoya station hall")
+    provider.locator("#send-proposal").click()
+    expect(provider.locator("#org-proposals")).to_contain_text("Seminar: fair hiring")
+    expect(provider.locator("#org-proposals")).to_contain_text("Waiting for the secretariat")
+    check(provider, "org-proposed")
 
-    page.context.clear_cookies()
-    page.set_viewport_size({"width": 1280, "height": 800})
-    # Another admin: the first one's app code of this half-minute was used (no replays).
-    sign_in_with_app(page, portal, "e2e-admin10@example.com")
     page.goto("/admin/activities")
     proposal = page.locator("#proposals")
     expect(proposal).to_contain_text("Seminar: fair hiring")
@@ -87,26 +91,21 @@ def test_a_provider_is_invited_proposes_reports_attendance_and_points_arrive(
     listing = tmp_path / "attended.csv"
     rows = ["登録番号,氏名", f"{number},{family} {given.strip()}", "ZZ0000,Nobody", "D000002,Wrong"]
     listing.write_bytes("\r\n".join(rows).encode("cp932"))
-    page.context.clear_cookies()
-    page.set_viewport_size({"width": 375, "height": 800})
-    sign_in(page, portal, "desk@nagoya.example", landing="/org", password=PASSWORD)
-    page.locator("#org-activities").get_by_role("button").first.click()
-    page.locator("#report-file input[type=file]").set_input_files(str(listing))
-    page.locator("#check-report").click()
-    counts = page.locator("#report-counts")
+    open_page(provider, "/org")
+    provider.locator("#org-activities").get_by_role("button").first.click()
+    provider.locator("#report-file input[type=file]").set_input_files(str(listing))
+    provider.locator("#check-report").click()
+    counts = provider.locator("#report-counts")
     expect(counts).to_contain_text("To be credited1")
     expect(counts).to_contain_text(
         "Not found: the number is unknown or the name does not match it2"
     )
-    expect(page.locator("#report-panel")).not_to_contain_text("Suzuki")  # D000002's holder
-    check(page, "org-attendance-preview")
-    page.locator("#send-report").click()
-    expect(page.locator("#org-reports")).to_contain_text("Waiting for the secretariat")
+    expect(provider.locator("#report-panel")).not_to_contain_text("Suzuki")  # D000002's holder
+    check(provider, "org-attendance-preview")
+    provider.locator("#send-report").click()
+    expect(provider.locator("#org-reports")).to_contain_text("Waiting for the secretariat")
 
-    page.context.clear_cookies()
-    page.set_viewport_size({"width": 1280, "height": 800})
-    sign_in_with_app(page, portal, "e2e-admin11@example.com")
-    page.goto("/admin/activities")
+    open_page(page, "/admin/activities")
     reports = page.locator("#reports")
     expect(reports).to_contain_text("Seminar: fair hiring")
     reports.get_by_role("button", name="Decide").first.click()
@@ -114,12 +113,13 @@ def test_a_provider_is_invited_proposes_reports_attendance_and_points_arrive(
     expect(reports).to_contain_text("The list was confirmed")
     portal.mail.wait_for("desk@nagoya.example", subject="points credited")
 
-    page.context.clear_cookies()
-    page.set_viewport_size({"width": 375, "height": 800})
-    sign_in(page, portal, ATTENDEE)
-    open_page(page, "/mypage/points")
-    expect(page.locator("#points-counted")).to_contain_text("2 / 5")
-    expect(page.locator("#main")).to_contain_text("Credited: reported by the provider")
-    check(page, "points-reported-by-provider")
-    open_page(page, "/mypage")
-    expect(page.locator("#points-link")).to_contain_text("2 of 5 counted")
+    attendee = phone(browser, portal)
+    sign_in(attendee, portal, ATTENDEE)
+    open_page(attendee, "/mypage/points")
+    expect(attendee.locator("#points-counted")).to_contain_text("2 / 5")
+    expect(attendee.locator("#main")).to_contain_text("Credited: reported by the provider")
+    check(attendee, "points-reported-by-provider")
+    open_page(attendee, "/mypage")
+    expect(attendee.locator("#points-link")).to_contain_text("2 of 5 counted")
+    for person in (provider, attendee):
+        person.context.close()

@@ -23,11 +23,12 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, select, update
+from sqlmodel import Session, col, select
 
 from portal.domain.accounts.sessions import Principal
 from portal.domain.accounts.tables import Account
 from portal.domain.audit import trail
+from portal.domain.core import decisions
 from portal.domain.core.clock import today, utcnow
 from portal.domain.core.db import transaction
 from portal.domain.core.errors import DomainError, FieldErrors, NotAllowed
@@ -208,18 +209,17 @@ def waiting(principal: Principal) -> list[ReportView]:
 
 def _claim(db: Session, report_id: int, actor_id: int | None, **values) -> AttendanceReport:
     """Move a waiting list to its decision; DomainError when it is not waiting."""
-    moved = db.execute(
-        update(AttendanceReport)
-        .where(col(AttendanceReport.id) == report_id)
-        .where(AttendanceReport.status == ReportStatus.SUBMITTED)
-        .values(decided_by=actor_id, decided_at=utcnow(), **values)
+    return decisions.decide_once(
+        db,
+        AttendanceReport,
+        report_id,
+        ReportStatus.SUBMITTED,
+        "attendance.already_decided",
+        "attendance.unknown_list",
+        decided_by=actor_id,
+        decided_at=utcnow(),
+        **values,
     )
-    if moved.rowcount != 1:
-        exists = db.get(AttendanceReport, report_id) is not None
-        raise DomainError("attendance.already_decided" if exists else "attendance.unknown_list")
-    report = db.get(AttendanceReport, report_id)
-    db.refresh(report)
-    return report
 
 
 def _confirm(

@@ -16,11 +16,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlmodel import Session, col, select, update
+from sqlmodel import Session, col, select
 
 from portal.domain.accounts.sessions import Principal
 from portal.domain.accounts.tables import Account
 from portal.domain.audit import trail
+from portal.domain.core import decisions
 from portal.domain.core.clock import utcnow
 from portal.domain.core.db import transaction
 from portal.domain.core.errors import DomainError, FieldErrors, NotAllowed
@@ -193,19 +194,17 @@ def _reason(reason: object, required: bool) -> str:
 
 def _decide(db: Session, principal: Principal, proposal_id: int, **values) -> ActivityProposal:
     """Move a waiting proposal to its decision; DomainError when it is not waiting."""
-    now = utcnow()
-    moved = db.execute(
-        update(ActivityProposal)
-        .where(col(ActivityProposal.id) == proposal_id)
-        .where(ActivityProposal.status == ProposalStatus.SUBMITTED)
-        .values(decided_by=principal.account_id, decided_at=now, **values)
+    return decisions.decide_once(
+        db,
+        ActivityProposal,
+        proposal_id,
+        ProposalStatus.SUBMITTED,
+        "proposal.already_decided",
+        "proposal.unknown",
+        decided_by=principal.account_id,
+        decided_at=utcnow(),
+        **values,
     )
-    if moved.rowcount != 1:
-        exists = db.get(ActivityProposal, proposal_id) is not None
-        raise DomainError("proposal.already_decided" if exists else "proposal.unknown")
-    proposal = db.get(ActivityProposal, proposal_id)
-    db.refresh(proposal)
-    return proposal
 
 
 def approve(

@@ -1,7 +1,7 @@
 import pytest
 from sqlmodel import col, select
 
-from portal.domain.accounts import password_reset, sessions, signin
+from portal.domain.accounts import account_changes, password_reset, sessions, signin
 from portal.domain.audit.tables import AuditEvent
 from portal.domain.core.db import transaction
 from portal.domain.core.errors import DomainError, FieldErrors, NotAllowed
@@ -131,3 +131,16 @@ def test_an_organisation_user_resets_a_forgotten_password_like_a_registrant(db):
     token = mail.params["link"].split("token=")[1]
     password_reset.complete(token, "Another-Garden-77", "Another-Garden-77")
     assert signin.check_password("clerk@seminars.example", "Another-Garden-77").ok
+
+
+def test_an_organisation_user_changes_their_address_like_a_registrant(db):
+    boss = admin()
+    clerk, secret = org_user(boss, "clerk@seminars.example", provider(boss))
+    account_changes.request_email_change(
+        clerk.account_id, "Desk@Seminars.example", "desk@seminars.example", PASSWORD
+    )
+    [mail] = factories.outbox("desk@seminars.example", "email_change_confirm")
+    account_changes.confirm_email_change(mail.params["link"].split("token=")[1])
+    assert sessions.resolve(secret) is None  # every session ends with the change
+    principal, _, landing = sign_in("desk@seminars.example")
+    assert landing == "/org" and area.overview(principal).users[0].email == "desk@seminars.example"

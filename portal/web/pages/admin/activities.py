@@ -29,7 +29,7 @@ from portal.web.ids import int_id
 from portal.web.pages.admin.attendance_reports import reports_queue
 from portal.web.pages.admin.proposals import proposals_queue
 from portal.web.session import require, translator, turn_away
-from portal.web.uploads import read_at_most
+from portal.web.uploads import one_upload
 
 ATTENDANCE_UPLOAD = "attendance-file"
 FIELDS = ("title", "category", "starts_on", "ends_on", "points", "organiser", "notes")
@@ -200,12 +200,8 @@ class AdminActivitiesState(PageState, rx.State):
         tr = await translator(self)
         target = int_id(self.attendance_for)
         self._forget_attendance()
-        if target is None or not isinstance(files, list) or len(files) != 1:
-            self.problem = tr("import.choose_one")
-            return None
-        data = await read_at_most(files[0], registry_import.MAX_BYTES)
-        if data is None:
-            self.problem = tr("import.too_large", mb=registry_import.MAX_BYTES // (1024 * 1024))
+        data, self.problem = await one_upload(files, registry_import.MAX_BYTES, tr)
+        if target is None or data is None:
             return None
         try:
             found = await asyncio.to_thread(attendance.plan, principal, target, data)

@@ -14,7 +14,7 @@ from portal.web.components.forms import file_drop, notice
 from portal.web.components.layout import card, page_title, scroll_region, shell
 from portal.web.components.text import t
 from portal.web.session import require_admin, translator, turn_away
-from portal.web.uploads import read_at_most
+from portal.web.uploads import one_upload
 
 UPLOAD_ID = "ledger-file"
 SHOWN_ROWS = 200
@@ -116,12 +116,8 @@ class AdminImportState(PageState, rx.State):
         tr = await translator(self)
         self._reset_preview()
         self.stage = "upload"
-        if not isinstance(files, list) or len(files) != 1:
-            self.problem = tr("import.choose_one")
-            return None
-        data = await read_at_most(files[0], registry_import.MAX_BYTES)
+        data, self.problem = await one_upload(files, registry_import.MAX_BYTES, tr)
         if data is None:
-            self.problem = tr("import.too_large", mb=registry_import.MAX_BYTES // (1024 * 1024))
             return None
         self.file_name = _file_name(files[0])
         plan = await asyncio.to_thread(registry_import.plan, data)

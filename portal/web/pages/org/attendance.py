@@ -21,7 +21,7 @@ from portal.web.components.text import t
 from portal.web.ids import int_id
 from portal.web.pages.admin.attendance_reports import counts_text
 from portal.web.session import require, translator, turn_away
-from portal.web.uploads import read_at_most
+from portal.web.uploads import one_upload
 
 REPORT_UPLOAD = "report-file"
 
@@ -111,12 +111,8 @@ class OrgReportState(PageState, rx.State):
         tr = await translator(self)
         target = int_id(self.report_for)
         self._forget()
-        if target is None or not isinstance(files, list) or len(files) != 1:
-            self.problem = tr("import.choose_one")
-            return None
-        data = await read_at_most(files[0], registry_import.MAX_BYTES)
-        if data is None:
-            self.problem = tr("import.too_large", mb=registry_import.MAX_BYTES // (1024 * 1024))
+        data, self.problem = await one_upload(files, registry_import.MAX_BYTES, tr)
+        if target is None or data is None:
             return None
         try:
             plan = await asyncio.to_thread(attendance_reports.preview, principal, target, data)

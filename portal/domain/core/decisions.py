@@ -1,0 +1,36 @@
+"""Deciding a waiting request exactly once."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import Session, col, update
+
+from portal.domain.core.errors import DomainError
+
+
+def decide_once(
+    db: Session,
+    table: Any,
+    row_id: int,
+    waiting: str,
+    already_key: str,
+    unknown_key: str,
+    **values: object,
+) -> Any:
+    """Give the row of `table` with `row_id` its decision (`values`) if its status is still
+    `waiting`; returns the row. One conditional UPDATE decides, so of two decisions made at
+    the same moment exactly one takes effect and the other gets DomainError(`already_key`);
+    DomainError(`unknown_key`) when there is no such row."""
+    moved = db.execute(
+        update(table)
+        .where(col(table.id) == row_id)
+        .where(col(table.status) == waiting)
+        .values(**values)
+    )
+    if moved.rowcount != 1:
+        exists = db.get(table, row_id) is not None
+        raise DomainError(already_key if exists else unknown_key)
+    row = db.get(table, row_id)
+    db.refresh(row)
+    return row
