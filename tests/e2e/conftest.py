@@ -41,6 +41,8 @@ def portal(tmp_path_factory) -> Iterator[Portal]:
             PORTAL_SMTP_PORT=str(sink.port),
             PORTAL_SMTP_SECURITY="none",
             PORTAL_BCRYPT_ROUNDS="4",
+            # Every browser of the suite is one client (127.0.0.1), signing in ~50 times.
+            PORTAL_SIGNIN_PER_CLIENT="1000",
         ) as server,
     ):
         seeded = server.python("-m", "tests.e2e.seed_people", DEMO_PASSWORD)

@@ -43,7 +43,6 @@ MAX_CODE_TRIES = 5
 MAX_RESENDS = 3
 RESEND_INTERVAL = dt.timedelta(seconds=30)
 TICKET_LIFETIME = dt.timedelta(minutes=2)
-IP_LIMIT = 50
 IP_WINDOW = dt.timedelta(minutes=15)
 
 
@@ -156,7 +155,8 @@ def check_password(email: str, password: str, ip: str = "") -> PasswordStep:
     address = email_address.normalize(email)[:254]
     now = utcnow()
     with transaction() as db:
-        if not throttle.allow(db, "signin-ip", ip or "unknown", IP_LIMIT, IP_WINDOW):
+        limit = get_settings().signin_per_client
+        if not throttle.allow(db, "signin-ip", ip or "unknown", limit, IP_WINDOW):
             throttled = True
             account = None
         else:
