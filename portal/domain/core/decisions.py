@@ -1,4 +1,4 @@
-"""Deciding a waiting request exactly once."""
+"""Deciding a waiting request exactly once, and the reason given with a decision."""
 
 from __future__ import annotations
 
@@ -6,7 +6,20 @@ from typing import Any
 
 from sqlmodel import Session, col, update
 
-from portal.domain.core.errors import DomainError
+from portal.domain.core.errors import DomainError, FieldErrors
+
+MAX_REASON = 1000
+
+
+def reason(value: object, required: bool) -> str:
+    """The reason given with a decision, trimmed; FieldErrors on "reason" when it is
+    required and empty, or longer than MAX_REASON characters."""
+    text = value.strip() if isinstance(value, str) else ""
+    if required and not text:
+        raise FieldErrors({"reason": ("proposal.reason_required", {})})
+    if len(text) > MAX_REASON:
+        raise FieldErrors({"reason": ("record.too_long", {"max": MAX_REASON})})
+    return text
 
 
 def decide_once(

@@ -31,7 +31,7 @@ from portal.domain.audit import trail
 from portal.domain.core import decisions
 from portal.domain.core.clock import today, utcnow
 from portal.domain.core.db import transaction
-from portal.domain.core.errors import DomainError, FieldErrors, NotAllowed
+from portal.domain.core.errors import DomainError, NotAllowed
 from portal.domain.organisations.area import own_organisation
 from portal.domain.organisations.tables import (
     ActivityProposal,
@@ -44,8 +44,6 @@ from portal.domain.points import attendance
 from portal.domain.points.attendance import AttendancePlan
 from portal.domain.points.tables import Activity
 from portal.settings import get_settings
-
-MAX_REASON = 1000
 
 
 @dataclass(frozen=True)
@@ -106,20 +104,23 @@ def reportable(principal: Principal) -> list[ReportableActivity]:
         ]
 
 
-def _lines(data: bytes) -> list[attendance.Entry]:
+def _planned(db: Session, principal: Principal, activity_id: int, data: bytes) -> tuple:
+    """(organisation, activity, lines, plan) of a list for one of the organisation's
+    activities that has taken place; every line must name its attendee."""
+    organisation, activity = _own_activity(db, principal, activity_id)
+    if activity.ends_on > today():
+        raise DomainError("attendance.not_yet")
     lines = attendance.read_lines(data)
     if any(not name for _, _, name in lines):
         raise DomainError("attendance.names_required")
-    return lines
+    plan = attendance.plan_lines(db, activity, lines, check_names=True)
+    return organisation, activity, lines, plan
 
 
 def preview(principal: Principal, activity_id: int, data: bytes) -> AttendancePlan:
     """What the list would do if the secretariat confirmed it now; saves nothing."""
     with transaction() as db:
-        _, activity = _own_activity(db, principal, activity_id)
-        if activity.ends_on > today():
-            raise DomainError("attendance.not_yet")
-        return attendance.plan_lines(db, activity, _lines(data), check_names=True)
+        return _planned(db, principal, activity_id, data)[3]
 
 
 def _mail(db: Session, report: AttendanceReport, template: str, **params: object) -> None:
@@ -132,11 +133,7 @@ def submit(principal: Principal, activity_id: int, data: bytes, file_name: str =
     """Send the list to the secretariat (or credit it at once with
     PORTAL_ATTENDANCE_AUTO_CREDIT); returns the report's id."""
     with transaction() as db:
-        organisation, activity = _own_activity(db, principal, activity_id)
-        if activity.ends_on > today():
-            raise DomainError("attendance.not_yet")
-        lines = _lines(data)
-        plan = attendance.plan_lines(db, activity, lines, check_names=True)
+        organisation, activity, lines, plan = _planned(db, principal, activity_id, data)
         if plan.credits == 0:
             raise DomainError("attendance.nothing_to_credit")
         report = AttendanceReport(
@@ -158,7 +155,7 @@ def submit(principal: Principal, activity_id: int, data: bytes, file_name: str =
             **attendance.counts(plan),
         )
         if get_settings().attendance_auto_credit:
-            _confirm(db, report, None, organisation, activity)
+            _confirm(db, report.id, None)
         else:
             _mail(db, report, "attendance_received")
         return report.id
@@ -222,20 +219,25 @@ def _claim(db: Session, report_id: int, actor_id: int | None, **values) -> Atten
     )
 
 
-def _confirm(
-    db: Session,
-    report: AttendanceReport,
-    actor_id: int | None,
-    organisation: Organisation,
-    activity: Activity,
-) -> AttendancePlan:
-    if report.status == ReportStatus.SUBMITTED:
-        report = _claim(db, report.id, actor_id, status=ReportStatus.CONFIRMED)
+def _confirm(db: Session, report_id: int, actor_id: int | None) -> AttendancePlan:
+    """Decide a waiting list as confirmed and credit it, planned again against today's
+    registry and claims (`actor_id` None: credited on submission)."""
+    report = _claim(db, report_id, actor_id, status=ReportStatus.CONFIRMED)
+    organisation = db.get(Organisation, report.organisation_id)
+    activity = db.get(Activity, report.activity_id)
     lines = [tuple(line) for line in report.lines]
     plan = attendance.plan_lines(db, activity, lines, check_names=True)
-    attendance.credit(
-        db, activity, plan, actor_id, by_staff=actor_id is not None, reported_by=organisation.name
-    )
+    try:
+        attendance.credit(
+            db,
+            activity,
+            plan,
+            actor_id,
+            by_staff=actor_id is not None,
+            reported_by=organisation.name,
+        )
+    except IntegrityError as exc:  # another list credited one of them at this moment
+        raise DomainError("attendance.conflict") from exc
     report.counts = attendance.counts(plan)
     _mail(db, report, "attendance_confirmed", count=plan.credits)
     trail.record(
@@ -250,28 +252,18 @@ def _confirm(
 
 
 def confirm(principal: Principal, report_id: int) -> AttendancePlan:
-    """Credit a waiting list (staff), planned again against today's registry and claims."""
+    """Credit a waiting list (staff)."""
     if not principal.is_staff:
         raise NotAllowed()
     with transaction() as db:
-        report = _claim(db, report_id, principal.account_id, status=ReportStatus.CONFIRMED)
-        organisation = db.get(Organisation, report.organisation_id)
-        activity = db.get(Activity, report.activity_id)
-        try:
-            return _confirm(db, report, principal.account_id, organisation, activity)
-        except IntegrityError as exc:  # another list credited one of them at this moment
-            raise DomainError("attendance.conflict") from exc
+        return _confirm(db, report_id, principal.account_id)
 
 
 def send_back(principal: Principal, report_id: int, reason: object) -> None:
     """Return a waiting list to its organisation with a reason (staff)."""
     if not principal.is_staff:
         raise NotAllowed()
-    why = reason.strip() if isinstance(reason, str) else ""
-    if not why:
-        raise FieldErrors({"reason": ("proposal.reason_required", {})})
-    if len(why) > MAX_REASON:
-        raise FieldErrors({"reason": ("record.too_long", {"max": MAX_REASON})})
+    why = decisions.reason(reason, required=True)
     with transaction() as db:
         report = _claim(
             db, report_id, principal.account_id, status=ReportStatus.RETURNED, reason=why

@@ -37,7 +37,6 @@ from portal.domain.points.tables import Activity, ActivityCategory
 from portal.settings import LANGUAGES
 
 MAX_CAPACITY = 100_000
-MAX_REASON = 1000
 
 
 @dataclass(frozen=True)
@@ -104,8 +103,7 @@ def _category_id(db: Session, code: str) -> int:
     return db.exec(select(ActivityCategory.id).where(ActivityCategory.code == code)).one()
 
 
-def _view(db: Session, p: ActivityProposal, organisation: str) -> ProposalView:
-    code = db.exec(select(ActivityCategory.code).where(ActivityCategory.id == p.category_id)).one()
+def _view(p: ActivityProposal, organisation: str, code: str) -> ProposalView:
     return ProposalView(
         p.id,
         organisation,
@@ -162,11 +160,12 @@ def of_my_organisation(principal: Principal) -> list[ProposalView]:
     with transaction() as db:
         organisation = own_organisation(db, principal)
         rows = db.exec(
-            select(ActivityProposal)
+            select(ActivityProposal, ActivityCategory.code)
+            .join(ActivityCategory, col(ActivityCategory.id) == ActivityProposal.category_id)
             .where(ActivityProposal.organisation_id == organisation.id)
             .order_by(col(ActivityProposal.created_at).desc(), col(ActivityProposal.id).desc())
         ).all()
-        return [_view(db, p, organisation.name) for p in rows]
+        return [_view(p, organisation.name, code) for p, code in rows]
 
 
 def waiting(principal: Principal) -> list[ProposalView]:
@@ -175,21 +174,13 @@ def waiting(principal: Principal) -> list[ProposalView]:
         raise NotAllowed()
     with transaction() as db:
         rows = db.exec(
-            select(ActivityProposal, Organisation.name)
+            select(ActivityProposal, Organisation.name, ActivityCategory.code)
             .join(Organisation, col(Organisation.id) == ActivityProposal.organisation_id)
+            .join(ActivityCategory, col(ActivityCategory.id) == ActivityProposal.category_id)
             .where(ActivityProposal.status == ProposalStatus.SUBMITTED)
             .order_by(col(ActivityProposal.created_at), col(ActivityProposal.id))
         ).all()
-        return [_view(db, p, name) for p, name in rows]
-
-
-def _reason(reason: object, required: bool) -> str:
-    text = reason.strip() if isinstance(reason, str) else ""
-    if required and not text:
-        raise FieldErrors({"reason": ("proposal.reason_required", {})})
-    if len(text) > MAX_REASON:
-        raise FieldErrors({"reason": ("record.too_long", {"max": MAX_REASON})})
-    return text
+        return [_view(p, name, code) for p, name, code in rows]
 
 
 def _decide(db: Session, principal: Principal, proposal_id: int, **values) -> ActivityProposal:
@@ -230,7 +221,7 @@ def approve(
             raise DomainError("proposal.unknown")
         category_id = _category_id(db, category)
         changed = int(text) != current.points_requested or category_id != current.category_id
-        why = _reason(reason, required=changed)
+        why = decisions.reason(reason, required=changed)
         proposal = _decide(
             db,
             principal,
@@ -270,7 +261,7 @@ def send_back(principal: Principal, proposal_id: int, reason: object, ip: str = 
     """Return a waiting proposal to its organisation with a reason (staff)."""
     if not principal.is_staff:
         raise NotAllowed()
-    why = _reason(reason, required=True)
+    why = decisions.reason(reason, required=True)
     with transaction() as db:
         proposal = _decide(db, principal, proposal_id, status=ProposalStatus.RETURNED, reason=why)
         _mail(db, proposal, "proposal_returned", reason=why)

@@ -203,8 +203,11 @@ def credit(
         ClaimEvent.__table__,
         [
             event
-            | {"claim_id": claim_id, "kind": "reported" if reported_by else "credited"}
-            | {"message": reported_by}
+            | {
+                "claim_id": claim_id,
+                "kind": "reported" if reported_by else "credited",
+                "message": reported_by,
+            }
             for claim_id in claim_ids
         ]
         + [
