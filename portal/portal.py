@@ -31,6 +31,7 @@ from portal.web.pages.auth.forgot import ForgotState, forgot_page
 from portal.web.pages.auth.login import LoginState, login_page
 from portal.web.pages.auth.reset import ResetState, reset_page
 from portal.web.pages.mypage.account import AccountState, account_page
+from portal.web.pages.mypage.account_provider import ProviderLinkState
 from portal.web.pages.mypage.consent import ConsentState, consent_page
 from portal.web.pages.mypage.dashboard import DashboardState, dashboard_page
 from portal.web.pages.mypage.points import PointsState, points_page
@@ -83,7 +84,13 @@ _add(dashboard_page, "/mypage", "mypage.title", DashboardState.load)
 _add(record_page, "/mypage/record", "record.title", RecordState.load)
 _add(points_page, "/mypage/points", "points.title", PointsState.load)
 _add(renewal_page, "/mypage/renewal", "renewal.title", RenewalState.load)
-_add(account_page, "/mypage/account", "account.title", AccountState.load)
+_add(
+    account_page,
+    "/mypage/account",
+    "account.title",
+    AccountState.load,
+    ProviderLinkState.load,
+)
 _add(org_home_page, "/org", "organisation.area_title", OrgHomeState.load, OrgReportState.load)
 _add(overview_page, "/admin", "admin.title", AdminOverviewState.load)
 _add(

@@ -26,6 +26,26 @@ class SettingsError(ValueError):
     """A PORTAL_* variable has a value the portal cannot use."""
 
 
+OIDC_FOR = {"staff": "staff", "registrants": "registrant", "organisations": "organisation"}
+
+
+@dataclasses.dataclass(frozen=True)
+class OidcSettings:
+    """The association's OpenID Connect provider: who may use it and how to reach it."""
+
+    issuer: str
+    client_id: str
+    client_secret: str
+    name: str
+    scopes: str
+    kinds: tuple[str, ...]  # account kinds allowed to sign in through it
+    mfa_claim: str | None
+
+    @property
+    def metadata_url(self) -> str:
+        return self.issuer.rstrip("/") + "/.well-known/openid-configuration"
+
+
 @dataclasses.dataclass(frozen=True)
 class Settings:
     """The validated configuration of one running portal."""
@@ -71,6 +91,7 @@ class Settings:
     certificate_font: Path | None
     reminder_stages: tuple[str, ...]
     attendance_auto_credit: bool
+    oidc: OidcSettings | None = None
 
     @property
     def zone(self) -> ZoneInfo:
@@ -220,6 +241,46 @@ def _timezone() -> str:
     return name
 
 
+def _oidc() -> OidcSettings | None:
+    issuer = _env("PORTAL_OIDC_ISSUER")
+    if issuer is None:
+        return None
+    parts = urlsplit(issuer)
+    loopback = parts.hostname in ("127.0.0.1", "localhost", "::1")
+    if not parts.netloc or not (parts.scheme == "https" or (parts.scheme == "http" and loopback)):
+        raise SettingsError(
+            f"PORTAL_OIDC_ISSUER must be an https:// URL (http only on loopback), got {issuer!r}"
+        )
+    client_id, client_secret = _env("PORTAL_OIDC_CLIENT_ID"), _env("PORTAL_OIDC_CLIENT_SECRET")
+    for name, value in (
+        ("PORTAL_OIDC_CLIENT_ID", client_id),
+        ("PORTAL_OIDC_CLIENT_SECRET", client_secret),
+    ):
+        if value is None:
+            raise SettingsError(f"{name} is required when PORTAL_OIDC_ISSUER is set")
+    scopes = (_env("PORTAL_OIDC_SCOPES") or "openid email profile").split()
+    if "openid" not in scopes:
+        raise SettingsError(f"PORTAL_OIDC_SCOPES must include openid, got {' '.join(scopes)!r}")
+    groups = [
+        g.strip().lower() for g in (_env("PORTAL_OIDC_FOR") or "staff").split(",") if g.strip()
+    ]
+    unknown = [g for g in groups if g not in OIDC_FOR]
+    if unknown or not groups:
+        raise SettingsError(
+            f"PORTAL_OIDC_FOR: unknown {', '.join(unknown) or '(empty)'} "
+            f"(choose from {', '.join(OIDC_FOR)})"
+        )
+    return OidcSettings(
+        issuer=issuer,
+        client_id=client_id or "",
+        client_secret=client_secret or "",
+        name=(_env("PORTAL_OIDC_NAME") or parts.hostname or issuer)[:60],
+        scopes=" ".join(scopes),
+        kinds=tuple(OIDC_FOR[g] for g in groups),
+        mfa_claim=_env("PORTAL_OIDC_MFA_CLAIM"),
+    )
+
+
 def load_settings() -> Settings:
     """Read and validate every setting; create the data dir and secret key if needed."""
     load_dotenv(override=False)
@@ -272,6 +333,7 @@ def load_settings() -> Settings:
         certificate_font=_certificate_font(),
         reminder_stages=_reminder_stages(),
         attendance_auto_credit=_bool("PORTAL_ATTENDANCE_AUTO_CREDIT", False),
+        oidc=_oidc(),
     )
 
 

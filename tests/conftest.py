@@ -20,6 +20,14 @@ for _name in (
     "PORTAL_TIMEZONE",
 ):
     os.environ.pop(_name, None)
+# An identity provider is configured for every test (nothing listens at this address: the
+# tests that sign in through it start a real one and point the settings at it).
+os.environ["PORTAL_OIDC_ISSUER"] = "http://127.0.0.1:9"
+os.environ["PORTAL_OIDC_CLIENT_ID"] = "portal-test"
+os.environ["PORTAL_OIDC_CLIENT_SECRET"] = "portal-test-secret"
+os.environ["PORTAL_OIDC_NAME"] = "Example ID"
+os.environ["PORTAL_OIDC_FOR"] = "staff,registrants,organisations"
+os.environ.pop("PORTAL_OIDC_MFA_CLAIM", None)
 os.environ.setdefault("REFLEX_TELEMETRY_ENABLED", "false")
 
 

@@ -5,6 +5,8 @@
                        SameSite=Strict session cookie, then 303s to the start page.
 - GET  /admin/registrants/export   the registry list's current filter as CSV, staff only
                        (`encoding=shift_jis` for Excel on older Japanese Windows).
+- GET  /auth/oidc/start, /auth/oidc/link, /auth/oidc/callback   signing in and linking
+                       through the OpenID Connect provider (portal.api.provider).
 - GET  /auth/signout   revokes the session named by the cookie, clears it, 303s to /login
                        (with ?reason=closed|ended|signed_out for the message there).
 - GET  /evidence/<id>  an evidence file, to its claim's registrant or staff only, always
@@ -26,7 +28,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response, StreamingResponse
 from starlette.routing import Route
 
-from portal.cookies import SESSION_COOKIE
+from portal.api import cookie_jar, provider
+from portal.cookies import PROVIDER_ATTEMPT_COOKIE, SESSION_COOKIE
 from portal.domain.accounts import sessions, signin
 from portal.domain.core.clock import utcnow
 from portal.domain.core.db import current_engine
@@ -81,14 +84,8 @@ async def start_session(request: Request) -> Response:
     if started is None:
         return RedirectResponse("/login", status_code=303, headers=_NO_STORE)
     response = RedirectResponse(started.landing, status_code=303, headers=_NO_STORE)
-    response.set_cookie(
-        SESSION_COOKIE,
-        started.secret,
-        httponly=True,
-        samesite="strict",
-        secure=get_settings().secure_cookies,
-        path="/",
-    )
+    cookie_jar.set_session(response, started.secret)
+    response.delete_cookie(PROVIDER_ATTEMPT_COOKIE, path="/", httponly=True, samesite="strict")
     return response
 
 
@@ -189,6 +186,9 @@ def build_api() -> Starlette:
             Route("/healthz", healthz, methods=["GET"]),
             Route("/auth/session", start_session, methods=["POST"]),
             Route("/auth/signout", sign_out, methods=["GET"]),
+            Route("/auth/oidc/start", provider.start_signin, methods=["GET"]),
+            Route("/auth/oidc/link", provider.start_link, methods=["GET"]),
+            Route(provider.CALLBACK_PATH, provider.callback, methods=["GET"]),
             Route("/admin/registrants/export", export_registry, methods=["GET"]),
             Route("/evidence/{file_id}", evidence_file, methods=["GET"]),
             Route("/certificates/{number}", certificate_pdf, methods=["GET"]),

@@ -23,15 +23,19 @@ from portal.settings import LANGUAGES, get_settings
 from portal.web.changes import PageState
 
 DEFAULT_LANGUAGE = get_settings().language
+# The identity provider's name on its buttons; empty when there is none (PORTAL_OIDC_ISSUER).
+PROVIDER_NAME = get_settings().oidc.name if get_settings().oidc else ""
 
 
 def session_secret(state: rx.State) -> str | None:
     """The session cookie's value from the handshake headers, if any."""
-    return _cookie_value(state.router.headers.cookie)
+    return cookie_value(state.router.headers.cookie, SESSION_COOKIE)
 
 
 @functools.lru_cache(maxsize=1024)
-def _cookie_value(raw: str) -> str | None:
+def cookie_value(raw: str, name: str) -> str | None:
+    """The value of cookie `name` in a Cookie header, if any (HttpOnly cookies included:
+    the browser sends them with the websocket handshake)."""
     # Parsed once per distinct header: a tab sends the same handshake cookie with every event.
     if not raw:
         return None
@@ -39,7 +43,7 @@ def _cookie_value(raw: str) -> str | None:
         jar = SimpleCookie(raw)
     except CookieError:
         return None
-    morsel = jar.get(SESSION_COOKIE)
+    morsel = jar.get(name)
     return morsel.value if morsel else None
 
 

@@ -17,6 +17,11 @@ from portal.settings import SettingsError, load_settings
         ("PORTAL_STAFF_REQUIRE_TOTP", "maybe"),
         ("PORTAL_TIMEZONE", "Tokyo"),
         ("PORTAL_TIMEZONE", "../../etc/passwd"),
+        ("PORTAL_OIDC_ISSUER", "http://login.example.org"),
+        ("PORTAL_OIDC_ISSUER", "login.example.org"),
+        ("PORTAL_OIDC_SCOPES", "email profile"),
+        ("PORTAL_OIDC_FOR", "staff,everyone"),
+        ("PORTAL_OIDC_FOR", ","),
     ],
 )
 def test_bad_values_are_refused_naming_the_variable(monkeypatch, name, value):
@@ -45,3 +50,24 @@ def test_defaults(monkeypatch, tmp_path):
     assert not settings.smtp_configured and settings.smtp_port == 25
     assert settings.staff_require_totp and settings.language == "en"
     assert settings.timezone == "Asia/Tokyo"
+
+
+@pytest.mark.parametrize("name", ["PORTAL_OIDC_CLIENT_ID", "PORTAL_OIDC_CLIENT_SECRET"])
+def test_a_provider_needs_its_client_credentials(monkeypatch, name):
+    monkeypatch.delenv(name)
+    with pytest.raises(SettingsError, match=name):
+        load_settings()
+
+
+def test_no_issuer_means_no_provider_and_defaults_otherwise(monkeypatch):
+    monkeypatch.setenv("PORTAL_OIDC_ISSUER", "https://login.example.org/tenant/v2.0")
+    monkeypatch.delenv("PORTAL_OIDC_FOR")
+    monkeypatch.delenv("PORTAL_OIDC_NAME")
+    oidc = load_settings().oidc
+    assert oidc.kinds == ("staff",) and oidc.scopes == "openid email profile"
+    assert oidc.name == "login.example.org" and oidc.mfa_claim is None
+    assert oidc.metadata_url == (
+        "https://login.example.org/tenant/v2.0/.well-known/openid-configuration"
+    )
+    monkeypatch.delenv("PORTAL_OIDC_ISSUER")
+    assert load_settings().oidc is None

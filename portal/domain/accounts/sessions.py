@@ -51,8 +51,14 @@ class Principal:
         return self.kind == AccountKind.ORGANISATION
 
 
-def start(db: Session, account_id: int, ip: str = "", user_agent: str = "") -> str:
-    """Create a session for `account_id`; returns the secret for the cookie (never stored)."""
+def start(
+    db: Session, account_id: int, ip: str = "", user_agent: str = "", provider_mfa: bool = False
+) -> str:
+    """Create a session for `account_id`; returns the secret for the cookie (never stored).
+
+    `provider_mfa`: the identity provider proved multi-factor for this sign-in, which stands
+    in for the authenticator app staff must otherwise enrol.
+    """
     settings = get_settings()
     secret = tokens.new_token()
     now = utcnow()
@@ -65,6 +71,7 @@ def start(db: Session, account_id: int, ip: str = "", user_agent: str = "") -> s
             expires_at=now + dt.timedelta(hours=settings.session_absolute_hours),
             ip=ip[:64],
             user_agent=user_agent[:300],
+            provider_mfa=provider_mfa,
         )
     )
     return secret
@@ -76,6 +83,7 @@ _RESOLVE = (
         WebSession.revoked_at,
         WebSession.expires_at,
         WebSession.last_seen_at,
+        WebSession.provider_mfa,
         Account.id.label("account_id"),
         Account.kind,
         Account.role,
@@ -127,9 +135,17 @@ def resolve(secret: str | None) -> Principal | None:
         language=row.language,
         display_name=f"{row.family_name} {row.given_name}" if has_record else row.display_name,
         totp_enabled=bool(row.has_totp),
-        needs_totp_enrolment=(
-            row.kind == AccountKind.STAFF and get_settings().staff_require_totp and not row.has_totp
-        ),
+        needs_totp_enrolment=needs_totp_enrolment(row.kind, bool(row.has_totp), row.provider_mfa),
+    )
+
+
+def needs_totp_enrolment(kind: str, has_totp: bool, provider_mfa: bool) -> bool:
+    """True for staff who must enrol an authenticator app before reaching staff pages."""
+    return (
+        kind == AccountKind.STAFF
+        and get_settings().staff_require_totp
+        and not has_totp
+        and not provider_mfa
     )
 
 

@@ -75,7 +75,7 @@ class SessionStart:
     landing: str
 
 
-def _clear_expired_lock(db: Session, account: Account, now: dt.datetime) -> None:
+def clear_expired_lock(db: Session, account: Account, now: dt.datetime) -> None:
     if account.locked_until is not None and account.locked_until <= now:
         db.execute(
             update(Account)
@@ -118,7 +118,8 @@ def _count_failure(account_id: int, ip: str) -> None:
             )
 
 
-def _new_challenge(db: Session, account: Account) -> tuple[str, str]:
+def new_challenge(db: Session, account: Account) -> tuple[str, str]:
+    """Start the second factor for `account`: (the tab's attempt secret, "email" or "totp")."""
     settings = get_settings()
     now = utcnow()
     attempt = tokens.new_token()
@@ -163,7 +164,7 @@ def check_password(email: str, password: str, ip: str = "") -> PasswordStep:
             throttled = False
             account = db.exec(select(Account).where(Account.email == address)).first()
             if account is not None:
-                _clear_expired_lock(db, account, now)
+                clear_expired_lock(db, account, now)
     if throttled:
         passwords.burn_time()
         return PasswordStep(ok=False, throttled=True)
@@ -191,7 +192,7 @@ def check_password(email: str, password: str, ip: str = "") -> PasswordStep:
             ):
                 password_reset.send_link(db, account, ip)
             return PasswordStep(ok=False, must_reset=True)
-        attempt, method = _new_challenge(db, account)
+        attempt, method = new_challenge(db, account)
         trail.record(db, "signin.password_ok", target=f"account:{account.id}", ip=ip, method=method)
     return PasswordStep(ok=True, attempt=attempt, method=method)
 
@@ -252,6 +253,15 @@ def verify_code(attempt: str | None, code: str, ip: str = "") -> CodeStep:
         return CodeStep(ok=True, ticket=ticket)
 
 
+def pending_method(attempt: str | None) -> str | None:
+    """The method ("email" or "totp") of the live, unpassed challenge behind `attempt`, or None."""
+    with transaction() as db:
+        challenge = _challenge(db, attempt)
+        if challenge is None or challenge.passed_at is not None or utcnow() >= challenge.expires_at:
+            return None
+        return challenge.method
+
+
 def resend_code(attempt: str | None) -> str | None:
     """Send a fresh code replacing the old one; returns a message key when refused."""
     now = utcnow()
@@ -281,10 +291,10 @@ def resend_code(attempt: str | None) -> str | None:
     return None
 
 
-def landing_for(db: Session, account: Account) -> str:
+def landing_for(db: Session, account: Account, provider_mfa: bool = False) -> str:
     """Where a freshly signed-in account starts: enrolment or new terms come first."""
     if account.kind == AccountKind.STAFF:
-        if get_settings().staff_require_totp and not account.totp_secret:
+        if sessions.needs_totp_enrolment(account.kind, bool(account.totp_secret), provider_mfa):
             return "/mypage/account"
         return "/admin"
     if account.kind == AccountKind.ORGANISATION:

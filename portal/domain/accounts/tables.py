@@ -1,11 +1,13 @@
 """Sign-in identities (registrants, staff and organisation users), their challenges, sessions and recovery codes;
-consents and activation requests; e-mailed single-use tokens; rate-limit hits."""
+consents and activation requests; e-mailed single-use tokens; rate-limit hits; links to the
+identity provider and trips to it."""
 
 from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
 
+from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from portal.domain.core.clock import now_factory
@@ -92,6 +94,9 @@ class WebSession(SQLModel, table=True):
     revoked_at: dt.datetime | None = None
     ip: str = Field(default="", max_length=64)
     user_agent: str = Field(default="", max_length=300)
+    # Signed in through the identity provider, which proved multi-factor (PORTAL_OIDC_MFA_CLAIM):
+    # stands in for the authenticator app staff must otherwise enrol.
+    provider_mfa: bool = False
 
 
 class RecoveryCode(SQLModel, table=True):
@@ -164,3 +169,39 @@ class ThrottleHit(SQLModel, table=True):
     scope: str = Field(max_length=32, index=True)
     key: str = Field(max_length=64, index=True)
     at: dt.datetime = Field(default_factory=now_factory, index=True)
+
+
+class ProviderLink(SQLModel, table=True):
+    """An account's owner linked it to one subject of the identity provider (iss + sub)."""
+
+    __tablename__ = "provider_link"
+    __table_args__ = (UniqueConstraint("issuer", "subject"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id", index=True, unique=True)
+    issuer: str = Field(max_length=300)
+    subject: str = Field(max_length=255)
+    created_at: dt.datetime = Field(default_factory=now_factory)
+    last_used_at: dt.datetime | None = None
+
+
+class ProviderFlow(SQLModel, table=True):
+    """One trip to the identity provider, bound to the browser that started it.
+
+    `state_digest` finds it from the callback, `browser_digest` is the digest of a
+    secret only that browser's cookie holds; `used_at` makes the callback count once.
+    A link trip remembers the account and session that asked for it.
+    """
+
+    __tablename__ = "provider_flow"
+
+    id: int | None = Field(default=None, primary_key=True)
+    state_digest: str = Field(max_length=64, unique=True)
+    browser_digest: str = Field(max_length=64)
+    purpose: str = Field(max_length=8)  # "signin" or "link"
+    account_id: int | None = Field(default=None, foreign_key="account.id")
+    session_id: int | None = Field(default=None, foreign_key="web_session.id")
+    nonce: str = Field(max_length=100)
+    code_verifier: str = Field(max_length=200)
+    expires_at: dt.datetime = Field(index=True)
+    used_at: dt.datetime | None = None

@@ -15,7 +15,7 @@ from sqlmodel import col, func, select
 
 from portal.domain.accounts import activation, operations
 from portal.domain.accounts.sessions import Principal
-from portal.domain.accounts.tables import Account, StaffRole, WebSession
+from portal.domain.accounts.tables import Account, ProviderLink, StaffRole, WebSession
 from portal.domain.core.clock import utcnow
 from portal.domain.core.db import transaction
 from portal.domain.core.errors import DomainError, NotAllowed
@@ -46,6 +46,7 @@ class AccountFacts:
     locked: bool
     totp: bool
     last_sign_in: dt.datetime | None
+    provider_linked: dt.datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,9 @@ def detail(record_id: int) -> RecordDetail | None:
                 locked=bool(account.locked_until and account.locked_until > utcnow()),
                 totp=bool(account.totp_secret),
                 last_sign_in=last,
+                provider_linked=db.exec(
+                    select(ProviderLink.created_at).where(ProviderLink.account_id == account.id)
+                ).first(),
             )
         values = {name: getattr(record, name) for name in FIELDS}
         owner = f"{record.family_name} {record.given_name}"

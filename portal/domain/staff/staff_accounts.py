@@ -25,6 +25,7 @@ from portal.domain.accounts.tables import (
     Account,
     AccountKind,
     AccountStatus,
+    ProviderLink,
     StaffRole,
     TokenPurpose,
     WebSession,
@@ -46,6 +47,7 @@ class StaffMember:
     status: str
     totp: bool
     last_sign_in: dt.datetime | None
+    provider_linked: dt.datetime | None = None
 
 
 def _require_admin(principal: Principal) -> None:
@@ -63,8 +65,9 @@ def members(principal: Principal) -> list[StaffMember]:
     )
     with transaction() as db:
         rows = db.exec(
-            select(Account, last.c.last)
+            select(Account, last.c.last, ProviderLink.created_at)
             .join(last, last.c.account_id == Account.id, isouter=True)
+            .join(ProviderLink, col(ProviderLink.account_id) == Account.id, isouter=True)
             .where(Account.kind == AccountKind.STAFF)
             .order_by(col(Account.role), col(Account.display_name), col(Account.id))
         ).all()
@@ -77,8 +80,9 @@ def members(principal: Principal) -> list[StaffMember]:
                 status=a.status,
                 totp=bool(a.totp_secret),
                 last_sign_in=seen,
+                provider_linked=linked,
             )
-            for a, seen in rows
+            for a, seen, linked in rows
         ]
 
 

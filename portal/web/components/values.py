@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from portal.domain.registry import record_fields, records
 from portal.i18n import format_date, translate
+from portal.settings import get_settings
 
 
 def display_value(field: str, value: object, lang: str) -> str:
@@ -54,3 +55,11 @@ def pending_review(claims: int, points: int, lang: str) -> str:
         claims=translate("count.claims", lang, count=claims),
         points=translate("count.points", lang, count=points),
     )
+
+
+def provider_text(linked: dt.datetime | None, lang: str) -> str:
+    """For staff: whether an account is linked to the identity provider, and since when."""
+    if linked is None:
+        return translate("record.no", lang)
+    name = get_settings().oidc.name if get_settings().oidc else ""
+    return translate("staff.provider_linked", lang, provider=name, date=format_date(linked, lang))

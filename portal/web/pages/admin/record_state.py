@@ -14,9 +14,9 @@ from portal.domain.registrants import registry_admin
 from portal.domain.renewal import reminders
 from portal.i18n import format_date, format_datetime, translate
 from portal.web.changes import PageState
-from portal.web.components.values import change_text, display_value
+from portal.web.components.values import change_text, display_value, provider_text
 from portal.web.ids import int_id, path_id
-from portal.web.session import require, translator, turn_away
+from portal.web.session import PROVIDER_NAME, require, translator, turn_away
 
 
 class AdminRecordState(PageState, rx.State):
@@ -95,6 +95,16 @@ class AdminRecordState(PageState, rx.State):
                     "key": "admin.last_sign_in",
                     "value": format_datetime(facts.last_sign_in, lang) or "—",
                 },
+                *(
+                    [
+                        {
+                            "key": "admin.provider_link",
+                            "value": provider_text(facts.provider_linked, lang),
+                        }
+                    ]
+                    if PROVIDER_NAME
+                    else []
+                ),
             ]
             if facts
             else []

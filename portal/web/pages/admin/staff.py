@@ -21,9 +21,10 @@ from portal.web.components.forms import (
 )
 from portal.web.components.layout import card, page_title, scroll_region, shell
 from portal.web.components.text import t
+from portal.web.components.values import provider_text
 from portal.web.errors import field_messages, text_field
 from portal.web.ids import int_id
-from portal.web.session import client_ip, require_admin, translator, turn_away
+from portal.web.session import PROVIDER_NAME, client_ip, require_admin, translator, turn_away
 
 
 class AdminStaffState(PageState, rx.State):
@@ -49,6 +50,7 @@ class AdminStaffState(PageState, rx.State):
                 "status_text": translate(f"account_status.{m.status}", lang),
                 "totp": translate("record.yes" if m.totp else "record.no", lang),
                 "last": format_datetime(m.last_sign_in, lang) or "—",
+                "provider": provider_text(m.provider_linked, lang),
                 "me": "yes" if m.id == principal.account_id else "",
             }
             for m in found
@@ -228,6 +230,7 @@ def _list() -> rx.Component:
         "admin.account_status",
         "account.totp_title",
         "admin.last_sign_in",
+        *(["admin.provider_link"] if PROVIDER_NAME else []),
         "staff.actions",
     )
     return scroll_region(
@@ -243,6 +246,7 @@ def _list() -> rx.Component:
                         rx.table.cell(m["status_text"]),
                         rx.table.cell(m["totp"]),
                         rx.table.cell(m["last"]),
+                        *([rx.table.cell(m["provider"])] if PROVIDER_NAME else []),
                         rx.table.cell(_actions(m)),
                     ),
                 )

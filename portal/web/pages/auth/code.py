@@ -6,13 +6,14 @@ import asyncio
 
 import reflex as rx
 
+from portal.cookies import PROVIDER_ATTEMPT_COOKIE
 from portal.domain.accounts import signin
 from portal.settings import get_settings
 from portal.web.changes import PageState
 from portal.web.components.forms import error_summary, field, form, notice, primary_button
 from portal.web.components.layout import card, page_title, shell
 from portal.web.components.text import t
-from portal.web.session import client_ip, translator
+from portal.web.session import client_ip, cookie_value, translator
 
 _TICKET_POST = """
 (() => {{
@@ -48,8 +49,14 @@ class CodeState(PageState, rx.State):
         self.info = ""
 
     @rx.event
-    def load(self):
-        """Without a password step in this tab there is nothing to do here."""
+    async def load(self):
+        """Without a first step in this tab there is nothing to do here. After the identity
+        provider (?via=provider), the first step is the one its HttpOnly cookie names."""
+        if self.router.url.query_parameters.get("via") == "provider":
+            attempt = cookie_value(self.router.headers.cookie, PROVIDER_ATTEMPT_COOKIE) or ""
+            method = await asyncio.to_thread(signin.pending_method, attempt)
+            if method is not None:
+                self._begin(attempt, method)
         if not self._attempt:
             return rx.redirect("/login")
         return None

@@ -20,12 +20,24 @@ from portal.web.components.layout import card, page_title, shell
 from portal.web.components.text import t
 from portal.web.errors import text_field
 from portal.web.pages.auth.code import CodeState
-from portal.web.session import client_ip, current_principal, home_for, translator
+from portal.web.session import PROVIDER_NAME, client_ip, current_principal, home_for, translator
+
+# Why /auth/oidc/callback sent a visitor back here (?reason=provider_...).
+_PROVIDER_REASONS = (
+    "unlinked",
+    "not_for_you",
+    "refused",
+    "failed",
+    "cancelled",
+    "unavailable",
+    "throttled",
+)
 
 
 class LoginState(PageState, rx.State):
     """The sign-in form's messages. What the visitor typed stays in the browser's inputs."""
 
+    provider_name: str = PROVIDER_NAME
     errors: dict[str, str] = {}  # noqa: RUF012
     form_error: str = ""
     info: str = ""
@@ -45,6 +57,9 @@ class LoginState(PageState, rx.State):
         }.get(reason, "")
         self.errors = {}
         self.form_error = ""
+        outcome = reason.removeprefix("provider_")
+        if PROVIDER_NAME and reason.startswith("provider_") and outcome in _PROVIDER_REASONS:
+            self.form_error = tr(f"login.provider_{outcome}", provider=PROVIDER_NAME)
         return None
 
     @rx.event
@@ -103,5 +118,22 @@ def login_page() -> rx.Component:
                 on_submit=LoginState.submit,
             ),
             rx.link(t("login.forgot"), href="/password/forgot"),
+        ),
+        _provider_door(),
+    )
+
+
+def _provider_door() -> rx.Component:
+    """The other way in, when the association has an identity provider."""
+    if not PROVIDER_NAME:
+        return rx.fragment()
+    return card(
+        rx.text(t("login.provider_intro")),
+        rx.el.a(
+            t("login.provider_button").replace("{provider}", LoginState.provider_name),  # type: ignore[attr-defined]
+            href="/auth/oidc/start",
+            reload_document=True,
+            id="provider-signin",
+            class_name="button-link",
         ),
     )

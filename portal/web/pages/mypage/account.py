@@ -1,4 +1,5 @@
-"""/mypage/account: language, the authenticator app (enrol, recovery codes, turn off), sign out.
+"""/mypage/account: language, the authenticator app (enrol, recovery codes, turn off), the link
+to the identity provider (account_provider), password, e-mail, sign out, closing.
 
 Used by registrants and staff alike; staff who must use an authenticator app
 land here first and go on to /admin once it is on.
@@ -25,6 +26,7 @@ from portal.web.components.layout import card, page_title, shell
 from portal.web.components.password_fields import NewPasswordCheck, new_password_fields
 from portal.web.components.text import t
 from portal.web.errors import field_messages, text_field
+from portal.web.pages.mypage.account_provider import provider_card
 from portal.web.session import ShellState, client_ip, require, to_login, translator
 
 
@@ -412,6 +414,7 @@ def account_page() -> rx.Component:
             ),
         ),
         _totp_card(),
+        provider_card(),
         _password_card(),
         _email_card(),
         _language_card(),
