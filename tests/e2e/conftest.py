@@ -1,5 +1,7 @@
 """One production build of the portal for the whole run, on a free port, with its own
-SQLite database, demo data and a real SMTP server (aiosmtpd) receiving its mail."""
+SQLite database, demo data, a real SMTP server (aiosmtpd) receiving its mail and a real
+OpenID Connect provider (oidc-provider-mock) it accepts; the other PORTAL_OIDC_* settings
+are the test suite's (tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from dataclasses import dataclass
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
+from tests.identity_provider import Provider, running_provider
 from tests.portal_server import ROOT, RunningPortal, running_portal
 from tests.smtp_sink import SmtpSink
 
@@ -25,6 +28,7 @@ class Portal:
     mail: SmtpSink
     server: RunningPortal
     app_keys: dict[str, str]  # authenticator keys of the seeded admins, by address
+    provider: Provider  # the identity provider the portal accepts
 
     def cli(self, *args: str) -> str:
         return self.server.cli(*args)
@@ -34,6 +38,7 @@ class Portal:
 def portal(tmp_path_factory) -> Iterator[Portal]:
     with (
         SmtpSink() as sink,
+        running_provider() as provider,
         running_portal(
             tmp_path_factory.mktemp("e2e-data"),
             DEMO_PASSWORD,
@@ -43,11 +48,15 @@ def portal(tmp_path_factory) -> Iterator[Portal]:
             PORTAL_BCRYPT_ROUNDS="4",
             # Every browser of the suite is one client (127.0.0.1), signing in ~50 times.
             PORTAL_SIGNIN_PER_CLIENT="1000",
+            PORTAL_OIDC_ISSUER=provider.issuer,
+            PORTAL_OIDC_MFA_CLAIM="mfa",
         ) as server,
     ):
         seeded = server.python("-m", "tests.e2e.seed_people", DEMO_PASSWORD)
         keys = dict(line.split()[1:] for line in seeded.splitlines() if line.startswith("TOTP "))
-        yield Portal(base_url=server.base_url, mail=sink, server=server, app_keys=keys)
+        yield Portal(
+            base_url=server.base_url, mail=sink, server=server, app_keys=keys, provider=provider
+        )
 
 
 @pytest.fixture(scope="session")

@@ -22,9 +22,10 @@ PEOPLE = (
     "close-me@example.com",
     "points-me@example.com",
     "attend-me@example.com",  # credited by a provider's attendance list
+    "provider-me@example.com",  # links the identity provider
 )
 UNINVITED = (("E2E00001", "invite-me@example.com", dt.date(1979, 12, 3)),)
-ADMINS = tuple(f"e2e-admin{n}@example.com" for n in range(1, 12))
+ADMINS = tuple(f"e2e-admin{n}@example.com" for n in range(1, 13))
 
 
 def admin_with_app(email: str, password: str) -> str:
