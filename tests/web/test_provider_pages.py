@@ -5,6 +5,7 @@ hostile or not, would drive them."""
 from __future__ import annotations
 
 from portal.domain.accounts import provider_links, sessions, signin
+from portal.web.pages.admin.record_state import AdminRecordState
 from portal.web.pages.auth.code import CodeState
 from portal.web.pages.auth.login import LoginState
 from portal.web.pages.mypage.account_provider import ProviderLinkState
@@ -87,3 +88,33 @@ async def test_the_code_page_takes_the_attempt_the_provider_callback_left(tabs):
         await other.send(CodeState, "load", path=path)
         assert other.redirects_to("/login")
     assert signin.pending_method(step.attempt) is None  # passed: spent
+
+
+async def test_staff_see_the_link_on_the_record_page(tabs, configure):
+    from sqlmodel import select
+
+    from portal.domain.accounts.tables import Account
+    from portal.domain.core.db import transaction
+    from portal.domain.registry.tables import RegistryRecord
+    from tests.web.test_admin_record import open_record, staff
+
+    configure(PORTAL_STAFF_REQUIRE_TOTP="false")
+    linked("seen@example.com", "seen")
+    factories.registrant("unseen@example.com")
+    with transaction() as db:
+        numbers = dict(
+            db.exec(
+                select(Account.email, RegistryRecord.id).join(
+                    RegistryRecord, RegistryRecord.account_id == Account.id
+                )
+            ).all()
+        )
+    tab = tabs(staff("reviewer", "desk@example.com"))
+    shown = {}
+    for email in ("seen@example.com", "unseen@example.com"):
+        await open_record(tab, numbers[email])
+        state = await tab.state(AdminRecordState)
+        [row] = [r for r in state.account_rows if r["key"] == "admin.provider_link"]
+        shown[email] = row["value"]
+    assert shown["seen@example.com"].startswith("Linked to Example ID since")
+    assert shown["unseen@example.com"] == "No"
