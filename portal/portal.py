@@ -13,6 +13,7 @@ from portal.web.pages.admin.attendance_reports import AdminReportsState
 from portal.web.pages.admin.audit import AdminAuditState, audit_page
 from portal.web.pages.admin.claim import AdminClaimState, claim_page
 from portal.web.pages.admin.claims import AdminClaimsState, claims_queue_page
+from portal.web.pages.admin.communications import AdminKindsState, communications_page
 from portal.web.pages.admin.import_ledger import AdminImportState, import_page
 from portal.web.pages.admin.organisations import AdminOrganisationsState, organisations_page
 from portal.web.pages.admin.outbox import AdminOutboxState, outbox_page
@@ -108,6 +109,7 @@ _add(outbox_page, "/admin/outbox", "outbox.title", AdminOutboxState.load)
 _add(audit_page, "/admin/audit", "audit.title", AdminAuditState.load)
 _add(staff_page, "/admin/staff", "admin.staff", AdminStaffState.load)
 _add(organisations_page, "/admin/organisations", "organisation.nav", AdminOrganisationsState.load)
+_add(communications_page, "/admin/communications", "kinds.title", AdminKindsState.load)
 _add(import_page, "/admin/import", "import.title", AdminImportState.load)
 _add(registrants_page, "/admin/registrants", "admin.registrants_title", AdminRegistrantsState.load)
 _add(admin_record_page, "/admin/registrants/[record_id]", "admin.history", AdminRecordState.load)

@@ -25,6 +25,7 @@ ARROWS: dict[str, set[str]] = {
     "points": {"registrants"},
     "renewal": {"points"},
     "organisations": {"points"},
+    "communications": {"renewal"},
 }
 TOP_MODULES = {"demo", "schema"}
 # What the domain may use outside itself: settings and the message catalogue.

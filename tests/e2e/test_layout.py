@@ -205,6 +205,7 @@ def test_every_route_fits_passes_axe_and_is_translated(page, portal, language, a
         "admin/activities",
         "admin/import",
         "admin/organisations",
+        "admin/communications",
         "admin/staff",
         "admin/audit",
         "admin/outbox",

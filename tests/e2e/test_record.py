@@ -42,10 +42,10 @@ def test_registrant_edits_the_workplace_through_confirm(page, portal):
 def test_unsubscribing_from_the_newsletter_warns_before_saving(page, portal):
     sign_in(page, portal, "registrant2@example.com")
     open_page(page, "/mypage/record")
-    page.locator("#edit-basic").click()
+    page.locator("#edit-mail").click()
     page.locator("#newsletter").click()
     page.locator("#review-submit").click()
     expect(page.get_by_text("requirement for renewal")).to_be_visible()
     page.get_by_role("button", name="Make more changes").click()
     page.get_by_role("button", name="Cancel").click()
-    expect(page.locator("#edit-basic")).to_be_visible()
+    expect(page.locator("#edit-mail")).to_be_visible()

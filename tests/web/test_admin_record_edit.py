@@ -42,7 +42,9 @@ async def test_admin_edits_certification_through_confirm_with_a_reason(tabs, con
     )
     state = await tab.state(AdminRecordEditState)
     assert state.mode == "confirm"
-    assert state.changes == [{"key": "field.status", "old": "Active", "new": "Withdrawn"}]
+    assert state.changes == [
+        {"key": "field.status", "label": "", "old": "Active", "new": "Withdrawn"}
+    ]
     assert record_of(record.account_id).status == "active"  # nothing saved yet
     await tab.send(AdminRecordEditState, "save", path=path)
     assert record_of(record.account_id).status == "withdrawn"

@@ -36,6 +36,7 @@ FIELDS = (
     "valid_until",
     *records.SECTIONS["basic"][4:],
     *records.SECTIONS["workplace"],
+    *records.SECTIONS["mail"],
 )
 
 

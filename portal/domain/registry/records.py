@@ -20,7 +20,8 @@ from portal.domain.audit import trail
 from portal.domain.core.clock import utcnow
 from portal.domain.core.db import transaction
 from portal.domain.core.errors import DomainError, FieldErrors
-from portal.domain.registry import record_fields
+from portal.domain.registry import categories, mail_topics, record_fields
+from portal.domain.registry.mail_topics import FIELD_PREFIX
 from portal.domain.registry.tables import RecordChange, RegistryRecord
 
 SECTIONS: dict[str, tuple[str, ...]] = {
@@ -32,8 +33,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
         "postal_code",
         "address",
         "phone",
-        "newsletter",
-        "other_notices",
+        "category",
     ),
     "workplace": (
         "employer",
@@ -43,6 +43,8 @@ SECTIONS: dict[str, tuple[str, ...]] = {
         "workplace_phone",
         "licence_number",
     ),
+    # The built-in mail topics; the topics admins added join as "topic:<code>" fields.
+    "mail": ("newsletter", "other_notices"),
 }
 STAFF_SECTIONS: dict[str, tuple[str, ...]] = {
     **SECTIONS,
@@ -81,11 +83,18 @@ def _cleaned(
         raise DomainError("error.not_allowed")
     cleaned: dict[str, object] = {}
     errors: dict[str, tuple[str, dict]] = {}
-    for field in sections[section]:
+    topic_fields = [f for f in values if isinstance(f, str) and f.startswith(FIELD_PREFIX)]
+    for field in (*sections[section], *(topic_fields if section == "mail" else ())):
         if field not in values:
             continue
         raw = values[field]
-        if field in FLAGS:
+        if field == "category":
+            if not isinstance(raw, str) or len(raw) > 32:
+                errors[field] = ("record.category_unknown", {})
+            else:
+                cleaned[field] = raw.strip()
+            continue
+        if field in FLAGS or field.startswith(FIELD_PREFIX):
             if not isinstance(raw, bool):
                 errors[field] = ("record.invalid", {})
             else:
@@ -107,19 +116,37 @@ def _record_of(db: Session, account_id: int) -> RegistryRecord:
     return record
 
 
-def _diff(record: RegistryRecord, cleaned: dict[str, object]) -> list[FieldChange]:
-    return [
-        FieldChange(field, shown(getattr(record, field)), shown(value))
+def _checked(
+    db: Session, record: RegistryRecord, cleaned: dict[str, object], by_staff: bool
+) -> dict[str, object]:
+    """`cleaned` without unknown topics, after the category rule (categories.check_move)."""
+    if "category" in cleaned:
+        categories.check_move(db, record.category, str(cleaned["category"]), by_staff)
+    return {
+        field: value
         for field, value in cleaned.items()
-        if getattr(record, field) != value
-    ]
+        if not field.startswith(FIELD_PREFIX) or mail_topics.field_topic(db, field) is not None
+    }
+
+
+def _diff(db: Session, record: RegistryRecord, cleaned: dict[str, object]) -> list[FieldChange]:
+    choices = (
+        mail_topics.current(db, record) if any(f.startswith(FIELD_PREFIX) for f in cleaned) else {}
+    )
+    changes = []
+    for field, value in cleaned.items():
+        old = choices[field] if field.startswith(FIELD_PREFIX) else getattr(record, field)
+        if old != value:
+            changes.append(FieldChange(field, shown(old), shown(value)))
+    return changes
 
 
 def preview(account_id: int, section: str, values: dict) -> list[FieldChange]:
     """What saving `values` into the registrant's own `section` would change; saves nothing."""
     cleaned = _cleaned(section, values)
     with transaction() as db:
-        return _diff(_record_of(db, account_id), cleaned)
+        record = _record_of(db, account_id)
+        return _diff(db, record, _checked(db, record, cleaned, by_staff=False))
 
 
 def apply(account_id: int, section: str, values: dict, *, ip: str = "") -> list[FieldChange]:
@@ -127,6 +154,7 @@ def apply(account_id: int, section: str, values: dict, *, ip: str = "") -> list[
     cleaned = _cleaned(section, values)
     with transaction() as db:
         record = _record_of(db, account_id)
+        cleaned = _checked(db, record, cleaned, by_staff=False)
         return _save(db, record, section, cleaned, actor_id=account_id, reason="", ip=ip)
 
 
@@ -152,7 +180,7 @@ def staff_preview(record_id: int, section: str, values: dict) -> list[FieldChang
     """What a staff edit of any section of the record would change; saves nothing."""
     with transaction() as db:
         record = _staff_record(db, record_id)
-        return _diff(record, _staff_input(record, section, values))
+        return _diff(db, record, _checked(db, record, _staff_input(record, section, values), True))
 
 
 def staff_apply(
@@ -169,7 +197,7 @@ def staff_apply(
         raise FieldErrors({"reason": ("record.too_long", {"max": MAX_REASON})})
     with transaction() as db:
         record = _staff_record(db, record_id)
-        cleaned = _staff_input(record, section, values)
+        cleaned = _checked(db, record, _staff_input(record, section, values), by_staff=True)
         return _save(
             db, record, section, cleaned, actor_id=actor_id, reason=reason, ip=ip, staff=True
         )
@@ -186,12 +214,15 @@ def _save(
     ip: str,
     staff: bool = False,
 ) -> list[FieldChange]:
-    changes = _diff(record, cleaned)
+    changes = _diff(db, record, cleaned)
     if not changes:
         return []
     now = utcnow()
     for change in changes:
-        setattr(record, change.field, cleaned[change.field])
+        if change.field in FLAGS or change.field.startswith(FIELD_PREFIX):
+            mail_topics.store(db, record, change.field, bool(cleaned[change.field]))
+        else:
+            setattr(record, change.field, cleaned[change.field])
         db.add(
             RecordChange(
                 record_id=record.id,
@@ -253,6 +284,7 @@ def view(account_id: int) -> RecordView:
             "birth_date",
         )
         values = {f: getattr(record, f) for f in (*fields, *certification)}
+        values.update(mail_topics.current(db, record))
         updated = {}
         for section in SECTIONS:
             last = db.exec(

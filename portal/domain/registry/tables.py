@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
-from sqlalchemy import Index, event
+from sqlalchemy import Index, UniqueConstraint, event
 from sqlmodel import Field, SQLModel
 
 from portal.domain.core import search_text
@@ -37,8 +37,9 @@ class RegistryRecord(SQLModel, table=True):
     valid_from: dt.date | None = None
     valid_until: dt.date | None = Field(default=None, index=True)
     status: str = Field(default=RecordStatus.ACTIVE, max_length=16, index=True)
-    newsletter: bool = False
-    other_notices: bool = False
+    newsletter: bool = False  # the mail topic "newsletter" (a renewal requirement)
+    other_notices: bool = False  # the mail topic "news"
+    category: str = Field(default="general", max_length=32, index=True)  # RegistrantCategory.code
     postal_code: str = Field(default="", max_length=8)
     address: str = Field(default="", max_length=200)
     phone: str = Field(default="", max_length=20)
@@ -51,6 +52,55 @@ class RegistryRecord(SQLModel, table=True):
     search_text: str = Field(default="", max_length=1000)
     created_at: dt.datetime = Field(default_factory=now_factory)
     updated_at: dt.datetime = Field(default_factory=now_factory)
+
+
+class RegistrantCategory(SQLModel, table=True):
+    """A kind of registrant admins added (学生, membership classes) beside the built-in
+    "general" (一般) every record starts in (`registry.categories`).
+
+    `self_service`: registrants may move themselves between such categories.
+    """
+
+    __tablename__ = "registrant_category"
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=32, unique=True)
+    name_en: str = Field(max_length=100)
+    name_ja: str = Field(max_length=100)
+    self_service: bool = False
+    position: int = 0
+
+
+class MailTopic(SQLModel, table=True):
+    """A kind of mail admins added beyond the two every portal has (seed 000's mail services).
+
+    The newsletter (a renewal requirement) and the association's news are record columns
+    (`registry.mail_topics.BUILT_IN`); a registrant's choice of an added topic is a
+    `topic_choice` row, and a missing row means `default_on`.
+    """
+
+    __tablename__ = "mail_topic"
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=32, unique=True)
+    name_en: str = Field(max_length=100)
+    name_ja: str = Field(max_length=100)
+    description_en: str = Field(default="", max_length=300)
+    description_ja: str = Field(default="", max_length=300)
+    default_on: bool = False
+    position: int = 0
+
+
+class TopicChoice(SQLModel, table=True):
+    """One registrant's choice for one topic that is not a record column."""
+
+    __tablename__ = "topic_choice"
+    __table_args__ = (UniqueConstraint("record_id", "topic_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    record_id: int = Field(foreign_key="registry_record.id", index=True)
+    topic_id: int = Field(foreign_key="mail_topic.id", index=True)
+    subscribed: bool
 
 
 class RecordChange(SQLModel, table=True):

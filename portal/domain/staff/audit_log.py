@@ -23,6 +23,7 @@ from portal.settings import get_settings
 
 CATEGORIES = (
     "signin",
+    "provider",
     "account",
     "password",
     "totp",
@@ -32,6 +33,8 @@ CATEGORIES = (
     "record",
     "registry",
     "staff",
+    "category",
+    "topic",
     "organisation",
     "claim",
     "catalogue",

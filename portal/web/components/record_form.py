@@ -21,7 +21,9 @@ def changes_table(changes: rx.Var, element_id: str) -> rx.Component:
             rx.foreach(
                 changes,
                 lambda change: rx.table.row(
-                    rx.table.row_header_cell(t(change["key"])),
+                    rx.table.row_header_cell(
+                        rx.cond(change["label"] != "", change["label"], t(change["key"]))
+                    ),
                     rx.table.cell(change["old"]),
                     rx.table.cell(change["new"], weight="bold"),
                 ),

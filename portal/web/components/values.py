@@ -14,6 +14,8 @@ def display_value(field: str, value: object, lang: str) -> str:
     """Yes/no for flags, the translated status, dates per language, text as stored."""
     if isinstance(value, bool):
         return translate("record.yes" if value else "record.no", lang)
+    if field.startswith("topic:"):
+        return translate("record.yes" if value else "record.no", lang)
     if field == "status" and value:
         return translate(f"status.{value}", lang)
     if hasattr(value, "isoformat"):
@@ -23,7 +25,7 @@ def display_value(field: str, value: object, lang: str) -> str:
 
 def change_text(field: str, text: str, lang: str) -> str:
     """A recorded change's value ('yes', 'expired', '2027-03-31') as a person reads it."""
-    if field in records.FLAGS and text in ("yes", "no"):
+    if (field in records.FLAGS or field.startswith("topic:")) and text in ("yes", "no"):
         return translate(f"record.{text}", lang)
     if field == "status" and text:
         return translate(f"status.{text}", lang)
@@ -35,13 +37,26 @@ def change_text(field: str, text: str, lang: str) -> str:
     return text
 
 
-def change_rows(changes: Iterable[records.FieldChange], lang: str) -> list[dict[str, str]]:
-    """Changes awaiting confirmation as rows of the changes table: field label key, old, new."""
+def change_rows(
+    changes: Iterable[records.FieldChange], lang: str, labels: dict[str, str] | None = None
+) -> list[dict[str, str]]:
+    """Changes awaiting confirmation as rows of the changes table: field label key (or, for
+    fields that are data such as added mail topics, the label itself), old, new.
+
+    `labels` names such fields, and categories as "category:<code>"."""
+    labels = labels or {}
+
+    def value(field: str, text: str) -> str:
+        if field == "category":
+            return labels.get(f"category:{text}", text)
+        return change_text(field, text, lang)
+
     return [
         {
             "key": f"field.{c.field}",
-            "old": change_text(c.field, c.old, lang),
-            "new": change_text(c.field, c.new, lang),
+            "label": labels.get(c.field, ""),
+            "old": value(c.field, c.old),
+            "new": value(c.field, c.new),
         }
         for c in changes
     ]

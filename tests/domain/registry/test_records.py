@@ -61,9 +61,8 @@ def test_preview_lists_changes_and_saves_nothing(db):
 
 def test_apply_saves_and_records_each_changed_field(db):
     account_id = factories.registrant("history@example.com")
-    records.apply(
-        account_id, "basic", {"phone": "090-1234-5678", "newsletter": False, "address": ""}
-    )
+    records.apply(account_id, "basic", {"phone": "090-1234-5678", "address": ""})
+    records.apply(account_id, "mail", {"newsletter": False, "phone": "ignored"})
     with transaction() as db_session:
         record = db_session.exec(select(RegistryRecord)).one()
         rows = db_session.exec(select(RecordChange)).all()

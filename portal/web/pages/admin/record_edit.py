@@ -8,13 +8,14 @@ import reflex as rx
 
 from portal.domain.core.errors import DomainError
 from portal.domain.registrants import registry_admin
-from portal.domain.registry import records
+from portal.domain.registry import categories, records
 from portal.web.changes import PageState
 from portal.web.components.forms import (
     error_summary,
     field,
     form,
     notice,
+    options_select,
     primary_button,
     text_area_field,
 )
@@ -25,7 +26,7 @@ from portal.web.components.values import change_rows
 from portal.web.errors import field_messages, text_field
 from portal.web.ids import path_id
 from portal.web.pages.admin.record_state import AdminRecordState
-from portal.web.session import client_ip, require_admin, translator, turn_away
+from portal.web.session import client_ip, page_language, require_admin, translator, turn_away
 
 DATE_FIELDS = frozenset({"birth_date", "certified_on", "valid_from", "valid_until"})
 STATUSES = ("active", "expired", "withdrawn")
@@ -51,6 +52,7 @@ class AdminRecordEditState(PageState, rx.State):
     form_error: str = ""
     reason: str = ""
     reinstating: bool = False
+    categories: list[dict[str, str]] = []  # noqa: RUF012
     _pending: dict = {}  # noqa: RUF012
 
     @rx.event
@@ -82,6 +84,9 @@ class AdminRecordEditState(PageState, rx.State):
         self.values = {
             name: form_value(name, found.values[name]) for name in records.STAFF_SECTIONS[section]
         }
+        lang = await page_language(self)
+        kinds = await asyncio.to_thread(categories.listing)
+        self.categories = [{"code": c.code, "name": c.name(lang)} for c in kinds]
         self.section, self.mode, self.changes, self._pending = section, "edit", [], {}
         self.errors, self.form_error, self.reason = {}, "", ""
 
@@ -130,7 +135,8 @@ class AdminRecordEditState(PageState, rx.State):
             self.form_error = tr("record.no_changes")
             return None
         self._pending = values
-        self.changes = change_rows(changes, principal.language)
+        labels = {f"category:{c['code']}": c["name"] for c in self.categories}
+        self.changes = change_rows(changes, principal.language, labels)
         self.mode = "confirm"
         return None
 
@@ -164,6 +170,13 @@ class AdminRecordEditState(PageState, rx.State):
 
 
 def _input(name: str) -> rx.Component:
+    if name == "category":
+        return options_select(
+            "category",
+            "field.category",
+            AdminRecordEditState.categories,
+            AdminRecordEditState.values["category"],
+        )
     if name in records.FLAGS:
         return flag_checkbox(name, AdminRecordEditState.values[name] == "yes")
     if name == "status":

@@ -11,6 +11,7 @@ import reflex as rx
 from portal.domain.accounts.tables import AccountKind, StaffRole
 from portal.domain.core.errors import DomainError
 from portal.domain.registrants import registry_admin
+from portal.domain.registry import categories
 from portal.domain.renewal import reminders
 from portal.i18n import format_date, format_datetime, translate
 from portal.web.changes import PageState
@@ -71,8 +72,13 @@ class AdminRecordState(PageState, rx.State):
         self.title = (
             f"{values['registration_number']}  {values['family_name']} {values['given_name']}"
         )
+        names = {c.code: c.name(lang) for c in await asyncio.to_thread(categories.listing)}
         self.rows = [
-            {"key": f"field.{k}", "value": display_value(k, v, lang)} for k, v in values.items()
+            {
+                "key": f"field.{k}",
+                "value": names.get(v, v) if k == "category" else display_value(k, v, lang),
+            }
+            for k, v in values.items()
         ]
         self.has_account = found.account is not None
         facts = found.account

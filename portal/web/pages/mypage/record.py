@@ -8,10 +8,17 @@ import reflex as rx
 
 from portal.domain.accounts.tables import AccountKind
 from portal.domain.core.errors import DomainError
-from portal.domain.registry import records
+from portal.domain.registry import categories, mail_topics, records
 from portal.i18n import format_datetime, translate
 from portal.web.changes import PageState
-from portal.web.components.forms import error_summary, field, form, notice, primary_button
+from portal.web.components.forms import (
+    error_summary,
+    field,
+    form,
+    notice,
+    options_select,
+    primary_button,
+)
 from portal.web.components.layout import card, page_title, shell
 from portal.web.components.record_form import changes_table, flag_checkbox
 from portal.web.components.text import t
@@ -38,6 +45,9 @@ class RecordState(PageState, rx.State):
     mode: str = "view"
     section: str = ""
     changes: list[dict[str, str]] = []  # noqa: RUF012
+    topics: list[dict[str, str]] = []  # noqa: RUF012  (the added topics: field, name, description)
+    categories: list[dict[str, str]] = []  # noqa: RUF012  (those a registrant may choose)
+    category_editable: bool = False
     newsletter_warning: bool = False
     saved: str = ""
     errors: dict[str, str] = {}  # noqa: RUF012
@@ -47,24 +57,52 @@ class RecordState(PageState, rx.State):
     async def _refresh(self, account_id: int) -> records.RecordView:
         lang = await page_language(self)
         view = await asyncio.to_thread(records.view, account_id)
+        kinds = await asyncio.to_thread(categories.listing)
+        topics = await asyncio.to_thread(mail_topics.listing)
+        names = {c.code: c.name(lang) for c in kinds}
+        mine = next((c for c in kinds if c.code == view.values["category"]), None)
+
+        def shown(f: str) -> str:
+            if f == "category":
+                return names.get(str(view.values[f]), str(view.values[f]))
+            return display_value(f, view.values[f], lang)
+
         self.rows = {
             section: [
-                {"key": f"field.{f}", "value": display_value(f, view.values[f], lang)}
+                {"key": f"field.{f}", "label": "", "value": shown(f)}
                 for f in (*fields, *(("birth_date",) if section == "basic" else ()))
             ]
             for section, fields in records.SECTIONS.items()
         }
+        added = [t for t in topics if not t.built_in]
+        self.rows["mail"] += [
+            {
+                "key": "",
+                "label": t.name(lang),
+                "value": display_value(t.field, view.values[t.field], lang),
+            }
+            for t in added
+        ]
         self.rows["certification"] = [
-            {"key": f"field.{f}", "value": display_value(f, view.values[f], lang)}
+            {"key": f"field.{f}", "label": "", "value": display_value(f, view.values[f], lang)}
             for f in CERTIFICATION
         ]
+        self.topics = [
+            {"field": t.field, "name": t.name(lang), "description": t.description(lang)}
+            for t in added
+        ]
+        self.category_editable = mine is not None and mine.self_service
+        self.categories = [{"code": c.code, "name": c.name(lang)} for c in kinds if c.self_service]
         self.values = {
             f: ("yes" if view.values[f] else "")
             if f in records.FLAGS
+            else str(view.values[f])
+            if f == "category"
             else display_value(f, view.values[f], lang)
             for fields in records.SECTIONS.values()
             for f in fields
         }
+        self.values.update({t.field: "yes" if view.values[t.field] else "" for t in added})
         self.updated = {
             section: translate("record.last_updated", lang, when=format_datetime(when, lang))
             if when
@@ -105,16 +143,22 @@ class RecordState(PageState, rx.State):
         if self.section not in records.SECTIONS:
             return None
         tr = await translator(self)
+        names = list(records.SECTIONS[self.section])
+        if self.section == "mail":
+            names += [t["field"] for t in self.topics]
+        if self.section == "basic" and not self.category_editable:
+            names.remove("category")
         values: dict[str, object] = {}
-        for name in records.SECTIONS[self.section]:
-            if name in records.FLAGS:
+        for name in names:
+            if name in records.FLAGS or name.startswith(mail_topics.FIELD_PREFIX):
                 values[name] = isinstance(form, dict) and form.get(name) in ("on", True, "true")
             else:
                 values[name] = text_field(form, name, 1000)
         self.values = {
             **self.values,
             **{
-                k: ("yes" if v else "") if k in records.FLAGS else str(v) for k, v in values.items()
+                k: ("yes" if v else "") if isinstance(v, bool) else str(v)
+                for k, v in values.items()
             },
         }
         try:
@@ -129,11 +173,18 @@ class RecordState(PageState, rx.State):
             self.form_error = tr("record.no_changes")
             return None
         self.form_error = ""
-        self.changes = change_rows(changes, principal.language)
+        self.changes = change_rows(changes, principal.language, self._labels())
         self.newsletter_warning = any(c.field == "newsletter" and c.new == "no" for c in changes)
         self._pending = values
         self.mode = "confirm"
         return rx.scroll_to("main")
+
+    def _labels(self) -> dict[str, str]:
+        """Labels of the fields that are data (added topics), and category names."""
+        return {
+            **{t["field"]: t["name"] for t in self.topics},
+            **{f"category:{c['code']}": c["name"] for c in self.categories},
+        }
 
     @rx.event
     def back_to_edit(self):
@@ -176,7 +227,7 @@ def _rows(section: str) -> rx.Component:
         rx.foreach(
             RecordState.rows[section],
             lambda row: rx.data_list.item(
-                rx.data_list.label(t(row["key"])),
+                rx.data_list.label(rx.cond(row["label"] != "", row["label"], t(row["key"]))),
                 rx.data_list.value(row["value"]),
             ),
         ),
@@ -210,8 +261,44 @@ def _section_card(section: str, editable: bool) -> rx.Component:
     )
 
 
+def _category_field() -> rx.Component:
+    """The category: a choice among the self-service ones, or a fact only staff change."""
+    return rx.cond(
+        RecordState.category_editable,
+        options_select(
+            "category",
+            "field.category",
+            RecordState.categories,
+            RecordState.values["category"],
+        ),
+        rx.text(t("record.category_staff_only"), size="2"),
+    )
+
+
+def _topic_checkbox(topic: rx.Var) -> rx.Component:
+    return rx.el.label(
+        rx.hstack(
+            rx.checkbox(
+                name=topic["field"],
+                id=topic["field"],
+                size="3",
+                default_checked=RecordState.values[topic["field"]] == "yes",
+            ),
+            rx.vstack(
+                rx.text(topic["name"]),
+                rx.text(topic["description"], size="2", color="var(--gray-11)"),
+                spacing="0",
+            ),
+            align="center",
+        ),
+        html_for=topic["field"],
+    )
+
+
 def _edit_form(section: str) -> rx.Component:
-    text_fields = [f for f in records.SECTIONS[section] if f not in records.FLAGS]
+    text_fields = [
+        f for f in records.SECTIONS[section] if f not in records.FLAGS and f != "category"
+    ]
     flags = [f for f in records.SECTIONS[section] if f in records.FLAGS]
     return card(
         rx.heading(t(f"record.section_{section}"), as_="h2", size="5"),
@@ -227,7 +314,9 @@ def _edit_form(section: str) -> rx.Component:
                 )
                 for name in text_fields
             ],
+            *([_category_field()] if section == "basic" else []),
             *[flag_checkbox(name, RecordState.values[name] == "yes") for name in flags],
+            *([rx.foreach(RecordState.topics, _topic_checkbox)] if section == "mail" else []),
             rx.cond(section == "basic", rx.text(t("record.birth_date_readonly"), size="2")),
             primary_button("record.review", id="review-submit"),
             on_submit=RecordState.review,
@@ -277,8 +366,11 @@ def record_page() -> rx.Component:
             RecordState.mode,
             (
                 "edit",
-                rx.cond(
-                    RecordState.section == "basic", _edit_form("basic"), _edit_form("workplace")
+                rx.match(
+                    RecordState.section,
+                    ("basic", _edit_form("basic")),
+                    ("mail", _edit_form("mail")),
+                    _edit_form("workplace"),
                 ),
             ),
             ("confirm", _confirm()),
@@ -299,6 +391,7 @@ def record_page() -> rx.Component:
             rx.vstack(
                 _section_card("basic", True),
                 _section_card("workplace", True),
+                _section_card("mail", True),
                 _section_card("certification", False),
                 rx.link(t("app.my_account"), href="/mypage/account"),
                 spacing="5",

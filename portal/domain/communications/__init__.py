@@ -1,0 +1,1 @@
+"""Member communications: registrant categories and mail topics as the secretariat keeps them."""
