@@ -81,6 +81,7 @@ def ledger_row(number="R0001", family="山田", given="花子", email="", **extr
         "valid_from": "2020-04-01",
         "valid_until": "2030-03-31",
         "newsletter": "yes",
+        "category": "",
     }
     values.update(extra)
     return ",".join(values[c] for c in exports.COLUMNS)

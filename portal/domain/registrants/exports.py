@@ -36,6 +36,7 @@ COLUMNS = (
     "valid_from",
     "valid_until",
     "newsletter",
+    "category",
 )
 ENCODINGS = {"utf-8": "utf-8-sig", "shift_jis": "cp932"}
 BATCH = 2000

@@ -36,7 +36,7 @@ from portal.domain.core.clock import utcnow
 from portal.domain.core.db import column_defaults, refresh_statistics, transaction
 from portal.domain.core.errors import DomainError
 from portal.domain.registrants.exports import COLUMNS
-from portal.domain.registry import record_fields
+from portal.domain.registry import categories, record_fields
 from portal.domain.registry.records import FieldChange, shown
 from portal.domain.registry.tables import RecordChange, RegistryRecord
 
@@ -143,7 +143,11 @@ def _clean_row(raw: dict[str, str]) -> tuple[dict[str, object], list[tuple[str, 
     for column, value in raw.items():
         value = _unescaped(value)
         try:
-            if column == "newsletter":
+            if column == "category":
+                code = unicodedata.normalize("NFKC", value).strip().lower()
+                if code:  # an empty cell leaves the category as it is ("general" when new)
+                    cleaned[column] = code
+            elif column == "newsletter":
                 folded = unicodedata.normalize("NFKC", value).strip().lower()
                 if folded not in _YES | _NO:
                     raise DomainError("import.yes_no")
@@ -171,6 +175,21 @@ def _header(reader_fields: list[str] | None) -> tuple[tuple[str, ...], tuple[str
     if len(set(columns)) != len(columns):
         return columns, ("import.repeated_columns", {})
     return columns, None
+
+
+def _known_categories(
+    db: Session, plan: ImportPlan, rows: list[tuple[int, dict[str, object]]]
+) -> list[tuple[int, dict[str, object]]]:
+    """The rows whose category (if given) exists; the others become problems."""
+    known = {c.code for c in categories.all_categories(db)}
+    kept = []
+    for line, cleaned in rows:
+        if "category" in cleaned and cleaned["category"] not in known:
+            number = str(cleaned["registration_number"])
+            plan.problems.append(RowProblem(line, number, "category", "import.category_unknown"))
+        else:
+            kept.append((line, cleaned))
+    return kept
 
 
 def _existing(db: Session, numbers: Iterable[str]) -> dict[str, dict]:
@@ -242,6 +261,7 @@ def _plan(db: Session, text: str) -> tuple[ImportPlan, dict[str, dict]]:
     if not rows and not plan.problems:
         plan.file_problem = ("import.empty", {})
         return plan, {}
+    rows = _known_categories(db, plan, rows)
     existing = _existing(db, (str(c["registration_number"]) for _, c in rows))
     _check_emails(db, plan, rows, existing)
     for line, cleaned in rows:

@@ -199,3 +199,25 @@ def test_imported_and_reimported_names_are_found_by_search(db):
         csv_text(row("R0001", family="Newname")).encode(), actor_id=None, reason=""
     )
     assert found("newname") == ["R0001"] and found("oldname") == []
+
+
+def test_the_category_column_is_optional_checked_and_kept(db):
+    from tests.domain.registry.test_categories_and_topics import add_category
+
+    add_category("student", self_service=True)
+    data = csv_text(row("R0001", category="Student"), row("R0002"), row("R0003", category="ghost"))
+    plan = registry_import.plan(data.encode())
+    assert [(p.number, p.column, p.key) for p in plan.problems] == [
+        ("R0003", "category", "import.category_unknown")
+    ]
+    registry_import.apply(
+        csv_text(row("R0001", category="student"), row("R0002")).encode(), actor_id=None, reason="i"
+    )
+    assert (record("R0001").category, record("R0002").category) == ("student", "general")
+    old_format = (
+        "registration_number,family_name,given_name,birth_date\r\nR0001,山田,花子,1980-04-01\r\n"
+    )
+    assert registry_import.plan(old_format.encode()).unchanged == 1  # the category stays
+    exported = b"".join(exports.export_csv(RegistryQuery(), "utf-8")).decode("utf-8-sig")
+    assert exported.splitlines()[0].endswith(",newsletter,category")
+    assert ",student" in exported.splitlines()[1]
