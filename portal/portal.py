@@ -31,6 +31,7 @@ from portal.web.pages.auth.email_confirm import EmailConfirmState, email_confirm
 from portal.web.pages.auth.forgot import ForgotState, forgot_page
 from portal.web.pages.auth.login import LoginState, login_page
 from portal.web.pages.auth.reset import ResetState, reset_page
+from portal.web.pages.mail_preferences import MailPreferencesState, mail_preferences_page
 from portal.web.pages.mypage.account import AccountState, account_page
 from portal.web.pages.mypage.account_provider import ProviderLinkState
 from portal.web.pages.mypage.consent import ConsentState, consent_page
@@ -72,6 +73,13 @@ _add(
     email_confirm_page, "/email/confirm", "emailconfirm.title", EmailConfirmState.load, public=True
 )
 _add(activate_page, "/activate", "activate.title", ActivateState.load, public=True)
+_add(
+    mail_preferences_page,
+    "/mail/preferences",
+    "mailprefs.title",
+    MailPreferencesState.load,
+    public=True,
+)
 _add(
     activation_request_page,
     "/activate/request",

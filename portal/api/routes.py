@@ -5,6 +5,7 @@
                        SameSite=Strict session cookie, then 303s to the start page.
 - GET  /admin/registrants/export   the registry list's current filter as CSV, staff only
                        (`encoding=shift_jis` for Excel on older Japanese Windows).
+- POST /mail/unsubscribe  the one-click unsubscribe of topic mail (portal.api.mail_links).
 - GET  /auth/oidc/start, /auth/oidc/link, /auth/oidc/callback   signing in and linking
                        through the OpenID Connect provider (portal.api.provider).
 - GET  /auth/signout   revokes the session named by the cookie, clears it, 303s to /login
@@ -28,7 +29,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response, StreamingResponse
 from starlette.routing import Route
 
-from portal.api import cookie_jar, provider
+from portal.api import cookie_jar, mail_links, provider
 from portal.cookies import PROVIDER_ATTEMPT_COOKIE, SESSION_COOKIE
 from portal.domain.accounts import sessions, signin
 from portal.domain.core.clock import utcnow
@@ -186,6 +187,7 @@ def build_api() -> Starlette:
             Route("/healthz", healthz, methods=["GET"]),
             Route("/auth/session", start_session, methods=["POST"]),
             Route("/auth/signout", sign_out, methods=["GET"]),
+            Route("/mail/unsubscribe", mail_links.one_click, methods=["GET", "POST"]),
             Route("/auth/oidc/start", provider.start_signin, methods=["GET"]),
             Route("/auth/oidc/link", provider.start_link, methods=["GET"]),
             Route(provider.CALLBACK_PATH, provider.callback, methods=["GET"]),

@@ -97,6 +97,11 @@ def build_message(message: OutboxMessage, settings: Settings) -> EmailMessage:
     mail["Subject"] = rendered.subject
     mail["Message-ID"] = make_msgid(idstring=f"outbox{message.id}")
     mail["Auto-Submitted"] = "auto-generated"
+    unsubscribe = message.params.get("unsubscribe_url")
+    if isinstance(unsubscribe, str) and unsubscribe.startswith(("https://", "http://")):
+        # Topic mail: one-click unsubscribe as mail clients expect (RFC 2369, RFC 8058).
+        mail["List-Unsubscribe"] = f"<{unsubscribe}>"
+        mail["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     mail.set_content(rendered.body)
     return mail
 

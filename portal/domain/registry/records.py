@@ -158,6 +158,13 @@ def apply(account_id: int, section: str, values: dict, *, ip: str = "") -> list[
         return _save(db, record, section, cleaned, actor_id=account_id, reason="", ip=ip)
 
 
+def apply_mail_choices(db: Session, record: RegistryRecord, values: dict, ip: str = ""):
+    """Save mail-topic choices made by the holder of the record's address (a preferences link
+    in a mail), recorded like the registrant's own edit; returns the changes."""
+    cleaned = _checked(db, record, _cleaned("mail", values), by_staff=False)
+    return _save(db, record, "mail", cleaned, actor_id=record.account_id, reason="", ip=ip)
+
+
 def _staff_input(record: RegistryRecord, section: str, values: dict) -> dict[str, object]:
     cleaned = _cleaned(section, values, STAFF_SECTIONS)
     if "birth_date" in cleaned and cleaned["birth_date"] is None:
@@ -209,7 +216,7 @@ def _save(
     section: str,
     cleaned: dict[str, object],
     *,
-    actor_id: int,
+    actor_id: int | None,
     reason: str,
     ip: str,
     staff: bool = False,
