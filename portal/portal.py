@@ -7,7 +7,7 @@ from portal.api.routes import build_api
 from portal.api.upload_limit import upload_limit
 from portal.i18n import translate
 from portal.web.daily_jobs import daily_jobs
-from portal.web.mail_pump import mail_pump
+from portal.web.mail_pump import announcement_writer, mail_pump
 from portal.web.pages.admin.activities import AdminActivitiesState, activities_page
 from portal.web.pages.admin.attendance_reports import AdminReportsState
 from portal.web.pages.admin.audit import AdminAuditState, audit_page
@@ -50,6 +50,7 @@ app = rx.App(
     html_lang="en",
 )
 app.register_lifespan_task(mail_pump)
+app.register_lifespan_task(announcement_writer)
 app.register_lifespan_task(daily_jobs)
 
 

@@ -91,6 +91,7 @@ class Settings:
     certificate_font: Path | None
     reminder_stages: tuple[str, ...]
     attendance_auto_credit: bool
+    bulk_mail_per_minute: int = 600
     oidc: OidcSettings | None = None
 
     @property
@@ -333,6 +334,7 @@ def load_settings() -> Settings:
         certificate_font=_certificate_font(),
         reminder_stages=_reminder_stages(),
         attendance_auto_credit=_bool("PORTAL_ATTENDANCE_AUTO_CREDIT", False),
+        bulk_mail_per_minute=_int("PORTAL_BULK_MAIL_PER_MINUTE", 600, 1, 100_000),
         oidc=_oidc(),
     )
 

@@ -6,6 +6,7 @@ this module so that the metadata holds the whole schema, whichever services were
 
 from portal.domain.accounts import tables as accounts_tables
 from portal.domain.audit import tables as audit_tables
+from portal.domain.communications import tables as communications_tables
 from portal.domain.organisations import tables as organisations_tables
 from portal.domain.outbox import tables as outbox_tables
 from portal.domain.points import tables as points_tables
@@ -15,6 +16,7 @@ from portal.domain.renewal import tables as renewal_tables
 MODULES = (
     accounts_tables,
     audit_tables,
+    communications_tables,
     organisations_tables,
     outbox_tables,
     points_tables,

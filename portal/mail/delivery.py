@@ -1,7 +1,10 @@
 """Draining the outbox: SMTP through yagmail, or the log when no SMTP server is configured.
 
 Guarantees: each message is claimed by exactly one deliverer (a conditional
-UPDATE), so several workers never send it twice; a failed send is retried
+UPDATE), so several workers never send it twice; announcement copies start at most
+PORTAL_BULK_MAIL_PER_MINUTE a minute (counted by claim time, shared by all workers through
+the table; two workers claiming at the same instant may together overshoot one batch), and
+never hold up a person's own mail; a failed send is retried
 with exponential backoff and ends in the visible `failed` state after
 MAX_ATTEMPTS; a deliverer that died mid-send releases its claim after
 CLAIM_TIMEOUT. Everything here blocks: run it in a thread.
@@ -17,7 +20,7 @@ from email.message import EmailMessage
 from email.utils import formataddr, make_msgid
 
 import yagmail
-from sqlmodel import col, select, update
+from sqlmodel import col, func, select, update
 
 from portal.domain.core.clock import utcnow
 from portal.domain.core.db import transaction
@@ -30,6 +33,7 @@ log = logging.getLogger("portal.mail")
 MAX_ATTEMPTS = 8
 CLAIM_TIMEOUT = dt.timedelta(minutes=10)
 BATCH = 50
+BULK_WINDOW = dt.timedelta(minutes=1)
 
 
 @dataclass
@@ -52,6 +56,17 @@ def backoff(attempts: int) -> dt.timedelta:
     return min(dt.timedelta(seconds=30 * 2 ** (attempts - 1)), dt.timedelta(hours=6))
 
 
+def _bulk_allowance(db, now: dt.datetime) -> int:
+    """How many announcement copies may still start this minute (PORTAL_BULK_MAIL_PER_MINUTE)."""
+    started = db.exec(
+        select(func.count())
+        .select_from(OutboxMessage)
+        .where(col(OutboxMessage.announcement_id).is_not(None))
+        .where(col(OutboxMessage.claimed_at) > now - BULK_WINDOW)
+    ).one()
+    return max(get_settings().bulk_mail_per_minute - started, 0)
+
+
 def _claim(limit: int) -> list[OutboxMessage]:
     now = utcnow()
     with transaction() as db:
@@ -61,13 +76,21 @@ def _claim(limit: int) -> list[OutboxMessage]:
             .where(col(OutboxMessage.claimed_at) < now - CLAIM_TIMEOUT)
             .values(status=OutboxStatus.PENDING)
         )
-        candidates = db.exec(
+        due = (
             select(OutboxMessage)
             .where(OutboxMessage.status == OutboxStatus.PENDING)
             .where(OutboxMessage.next_attempt_at <= now)
             .order_by(col(OutboxMessage.id))
-            .limit(limit)
-        ).all()
+        )
+        # Mail about one person's own business first; announcement copies at the bulk pace.
+        candidates = list(
+            db.exec(due.where(col(OutboxMessage.announcement_id).is_(None)).limit(limit)).all()
+        )
+        room = min(limit - len(candidates), _bulk_allowance(db, now))
+        if room > 0:
+            candidates += db.exec(
+                due.where(col(OutboxMessage.announcement_id).is_not(None)).limit(room)
+            ).all()
         claimed = []
         for message in candidates:
             result = db.execute(

@@ -1,10 +1,13 @@
-"""The running app's mail deliverer: drains the outbox in a thread every few seconds."""
+"""The running app's mail work, off the event loop: the deliverer drains the outbox every few
+seconds; the announcement writer turns due announcements into outbox copies, one batch per
+thread hop, so neither ever blocks an event."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 
+from portal.domain.communications import announcement_queue
 from portal.mail import delivery
 
 log = logging.getLogger("portal.mail")
@@ -20,3 +23,14 @@ async def mail_pump() -> None:
         except Exception:  # keep delivering later whatever went wrong now
             log.exception("mail delivery run failed")
         await asyncio.sleep(INTERVAL_SECONDS)
+
+
+async def announcement_writer() -> None:
+    """Lifespan task: write the copies of due announcements, batch after batch."""
+    while True:
+        try:
+            busy = await asyncio.to_thread(announcement_queue.run_batch)
+        except Exception:  # try again later whatever went wrong now
+            log.exception("announcement batch failed")
+            busy = False
+        await asyncio.sleep(0 if busy else INTERVAL_SECONDS)

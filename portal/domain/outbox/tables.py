@@ -18,6 +18,7 @@ class OutboxStatus(StrEnum):
     SENT = "sent"  # accepted by the SMTP server
     LOGGED = "logged"  # no SMTP configured: printed to the log, kept here
     FAILED = "failed"  # gave up after the last retry
+    CANCELLED = "cancelled"  # an announcement withdrawn before this copy went out
 
 
 class OutboxMessage(SQLModel, table=True):
@@ -37,3 +38,5 @@ class OutboxMessage(SQLModel, table=True):
     claimed_at: dt.datetime | None = None
     last_error: str = Field(default="", max_length=500)
     sent_at: dt.datetime | None = None
+    # A copy of an announcement (communications): bulk mail, paced by PORTAL_BULK_MAIL_PER_MINUTE.
+    announcement_id: int | None = Field(default=None, index=True)
