@@ -12,7 +12,7 @@ from portal.domain.communications import announcement_queue, announcements, noti
 from portal.domain.communications.tables import Announcement, NoticeRecipient
 from portal.domain.core.clock import today
 from portal.domain.core.db import transaction
-from portal.domain.core.errors import FieldErrors, NotAllowed
+from portal.domain.core.errors import DomainError, FieldErrors, NotAllowed
 from portal.domain.outbox.tables import OutboxMessage, OutboxStatus
 from portal.mail import delivery
 from tests import factories
@@ -166,7 +166,7 @@ def test_cancel_withdraws_what_was_not_sent_and_stops_the_queueing(db):
     assert statuses == [OutboxStatus.CANCELLED, OutboxStatus.LOGGED]
     [row] = announcements.listing(admin)
     assert (row.status, row.delivered, row.withdrawn) == ("cancelled", 1, 1)
-    with pytest.raises(Exception):
+    with pytest.raises(DomainError):
         announcements.cancel(admin, sent)
 
 
