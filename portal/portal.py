@@ -9,6 +9,7 @@ from portal.i18n import translate
 from portal.web.daily_jobs import daily_jobs
 from portal.web.mail_pump import announcement_writer, mail_pump
 from portal.web.pages.admin.activities import AdminActivitiesState, activities_page
+from portal.web.pages.admin.announcements import AdminAnnouncementsState, announcements_page
 from portal.web.pages.admin.attendance_reports import AdminReportsState
 from portal.web.pages.admin.audit import AdminAuditState, audit_page
 from portal.web.pages.admin.claim import AdminClaimState, claim_page
@@ -119,6 +120,7 @@ _add(audit_page, "/admin/audit", "audit.title", AdminAuditState.load)
 _add(staff_page, "/admin/staff", "admin.staff", AdminStaffState.load)
 _add(organisations_page, "/admin/organisations", "organisation.nav", AdminOrganisationsState.load)
 _add(communications_page, "/admin/communications", "kinds.title", AdminKindsState.load)
+_add(announcements_page, "/admin/announcements", "announce.title", AdminAnnouncementsState.load)
 _add(import_page, "/admin/import", "import.title", AdminImportState.load)
 _add(registrants_page, "/admin/registrants", "admin.registrants_title", AdminRegistrantsState.load)
 _add(admin_record_page, "/admin/registrants/[record_id]", "admin.history", AdminRecordState.load)

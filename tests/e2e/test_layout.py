@@ -206,6 +206,7 @@ def test_every_route_fits_passes_axe_and_is_translated(page, portal, language, a
         "admin/import",
         "admin/organisations",
         "admin/communications",
+        "admin/announcements",
         "admin/staff",
         "admin/audit",
         "admin/outbox",

@@ -35,6 +35,7 @@ CATEGORIES = (
     "staff",
     "category",
     "topic",
+    "announcement",
     "organisation",
     "claim",
     "catalogue",

@@ -23,7 +23,9 @@ ADMIN_ONLY = frozenset(
 )
 REGISTRANT_ONLY = frozenset({"/mypage", "/mypage/record", "/mypage/points", "/mypage/renewal"})
 # On wide screens these sit under one "More" menu; phones list every link in the menu anyway.
-GROUPED = frozenset({"/admin/activities", "/admin/communications", *ADMIN_ONLY})
+GROUPED = frozenset(
+    {"/admin/activities", "/admin/announcements", "/admin/communications", *ADMIN_ONLY}
+)
 
 
 def _nav_links() -> list[tuple[str, str]]:
@@ -40,6 +42,7 @@ def _nav_links() -> list[tuple[str, str]]:
         ("/admin/activities", "activities.nav"),
         ("/admin/import", "admin.import"),
         ("/admin/organisations", "organisation.nav"),
+        ("/admin/announcements", "announce.nav"),
         ("/admin/communications", "kinds.nav"),
         ("/admin/staff", "admin.staff"),
         ("/admin/audit", "audit.title"),

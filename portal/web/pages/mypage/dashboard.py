@@ -7,6 +7,7 @@ import asyncio
 import reflex as rx
 
 from portal.domain.accounts.tables import AccountKind
+from portal.domain.communications import notices
 from portal.domain.core.clock import local_date, today
 from portal.domain.registrants import figures
 from portal.domain.renewal import renewals, requirement_text
@@ -15,6 +16,7 @@ from portal.web.changes import PageState
 from portal.web.components.layout import card, page_title, shell
 from portal.web.components.requirements import as_rows, checklist, headline
 from portal.web.components.text import t
+from portal.web.ids import int_id
 from portal.web.session import require, turn_away
 
 
@@ -52,6 +54,7 @@ class DashboardState(PageState, rx.State):
             return None
         self.has_record = True
         self._show(mine, lang)
+        await (await self.get_state(NoticesState))._fill(principal)
         return None
 
     def _show(self, mine: renewals.MyRenewal, lang: str) -> None:
@@ -173,6 +176,7 @@ def dashboard_page() -> rx.Component:
             DashboardState.has_record,
             rx.vstack(
                 _renewal_card(),
+                notices_card(),
                 card(
                     rx.heading(t("mypage.certification"), as_="h2", size="5"),
                     rx.data_list.root(
@@ -207,5 +211,76 @@ def dashboard_page() -> rx.Component:
                 width="100%",
             ),
             card(rx.text(t("mypage.no_record"))),
+        ),
+    )
+
+
+class NoticesState(PageState, rx.State):
+    """The notices posted to the signed-in registrant (お知らせ), newest first; filled by
+    DashboardState.load with the same session check."""
+
+    notices: list[dict[str, str]] = []  # noqa: RUF012
+
+    async def _fill(self, principal) -> None:
+        found = await asyncio.to_thread(notices.for_registrant, principal)
+        shown = [
+            {
+                "id": str(n.id),
+                "subject": n.subject,
+                "body": n.body,
+                "when": format_date(n.posted_at, principal.language),
+                "read": "yes" if n.read else "",
+            }
+            for n in found
+        ]
+        if shown != self.notices:
+            self.notices = shown
+
+    @rx.event
+    async def mark_read(self, announcement_id: str):
+        """Mark one of the registrant's own notices read."""
+        principal = await require(self, AccountKind.REGISTRANT)
+        target = int_id(announcement_id)
+        if principal is None or target is None:
+            return
+        await asyncio.to_thread(notices.mark_read, principal, target)
+        await self._fill(principal)
+
+
+def _notice(item: rx.Var) -> rx.Component:
+    return rx.box(
+        rx.hstack(
+            rx.text(item["subject"], weight="bold"),
+            rx.cond(item["read"] == "", rx.badge(t("dashboard.notice_new"), color_scheme="blue")),
+            rx.spacer(),
+            rx.text(item["when"], size="2", color="var(--gray-11)"),
+            width="100%",
+            align="center",
+            wrap="wrap",
+        ),
+        rx.text(item["body"], white_space="pre-wrap", size="2"),
+        rx.cond(
+            item["read"] == "",
+            rx.button(
+                t("dashboard.notice_read"),
+                variant="ghost",
+                size="1",
+                on_click=NoticesState.mark_read(item["id"]),
+            ),
+        ),
+        border_top="1px solid var(--gray-5)",
+        padding_top="0.75em",
+        width="100%",
+    )
+
+
+def notices_card() -> rx.Component:
+    """The notices, when there are any."""
+    return rx.cond(
+        NoticesState.notices.length() > 0,  # type: ignore[attr-defined]
+        card(
+            rx.heading(t("dashboard.notices"), as_="h2", size="5"),
+            rx.foreach(NoticesState.notices, _notice),
+            id="notices",
         ),
     )

@@ -1,0 +1,399 @@
+"""/admin/announcements: write to a segment of registrants — write → check (counts, a
+sample, missing translations) → send now or at a time; the list with each one's copies
+and Cancel. Admins write; reviewers read the list."""
+
+from __future__ import annotations
+
+import asyncio
+
+import reflex as rx
+
+from portal.domain.communications import announcements, kinds
+from portal.domain.core.errors import DomainError
+from portal.domain.registry.record_fields import STATUSES
+from portal.i18n import format_datetime, translate
+from portal.web.changes import PageState
+from portal.web.components.forms import (
+    error_summary,
+    field,
+    form,
+    notice,
+    options_select,
+    primary_button,
+    text_area_field,
+)
+from portal.web.components.layout import card, page_title, scroll_region, shell
+from portal.web.components.text import t
+from portal.web.errors import field_messages, text_field
+from portal.web.ids import int_id
+from portal.web.session import client_ip, require, translator, turn_away
+
+TEXTS = ("subject_en", "body_en", "subject_ja", "body_ja", "valid_until_from", "valid_until_to")
+
+
+def _ticked(form: dict, name: str) -> bool:
+    return form.get(name) in ("on", True, "true")
+
+
+def read_form(form: object) -> dict:
+    """The domain's values from the submitted form (anything unexpected is dropped)."""
+    if not isinstance(form, dict):
+        return {}
+    values: dict[str, object] = {
+        name: text_field(form, name, announcements.MAX_BODY) for name in TEXTS
+    }
+    values["topic"] = text_field(form, "topic", 40)
+    values["account"] = text_field(form, "account", 10) or "any"
+    values["send_at"] = text_field(form, "send_at", 30)
+    values["categories"] = sorted(
+        k.removeprefix("cat:") for k in form if isinstance(k, str) and k.startswith("cat:")
+    )
+    values["statuses"] = [s for s in STATUSES if _ticked(form, f"status:{s}")]
+    for flag in ("requirement_not_met", "by_mail", "as_notice"):
+        values[flag] = _ticked(form, flag)
+    return values
+
+
+class AdminAnnouncementsState(PageState, rx.State):
+    """The list as display strings, the checked draft awaiting Send, and the messages."""
+
+    rows: list[dict[str, str]] = []  # noqa: RUF012
+    topics: list[dict[str, str]] = []  # noqa: RUF012
+    categories: list[dict[str, str]] = []  # noqa: RUF012
+    can_edit: bool = False
+    mode: str = "write"  # write | check
+    summary: list[str] = []  # noqa: RUF012
+    sample: list[str] = []  # noqa: RUF012
+    errors: dict[str, str] = {}  # noqa: RUF012
+    info: str = ""
+    problem: str = ""
+    _pending: dict = {}  # noqa: RUF012
+
+    async def _fill(self, principal) -> None:
+        lang = principal.language
+        found = await asyncio.to_thread(announcements.listing, principal)
+        self.rows = [
+            {
+                "id": str(a.id),
+                "subject": a.subject,
+                "topic": a.topic,
+                "status": translate(f"announce.status_{a.status}", lang),
+                "when": format_datetime(a.send_at, lang),
+                "copies": translate(
+                    "announce.copies",
+                    lang,
+                    copies=a.copies,
+                    delivered=a.delivered,
+                    waiting=a.waiting,
+                    failed=a.failed,
+                    withdrawn=a.withdrawn,
+                ),
+                "notices": str(a.notified) if a.as_notice else "—",
+                "can_cancel": "yes"
+                if a.status != "cancelled" and (a.waiting or a.status != "queued")
+                else "",
+            }
+            for a in found
+        ]
+        catalogue = await asyncio.to_thread(kinds.read, principal)
+        self.topics = [{"code": x.code, "name": x.name(lang)} for x in catalogue.topics]
+        self.categories = [{"code": c.code, "name": c.name(lang)} for c in catalogue.categories]
+
+    @rx.event
+    async def load(self):
+        """Staff read the list; admins also write."""
+        principal = await require(self, "staff")
+        if principal is None:
+            return await turn_away(self)
+        self.can_edit = principal.role == "admin"
+        self.mode, self.errors, self.info, self.problem = "write", {}, "", ""
+        self._pending = {}
+        await self._fill(principal)
+        return None
+
+    @rx.event
+    async def refresh(self):
+        """The list again (copies are written and delivered in the background)."""
+        principal = await require(self, "staff")
+        if principal is None:
+            return await turn_away(self)
+        await self._fill(principal)
+        return None
+
+    @rx.event
+    async def check(self, form: dict):
+        """Validate the message and show who it reaches; nothing is sent yet."""
+        principal = await require(self, "staff")
+        if principal is None or not self.can_edit:
+            return await turn_away(self)
+        tr = await translator(self)
+        values = read_form(form)
+        self.info, self.problem = "", ""
+        try:
+            checked = await asyncio.to_thread(announcements.check, principal, values)
+        except DomainError as exc:
+            self.errors, self.problem = field_messages(exc, tr)
+            return rx.set_focus("error-summary") if self.errors else None
+        self.errors = {}
+        self._pending = values
+        reach = checked.reach
+        self.summary = [
+            tr("announce.reach_mail", people=tr("count.people", count=reach.mail))
+            if checked.draft.by_mail
+            else tr("announce.no_mail"),
+            tr("announce.reach_notice", people=tr("count.people", count=reach.notice))
+            if checked.draft.as_notice
+            else tr("announce.no_notice"),
+            *[tr(f"announce.missing_{lang}") for lang in checked.draft.missing],
+            tr("announce.when_now")
+            if checked.draft.send_at is None
+            else tr(
+                "announce.when_at", when=format_datetime(checked.draft.send_at, principal.language)
+            ),
+        ]
+        self.sample = [f"{m.name} <{m.address}>" for m in checked.sample]
+        self.mode = "check"
+        return rx.scroll_to("main")
+
+    @rx.event
+    def back(self):
+        self.mode = "write"
+
+    @rx.event
+    async def send(self):
+        """Send (or schedule) the checked message; its copies are written in the background."""
+        principal = await require(self, "staff")
+        if principal is None or self.mode != "check" or not self._pending:
+            return await turn_away(self) if principal is None else None
+        tr = await translator(self)
+        try:
+            await asyncio.to_thread(announcements.send, principal, self._pending, client_ip(self))
+        except DomainError as exc:
+            self.errors, self.problem = field_messages(exc, tr)
+            self.mode = "write"
+            return None
+        self._pending, self.mode = {}, "write"
+        self.info = tr("announce.sent")
+        await self._fill(principal)
+        return rx.scroll_to("main")
+
+    @rx.event
+    async def cancel(self, announcement_id: str):
+        """Stop an announcement; copies not yet sent are withdrawn (admins)."""
+        principal = await require(self, "staff")
+        if principal is None:
+            return await turn_away(self)
+        tr = await translator(self)
+        target = int_id(announcement_id)
+        self.info, self.problem = "", ""
+        try:
+            if target is None:
+                raise DomainError("announce.cannot_cancel")
+            withdrawn = await asyncio.to_thread(
+                announcements.cancel, principal, target, client_ip(self)
+            )
+        except DomainError as exc:
+            self.problem = tr(exc.key)
+            return None
+        self.info = tr("announce.cancelled", count=withdrawn)
+        await self._fill(principal)
+        return None
+
+
+def _checkbox(name: str, label: rx.Var | str, checked: bool = False) -> rx.Component:
+    return rx.el.label(
+        rx.hstack(
+            rx.checkbox(name=name, id=name, size="3", default_checked=checked),
+            rx.text(label),
+            align="center",
+        ),
+        html_for=name,
+    )
+
+
+def _segment() -> rx.Component:
+    errors = AdminAnnouncementsState.errors
+    return rx.vstack(
+        rx.heading(t("announce.segment"), as_="h3", size="4"),
+        rx.text(t("announce.segment_intro"), size="2"),
+        rx.el.fieldset(
+            rx.el.legend(t("field.category"), font_weight="600"),
+            rx.flex(
+                rx.foreach(
+                    AdminAnnouncementsState.categories,
+                    lambda c: _checkbox("cat:" + c["code"], c["name"]),
+                ),
+                gap="4",
+                wrap="wrap",
+            ),
+        ),
+        rx.el.fieldset(
+            rx.el.legend(t("field.status"), font_weight="600"),
+            rx.flex(
+                *[_checkbox(f"status:{s}", t(f"status.{s}")) for s in STATUSES],
+                gap="4",
+                wrap="wrap",
+            ),
+        ),
+        field("valid_until_from", "announce.valid_until_from", errors, type="date"),
+        field("valid_until_to", "announce.valid_until_to", errors, type="date"),
+        _checkbox("requirement_not_met", t("announce.requirement_not_met")),
+        rx.box(
+            rx.el.label(t("announce.account"), html_for="account", font_weight="600"),
+            rx.el.select(
+                *[
+                    rx.el.option(t(f"announce.account_{choice}"), value=choice)
+                    for choice in ("any", "with", "without")
+                ],
+                name="account",
+                id="account",
+                class_name="portal-select",
+            ),
+            width="100%",
+        ),
+        width="100%",
+        align="start",
+    )
+
+
+def _write() -> rx.Component:
+    errors = AdminAnnouncementsState.errors
+    return card(
+        rx.heading(t("announce.write"), as_="h2", size="5"),
+        error_summary(errors),
+        form(
+            options_select("topic", "announce.topic", AdminAnnouncementsState.topics),
+            field("subject_ja", "announce.subject_ja", errors, max_length=200),
+            text_area_field("body_ja", "announce.body_ja", errors, max_length=10_000),
+            field("subject_en", "announce.subject_en", errors, max_length=200),
+            text_area_field("body_en", "announce.body_en", errors, max_length=10_000),
+            _segment(),
+            rx.heading(t("announce.how"), as_="h3", size="4"),
+            _checkbox("by_mail", t("announce.by_mail"), checked=True),
+            _checkbox("as_notice", t("announce.as_notice")),
+            field(
+                "send_at",
+                "announce.send_at",
+                errors,
+                type="datetime-local",
+                hint_key="announce.send_at_hint",
+            ),
+            primary_button("announce.check", id="announce-check"),
+            on_submit=AdminAnnouncementsState.check,
+        ),
+    )
+
+
+def _check() -> rx.Component:
+    return card(
+        rx.heading(t("announce.check_title"), as_="h2", size="5"),
+        rx.unordered_list(
+            rx.foreach(AdminAnnouncementsState.summary, lambda line: rx.list_item(line)),
+            id="announce-summary",
+        ),
+        rx.heading(t("announce.sample"), as_="h3", size="4"),
+        rx.unordered_list(
+            rx.foreach(AdminAnnouncementsState.sample, lambda line: rx.list_item(line)),
+            id="announce-sample",
+        ),
+        rx.hstack(
+            rx.button(
+                t("record.back_to_edit"),
+                variant="outline",
+                size="3",
+                on_click=AdminAnnouncementsState.back,
+            ),
+            rx.button(
+                t("announce.send"),
+                size="3",
+                on_click=AdminAnnouncementsState.send,
+                id="announce-send",
+            ),
+            spacing="3",
+            wrap="wrap",
+        ),
+    )
+
+
+def _list() -> rx.Component:
+    headers = (
+        "announce.subject",
+        "announce.topic",
+        "announce.status",
+        "announce.when",
+        "announce.copies_title",
+        "announce.notices",
+        "staff.actions",
+    )
+    return card(
+        rx.hstack(
+            rx.heading(t("announce.list"), as_="h2", size="5"),
+            rx.spacer(),
+            rx.button(
+                t("announce.refresh"),
+                variant="soft",
+                on_click=AdminAnnouncementsState.refresh,
+                id="announce-refresh",
+            ),
+            width="100%",
+            align="center",
+        ),
+        scroll_region(
+            rx.table.root(
+                rx.table.header(
+                    rx.table.row(*[rx.table.column_header_cell(t(k)) for k in headers])
+                ),
+                rx.table.body(
+                    rx.foreach(
+                        AdminAnnouncementsState.rows,
+                        lambda row: rx.table.row(
+                            rx.table.row_header_cell(row["subject"]),
+                            rx.table.cell(rx.code(row["topic"])),
+                            rx.table.cell(row["status"]),
+                            rx.table.cell(row["when"]),
+                            rx.table.cell(row["copies"]),
+                            rx.table.cell(row["notices"]),
+                            rx.table.cell(
+                                rx.cond(
+                                    AdminAnnouncementsState.can_edit & (row["can_cancel"] == "yes"),
+                                    rx.button(
+                                        t("announce.cancel"),
+                                        variant="outline",
+                                        color_scheme="red",
+                                        size="1",
+                                        on_click=AdminAnnouncementsState.cancel(row["id"]),
+                                    ),
+                                ),
+                            ),
+                        ),
+                    )
+                ),
+                size="2",
+                width="100%",
+                id="announce-list",
+            ),
+            "announce.list",
+            overflow_x="auto",
+        ),
+    )
+
+
+def announcements_page() -> rx.Component:
+    return shell(
+        page_title("announce.title"),
+        notice(AdminAnnouncementsState.info),
+        notice(AdminAnnouncementsState.problem, tone="red"),
+        rx.cond(
+            AdminAnnouncementsState.can_edit,
+            rx.fragment(
+                # The form stays mounted while the check is shown: Back returns to what was typed.
+                rx.box(
+                    _write(),
+                    display=rx.cond(AdminAnnouncementsState.mode == "check", "none", "block"),
+                    width="100%",
+                ),
+                rx.cond(AdminAnnouncementsState.mode == "check", _check()),
+            ),
+        ),
+        _list(),
+    )
