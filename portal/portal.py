@@ -7,7 +7,7 @@ from portal.api.routes import build_api
 from portal.api.upload_limit import upload_limit
 from portal.i18n import translate
 from portal.web.daily_jobs import daily_jobs
-from portal.web.mail_pump import announcement_writer, mail_pump
+from portal.web.mail_pump import announcement_writer, freeze_heap, mail_pump
 from portal.web.pages.admin.activities import AdminActivitiesState, activities_page
 from portal.web.pages.admin.announcements import AdminAnnouncementsState, announcements_page
 from portal.web.pages.admin.attendance_reports import AdminReportsState
@@ -52,6 +52,7 @@ app = rx.App(
 )
 app.register_lifespan_task(mail_pump)
 app.register_lifespan_task(announcement_writer)
+app.register_lifespan_task(freeze_heap)
 app.register_lifespan_task(daily_jobs)
 
 
