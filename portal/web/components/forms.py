@@ -272,3 +272,30 @@ def options_select(
         ),
         width="100%",
     )
+
+
+def labelled_checkbox(
+    name: str,
+    label: rx.Var | str,
+    checked: rx.Var | bool = False,
+    description: rx.Var | str | None = None,
+) -> rx.Component:
+    """A checkbox whose whole label (and optional description) toggles it; the form sends
+    "on" under `name` when it is ticked."""
+    text = (
+        rx.vstack(
+            rx.text(label, weight="medium"),
+            rx.text(description, size="2", color="var(--gray-11)"),
+            spacing="0",
+        )
+        if description is not None
+        else rx.text(label)
+    )
+    return rx.el.label(
+        rx.hstack(
+            rx.checkbox(name=name, id=name, size="3", default_checked=checked),
+            text,
+            align="center",
+        ),
+        html_for=name,
+    )

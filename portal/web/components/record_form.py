@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from portal.web.components.forms import labelled_checkbox
 from portal.web.components.text import t
 
 
@@ -36,11 +37,4 @@ def changes_table(changes: rx.Var, element_id: str) -> rx.Component:
 
 def flag_checkbox(name: str, checked: rx.Var) -> rx.Component:
     """A yes/no registry field (mail preferences) as a labelled checkbox."""
-    return rx.el.label(
-        rx.hstack(
-            rx.checkbox(name=name, id=name, size="3", default_checked=checked),
-            rx.text(t(f"field.{name}")),
-            align="center",
-        ),
-        html_for=name,
-    )
+    return labelled_checkbox(name, t(f"field.{name}"), checked)

@@ -9,7 +9,7 @@ import reflex as rx
 
 from portal.domain.communications import preference_links
 from portal.web.changes import PageState
-from portal.web.components.forms import form, notice, primary_button
+from portal.web.components.forms import form, labelled_checkbox, notice, primary_button
 from portal.web.components.layout import card, page_title, shell
 from portal.web.components.text import t
 from portal.web.link_tokens import forget_token_in_url, token_from_link
@@ -69,22 +69,8 @@ class MailPreferencesState(PageState, rx.State):
 
 
 def _topic(topic: rx.Var) -> rx.Component:
-    return rx.el.label(
-        rx.hstack(
-            rx.checkbox(
-                name=topic["field"],
-                id=topic["field"],
-                size="3",
-                default_checked=topic["on"] == "yes",
-            ),
-            rx.vstack(
-                rx.text(topic["name"], weight="medium"),
-                rx.text(topic["description"], size="2", color="var(--gray-11)"),
-                spacing="0",
-            ),
-            align="center",
-        ),
-        html_for=topic["field"],
+    return labelled_checkbox(
+        topic["field"], topic["name"], topic["on"] == "yes", topic["description"]
     )
 
 

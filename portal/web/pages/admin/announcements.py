@@ -17,6 +17,7 @@ from portal.web.components.forms import (
     error_summary,
     field,
     form,
+    labelled_checkbox,
     notice,
     options_select,
     primary_button,
@@ -200,17 +201,6 @@ class AdminAnnouncementsState(PageState, rx.State):
         return None
 
 
-def _checkbox(name: str, label: rx.Var | str, checked: bool = False) -> rx.Component:
-    return rx.el.label(
-        rx.hstack(
-            rx.checkbox(name=name, id=name, size="3", default_checked=checked),
-            rx.text(label),
-            align="center",
-        ),
-        html_for=name,
-    )
-
-
 def _segment() -> rx.Component:
     errors = AdminAnnouncementsState.errors
     return rx.vstack(
@@ -221,7 +211,7 @@ def _segment() -> rx.Component:
             rx.flex(
                 rx.foreach(
                     AdminAnnouncementsState.categories,
-                    lambda c: _checkbox("cat:" + c["code"], c["name"]),
+                    lambda c: labelled_checkbox("cat:" + c["code"], c["name"]),
                 ),
                 gap="4",
                 wrap="wrap",
@@ -230,14 +220,14 @@ def _segment() -> rx.Component:
         rx.el.fieldset(
             rx.el.legend(t("field.status"), font_weight="600"),
             rx.flex(
-                *[_checkbox(f"status:{s}", t(f"status.{s}")) for s in STATUSES],
+                *[labelled_checkbox(f"status:{s}", t(f"status.{s}")) for s in STATUSES],
                 gap="4",
                 wrap="wrap",
             ),
         ),
         field("valid_until_from", "announce.valid_until_from", errors, type="date"),
         field("valid_until_to", "announce.valid_until_to", errors, type="date"),
-        _checkbox("requirement_not_met", t("announce.requirement_not_met")),
+        labelled_checkbox("requirement_not_met", t("announce.requirement_not_met")),
         rx.box(
             rx.el.label(t("announce.account"), html_for="account", font_weight="600"),
             rx.el.select(
@@ -269,8 +259,8 @@ def _write() -> rx.Component:
             text_area_field("body_en", "announce.body_en", errors, max_length=10_000),
             _segment(),
             rx.heading(t("announce.how"), as_="h3", size="4"),
-            _checkbox("by_mail", t("announce.by_mail"), checked=True),
-            _checkbox("as_notice", t("announce.as_notice")),
+            labelled_checkbox("by_mail", t("announce.by_mail"), checked=True),
+            labelled_checkbox("as_notice", t("announce.as_notice")),
             field(
                 "send_at",
                 "announce.send_at",

@@ -11,7 +11,7 @@ from portal.domain.communications import kinds
 from portal.domain.core.errors import DomainError
 from portal.i18n import translate
 from portal.web.changes import PageState
-from portal.web.components.forms import field, form, notice, primary_button
+from portal.web.components.forms import field, form, labelled_checkbox, notice, primary_button
 from portal.web.components.layout import card, page_title, scroll_region, shell
 from portal.web.components.text import t
 from portal.web.errors import field_messages, text_field
@@ -133,13 +133,6 @@ def _table(rows: rx.Var, columns: tuple[tuple[str, str], ...], label_key: str, e
     )
 
 
-def _checkbox(name: str, label_key: str) -> rx.Component:
-    return rx.el.label(
-        rx.hstack(rx.checkbox(name=name, id=name, size="3"), rx.text(t(label_key)), align="center"),
-        html_for=name,
-    )
-
-
 def _category_form() -> rx.Component:
     errors = AdminKindsState.category_errors
     return rx.box(
@@ -148,7 +141,7 @@ def _category_form() -> rx.Component:
             field("category_code", "kinds.code", errors, hint_key="kinds.code_hint", max_length=32),
             field("category_name_en", "kinds.name_en", errors, max_length=100),
             field("category_name_ja", "kinds.name_ja", errors, max_length=100),
-            _checkbox("category_self_service", "kinds.self_service"),
+            labelled_checkbox("category_self_service", t("kinds.self_service")),
             primary_button("kinds.save", id="category-submit"),
             on_submit=AdminKindsState.save_category,
             reset_on_submit=True,
@@ -169,7 +162,7 @@ def _topic_form() -> rx.Component:
             field("topic_name_ja", "kinds.name_ja", errors, max_length=100),
             field("topic_description_en", "kinds.description_en", errors, max_length=300),
             field("topic_description_ja", "kinds.description_ja", errors, max_length=300),
-            _checkbox("topic_default_on", "kinds.default_on"),
+            labelled_checkbox("topic_default_on", t("kinds.default_on")),
             primary_button("kinds.save", id="topic-submit"),
             on_submit=AdminKindsState.save_topic,
             reset_on_submit=True,

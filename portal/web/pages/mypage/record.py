@@ -15,6 +15,7 @@ from portal.web.components.forms import (
     error_summary,
     field,
     form,
+    labelled_checkbox,
     notice,
     options_select,
     primary_button,
@@ -276,23 +277,8 @@ def _category_field() -> rx.Component:
 
 
 def _topic_checkbox(topic: rx.Var) -> rx.Component:
-    return rx.el.label(
-        rx.hstack(
-            rx.checkbox(
-                name=topic["field"],
-                id=topic["field"],
-                size="3",
-                default_checked=RecordState.values[topic["field"]] == "yes",
-            ),
-            rx.vstack(
-                rx.text(topic["name"]),
-                rx.text(topic["description"], size="2", color="var(--gray-11)"),
-                spacing="0",
-            ),
-            align="center",
-        ),
-        html_for=topic["field"],
-    )
+    checked = RecordState.values[topic["field"]] == "yes"
+    return labelled_checkbox(topic["field"], topic["name"], checked, topic["description"])
 
 
 def _edit_form(section: str) -> rx.Component:
