@@ -149,13 +149,19 @@ def _statement(db: Session, segment: Segment, topic: str | None, columns: tuple)
     return statement.where(and_(true(), *conditions))
 
 
+_NAMED_AT_MOST = 5000  # more ids than this: evaluate everyone (one pass) rather than list them
+
+
 def _unmet(record_ids: list[int]) -> set[int]:
     """Those of `record_ids` with a renewal requirement (course, newsletter, points) not met."""
-    found = eligibility_batch.for_all(today(), eligibility.rules(), record_ids)
+    wanted = set(record_ids)
+    named = record_ids if len(record_ids) <= _NAMED_AT_MOST else None
+    found = eligibility_batch.for_all(today(), eligibility.rules(), named)
     return {
         record_id
         for record_id, standing in found.items()
-        if any(not r.met for r in standing.requirements if r.code != "window")
+        if record_id in wanted
+        and any(not r.met for r in standing.requirements if r.code != "window")
     }
 
 
