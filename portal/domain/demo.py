@@ -24,7 +24,12 @@ from portal.domain.organisations.tables import (
 )
 from portal.domain.points import catalogue, claims
 from portal.domain.points.tables import Activity, ActivityCategory, Claim, ClaimEvent, ClaimStatus
-from portal.domain.registry.tables import RecordStatus, RegistryRecord
+from portal.domain.registry.tables import (
+    MailTopic,
+    RecordStatus,
+    RegistrantCategory,
+    RegistryRecord,
+)
 
 
 @dataclass(frozen=True)
@@ -166,7 +171,22 @@ def seed(password: str | None = None) -> str:
                 account.locked_until = now + dt.timedelta(minutes=30)
         _demo_points(db)
         _demo_provider(db, password_hash, now)
+        _demo_communications(db)
     return password
+
+
+def _demo_communications(db: Session) -> None:
+    """A self-service "student" category (seed 001) and an events topic (seed 000)."""
+    db.add(RegistrantCategory(code="student", name_en="Student", name_ja="学生", self_service=True))
+    db.add(
+        MailTopic(
+            code="events",
+            name_en="Events and seminars",
+            name_ja="イベント・研修会のご案内",
+            description_en="Seminars and events of the association, a few times a year.",
+            description_ja="協会の研修会やイベントのご案内です（年に数回）。",
+        )
+    )
 
 
 def _demo_provider(db: Session, password_hash: str, now: dt.datetime) -> None:

@@ -14,7 +14,7 @@ from sqlmodel import select
 from portal.domain.accounts import operations, totp
 from portal.domain.core.clock import today
 from portal.domain.core.db import transaction
-from portal.domain.registry.tables import RegistrantCategory, RegistryRecord
+from portal.domain.registry.tables import RegistryRecord
 from tests.factories import registrant
 
 PEOPLE = (
@@ -27,7 +27,8 @@ PEOPLE = (
 )
 UNINVITED = (("E2E00001", "invite-me@example.com", dt.date(1979, 12, 3)),)
 ADMINS = tuple(f"e2e-admin{n}@example.com" for n in range(1, 14))
-# Students who chose the association's news: an announcement's audience (one per language).
+# Students (the demo data's "student" category) who chose the association's news: an
+# announcement's audience, one per language.
 STUDENTS = (("student-ja@example.com", "ja"), ("student-en@example.com", "en"))
 
 
@@ -47,10 +48,6 @@ if __name__ == "__main__":
         registrant(email, password=sys.argv[1])
     for email in ADMINS:
         print(f"TOTP {email} {admin_with_app(email, sys.argv[1])}")
-    with transaction() as db:
-        db.add(
-            RegistrantCategory(code="student", name_en="Student", name_ja="学生", self_service=True)
-        )
     for email, language in STUDENTS:
         account_id = registrant(email, password=sys.argv[1], language=language)
         with transaction() as db:
