@@ -92,6 +92,7 @@ class Settings:
     reminder_stages: tuple[str, ...]
     attendance_auto_credit: bool
     bulk_mail_per_minute: int = 600
+    survey_min_responses: int = 5
     oidc: OidcSettings | None = None
 
     @property
@@ -335,6 +336,7 @@ def load_settings() -> Settings:
         reminder_stages=_reminder_stages(),
         attendance_auto_credit=_bool("PORTAL_ATTENDANCE_AUTO_CREDIT", False),
         bulk_mail_per_minute=_int("PORTAL_BULK_MAIL_PER_MINUTE", 600, 1, 100_000),
+        survey_min_responses=_int("PORTAL_SURVEY_MIN_RESPONSES", 5, 2, 1000),
         oidc=_oidc(),
     )
 

@@ -26,6 +26,7 @@ ARROWS: dict[str, set[str]] = {
     "renewal": {"points"},
     "organisations": {"points"},
     "communications": {"renewal"},
+    "surveys": {"communications"},
 }
 TOP_MODULES = {"demo", "schema"}
 # What the domain may use outside itself: settings and the message catalogue.

@@ -243,3 +243,15 @@ def sample(db: Session, segment: Segment, topic: str, limit: int = 10) -> list[M
         found, after = page(db, segment, topic, after, 500)
         chosen += [m for m in found if m.gets_mail]
     return chosen[:limit]
+
+
+def includes(db: Session, segment: Segment, record_id: int) -> bool:
+    """True when the record is in the segment (whatever its mail choices)."""
+    found = db.exec(
+        select(RegistryRecord.id)
+        .where(RegistryRecord.id == record_id)
+        .where(and_(true(), *_matching(segment)))
+    ).first()
+    if found is None:
+        return False
+    return not segment.requirement_not_met or record_id in _unmet([record_id])

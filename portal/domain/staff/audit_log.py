@@ -36,6 +36,7 @@ CATEGORIES = (
     "category",
     "topic",
     "announcement",
+    "survey",
     "organisation",
     "claim",
     "catalogue",

@@ -1,0 +1,1 @@
+"""Anonymous surveys: questions as data, answers kept apart from who gave them."""

@@ -1,0 +1,259 @@
+"""The secretariat's surveys: write a draft, open it, close it, copy it.
+
+Guarantees:
+- Only admins change surveys; staff of any role read them.
+- Questions change only while the survey is a draft; an open survey's questions are fixed
+  (a copy, itself a draft, can change them); a closed survey takes no more answers.
+- A survey opens only with a title and at least one question, each with its text in both
+  languages (choices too), and at least two choices for choice questions.
+- Every change of state is in the audit log.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlmodel import Session, col, func, select
+
+from portal.domain.accounts.sessions import Principal
+from portal.domain.accounts.tables import StaffRole
+from portal.domain.audit import trail
+from portal.domain.communications import segments
+from portal.domain.core.clock import utcnow
+from portal.domain.core.db import transaction
+from portal.domain.core.errors import DomainError, FieldErrors, NotAllowed
+from portal.domain.surveys import pool
+from portal.domain.surveys.tables import (
+    QuestionKind,
+    Survey,
+    SurveyAnswer,
+    SurveyMoment,
+    SurveyQuestion,
+    SurveyStatus,
+)
+
+MAX_TITLE = 200
+MAX_QUESTION = 300
+MAX_CHOICES = 12
+TEXT_LIMITS = (1, 1000)
+
+
+def _staff(principal: Principal) -> None:
+    if not principal.is_staff:
+        raise NotAllowed()
+
+
+def _admin(principal: Principal) -> None:
+    if not principal.is_staff or principal.role != StaffRole.ADMIN:
+        raise NotAllowed()
+
+
+def _text(values: dict, name: str, limit: int, errors: dict, required: bool = True) -> str:
+    raw = values.get(name, "")
+    text = raw.strip() if isinstance(raw, str) else ""
+    if required and not text:
+        errors[name] = ("kinds.required", {})
+    elif len(text) > limit:
+        errors[name] = ("record.too_long", {"max": limit})
+    return text
+
+
+def create(principal: Principal, values: dict, ip: str = "") -> int:
+    """A new draft: titles, who is asked (a segment) and when (a moment); returns its id."""
+    _admin(principal)
+    errors: dict[str, tuple[str, dict]] = {}
+    title_en = _text(values, "title_en", MAX_TITLE, errors)
+    title_ja = _text(values, "title_ja", MAX_TITLE, errors)
+    moment = values.get("moment") or ""
+    if moment not in {m.value for m in SurveyMoment}:
+        errors["moment"] = ("survey.moment_unknown", {})
+    with transaction() as db:
+        try:
+            segment = segments.parse(db, values)
+        except FieldErrors as exc:
+            errors.update(exc.fields)
+            segment = segments.Segment()
+        if errors:
+            raise FieldErrors(errors)
+        survey = Survey(
+            title_en=title_en,
+            title_ja=title_ja,
+            segment=segment.to_json(),
+            moment=moment,
+            created_by=principal.account_id,
+        )
+        db.add(survey)
+        db.flush()
+        _audit(db, principal, "survey.created", survey.id, ip)
+        return survey.id
+
+
+def _draft(db: Session, survey_id: int) -> Survey:
+    survey = db.get(Survey, survey_id)
+    if survey is None:
+        raise DomainError("survey.unknown")
+    if survey.status != SurveyStatus.DRAFT:
+        raise DomainError("survey.not_draft")
+    return survey
+
+
+def add_question(principal: Principal, survey_id: int, values: dict, ip: str = "") -> None:
+    """Add a question to a draft (kind, texts, choices one per line "English | 日本語")."""
+    _admin(principal)
+    errors: dict[str, tuple[str, dict]] = {}
+    kind = values.get("kind")
+    if kind not in {k.value for k in QuestionKind}:
+        errors["kind"] = ("survey.kind_unknown", {})
+    text_en = _text(values, "text_en", MAX_QUESTION, errors)
+    text_ja = _text(values, "text_ja", MAX_QUESTION, errors)
+    choices = []
+    raw = values.get("choices", "")
+    for line in (raw if isinstance(raw, str) else "").splitlines():
+        if line.strip():
+            en, _, ja = line.partition("|")
+            choices.append({"en": en.strip()[:100], "ja": (ja.strip() or en.strip())[:100]})
+    if (
+        kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE)
+        and not 2 <= len(choices) <= MAX_CHOICES
+    ):
+        errors["choices"] = ("survey.choices_needed", {"max": MAX_CHOICES})
+    limit = 200
+    if kind == QuestionKind.TEXT:
+        raw_limit = values.get("max_length") or "200"
+        limit = int(raw_limit) if isinstance(raw_limit, str) and raw_limit.isdigit() else 0
+        if not TEXT_LIMITS[0] <= limit <= TEXT_LIMITS[1]:
+            errors["max_length"] = ("survey.length_invalid", {"max": TEXT_LIMITS[1]})
+    if errors:
+        raise FieldErrors(errors)
+    with transaction() as db:
+        survey = _draft(db, survey_id)
+        count = db.exec(
+            select(func.count())
+            .select_from(SurveyQuestion)
+            .where(SurveyQuestion.survey_id == survey.id)
+        ).one()
+        db.add(
+            SurveyQuestion(
+                survey_id=survey.id,
+                position=count,
+                kind=kind,
+                text_en=text_en,
+                text_ja=text_ja,
+                choices=choices if kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE) else [],
+                required=values.get("required") is True,
+                max_length=limit,
+            )
+        )
+        _audit(db, principal, "survey.question_added", survey.id, ip)
+
+
+def remove_question(principal: Principal, question_id: int, ip: str = "") -> None:
+    """Remove a question from a draft."""
+    _admin(principal)
+    with transaction() as db:
+        question = db.get(SurveyQuestion, question_id)
+        if question is None:
+            raise DomainError("survey.unknown")
+        _draft(db, question.survey_id)
+        db.delete(question)
+        _audit(db, principal, "survey.question_removed", question.survey_id, ip)
+
+
+def open_survey(principal: Principal, survey_id: int, ip: str = "") -> None:
+    """Start asking; the questions are fixed from now on."""
+    _admin(principal)
+    with transaction() as db:
+        survey = _draft(db, survey_id)
+        if not db.exec(
+            select(SurveyQuestion.id).where(SurveyQuestion.survey_id == survey.id)
+        ).first():
+            raise DomainError("survey.no_questions")
+        survey.status, survey.opened_at = SurveyStatus.OPEN, utcnow()
+        _audit(db, principal, "survey.opened", survey.id, ip)
+
+
+def close_survey(principal: Principal, survey_id: int, ip: str = "") -> None:
+    """Stop asking; answers given so far stay."""
+    _admin(principal)
+    with transaction() as db:
+        survey = db.get(Survey, survey_id)
+        if survey is None or survey.status != SurveyStatus.OPEN:
+            raise DomainError("survey.not_open")
+        survey.status, survey.closed_at = SurveyStatus.CLOSED, utcnow()
+        _audit(db, principal, "survey.closed", survey.id, ip)
+    pool.move_waiting(survey_id, at_least=1)
+
+
+def copy(principal: Principal, survey_id: int, ip: str = "") -> int:
+    """A new draft with the same titles, segment, moment and questions; returns its id."""
+    _admin(principal)
+    with transaction() as db:
+        original = db.get(Survey, survey_id)
+        if original is None:
+            raise DomainError("survey.unknown")
+        twin = Survey(
+            title_en=original.title_en,
+            title_ja=original.title_ja,
+            segment=dict(original.segment),
+            moment=original.moment,
+            created_by=principal.account_id,
+        )
+        db.add(twin)
+        db.flush()
+        for q in db.exec(select(SurveyQuestion).where(SurveyQuestion.survey_id == survey_id)):
+            db.add(
+                SurveyQuestion(
+                    survey_id=twin.id,
+                    position=q.position,
+                    kind=q.kind,
+                    text_en=q.text_en,
+                    text_ja=q.text_ja,
+                    choices=list(q.choices),
+                    required=q.required,
+                    max_length=q.max_length,
+                )
+            )
+        _audit(db, principal, "survey.copied", twin.id, ip, source=survey_id)
+        return twin.id
+
+
+def _audit(db: Session, principal: Principal, action: str, survey_id: int, ip: str, **detail):
+    trail.record(
+        db, action, actor_id=principal.account_id, target=f"survey:{survey_id}", ip=ip, **detail
+    )
+
+
+@dataclass(frozen=True)
+class SurveyRow:
+    id: int
+    title_en: str
+    title_ja: str
+    status: str
+    moment: str
+    answers: int
+
+
+def listing(principal: Principal) -> list[SurveyRow]:
+    """Every survey, newest first, with how many answers count so far (staff)."""
+    _staff(principal)
+    with transaction() as db:
+        counts = dict(
+            db.exec(
+                select(SurveyAnswer.survey_id, func.count()).group_by(SurveyAnswer.survey_id)
+            ).all()
+        )
+        return [
+            SurveyRow(s.id, s.title_en, s.title_ja, s.status, s.moment, counts.get(s.id, 0))
+            for s in db.exec(select(Survey).order_by(col(Survey.id).desc())).all()
+        ]
+
+
+def questions(db: Session, survey_id: int) -> list[SurveyQuestion]:
+    """A survey's questions in order."""
+    return list(
+        db.exec(
+            select(SurveyQuestion)
+            .where(SurveyQuestion.survey_id == survey_id)
+            .order_by(col(SurveyQuestion.position), col(SurveyQuestion.id))
+        ).all()
+    )

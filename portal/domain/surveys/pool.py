@@ -1,0 +1,47 @@
+"""The pool where answers wait for company before they count (surveys.answering)."""
+
+from __future__ import annotations
+
+import random
+import secrets
+
+from sqlmodel import Session, col, delete, func, select
+
+from portal.domain.core.clock import today
+from portal.domain.core.db import transaction
+from portal.domain.surveys.tables import SurveyAnswer, SurveyAnswerPool
+from portal.settings import get_settings
+
+
+def move_waiting(survey_id: int, at_least: int | None = None) -> int:
+    """Move the survey's waiting answers to the results when at least `at_least` (default
+    PORTAL_SURVEY_MIN_RESPONSES) wait: shuffled, new random ids, today's date. Returns how
+    many moved."""
+    needed = get_settings().survey_min_responses if at_least is None else at_least
+    with transaction() as db:
+        waiting = list(
+            db.exec(select(SurveyAnswerPool).where(SurveyAnswerPool.survey_id == survey_id)).all()
+        )
+        if not waiting or len(waiting) < needed:
+            return 0
+        random.SystemRandom().shuffle(waiting)
+        day = today()
+        for item in waiting:
+            db.add(
+                SurveyAnswer(
+                    id=secrets.token_hex(16), survey_id=survey_id, day=day, answers=item.answers
+                )
+            )
+        db.execute(
+            delete(SurveyAnswerPool).where(
+                col(SurveyAnswerPool.id).in_([item.id for item in waiting])
+            )
+        )
+        return len(waiting)
+
+
+def counted(db: Session, survey_id: int) -> int:
+    """How many answers count in the results."""
+    return db.exec(
+        select(func.count()).select_from(SurveyAnswer).where(SurveyAnswer.survey_id == survey_id)
+    ).one()
