@@ -25,6 +25,8 @@ from portal.web.pages.admin.record_state import AdminRecordState
 from portal.web.pages.admin.registrants import AdminRegistrantsState, registrants_page
 from portal.web.pages.admin.renewals import AdminRenewalsState, renewals_page
 from portal.web.pages.admin.staff import AdminStaffState, staff_page
+from portal.web.pages.admin.survey import AdminSurveyState, survey_page
+from portal.web.pages.admin.surveys import AdminSurveysState, surveys_page
 from portal.web.pages.auth.activate import ActivateState, activate_page
 from portal.web.pages.auth.activate_request import ActivationRequestState, activation_request_page
 from portal.web.pages.auth.code import CodeState, code_page
@@ -40,6 +42,7 @@ from portal.web.pages.mypage.dashboard import DashboardState, dashboard_page
 from portal.web.pages.mypage.points import PointsState, points_page
 from portal.web.pages.mypage.record import RecordState, record_page
 from portal.web.pages.mypage.renewal import RenewalState, renewal_page
+from portal.web.pages.mypage.survey import SurveyAnswerState, survey_answer_page
 from portal.web.pages.org.attendance import OrgReportState
 from portal.web.pages.org.home import OrgHomeState, org_home_page
 from portal.web.pages.verify import VerifyState, verify_page
@@ -122,6 +125,11 @@ _add(staff_page, "/admin/staff", "admin.staff", AdminStaffState.load)
 _add(organisations_page, "/admin/organisations", "organisation.nav", AdminOrganisationsState.load)
 _add(communications_page, "/admin/communications", "kinds.title", AdminKindsState.load)
 _add(announcements_page, "/admin/announcements", "announce.title", AdminAnnouncementsState.load)
+_add(surveys_page, "/admin/surveys", "survey.page_title", AdminSurveysState.load)
+_add(survey_page, "/admin/surveys/[survey_id]", "survey.page_title", AdminSurveyState.load)
+_add(
+    survey_answer_page, "/mypage/surveys/[survey_id]", "survey.answer_title", SurveyAnswerState.load
+)
 _add(import_page, "/admin/import", "import.title", AdminImportState.load)
 _add(registrants_page, "/admin/registrants", "admin.registrants_title", AdminRegistrantsState.load)
 _add(admin_record_page, "/admin/registrants/[record_id]", "admin.history", AdminRecordState.load)

@@ -15,6 +15,7 @@
 - GET  /certificates/<number>  a renewal certificate PDF, to its holder or staff only
                        (404 for anyone else as for unknown numbers).
 - GET  /admin/renewals/labels  mailing labels (CSV) of certificates still to mail, staff only.
+- GET  /admin/surveys/<id>/answers.csv  a survey's answers (CSV), staff only, once enough count.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from portal.domain.core.errors import DomainError
 from portal.domain.points import evidence
 from portal.domain.registrants import exports, registry_search
 from portal.domain.renewal import certificates, renewal_review
+from portal.domain.surveys import results as surveys_results
 from portal.settings import get_settings
 
 log = logging.getLogger("portal.api")
@@ -180,6 +182,25 @@ async def mailing_labels(request: Request) -> Response:
     )
 
 
+async def survey_answers(request: Request) -> Response:
+    """A survey's counted answers as CSV, staff only; 404 while too few or unknown."""
+    principal = await asyncio.to_thread(sessions.resolve, request.cookies.get(SESSION_COOKIE))
+    if principal is None or not principal.is_staff or principal.needs_totp_enrolment:
+        return Response("Forbidden", status_code=403, headers=_NO_STORE)
+    raw = request.path_params.get("survey_id", "")
+    try:
+        if not raw.isdigit() or len(raw) > 11:
+            raise DomainError("survey.unknown")
+        data = await asyncio.to_thread(surveys_results.answers_csv, principal, int(raw))
+    except DomainError:
+        return Response("Not found", status_code=404, headers=_NO_STORE)
+    return Response(
+        data,
+        media_type="text/csv; charset=utf-8",
+        headers={**_NO_STORE, "Content-Disposition": f'attachment; filename="survey-{raw}.csv"'},
+    )
+
+
 def build_api() -> Starlette:
     """The Starlette app Reflex mounts in front of its own routes."""
     return Starlette(
@@ -195,5 +216,6 @@ def build_api() -> Starlette:
             Route("/evidence/{file_id}", evidence_file, methods=["GET"]),
             Route("/certificates/{number}", certificate_pdf, methods=["GET"]),
             Route("/admin/renewals/labels", mailing_labels, methods=["GET"]),
+            Route("/admin/surveys/{survey_id}/answers.csv", survey_answers, methods=["GET"]),
         ]
     )

@@ -171,6 +171,7 @@ def test_every_route_fits_passes_axe_and_is_translated(page, portal, language, a
         ("activate/request", "/activate/request"),
         ("email/confirm", "/email/confirm?token=not-a-token"),
         ("verify/[number]", "/verify/NO-SUCH-CERTIFICATE"),
+        ("mail/preferences", "/mail/preferences?token=not-a-token"),
     ):
         visit(route, url)
 
@@ -184,6 +185,7 @@ def test_every_route_fits_passes_axe_and_is_translated(page, portal, language, a
     expect(page).to_have_url(re.compile(r"/mypage/?$"))
     for route in ("mypage", "mypage/record", "mypage/points", "mypage/renewal", "mypage/account"):
         visit(route, "/" + route)
+    visit("mypage/surveys/[survey_id]", "/mypage/surveys/999999")  # none for them: says so
     visit("consent", "/consent")  # nothing new to accept: the page sends the registrant on
 
     page.context.clear_cookies()
@@ -207,11 +209,13 @@ def test_every_route_fits_passes_axe_and_is_translated(page, portal, language, a
         "admin/organisations",
         "admin/communications",
         "admin/announcements",
+        "admin/surveys",
         "admin/staff",
         "admin/audit",
         "admin/outbox",
     ):
         visit(route, "/" + route)
+    visit("admin/surveys/[survey_id]", "/admin/surveys/999999")  # unknown: says so
     page.goto("/admin/claims")
     page.locator("#queue a[id^='open-']").first.click()
     expect(page).to_have_url(re.compile(r"/admin/claims/\d+/?$"))

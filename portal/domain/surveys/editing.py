@@ -257,3 +257,46 @@ def questions(db: Session, survey_id: int) -> list[SurveyQuestion]:
             .order_by(col(SurveyQuestion.position), col(SurveyQuestion.id))
         ).all()
     )
+
+
+@dataclass(frozen=True)
+class QuestionRow:
+    id: int
+    kind: str
+    text_en: str
+    text_ja: str
+    choices: list[dict[str, str]]
+    required: bool
+    max_length: int
+
+
+@dataclass(frozen=True)
+class SurveyDetail:
+    id: int
+    title_en: str
+    title_ja: str
+    status: str
+    moment: str
+    questions: list[QuestionRow]
+
+
+def detail(principal: Principal, survey_id: int) -> SurveyDetail:
+    """One survey with its questions (staff)."""
+    _staff(principal)
+    with transaction() as db:
+        survey = db.get(Survey, survey_id)
+        if survey is None:
+            raise DomainError("survey.unknown")
+        return SurveyDetail(
+            survey.id,
+            survey.title_en,
+            survey.title_ja,
+            survey.status,
+            survey.moment,
+            [
+                QuestionRow(
+                    q.id, q.kind, q.text_en, q.text_ja, list(q.choices), q.required, q.max_length
+                )
+                for q in questions(db, survey_id)
+            ],
+        )

@@ -24,7 +24,13 @@ ADMIN_ONLY = frozenset(
 REGISTRANT_ONLY = frozenset({"/mypage", "/mypage/record", "/mypage/points", "/mypage/renewal"})
 # On wide screens these sit under one "More" menu; phones list every link in the menu anyway.
 GROUPED = frozenset(
-    {"/admin/activities", "/admin/announcements", "/admin/communications", *ADMIN_ONLY}
+    {
+        "/admin/activities",
+        "/admin/announcements",
+        "/admin/communications",
+        "/admin/surveys",
+        *ADMIN_ONLY,
+    }
 )
 
 
@@ -43,6 +49,7 @@ def _nav_links() -> list[tuple[str, str]]:
         ("/admin/import", "admin.import"),
         ("/admin/organisations", "organisation.nav"),
         ("/admin/announcements", "announce.nav"),
+        ("/admin/surveys", "survey.nav"),
         ("/admin/communications", "kinds.nav"),
         ("/admin/staff", "admin.staff"),
         ("/admin/audit", "audit.title"),

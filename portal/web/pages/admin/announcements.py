@@ -10,7 +10,6 @@ import reflex as rx
 
 from portal.domain.communications import announcements, kinds
 from portal.domain.core.errors import DomainError
-from portal.domain.registry.record_fields import STATUSES
 from portal.i18n import format_datetime, translate
 from portal.web.changes import PageState
 from portal.web.components.forms import (
@@ -24,16 +23,13 @@ from portal.web.components.forms import (
     text_area_field,
 )
 from portal.web.components.layout import card, page_title, scroll_region, shell
+from portal.web.components.segment_form import read_segment, segment_fields, ticked
 from portal.web.components.text import t
 from portal.web.errors import field_messages, text_field
 from portal.web.ids import int_id
 from portal.web.session import client_ip, require, translator, turn_away
 
-TEXTS = ("subject_en", "body_en", "subject_ja", "body_ja", "valid_until_from", "valid_until_to")
-
-
-def _ticked(form: dict, name: str) -> bool:
-    return form.get(name) in ("on", True, "true")
+TEXTS = ("subject_en", "body_en", "subject_ja", "body_ja")
 
 
 def read_form(form: object) -> dict:
@@ -44,15 +40,10 @@ def read_form(form: object) -> dict:
         name: text_field(form, name, announcements.MAX_BODY) for name in TEXTS
     }
     values["topic"] = text_field(form, "topic", 40)
-    values["account"] = text_field(form, "account", 10) or "any"
     values["send_at"] = text_field(form, "send_at", 30)
-    values["categories"] = sorted(
-        k.removeprefix("cat:") for k in form if isinstance(k, str) and k.startswith("cat:")
-    )
-    values["statuses"] = [s for s in STATUSES if _ticked(form, f"status:{s}")]
-    for flag in ("requirement_not_met", "by_mail", "as_notice"):
-        values[flag] = _ticked(form, flag)
-    return values
+    for flag in ("by_mail", "as_notice"):
+        values[flag] = ticked(form, flag)
+    return {**values, **read_segment(form)}
 
 
 class AdminAnnouncementsState(PageState, rx.State):
@@ -201,51 +192,6 @@ class AdminAnnouncementsState(PageState, rx.State):
         return None
 
 
-def _segment() -> rx.Component:
-    errors = AdminAnnouncementsState.errors
-    return rx.vstack(
-        rx.heading(t("announce.segment"), as_="h3", size="4"),
-        rx.text(t("announce.segment_intro"), size="2"),
-        rx.el.fieldset(
-            rx.el.legend(t("field.category"), font_weight="600"),
-            rx.flex(
-                rx.foreach(
-                    AdminAnnouncementsState.categories,
-                    lambda c: labelled_checkbox("cat:" + c["code"], c["name"]),
-                ),
-                gap="4",
-                wrap="wrap",
-            ),
-        ),
-        rx.el.fieldset(
-            rx.el.legend(t("field.status"), font_weight="600"),
-            rx.flex(
-                *[labelled_checkbox(f"status:{s}", t(f"status.{s}")) for s in STATUSES],
-                gap="4",
-                wrap="wrap",
-            ),
-        ),
-        field("valid_until_from", "announce.valid_until_from", errors, type="date"),
-        field("valid_until_to", "announce.valid_until_to", errors, type="date"),
-        labelled_checkbox("requirement_not_met", t("announce.requirement_not_met")),
-        rx.box(
-            rx.el.label(t("announce.account"), html_for="account", font_weight="600"),
-            rx.el.select(
-                *[
-                    rx.el.option(t(f"announce.account_{choice}"), value=choice)
-                    for choice in ("any", "with", "without")
-                ],
-                name="account",
-                id="account",
-                class_name="portal-select",
-            ),
-            width="100%",
-        ),
-        width="100%",
-        align="start",
-    )
-
-
 def _write() -> rx.Component:
     errors = AdminAnnouncementsState.errors
     return card(
@@ -257,7 +203,7 @@ def _write() -> rx.Component:
             text_area_field("body_ja", "announce.body_ja", errors, max_length=10_000),
             field("subject_en", "announce.subject_en", errors, max_length=200),
             text_area_field("body_en", "announce.body_en", errors, max_length=10_000),
-            _segment(),
+            segment_fields(AdminAnnouncementsState.categories, errors),
             rx.heading(t("announce.how"), as_="h3", size="4"),
             labelled_checkbox("by_mail", t("announce.by_mail"), checked=True),
             labelled_checkbox("as_notice", t("announce.as_notice")),

@@ -17,6 +17,7 @@ from portal.web.components.layout import card, page_title, shell
 from portal.web.components.requirements import as_rows, checklist, headline
 from portal.web.components.text import t
 from portal.web.ids import int_id
+from portal.web.pages.mypage.survey import SurveysWaitingState, surveys_card
 from portal.web.session import require, turn_away
 
 
@@ -55,6 +56,7 @@ class DashboardState(PageState, rx.State):
         self.has_record = True
         self._show(mine, lang)
         await (await self.get_state(NoticesState))._fill(principal)
+        await (await self.get_state(SurveysWaitingState))._fill(principal)
         return None
 
     def _show(self, mine: renewals.MyRenewal, lang: str) -> None:
@@ -177,6 +179,7 @@ def dashboard_page() -> rx.Component:
             rx.vstack(
                 _renewal_card(),
                 notices_card(),
+                surveys_card(),
                 card(
                     rx.heading(t("mypage.certification"), as_="h2", size="5"),
                     rx.data_list.root(
