@@ -27,10 +27,12 @@ def upgrade() -> None:
     sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=8), nullable=False),
     sa.Column('segment', sa.JSON(), nullable=False),
     sa.Column('moment', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('activity_id', sa.Integer(), nullable=True),
     sa.Column('created_by', sa.Integer(), nullable=True),
     sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
     sa.Column('opened_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
     sa.Column('closed_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['activity_id'], ['activity.id'], ),
     sa.ForeignKeyConstraint(['created_by'], ['account.id'], ),
     sa.PrimaryKeyConstraint('id')
     )

@@ -227,3 +227,57 @@ def test_registrants_and_reviewers_cannot_change_or_read_surveys(db):
     ):
         with pytest.raises(NotAllowed):
             call()
+
+
+def test_the_attendance_moment_asks_those_credited_for_the_activity(db):
+    import datetime as dt
+
+    from portal.domain.core.clock import utcnow
+    from portal.domain.points import catalogue
+    from portal.domain.points.tables import Activity, ActivityCategory, Claim, ClaimEvent
+
+    with transaction() as db_session:
+        catalogue.ensure_categories(db_session)
+        category_id = db_session.exec(select(ActivityCategory.id)).first()
+        seminars = [
+            Activity(
+                title=title,
+                category_id=category_id,
+                starts_on=dt.date(2026, 11, 1),
+                ends_on=dt.date(2026, 11, 1),
+                points=1,
+            )
+            for title in ("Ethics", "Law")
+        ]
+        db_session.add_all(seminars)
+        db_session.flush()
+        ethics, law = (a.id for a in seminars)
+    admin, _ = staff_principal("s-attend@example.com")
+    with pytest.raises(FieldErrors):
+        editing.create(admin, {**TITLE, "moment": "renewal", "activity_id": str(ethics)})
+    survey_id = editing.create(admin, {**TITLE, "moment": "attendance", "activity_id": str(ethics)})
+    editing.add_question(admin, survey_id, {"kind": "scale", "text_en": "x", "text_ja": "x"})
+    editing.open_survey(admin, survey_id)
+    came, elsewhere = members(2, "attend")
+
+    def credit(person, activity_id: int) -> None:
+        with transaction() as db_session:
+            claim = Claim(
+                record_id=factories_record_id(person.account_id),
+                activity_id=activity_id,
+                category_id=category_id,
+                activity_date=dt.date(2026, 11, 1),
+                points_requested=1,
+                points_granted=1,
+                status="approved",
+                credited=True,
+                decided_at=utcnow(),
+            )
+            db_session.add(claim)
+            db_session.flush()
+            db_session.add(ClaimEvent(claim_id=claim.id, kind="credited", points=1))
+
+    credit(came, ethics)
+    credit(elsewhere, law)
+    assert answering.waiting_for(came) == [(survey_id, "How did we do?")]
+    assert answering.waiting_for(elsewhere) == []

@@ -2,7 +2,8 @@
 
 Guarantees:
 - A registrant is asked only open surveys whose segment holds their record and whose moment
-  (after activation, after a renewal is approved) came after the survey opened; each
+  (after activation, after a renewal is approved, after attendance at the survey's
+  activity is credited from a list) came after the survey opened; each
   answers once (the `survey_answered` mark, unique per survey and account).
 - The mark and the answer are written together, but the answer holds no account, record,
   address or time; it waits in a pool until PORTAL_SURVEY_MIN_RESPONSES answers to the
@@ -27,6 +28,7 @@ from portal.domain.accounts.tables import Account
 from portal.domain.communications import segments
 from portal.domain.core.db import transaction
 from portal.domain.core.errors import DomainError, FieldErrors
+from portal.domain.points.tables import Claim, ClaimEvent, ClaimStatus
 from portal.domain.registry.tables import RegistryRecord
 from portal.domain.renewal.tables import ApplicationStatus, RenewalApplication
 from portal.domain.surveys import pool
@@ -40,6 +42,9 @@ from portal.domain.surveys.tables import (
     SurveyQuestion,
     SurveyStatus,
 )
+
+# Timeline events of a claim credited from an attendance list (points.attendance).
+ATTENDANCE_EVENTS = ("credited", "reported", "confirmed")
 
 
 @dataclass(frozen=True)
@@ -75,6 +80,18 @@ def _moment_passed(
             ).first()
             is not None
         )
+    if survey.moment == SurveyMoment.ATTENDANCE:
+        credited = (
+            select(Claim.id)
+            .join(ClaimEvent, col(ClaimEvent.claim_id) == Claim.id)
+            .where(Claim.record_id == record.id)
+            .where(Claim.status == ClaimStatus.APPROVED)
+            .where(col(ClaimEvent.kind).in_(ATTENDANCE_EVENTS))
+            .where(col(ClaimEvent.at) >= survey.opened_at)
+        )
+        if survey.activity_id is not None:
+            credited = credited.where(Claim.activity_id == survey.activity_id)
+        return db.exec(credited).first() is not None
     return True
 
 

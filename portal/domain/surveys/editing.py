@@ -22,6 +22,7 @@ from portal.domain.communications import segments
 from portal.domain.core.clock import utcnow
 from portal.domain.core.db import transaction
 from portal.domain.core.errors import DomainError, FieldErrors, NotAllowed
+from portal.domain.points.tables import Activity
 from portal.domain.surveys import pool
 from portal.domain.surveys.tables import (
     QuestionKind,
@@ -59,7 +60,8 @@ def _text(values: dict, name: str, limit: int, errors: dict, required: bool = Tr
 
 
 def create(principal: Principal, values: dict, ip: str = "") -> int:
-    """A new draft: titles, who is asked (a segment) and when (a moment); returns its id."""
+    """A new draft: titles, who is asked (a segment) and when (a moment, with the attendance
+    moment optionally one activity's id); returns its id."""
     _admin(principal)
     errors: dict[str, tuple[str, dict]] = {}
     title_en = _text(values, "title_en", MAX_TITLE, errors)
@@ -67,12 +69,20 @@ def create(principal: Principal, values: dict, ip: str = "") -> int:
     moment = values.get("moment") or ""
     if moment not in {m.value for m in SurveyMoment}:
         errors["moment"] = ("survey.moment_unknown", {})
+    raw_activity = values.get("activity_id") or ""
+    activity_id = (
+        int(raw_activity) if isinstance(raw_activity, str) and raw_activity.isdigit() else None
+    )
+    if raw_activity and (activity_id is None or moment != SurveyMoment.ATTENDANCE):
+        errors["activity_id"] = ("survey.activity_invalid", {})
     with transaction() as db:
         try:
             segment = segments.parse(db, values)
         except FieldErrors as exc:
             errors.update(exc.fields)
             segment = segments.Segment()
+        if activity_id is not None and db.get(Activity, activity_id) is None:
+            errors["activity_id"] = ("survey.activity_invalid", {})
         if errors:
             raise FieldErrors(errors)
         survey = Survey(
@@ -80,6 +90,7 @@ def create(principal: Principal, values: dict, ip: str = "") -> int:
             title_ja=title_ja,
             segment=segment.to_json(),
             moment=moment,
+            activity_id=activity_id,
             created_by=principal.account_id,
         )
         db.add(survey)
@@ -196,6 +207,7 @@ def copy(principal: Principal, survey_id: int, ip: str = "") -> int:
             title_ja=original.title_ja,
             segment=dict(original.segment),
             moment=original.moment,
+            activity_id=original.activity_id,
             created_by=principal.account_id,
         )
         db.add(twin)

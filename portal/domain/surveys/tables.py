@@ -36,6 +36,7 @@ class SurveyMoment(StrEnum):
     NONE = ""  # whenever the registrant is in the segment
     ACTIVATION = "activation"  # after activating their portal account
     RENEWAL = "renewal"  # after a renewal is approved
+    ATTENDANCE = "attendance"  # after attendance is credited (for the survey's activity)
 
 
 class Survey(SQLModel, table=True):
@@ -47,6 +48,8 @@ class Survey(SQLModel, table=True):
     status: str = Field(default=SurveyStatus.DRAFT, max_length=8, index=True)
     segment: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     moment: str = Field(default=SurveyMoment.NONE, max_length=16)
+    # With the attendance moment: the activity the survey is about (None: any activity).
+    activity_id: int | None = Field(default=None, foreign_key="activity.id")
     created_by: int | None = Field(default=None, foreign_key="account.id")
     created_at: dt.datetime = Field(default_factory=now_factory)
     opened_at: dt.datetime | None = None

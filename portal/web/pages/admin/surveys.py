@@ -8,11 +8,19 @@ import reflex as rx
 
 from portal.domain.communications import kinds
 from portal.domain.core.errors import DomainError
+from portal.domain.points import catalogue as activity_catalogue
 from portal.domain.surveys import editing
 from portal.domain.surveys.tables import SurveyMoment
-from portal.i18n import translate
+from portal.i18n import format_date, translate
 from portal.web.changes import PageState
-from portal.web.components.forms import error_summary, field, form, notice, primary_button
+from portal.web.components.forms import (
+    error_summary,
+    field,
+    form,
+    notice,
+    options_select,
+    primary_button,
+)
 from portal.web.components.layout import card, page_title, scroll_region, shell
 from portal.web.components.segment_form import read_segment, segment_fields
 from portal.web.components.text import t
@@ -25,6 +33,7 @@ class AdminSurveysState(PageState, rx.State):
 
     rows: list[dict[str, str]] = []  # noqa: RUF012
     categories: list[dict[str, str]] = []  # noqa: RUF012
+    activities: list[dict[str, str]] = []  # noqa: RUF012
     can_edit: bool = False
     errors: dict[str, str] = {}  # noqa: RUF012
     problem: str = ""
@@ -49,6 +58,11 @@ class AdminSurveysState(PageState, rx.State):
         ]
         catalogue = await asyncio.to_thread(kinds.read, principal)
         self.categories = [{"code": c.code, "name": c.name(lang)} for c in catalogue.categories]
+        found_activities = await asyncio.to_thread(activity_catalogue.activities)
+        self.activities = [{"code": "", "name": translate("survey.any_activity", lang)}] + [
+            {"code": str(a.id), "name": f"{format_date(a.starts_on, lang)} {a.title}"}
+            for a in found_activities[:100]
+        ]
         self.can_edit = principal.role == "admin"
         self.errors, self.problem = {}, ""
         return None
@@ -64,6 +78,7 @@ class AdminSurveysState(PageState, rx.State):
             "title_en": text_field(form, "title_en", 300),
             "title_ja": text_field(form, "title_ja", 300),
             "moment": text_field(form, "moment", 20),
+            "activity_id": text_field(form, "activity_id", 12),
             **read_segment(form),
         }
         try:
@@ -127,6 +142,7 @@ def _create() -> rx.Component:
                 ),
                 width="100%",
             ),
+            options_select("activity_id", "survey.activity", AdminSurveysState.activities, ""),
             segment_fields(AdminSurveysState.categories, errors),
             primary_button("survey.create", id="survey-create"),
             on_submit=AdminSurveysState.create,
