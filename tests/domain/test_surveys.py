@@ -281,3 +281,34 @@ def test_the_attendance_moment_asks_those_credited_for_the_activity(db):
     credit(elsewhere, law)
     assert answering.waiting_for(came) == [(survey_id, "How did we do?")]
     assert answering.waiting_for(elsewhere) == []
+
+
+def test_one_reminder_to_those_who_chose_news_and_have_not_answered(db):
+    from portal.domain.communications import announcements
+    from portal.domain.outbox.tables import OutboxMessage
+    from portal.domain.surveys import reminders
+
+    admin, _ = staff_principal("s-remind@example.com")
+    survey_id = survey(admin)
+    editing.open_survey(admin, survey_id)
+    answered, waiting, quiet = members(3, "remind")
+    for person in (answered, waiting):
+        change(person.account_id, other_notices=True)
+    ask(answered, survey_id)
+    assert reminders.send(admin, survey_id) == 1
+    with transaction() as db_session:
+        [mail] = db_session.exec(
+            select(OutboxMessage).where(OutboxMessage.template == "announcement")
+        ).all()
+    assert mail.recipient == "remind1@example.com"
+    assert f"/mypage/surveys/{survey_id}" in mail.params["body"]
+    assert "topic=news" in mail.params["unsubscribe_url"]
+    [listed] = announcements.listing(admin)
+    assert listed.copies == 1 and listed.subject == "Survey: How did we do?"
+    with pytest.raises(DomainError):
+        reminders.send(admin, survey_id)  # once
+    later = survey(admin, moment="renewal")
+    editing.open_survey(admin, later)
+    with pytest.raises(DomainError):
+        reminders.send(admin, later)  # asked at its moment, not by reminder
+    assert quiet

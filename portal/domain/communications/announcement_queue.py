@@ -47,7 +47,9 @@ def _due(db: Session) -> Announcement | None:
     ).first()
 
 
-def _copy(announcement: Announcement, member: segments.Member, topic_names: dict) -> dict:
+def copy_for(announcement: Announcement, member: segments.Member, topic_names: dict) -> dict:
+    """The outbox row of one copy: in the member's language when that translation exists,
+    with the unsubscribe and preferences links of their address."""
     lang = member.language or get_settings().language
     texts = {
         "en": (announcement.subject_en, announcement.body_en),
@@ -87,7 +89,9 @@ def run_batch(size: int = BATCH) -> bool:
         topic = next(t for t in mail_topics.all_topics(db) if t.code == announcement.topic)
         names = {"en": topic.name_en, "ja": topic.name_ja}
         mails = [
-            _copy(announcement, m, names) for m in members if announcement.by_mail and m.gets_mail
+            copy_for(announcement, m, names)
+            for m in members
+            if announcement.by_mail and m.gets_mail
         ]
         notices = [
             {"announcement_id": announcement.id, "record_id": m.record_id}

@@ -289,6 +289,7 @@ class SurveyDetail:
     title_ja: str
     status: str
     moment: str
+    reminded: bool
     questions: list[QuestionRow]
 
 
@@ -305,6 +306,7 @@ def detail(principal: Principal, survey_id: int) -> SurveyDetail:
             survey.title_ja,
             survey.status,
             survey.moment,
+            survey.reminded_at is not None,
             [
                 QuestionRow(
                     q.id, q.kind, q.text_en, q.text_ja, list(q.choices), q.required, q.max_length

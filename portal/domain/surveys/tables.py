@@ -54,6 +54,7 @@ class Survey(SQLModel, table=True):
     created_at: dt.datetime = Field(default_factory=now_factory)
     opened_at: dt.datetime | None = None
     closed_at: dt.datetime | None = None
+    reminded_at: dt.datetime | None = None  # the one reminder mail went out
 
 
 class SurveyQuestion(SQLModel, table=True):

@@ -8,7 +8,7 @@ import asyncio
 import reflex as rx
 
 from portal.domain.core.errors import DomainError
-from portal.domain.surveys import editing, results
+from portal.domain.surveys import editing, reminders, results
 from portal.domain.surveys.tables import QuestionKind
 from portal.i18n import translate
 from portal.web.changes import PageState
@@ -37,6 +37,7 @@ class AdminSurveyState(PageState, rx.State):
     title: str = ""
     status: str = ""
     status_text: str = ""
+    can_remind: bool = False
     questions: list[dict[str, str]] = []  # noqa: RUF012
     can_edit: bool = False
     results_note: str = ""
@@ -58,6 +59,7 @@ class AdminSurveyState(PageState, rx.State):
         self.title = (found.title_ja if lang == "ja" else found.title_en) or found.title_en
         self.status = found.status
         self.status_text = translate(f"survey.status_{found.status}", lang)
+        self.can_remind = found.status == "open" and found.moment == "" and not found.reminded
         self.questions = [
             {
                 "id": str(q.id),
@@ -156,6 +158,16 @@ class AdminSurveyState(PageState, rx.State):
         await self._act(lambda p, s: editing.close_survey(p, s, ip), "survey.closed")
 
     @rx.event
+    async def remind(self):
+        """Mail the one reminder to those in the segment who have not answered (admins)."""
+        ip = client_ip(self)
+        written = await self._act(lambda p, s: reminders.send(p, s, ip), "survey.reminded")
+        if isinstance(written, int):
+            tr = await translator(self)
+            self.info = tr("survey.reminded_count", count=written)
+        return None
+
+    @rx.event
     async def copy_survey(self):
         """A new draft with the same questions; its page opens."""
         ip = client_ip(self)
@@ -239,6 +251,16 @@ def _actions() -> rx.Component:
                 size="3",
                 variant="outline",
                 on_click=AdminSurveyState.close_survey,
+            ),
+        ),
+        rx.cond(
+            AdminSurveyState.can_remind,
+            rx.button(
+                t("survey.remind"),
+                size="3",
+                variant="outline",
+                on_click=AdminSurveyState.remind,
+                id="survey-remind",
             ),
         ),
         rx.button(

@@ -1,0 +1,107 @@
+"""The one reminder mail of an open segment survey, to those who have not answered.
+
+Guarantees: admins only; at most once per survey (a conditional UPDATE claims it); only for
+surveys asked by segment (a moment survey is asked at its moment); it goes as the
+association's news, so only to those who chose that topic, with its unsubscribe links, and
+at the bulk pace — it is listed, counted and cancellable with the announcements.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import insert
+from sqlmodel import col, select, update
+
+from portal.domain.accounts.sessions import Principal
+from portal.domain.accounts.tables import StaffRole
+from portal.domain.audit import trail
+from portal.domain.communications import announcement_queue, segments
+from portal.domain.communications.tables import Announcement, AnnouncementStatus
+from portal.domain.core.clock import utcnow
+from portal.domain.core.db import transaction
+from portal.domain.core.errors import DomainError, NotAllowed
+from portal.domain.outbox.tables import OutboxMessage
+from portal.domain.registry import mail_topics
+from portal.domain.registry.tables import RegistryRecord
+from portal.domain.surveys.tables import Survey, SurveyAnswered, SurveyMoment, SurveyStatus
+from portal.i18n import translate
+from portal.settings import get_settings
+
+TOPIC = "news"
+BATCH = 1000
+
+
+def send(principal: Principal, survey_id: int, ip: str = "") -> int:
+    """Queue the reminder; returns how many mails were written."""
+    if not principal.is_staff or principal.role != StaffRole.ADMIN:
+        raise NotAllowed()
+    with transaction() as db:
+        claimed = db.execute(
+            update(Survey)
+            .where(col(Survey.id) == survey_id)
+            .where(Survey.status == SurveyStatus.OPEN)
+            .where(Survey.moment == SurveyMoment.NONE)
+            .where(col(Survey.reminded_at).is_(None))
+            .values(reminded_at=utcnow())
+        )
+        if claimed.rowcount != 1:
+            raise DomainError("survey.cannot_remind")
+        survey = db.get(Survey, survey_id)
+        link = f"{get_settings().base_url}/mypage/surveys/{survey_id}"
+        texts = {
+            lang: (
+                translate("survey.reminder_subject", lang, title=_title(survey, lang)),
+                translate("survey.reminder_body", lang, title=_title(survey, lang), link=link),
+            )
+            for lang in ("en", "ja")
+        }
+        reminder = Announcement(
+            topic=TOPIC,
+            subject_en=texts["en"][0],
+            body_en=texts["en"][1],
+            subject_ja=texts["ja"][0],
+            body_ja=texts["ja"][1],
+            segment=dict(survey.segment),
+            by_mail=True,
+            status=AnnouncementStatus.QUEUED,  # written here, not by the announcement writer
+            created_by=principal.account_id,
+        )
+        db.add(reminder)
+        db.flush()
+        reminder_id = reminder.id
+        segment = segments.Segment.from_json(survey.segment)
+        answered = set(
+            db.exec(
+                select(RegistryRecord.id)
+                .join(SurveyAnswered, col(SurveyAnswered.account_id) == RegistryRecord.account_id)
+                .where(SurveyAnswered.survey_id == survey_id)
+            ).all()
+        )
+        topic = next(t for t in mail_topics.all_topics(db) if t.code == TOPIC)
+        names = {"en": topic.name_en, "ja": topic.name_ja}
+        trail.record(
+            db,
+            "survey.reminded",
+            actor_id=principal.account_id,
+            target=f"survey:{survey_id}",
+            ip=ip,
+            announcement=reminder_id,
+        )
+    written, after = 0, 0
+    while after is not None:
+        with transaction() as db:
+            reminder = db.get(Announcement, reminder_id)
+            members, after = segments.page(db, segment, TOPIC, after, BATCH)
+            rows = [
+                announcement_queue.copy_for(reminder, m, names)
+                for m in members
+                if m.gets_mail and m.has_account and m.record_id not in answered
+            ]
+            if rows:
+                db.execute(insert(OutboxMessage), rows)
+            reminder.recipients += len(rows)
+            written += len(rows)
+    return written
+
+
+def _title(survey: Survey, lang: str) -> str:
+    return (survey.title_ja if lang == "ja" else survey.title_en) or survey.title_en
