@@ -1,5 +1,6 @@
-"""A survey end to end: an admin builds and opens it, a registrant answers on a phone, and
-the admin sees results only once five people have answered."""
+"""A survey end to end: an admin builds a three-question survey for after renewal and opens
+it, a renewal is approved, the registrant answers on a phone, and the admin sees results
+only once five people have answered."""
 
 from __future__ import annotations
 
@@ -12,6 +13,21 @@ from tests.e2e.helpers import check, open_page, sign_in, sign_in_with_app
 
 pytestmark = pytest.mark.e2e
 
+APPROVE = (
+    "import sys\n"
+    "from sqlmodel import select\n"
+    "from portal.domain.accounts.tables import Account\n"
+    "from portal.domain.core.clock import utcnow\n"
+    "from portal.domain.core.db import transaction\n"
+    "from portal.domain.registry.tables import RegistryRecord\n"
+    "from portal.domain.renewal.tables import RenewalApplication\n"
+    "with transaction() as db:\n"
+    "    for email in sys.argv[1:]:\n"
+    "        record = db.exec(select(RegistryRecord).join(Account, Account.id == "
+    "RegistryRecord.account_id).where(Account.email == email)).one()\n"
+    "        db.add(RenewalApplication(record_id=record.id, cycle_end=record.valid_until, "
+    "status='approved', decided_at=utcnow()))\n"
+)
 OTHERS = (
     "from sqlmodel import select\n"
     "from portal.domain.accounts import sessions\n"
@@ -39,6 +55,7 @@ def test_a_survey_from_draft_to_results(page, portal, browser):
     open_page(page, "/admin/surveys")
     page.locator("#title_ja").fill("研修会アンケート")
     page.locator("#title_en").fill("Seminar survey")
+    page.locator("#moment").select_option("renewal")
     page.locator("#survey-create").click()
     expect(page).to_have_url(re.compile(r"/admin/surveys/\d+/?$"))
     page.locator("#page-ready[data-ready='yes']").wait_for(state="attached")
@@ -58,6 +75,8 @@ def test_a_survey_from_draft_to_results(page, portal, browser):
     expect(page.locator("#survey-results-note")).to_contain_text("enough people")
     check(page, "admin-survey-open")
 
+    # the registrant's renewal is approved (the renewal journey is tested in test_renewal.py)
+    portal.server.python("-c", APPROVE, "registrant5@example.com")
     phone = browser.new_context(base_url=portal.base_url, viewport={"width": 375, "height": 800})
     person = phone.new_page()
     sign_in(person, portal, "registrant5@example.com")
@@ -75,6 +94,8 @@ def test_a_survey_from_draft_to_results(page, portal, browser):
     page.reload()
     page.locator("#page-ready[data-ready='yes']").wait_for(state="attached")
     expect(page.locator("#survey-results-note")).to_contain_text("enough people")
+    others = [f"registrant{n}@example.com" for n in (1, 2, 3, 4)]
+    portal.server.python("-c", APPROVE, *others)
     assert portal.server.python("-c", OTHERS).strip() == "4"
     page.reload()
     page.locator("#page-ready[data-ready='yes']").wait_for(state="attached")
