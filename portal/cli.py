@@ -6,6 +6,7 @@ portal create-organisation --name N --kind provider --email E [--language en|ja]
                                     create an organisation and invite its first user
 portal seed-demo [--password P] [--if-empty]
 portal deliver-mail                 deliver (or log) every due message once
+portal doctor                       readiness and settings checks, OK/WARN/FAIL per line
 portal unlock EMAIL                 clear an account's lockout
 portal invite NUMBER                send (or resend) a record's activation invitation
 portal activation-requests [--approve ID]
@@ -35,6 +36,7 @@ from portal.domain.registrants import registry_import
 from portal.domain.renewal import daily, eligibility, expiry, reminders
 from portal.i18n import translate
 from portal.mail import delivery
+from portal.operations import doctor
 from portal.settings import SettingsError, get_settings
 
 
@@ -91,6 +93,13 @@ def _seed_demo(args) -> int:
     print("Registrants: registrant1@example.com ... registrant8@example.com")
     print("Training provider: provider@example.com")
     return 0
+
+
+def _doctor(_args) -> int:
+    lines = doctor.examine()
+    for line in lines:
+        print(f"{line.level:<4}  {line.name:<16}  {line.detail}")
+    return 1 if any(line.level == "FAIL" for line in lines) else 0
 
 
 def _deliver_mail(_args) -> int:
@@ -248,6 +257,9 @@ def build_parser() -> argparse.ArgumentParser:
     seed.add_argument("--password", help="password for every demo account")
     seed.add_argument("--if-empty", action="store_true", help="do nothing when accounts exist")
     seed.set_defaults(run=_seed_demo)
+    commands.add_parser(
+        "doctor", help="check readiness and settings; exit 1 when anything fails"
+    ).set_defaults(run=_doctor)
     commands.add_parser("deliver-mail", help="deliver due mail once").set_defaults(
         run=_deliver_mail
     )

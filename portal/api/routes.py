@@ -1,6 +1,8 @@
 """HTTP routes mounted through rx.App(api_transformer=...).
 
-- GET  /healthz        200 when the database answers, 503 when it does not.
+- GET  /healthz        200 when the database answers, 503 when it does not (liveness).
+- GET  /readyz         readiness: database, Redis when set, outbox, daily jobs; 503 with
+                       a JSON reason when something is wrong (portal.operations.readiness).
 - POST /auth/session   exchanges a one-time sign-in ticket for the HttpOnly,
                        SameSite=Strict session cookie, then 303s to the start page.
 - GET  /admin/registrants/export   the registry list's current filter as CSV, staff only
@@ -40,6 +42,7 @@ from portal.domain.points import evidence
 from portal.domain.registrants import exports, registry_search
 from portal.domain.renewal import certificates, renewal_review
 from portal.domain.surveys import results as surveys_results
+from portal.operations import readiness
 from portal.settings import get_settings
 
 log = logging.getLogger("portal.api")
@@ -61,6 +64,20 @@ async def healthz(_request: Request) -> Response:
     ok = await asyncio.to_thread(_database_answers)
     return JSONResponse(
         {"status": "ok" if ok else "unavailable", "database": ok},
+        status_code=200 if ok else 503,
+        headers={"Cache-Control": "no-store"},
+    )
+
+
+async def readyz(_request: Request) -> Response:
+    """Readiness: 200 when every check passes, else 503 naming what is wrong."""
+    found = await asyncio.to_thread(readiness.checks)
+    ok = all(c.ok for c in found)
+    return JSONResponse(
+        {
+            "status": "ready" if ok else "unavailable",
+            "checks": {c.name: {"ok": c.ok, "detail": c.detail} for c in found},
+        },
         status_code=200 if ok else 503,
         headers={"Cache-Control": "no-store"},
     )
@@ -206,6 +223,7 @@ def build_api() -> Starlette:
     return Starlette(
         routes=[
             Route("/healthz", healthz, methods=["GET"]),
+            Route("/readyz", readyz, methods=["GET"]),
             Route("/auth/session", start_session, methods=["POST"]),
             Route("/auth/signout", sign_out, methods=["GET"]),
             Route("/mail/unsubscribe", mail_links.one_click, methods=["GET", "POST"]),

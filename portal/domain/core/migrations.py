@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 
 from alembic import command
 
@@ -23,3 +25,9 @@ def alembic_config(url: str | None = None) -> Config:
 def upgrade(url: str | None = None) -> None:
     """Bring the database to the newest schema."""
     command.upgrade(alembic_config(url), "head")
+
+
+def revisions(connection) -> tuple[str | None, str]:
+    """(the database's schema revision or None, the newest this code ships)."""
+    current = MigrationContext.configure(connection).get_current_revision()
+    return current, ScriptDirectory.from_config(alembic_config()).get_current_head()

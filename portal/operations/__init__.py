@@ -1,0 +1,1 @@
+"""Running the portal: readiness checks and the operator's doctor."""
