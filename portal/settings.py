@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import ipaddress
 import os
 import secrets
 from pathlib import Path
@@ -93,6 +94,7 @@ class Settings:
     attendance_auto_credit: bool
     bulk_mail_per_minute: int = 600
     survey_min_responses: int = 5
+    trusted_proxies: tuple[str, ...] = ()
     oidc: OidcSettings | None = None
 
     @property
@@ -243,6 +245,23 @@ def _timezone() -> str:
     return name
 
 
+def _trusted_proxies() -> tuple[str, ...]:
+    raw = _env("PORTAL_TRUSTED_PROXIES")
+    if raw is None:
+        return ()
+    networks = []
+    for item in (part.strip() for part in raw.split(",")):
+        if not item:
+            continue
+        try:
+            networks.append(str(ipaddress.ip_network(item, strict=False)))
+        except ValueError:
+            raise SettingsError(
+                f"PORTAL_TRUSTED_PROXIES: {item!r} is not an IP address or network"
+            ) from None
+    return tuple(networks)
+
+
 def _oidc() -> OidcSettings | None:
     issuer = _env("PORTAL_OIDC_ISSUER")
     if issuer is None:
@@ -337,6 +356,7 @@ def load_settings() -> Settings:
         attendance_auto_credit=_bool("PORTAL_ATTENDANCE_AUTO_CREDIT", False),
         bulk_mail_per_minute=_int("PORTAL_BULK_MAIL_PER_MINUTE", 600, 1, 100_000),
         survey_min_responses=_int("PORTAL_SURVEY_MIN_RESPONSES", 5, 2, 1000),
+        trusted_proxies=_trusted_proxies(),
         oidc=_oidc(),
     )
 

@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 
+from portal import client_address
 from portal.domain.communications import preference_links
 
 _NO_STORE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
@@ -26,7 +27,7 @@ async def one_click(request: Request) -> Response:
         query = urlencode({"token": token})
         return RedirectResponse(f"/mail/preferences?{query}", status_code=303, headers=_NO_STORE)
     topic = request.query_params.get("topic", "")[:40]
-    ip = request.client.host if request.client else ""
+    ip = client_address.of_request(request)
     done = await asyncio.to_thread(preference_links.one_click_off, token, topic, ip)
     if not done:
         return PlainTextResponse("This link is not valid.", status_code=400, headers=_NO_STORE)

@@ -26,6 +26,7 @@ from joserfc.errors import BadSignatureError, JoseError
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from portal import client_address
 from portal.api import cookie_jar
 from portal.cookies import PROVIDER_ATTEMPT_COOKIE, PROVIDER_TRIP_COOKIE, SESSION_COOKIE
 from portal.domain.accounts import provider_flows, provider_links, sessions
@@ -76,7 +77,7 @@ def redirect_uri() -> str:
 
 
 def _ip(request: Request) -> str:
-    return request.client.host if request.client else ""
+    return client_address.of_request(request)
 
 
 def _back(url: str, trip_done: bool = True) -> Response:

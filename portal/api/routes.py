@@ -32,6 +32,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response, StreamingResponse
 from starlette.routing import Route
 
+from portal import client_address
 from portal.api import cookie_jar, mail_links, provider
 from portal.cookies import PROVIDER_ATTEMPT_COOKIE, SESSION_COOKIE
 from portal.domain.accounts import sessions, signin
@@ -96,7 +97,7 @@ async def start_session(request: Request) -> Response:
         return Response("Forbidden", status_code=403, headers=_NO_STORE)
     form = await request.form()
     ticket = form.get("ticket")
-    ip = request.client.host if request.client else ""
+    ip = client_address.of_request(request)
     user_agent = request.headers.get("user-agent", "")
     started = await asyncio.to_thread(
         signin.redeem_ticket, ticket if isinstance(ticket, str) else None, ip, user_agent

@@ -14,6 +14,7 @@ from http.cookies import CookieError, SimpleCookie
 
 import reflex as rx
 
+from portal import client_address
 from portal.cookies import LANGUAGE_COOKIE, SESSION_COOKIE
 from portal.domain.accounts import operations, sessions
 from portal.domain.accounts.sessions import Principal
@@ -85,8 +86,10 @@ async def require_admin(state: rx.State) -> Principal | None:
 
 
 def client_ip(state: rx.State) -> str:
-    """The client address Reflex saw for this socket."""
-    return state.router.session.client_ip or ""
+    """The client address of this socket: the peer, or behind a trusted proxy the client it
+    names (portal.client_address)."""
+    forwarded = state.router.headers.raw_headers.get("x-forwarded-for")
+    return client_address.resolve(state.router.session.client_ip, forwarded)
 
 
 def to_login() -> rx.event.EventSpec:
