@@ -19,14 +19,14 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, func, select, update
 
+from portal.domain.accounts import permissions
 from portal.domain.accounts.sessions import Principal
-from portal.domain.accounts.tables import StaffRole
 from portal.domain.audit import trail
 from portal.domain.communications import segments
 from portal.domain.communications.tables import Announcement, AnnouncementStatus
 from portal.domain.core.clock import utcnow
 from portal.domain.core.db import transaction
-from portal.domain.core.errors import DomainError, FieldErrors, NotAllowed
+from portal.domain.core.errors import DomainError, FieldErrors
 from portal.domain.outbox.tables import OutboxMessage, OutboxStatus
 from portal.domain.registry import mail_topics
 from portal.settings import get_settings
@@ -59,16 +59,6 @@ class Checked:
     draft: Draft
     reach: segments.Reach
     sample: list[segments.Member]
-
-
-def _staff(principal: Principal) -> None:
-    if not principal.is_staff:
-        raise NotAllowed()
-
-
-def _admin(principal: Principal) -> None:
-    if not principal.is_staff or principal.role != StaffRole.ADMIN:
-        raise NotAllowed()
 
 
 def _text(values: dict, name: str, limit: int, errors: dict) -> str:
@@ -119,7 +109,7 @@ def _draft(db: Session, values: dict) -> Draft:
 
 def check(principal: Principal, values: dict) -> Checked:
     """What sending `values` would do: counts and a sample; writes nothing (staff)."""
-    _staff(principal)
+    permissions.require_staff(principal)
     with transaction() as db:
         draft = _draft(db, values)
         return Checked(
@@ -131,7 +121,7 @@ def check(principal: Principal, values: dict) -> Checked:
 
 def send(principal: Principal, values: dict, ip: str = "") -> int:
     """Record the announcement to go now or at its time; returns its id (admins)."""
-    _admin(principal)
+    permissions.require_admin(principal)
     with transaction() as db:
         draft = _draft(db, values)
         now = utcnow()
@@ -165,7 +155,7 @@ def send(principal: Principal, values: dict, ip: str = "") -> int:
 
 def cancel(principal: Principal, announcement_id: int, ip: str = "") -> int:
     """Stop an announcement and withdraw its unsent copies; returns how many (admins)."""
-    _admin(principal)
+    permissions.require_admin(principal)
     with transaction() as db:
         stopped = db.execute(
             update(Announcement)
@@ -210,10 +200,17 @@ class Sent:
     withdrawn: int
     notified: int
 
+    @property
+    def cancellable(self) -> bool:
+        """Worth cancelling: not cancelled, and copies still to write or to send."""
+        return self.status != AnnouncementStatus.CANCELLED and (
+            self.waiting > 0 or self.status != AnnouncementStatus.QUEUED
+        )
+
 
 def listing(principal: Principal, limit: int = 50) -> list[Sent]:
     """The newest announcements with their delivery counts (staff)."""
-    _staff(principal)
+    permissions.require_staff(principal)
     delivered = (OutboxStatus.SENT, OutboxStatus.LOGGED)
     waiting = (OutboxStatus.PENDING, OutboxStatus.SENDING)
     with transaction() as db:

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 from sqlmodel import select
 
+from portal.domain.accounts import permissions
 from portal.domain.accounts.sessions import Principal
-from portal.domain.accounts.tables import StaffRole
 from portal.domain.audit import trail
 from portal.domain.core.db import transaction
 from portal.domain.core.errors import FieldErrors, NotAllowed
@@ -38,11 +38,6 @@ def read(principal: Principal) -> Kinds:
         raise NotAllowed()
     with transaction() as db:
         return Kinds(categories.all_categories(db), mail_topics.all_topics(db))
-
-
-def _admin(principal: Principal) -> None:
-    if not principal.is_staff or principal.role != StaffRole.ADMIN:
-        raise NotAllowed()
 
 
 def _texts(values: dict, limits: dict[str, int], required: tuple[str, ...]) -> dict[str, str]:
@@ -69,7 +64,7 @@ def _code(raw: object, pattern, reserved) -> str:
 
 def save_category(principal: Principal, values: dict, ip: str = "") -> str:
     """Add the category, or change the one with this code; returns the code (admins)."""
-    _admin(principal)
+    permissions.require_admin(principal)
     code = _code(values.get("code"), categories.CODE, {categories.GENERAL})
     texts = _texts(values, {"name_en": MAX_NAME, "name_ja": MAX_NAME}, ("name_en", "name_ja"))
     self_service = values.get("self_service") is True
@@ -92,7 +87,7 @@ def save_category(principal: Principal, values: dict, ip: str = "") -> str:
 
 def save_topic(principal: Principal, values: dict, ip: str = "") -> str:
     """Add the topic, or change the one with this code; returns the code (admins)."""
-    _admin(principal)
+    permissions.require_admin(principal)
     code = _code(values.get("code"), mail_topics.CODE, set(mail_topics.BUILT_IN))
     texts = _texts(
         values,

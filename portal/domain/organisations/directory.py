@@ -18,20 +18,19 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, func, select
 
-from portal.domain.accounts import action_tokens, invitations, sessions
+from portal.domain.accounts import action_tokens, invitations, permissions, sessions
 from portal.domain.accounts.sessions import Principal
 from portal.domain.accounts.tables import (
     Account,
     AccountKind,
     AccountStatus,
-    StaffRole,
     TokenPurpose,
 )
 from portal.domain.audit import trail
 from portal.domain.core import email_address
 from portal.domain.core.clock import utcnow
 from portal.domain.core.db import transaction
-from portal.domain.core.errors import DomainError, FieldErrors, NotAllowed
+from portal.domain.core.errors import DomainError, FieldErrors
 from portal.domain.organisations.tables import (
     Organisation,
     OrganisationKind,
@@ -72,17 +71,6 @@ class OrganisationDetail:
     notes: str
     created_at: dt.datetime
     users: list[OrganisationUser]
-
-
-def _require_staff(principal: Principal) -> None:
-    if not principal.is_staff:  # (the pages also require an enrolled authenticator app)
-        raise NotAllowed()
-
-
-def _require_admin(principal: Principal) -> None:
-    _require_staff(principal)
-    if principal.role != StaffRole.ADMIN:
-        raise NotAllowed()
 
 
 def _text(value: object, field: str, limit: int, errors: dict, required: bool = False) -> str:
@@ -154,7 +142,7 @@ def create(
     """Create an organisation (admins; `None` is the command line) and, with `first_user`
     (e-mail, name, language), invite its first user in the same transaction; returns its id."""
     if principal is not None:
-        _require_admin(principal)
+        permissions.require_admin(principal)
     errors: dict[str, tuple[str, dict]] = {}
     name = _text(name, "name", MAX_NAME, errors, required=True)
     notes = _text(notes, "notes", MAX_NOTES, errors)
@@ -204,7 +192,7 @@ def invite_user(
     """Create an invited user of an active organisation and mail the invitation; returns
     the account's id (admins; `None` is the command line)."""
     if principal is not None:
-        _require_admin(principal)
+        permissions.require_admin(principal)
     email, name, language = _checked_user(email, name, language)
     with transaction() as db:
         organisation = db.get(Organisation, organisation_id)
@@ -223,7 +211,7 @@ def _disable(db: Session, account: Account) -> int:
 
 def deactivate(principal: Principal, organisation_id: int, ip: str = "") -> None:
     """Deactivate an organisation: every user disabled, every session ended, at once."""
-    _require_admin(principal)
+    permissions.require_admin(principal)
     with transaction() as db:
         organisation = db.get(Organisation, organisation_id)
         if organisation is None:
@@ -245,7 +233,7 @@ def deactivate(principal: Principal, organisation_id: int, ip: str = "") -> None
 
 def deactivate_user(principal: Principal, account_id: int, ip: str = "") -> None:
     """Disable one organisation user and end their sessions."""
-    _require_admin(principal)
+    permissions.require_admin(principal)
     with transaction() as db:
         account = db.get(Account, account_id)
         if account is None or account.kind != AccountKind.ORGANISATION:
@@ -284,7 +272,7 @@ def users_of(db: Session, organisation_id: int) -> list[OrganisationUser]:
 
 def listing(principal: Principal) -> list[OrganisationRow]:
     """Every organisation, active first, then by name (staff)."""
-    _require_staff(principal)
+    permissions.require_staff(principal)
     users = (
         select(OrganisationMember.organisation_id, func.count().label("users"))
         .group_by(col(OrganisationMember.organisation_id))
@@ -304,7 +292,7 @@ def listing(principal: Principal) -> list[OrganisationRow]:
 
 def detail(principal: Principal, organisation_id: int) -> OrganisationDetail | None:
     """One organisation with its users (staff); None when there is no such organisation."""
-    _require_staff(principal)
+    permissions.require_staff(principal)
     with transaction() as db:
         o = db.get(Organisation, organisation_id)
         if o is None:

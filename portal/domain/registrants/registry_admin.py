@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 from sqlmodel import col, func, select
 
-from portal.domain.accounts import activation, operations
+from portal.domain.accounts import activation, operations, permissions
 from portal.domain.accounts.sessions import Principal
-from portal.domain.accounts.tables import Account, ProviderLink, StaffRole, WebSession
+from portal.domain.accounts.tables import Account, ProviderLink, WebSession
 from portal.domain.core.clock import utcnow
 from portal.domain.core.db import transaction
 from portal.domain.core.errors import DomainError, NotAllowed
@@ -115,14 +115,9 @@ def detail(record_id: int) -> RecordDetail | None:
     return RecordDetail(record_id=record_id, values=values, account=facts, history=history)
 
 
-def _require_admin(principal: Principal) -> None:
-    if not principal.is_staff or principal.role != StaffRole.ADMIN:
-        raise NotAllowed()
-
-
 def unlock(principal: Principal, record_id: int) -> None:
     """Clear the lockout of the record's account (admins only)."""
-    _require_admin(principal)
+    permissions.require_admin(principal)
     with transaction() as db:
         record = db.get(RegistryRecord, record_id)
         account = db.get(Account, record.account_id) if record and record.account_id else None
@@ -136,7 +131,7 @@ def edit_preview(
     principal: Principal, record_id: int, section: str, values: dict
 ) -> list[records.FieldChange]:
     """What an admin's edit of a section would change (admins only); saves nothing."""
-    _require_admin(principal)
+    permissions.require_admin(principal)
     return records.staff_preview(record_id, section, values)
 
 
@@ -144,7 +139,7 @@ def edit(
     principal: Principal, record_id: int, section: str, values: dict, reason: str, ip: str = ""
 ) -> list[records.FieldChange]:
     """Save an admin's edit of a section with the reason for it (admins only)."""
-    _require_admin(principal)
+    permissions.require_admin(principal)
     return records.staff_apply(
         record_id, section, values, actor_id=principal.account_id, reason=reason, ip=ip
     )
@@ -159,7 +154,7 @@ def requests_for(principal: Principal, record_id: int) -> list[activation.Pendin
 
 def approve_request(principal: Principal, record_id: int, request_id: int) -> str:
     """Approve one of the record's activation requests (admins only); returns the address."""
-    _require_admin(principal)
+    permissions.require_admin(principal)
     if request_id not in {r.id for r in requests_for(principal, record_id)}:
         raise DomainError("activation.request_unknown")
     return activation.approve_request(request_id, actor_id=principal.account_id)
@@ -167,7 +162,7 @@ def approve_request(principal: Principal, record_id: int, request_id: int) -> st
 
 def resend_invitation(principal: Principal, record_id: int) -> str:
     """Send a new activation invitation for the record (admins only); returns the address."""
-    _require_admin(principal)
+    permissions.require_admin(principal)
     with transaction() as db:
         record = db.get(RegistryRecord, record_id)
         if record is None:

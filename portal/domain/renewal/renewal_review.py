@@ -21,12 +21,13 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, func, select, update
 
+from portal.domain.accounts import permissions
 from portal.domain.accounts.sessions import Principal
 from portal.domain.accounts.tables import Account
 from portal.domain.audit import trail
 from portal.domain.core.clock import today, utcnow
 from portal.domain.core.db import transaction
-from portal.domain.core.errors import DomainError, FieldErrors, NotAllowed
+from portal.domain.core.errors import DomainError, FieldErrors
 from portal.domain.outbox import post
 from portal.domain.registrants import registry_search
 from portal.domain.registrants.exports import safe_cell
@@ -47,11 +48,6 @@ from portal.settings import get_settings
 PER_PAGE = 50
 STATUSES = tuple(s.value for s in ApplicationStatus)
 MAX_REASON = 1000
-
-
-def _staff(principal: Principal) -> None:
-    if not principal.is_staff:
-        raise NotAllowed()
 
 
 @dataclass(frozen=True)
@@ -83,7 +79,7 @@ def queue(
     `text` narrows to applicants whose name, kana, registration number or
     e-mail contains it (the registry search's matching).
     """
-    _staff(principal)
+    permissions.require_staff(principal)
     status = status if status in STATUSES else ApplicationStatus.SUBMITTED
     page = page if isinstance(page, int) and page > 0 else 1
     text = text.strip()[:100] if isinstance(text, str) else ""
@@ -143,7 +139,7 @@ class Detail:
 
 def detail(principal: Principal, application_id: int) -> Detail | None:
     """One application with the eligibility seen at submission and today's; None when unknown."""
-    _staff(principal)
+    permissions.require_staff(principal)
     with transaction() as db:
         app = (
             db.get(RenewalApplication, application_id) if isinstance(application_id, int) else None
@@ -195,7 +191,7 @@ def _unique_number(db: Session, start: dt.date) -> str:
 
 def decide(principal: Principal, application_id: int, action: str, reason: str = "") -> None:
     """Approve or reject one waiting application; see the module's guarantees."""
-    _staff(principal)
+    permissions.require_staff(principal)
     if action not in ("approve", "reject") or not isinstance(application_id, int):
         raise DomainError("error.not_allowed")
     reason = reason.strip() if isinstance(reason, str) else ""
@@ -326,14 +322,14 @@ def _mailing_rows(db: Session, status: str, limit: int | None, offset: int = 0) 
 
 def to_mail(principal: Principal) -> list[MailingRow]:
     """Issued certificates whose paper copy is still to be mailed, oldest first (first 200)."""
-    _staff(principal)
+    permissions.require_staff(principal)
     with transaction() as db:
         return _mailing_rows(db, MailingStatus.TO_MAIL, 200)
 
 
 def mark_mailed(principal: Principal, certificate_ids: list[int], on: dt.date | None = None) -> int:
     """Mark certificates as mailed on a day; returns how many changed."""
-    _staff(principal)
+    permissions.require_staff(principal)
     ids = (
         [i for i in certificate_ids if isinstance(i, int)][:1000]
         if isinstance(certificate_ids, list)
@@ -362,7 +358,7 @@ LABEL_COLUMNS = ("postal_code", "address", "name", "registration_number", "certi
 
 def mailing_labels(principal: Principal) -> bytes:
     """Every certificate still to be mailed as a label CSV (UTF-8 with BOM, formula-safe)."""
-    _staff(principal)
+    permissions.require_staff(principal)
     with transaction() as db:
         rows = _mailing_rows(db, MailingStatus.TO_MAIL, None)
     buffer = io.StringIO()

@@ -11,21 +11,16 @@ from dataclasses import dataclass
 
 from sqlmodel import col, func, select, update
 
+from portal.domain.accounts import permissions
 from portal.domain.accounts.sessions import Principal
-from portal.domain.accounts.tables import StaffRole
 from portal.domain.audit import trail
 from portal.domain.core.clock import utcnow
 from portal.domain.core.db import transaction
-from portal.domain.core.errors import DomainError, NotAllowed
+from portal.domain.core.errors import DomainError
 from portal.domain.outbox.tables import OutboxMessage, OutboxStatus
 
 PER_PAGE = 50
 STATES = tuple(s.value for s in OutboxStatus)
-
-
-def _admin(principal: Principal) -> None:
-    if not principal.is_staff or principal.role != StaffRole.ADMIN:
-        raise NotAllowed()
 
 
 @dataclass(frozen=True)
@@ -50,7 +45,7 @@ class OutboxPage:
 
 def page(principal: Principal, status: str = "", number: int = 1) -> OutboxPage:
     """Newest messages first, optionally in one state, one page; counts of every state."""
-    _admin(principal)
+    permissions.require_admin(principal)
     conditions = [OutboxMessage.status == status] if status in STATES else []
     with transaction() as db:
         counts = dict(
@@ -88,7 +83,7 @@ def page(principal: Principal, status: str = "", number: int = 1) -> OutboxPage:
 
 def retry(principal: Principal, message_id: int) -> None:
     """Queue a failed message for delivery again, now."""
-    _admin(principal)
+    permissions.require_admin(principal)
     if not isinstance(message_id, int):
         raise DomainError("outbox.not_failed")
     with transaction() as db:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, func, select
 
-from portal.domain.accounts import action_tokens, invitations, sessions
+from portal.domain.accounts import action_tokens, invitations, permissions, sessions
 from portal.domain.accounts.sessions import Principal
 from portal.domain.accounts.tables import (
     Account,
@@ -33,7 +33,7 @@ from portal.domain.accounts.tables import (
 from portal.domain.audit import trail
 from portal.domain.core import email_address
 from portal.domain.core.db import transaction
-from portal.domain.core.errors import DomainError, FieldErrors, NotAllowed
+from portal.domain.core.errors import DomainError, FieldErrors
 from portal.i18n import translate
 from portal.settings import LANGUAGES, get_settings
 
@@ -50,14 +50,9 @@ class StaffMember:
     provider_linked: dt.datetime | None = None
 
 
-def _require_admin(principal: Principal) -> None:
-    if not principal.is_staff or principal.role != StaffRole.ADMIN:
-        raise NotAllowed()
-
-
 def members(principal: Principal) -> list[StaffMember]:
     """Every staff account, admins first, then by name (admins only)."""
-    _require_admin(principal)
+    permissions.require_admin(principal)
     last = (
         select(WebSession.account_id, func.max(WebSession.created_at).label("last"))
         .group_by(col(WebSession.account_id))
@@ -100,7 +95,7 @@ def invite(
     principal: Principal, email: str, name: str, role: str, language: str, ip: str = ""
 ) -> int:
     """Create an invited staff account and mail it a link to choose a password; returns its id."""
-    _require_admin(principal)
+    permissions.require_admin(principal)
     errors: dict[str, tuple[str, dict]] = {}
     if (problem := email_address.problem(email)) is not None:
         errors["email"] = (problem, {})
@@ -168,7 +163,7 @@ def _begin(db: Session) -> None:
 
 def change_role(principal: Principal, account_id: int, role: str, ip: str = "") -> None:
     """Give another staff member a new role; the last active admin keeps theirs."""
-    _require_admin(principal)
+    permissions.require_admin(principal)
     if role not in tuple(StaffRole):
         raise DomainError("record.invalid")
     with transaction() as db:
@@ -196,7 +191,7 @@ def change_role(principal: Principal, account_id: int, role: str, ip: str = "") 
 
 def deactivate(principal: Principal, account_id: int, ip: str = "") -> None:
     """Disable another staff account and end its sessions; never the last active admin."""
-    _require_admin(principal)
+    permissions.require_admin(principal)
     with transaction() as db:
         _begin(db)
         account = _staff_account(db, principal, account_id)
@@ -219,7 +214,7 @@ def deactivate(principal: Principal, account_id: int, ip: str = "") -> None:
 
 def reactivate(principal: Principal, account_id: int, ip: str = "") -> None:
     """Let a deactivated staff member in again; one who never chose a password is re-invited."""
-    _require_admin(principal)
+    permissions.require_admin(principal)
     with transaction() as db:
         account = _staff_account(db, principal, account_id)
         if account.status not in (AccountStatus.DISABLED, AccountStatus.INVITED):

@@ -15,13 +15,13 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, func, select
 
+from portal.domain.accounts import permissions
 from portal.domain.accounts.sessions import Principal
-from portal.domain.accounts.tables import StaffRole
 from portal.domain.audit import trail
 from portal.domain.communications import segments
 from portal.domain.core.clock import utcnow
 from portal.domain.core.db import transaction
-from portal.domain.core.errors import DomainError, FieldErrors, NotAllowed
+from portal.domain.core.errors import DomainError, FieldErrors
 from portal.domain.points.tables import Activity
 from portal.domain.surveys import pool
 from portal.domain.surveys.tables import (
@@ -39,16 +39,6 @@ MAX_CHOICES = 12
 TEXT_LIMITS = (1, 1000)
 
 
-def _staff(principal: Principal) -> None:
-    if not principal.is_staff:
-        raise NotAllowed()
-
-
-def _admin(principal: Principal) -> None:
-    if not principal.is_staff or principal.role != StaffRole.ADMIN:
-        raise NotAllowed()
-
-
 def _text(values: dict, name: str, limit: int, errors: dict, required: bool = True) -> str:
     raw = values.get(name, "")
     text = raw.strip() if isinstance(raw, str) else ""
@@ -62,7 +52,7 @@ def _text(values: dict, name: str, limit: int, errors: dict, required: bool = Tr
 def create(principal: Principal, values: dict, ip: str = "") -> int:
     """A new draft: titles, who is asked (a segment) and when (a moment, with the attendance
     moment optionally one activity's id); returns its id."""
-    _admin(principal)
+    permissions.require_admin(principal)
     errors: dict[str, tuple[str, dict]] = {}
     title_en = _text(values, "title_en", MAX_TITLE, errors)
     title_ja = _text(values, "title_ja", MAX_TITLE, errors)
@@ -110,7 +100,7 @@ def _draft(db: Session, survey_id: int) -> Survey:
 
 def add_question(principal: Principal, survey_id: int, values: dict, ip: str = "") -> None:
     """Add a question to a draft (kind, texts, choices one per line "English | 日本語")."""
-    _admin(principal)
+    permissions.require_admin(principal)
     errors: dict[str, tuple[str, dict]] = {}
     kind = values.get("kind")
     if kind not in {k.value for k in QuestionKind}:
@@ -160,7 +150,7 @@ def add_question(principal: Principal, survey_id: int, values: dict, ip: str = "
 
 def remove_question(principal: Principal, question_id: int, ip: str = "") -> None:
     """Remove a question from a draft."""
-    _admin(principal)
+    permissions.require_admin(principal)
     with transaction() as db:
         question = db.get(SurveyQuestion, question_id)
         if question is None:
@@ -172,7 +162,7 @@ def remove_question(principal: Principal, question_id: int, ip: str = "") -> Non
 
 def open_survey(principal: Principal, survey_id: int, ip: str = "") -> None:
     """Start asking; the questions are fixed from now on."""
-    _admin(principal)
+    permissions.require_admin(principal)
     with transaction() as db:
         survey = _draft(db, survey_id)
         if not db.exec(
@@ -185,7 +175,7 @@ def open_survey(principal: Principal, survey_id: int, ip: str = "") -> None:
 
 def close_survey(principal: Principal, survey_id: int, ip: str = "") -> None:
     """Stop asking; answers given so far stay."""
-    _admin(principal)
+    permissions.require_admin(principal)
     with transaction() as db:
         survey = db.get(Survey, survey_id)
         if survey is None or survey.status != SurveyStatus.OPEN:
@@ -197,7 +187,7 @@ def close_survey(principal: Principal, survey_id: int, ip: str = "") -> None:
 
 def copy(principal: Principal, survey_id: int, ip: str = "") -> int:
     """A new draft with the same titles, segment, moment and questions; returns its id."""
-    _admin(principal)
+    permissions.require_admin(principal)
     with transaction() as db:
         original = db.get(Survey, survey_id)
         if original is None:
@@ -247,7 +237,7 @@ class SurveyRow:
 
 def listing(principal: Principal) -> list[SurveyRow]:
     """Every survey, newest first, with how many answers count so far (staff)."""
-    _staff(principal)
+    permissions.require_staff(principal)
     with transaction() as db:
         counts = dict(
             db.exec(
@@ -292,10 +282,19 @@ class SurveyDetail:
     reminded: bool
     questions: list[QuestionRow]
 
+    @property
+    def may_remind(self) -> bool:
+        """The one reminder may still go (reminders.send): open, asked by segment, not sent."""
+        return (
+            self.status == SurveyStatus.OPEN
+            and self.moment == SurveyMoment.NONE
+            and not self.reminded
+        )
+
 
 def detail(principal: Principal, survey_id: int) -> SurveyDetail:
     """One survey with its questions (staff)."""
-    _staff(principal)
+    permissions.require_staff(principal)
     with transaction() as db:
         survey = db.get(Survey, survey_id)
         if survey is None:

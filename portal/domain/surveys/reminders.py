@@ -11,14 +11,14 @@ from __future__ import annotations
 from sqlalchemy import insert
 from sqlmodel import col, select, update
 
+from portal.domain.accounts import permissions
 from portal.domain.accounts.sessions import Principal
-from portal.domain.accounts.tables import StaffRole
 from portal.domain.audit import trail
 from portal.domain.communications import announcement_queue, segments
 from portal.domain.communications.tables import Announcement, AnnouncementStatus
 from portal.domain.core.clock import utcnow
 from portal.domain.core.db import transaction
-from portal.domain.core.errors import DomainError, NotAllowed
+from portal.domain.core.errors import DomainError
 from portal.domain.outbox.tables import OutboxMessage
 from portal.domain.registry import mail_topics
 from portal.domain.registry.tables import RegistryRecord
@@ -32,8 +32,7 @@ BATCH = 1000
 
 def send(principal: Principal, survey_id: int, ip: str = "") -> int:
     """Queue the reminder; returns how many mails were written."""
-    if not principal.is_staff or principal.role != StaffRole.ADMIN:
-        raise NotAllowed()
+    permissions.require_admin(principal)
     with transaction() as db:
         claimed = db.execute(
             update(Survey)

@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 
 from sqlmodel import select
 
+from portal.domain.accounts import permissions
 from portal.domain.accounts.sessions import Principal
 from portal.domain.core.db import transaction
-from portal.domain.core.errors import DomainError, NotAllowed
+from portal.domain.core.errors import DomainError
 from portal.domain.registrants.exports import safe_cell
 from portal.domain.surveys import pool
 from portal.domain.surveys.editing import questions
@@ -57,8 +58,7 @@ def _labels(question, lang: str) -> list[str]:
 
 def results(principal: Principal, survey_id: int) -> Results:
     """The survey's results in the principal's language (staff)."""
-    if not principal.is_staff:
-        raise NotAllowed()
+    permissions.require_staff(principal)
     lang = principal.language
     with transaction() as db:
         survey = db.get(Survey, survey_id)
@@ -106,8 +106,7 @@ def results(principal: Principal, survey_id: int) -> Results:
 def answers_csv(principal: Principal, survey_id: int) -> bytes:
     """Every counted answer as CSV (UTF-8 with BOM), one row each: the day, then each
     question's answer as people read it (staff; refused while too few answers count)."""
-    if not principal.is_staff:
-        raise NotAllowed()
+    permissions.require_staff(principal)
     lang = principal.language
     with transaction() as db:
         if pool.counted(db, survey_id) < get_settings().survey_min_responses:

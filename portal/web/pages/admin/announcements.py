@@ -81,9 +81,7 @@ class AdminAnnouncementsState(PageState, rx.State):
                     withdrawn=a.withdrawn,
                 ),
                 "notices": str(a.notified) if a.as_notice else "—",
-                "can_cancel": "yes"
-                if a.status != "cancelled" and (a.waiting or a.status != "queued")
-                else "",
+                "can_cancel": "yes" if a.cancellable else "",
             }
             for a in found
         ]

@@ -59,7 +59,7 @@ class AdminSurveyState(PageState, rx.State):
         self.title = (found.title_ja if lang == "ja" else found.title_en) or found.title_en
         self.status = found.status
         self.status_text = translate(f"survey.status_{found.status}", lang)
-        self.can_remind = found.status == "open" and found.moment == "" and not found.reminded
+        self.can_remind = found.may_remind
         self.questions = [
             {
                 "id": str(q.id),
