@@ -7,6 +7,8 @@ portal create-organisation --name N --kind provider --email E [--language en|ja]
 portal seed-demo [--password P] [--if-empty]
 portal deliver-mail                 deliver (or log) every due message once
 portal doctor                       readiness and settings checks, OK/WARN/FAIL per line
+portal backup DEST [--keep N]       write one archive (database, evidence, key) into DEST
+portal restore SRC [--force]        check an archive, restore it, migrate
 portal unlock EMAIL                 clear an account's lockout
 portal invite NUMBER                send (or resend) a record's activation invitation
 portal activation-requests [--approve ID]
@@ -24,6 +26,7 @@ import getpass
 import logging
 import os
 import sys
+from pathlib import Path
 
 from portal.domain import demo
 from portal.domain.accounts import activation, operations
@@ -36,7 +39,8 @@ from portal.domain.registrants import registry_import
 from portal.domain.renewal import daily, eligibility, expiry, reminders
 from portal.i18n import translate
 from portal.mail import delivery
-from portal.operations import doctor
+from portal.operations import backup, doctor, restore
+from portal.operations.archive import ArchiveError
 from portal.settings import SettingsError, get_settings
 
 
@@ -100,6 +104,39 @@ def _doctor(_args) -> int:
     for line in lines:
         print(f"{line.level:<4}  {line.name:<16}  {line.detail}")
     return 1 if any(line.level == "FAIL" for line in lines) else 0
+
+
+def _backup(args) -> int:
+    try:
+        made = backup.create(Path(args.dest), keep=args.keep)
+    except ArchiveError as exc:
+        print(f"backup failed: {exc}", file=sys.stderr)
+        return 1
+    print(f"wrote {made.path} ({made.size:,} bytes)")
+    print(f"  {sum(made.counts.values()):,} rows in {len(made.counts)} tables")
+    for stored in made.missing:
+        print(f"  WARNING: evidence file {stored} is named in the database but missing")
+    for path in made.removed:
+        print(f"  removed {path.name}")
+    return 0
+
+
+def _restore(args) -> int:
+    try:
+        done = restore.restore(Path(args.src), force=args.force)
+    except ArchiveError as exc:
+        print(f"restore refused: {exc}", file=sys.stderr)
+        return 1
+    manifest = done.manifest
+    files = sum(name.startswith("evidence/") for name in manifest["files"])
+    print(
+        f"restored the backup of {manifest['created_at']} (portal {manifest['portal_version']}, "
+        f"schema {manifest['schema_revision']}): "
+        f"{sum(done.counts.values()):,} rows, {files} evidence files; migrated"
+    )
+    if done.secret_key_from_environment:
+        print("  note: PORTAL_SECRET_KEY is set and overrides the restored secret_key file")
+    return 0
 
 
 def _deliver_mail(_args) -> int:
@@ -234,6 +271,16 @@ def _import_registrants(args) -> int:
     return 0
 
 
+def _positive(raw: str) -> int:
+    try:
+        value = int(raw)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"a whole number of at least 1, not {raw!r}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="portal", description="Registrant Portal staff tasks.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -260,6 +307,16 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "doctor", help="check readiness and settings; exit 1 when anything fails"
     ).set_defaults(run=_doctor)
+    save = commands.add_parser(
+        "backup", help="write one archive of the database, evidence files and secret key"
+    )
+    save.add_argument("dest", help="folder for the archive (created if absent)")
+    save.add_argument("--keep", type=_positive, help="then keep only the newest N archives")
+    save.set_defaults(run=_backup)
+    put = commands.add_parser("restore", help="check an archive and restore it, then migrate")
+    put.add_argument("src", help="an archive written by portal backup")
+    put.add_argument("--force", action="store_true", help="overwrite a non-empty target")
+    put.set_defaults(run=_restore)
     commands.add_parser("deliver-mail", help="deliver due mail once").set_defaults(
         run=_deliver_mail
     )

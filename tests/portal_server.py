@@ -69,8 +69,11 @@ def _wait_until_healthy(
 
 
 @contextlib.contextmanager
-def running_portal(data_dir: Path, demo_password: str, **settings: str) -> Iterator[RunningPortal]:
-    """Migrate, seed demo data and serve on a free port with `settings` (PORTAL_* values)."""
+def running_portal(
+    data_dir: Path, demo_password: str | None, **settings: str
+) -> Iterator[RunningPortal]:
+    """Migrate, seed demo data (unless `demo_password` is None) and serve on a free port with
+    `settings` (PORTAL_* values)."""
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
     env = {
@@ -88,7 +91,8 @@ def running_portal(data_dir: Path, demo_password: str, **settings: str) -> Itera
             env.pop(name, None)
     server = RunningPortal(base_url=base_url, env=env, data_dir=data_dir)
     server.cli("migrate")
-    server.cli("seed-demo", "--password", demo_password)
+    if demo_password is not None:
+        server.cli("seed-demo", "--password", demo_password)
     command = [str(BIN / "reflex"), "run", "--env", "prod", "--single-port", "--loglevel", "info"]
     with serving(command, ROOT, env, data_dir / "server.log", base_url) as process:
         server.pgid = process.pid

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pyotp
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from tests.e2e.conftest import DEMO_PASSWORD, ROOT, Portal
 
@@ -56,6 +57,28 @@ def sign_in(
     page.locator("#code").fill(code_from_mail(portal, email, before + 1))
     page.locator("#code-submit").click()
     expect(page).to_have_url(re.compile(re.escape(landing) + r"/?$"))
+
+
+def claim_newest_activity_with(page: Page, evidence: Path) -> Locator:
+    """On /mypage/points: claim the newest catalogue activity, attach the file `evidence`;
+    returns the claim's card."""
+    page.get_by_role("button", name="Claim", exact=True).first.click()  # the newest activity
+    expect(page.get_by_role("status").first).to_contain_text("Your claim was sent")
+    page.locator("#evidence-file input[type=file]").set_input_files(str(evidence))
+    expect(page.locator("#evidence-file")).to_contain_text(evidence.name)
+    page.locator("#upload-evidence").click()
+    expect(page.get_by_role("status").first).to_contain_text("1 file attached")
+    return page.locator("[id^=claim-card-]").first
+
+
+def switch_language_signed_in(page: Page, label: str) -> None:
+    """Press the language button as a signed-in person and wait for the reload it causes
+    (a new window object) and the reloaded page's load events."""
+    page.locator('#page-ready[data-ready="yes"]').wait_for(state="attached")
+    page.evaluate("window.__before_switch = true")
+    page.get_by_role("button", name=label).click()
+    page.wait_for_function("window.__before_switch === undefined")
+    page.locator('#page-ready[data-ready="yes"]').wait_for(state="attached")
 
 
 def sign_in_with_app(page: Page, portal: Portal, email: str) -> None:

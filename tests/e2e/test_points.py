@@ -7,7 +7,14 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.helpers import check, open_from_more, open_page, sign_in, sign_in_with_app
+from tests.e2e.helpers import (
+    check,
+    claim_newest_activity_with,
+    open_from_more,
+    open_page,
+    sign_in,
+    sign_in_with_app,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -25,16 +32,9 @@ def test_claim_a_seminar_with_a_pdf_from_a_phone(page, portal, tmp_path):
     check(page, "points")
 
     page.get_by_text("Seminar: interviewing skills").wait_for()
-    page.get_by_role("button", name="Claim", exact=True).first.click()  # the newest activity
-    expect(page.get_by_role("status").first).to_contain_text("Your claim was sent")
     certificate = tmp_path / "certificate.pdf"
     certificate.write_bytes(PDF)
-    page.locator("#evidence-file input[type=file]").set_input_files(str(certificate))
-    expect(page.locator("#evidence-file")).to_contain_text("certificate.pdf")
-    check(page, "points-attach")
-    page.locator("#upload-evidence").click()
-    expect(page.get_by_role("status").first).to_contain_text("1 file attached")
-    first_claim = page.locator("[id^=claim-card-]").first
+    first_claim = claim_newest_activity_with(page, certificate)
     expect(first_claim).to_contain_text("File added")
     expect(first_claim).to_contain_text("Usually reviewed within 14 days")
     with page.expect_download() as download:
