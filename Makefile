@@ -12,7 +12,7 @@ export REFLEX_CHECK_LATEST_VERSION := 0
 
 AXE_VERSION := 4.14.1
 
-.PHONY: run test bench lint format install bun chromium axe fonts migrate clean
+.PHONY: run test bench lint format install bun chromium caddy pgclient axe fonts migrate clean
 
 ## run: install everything, migrate, seed demo data if empty, serve the production build
 run: install bun fonts
@@ -21,7 +21,7 @@ run: install bun fonts
 	$(BIN)/reflex run --env prod --single-port
 
 ## test: install everything (chromium too), lint, then every test
-test: install bun chromium axe fonts
+test: install bun chromium caddy pgclient axe fonts
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
@@ -60,6 +60,22 @@ chromium:
 	@if [ ! -x /usr/bin/chromium ]; then \
 		echo "Installing Debian's chromium"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	fi
+
+## caddy: Debian's Caddy, the reverse proxy of deploy/ (started by the HTTPS test)
+caddy:
+	@if ! command -v caddy >/dev/null 2>&1; then \
+		echo "Installing Debian's caddy"; \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq caddy 2>/dev/null || \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq caddy); \
+	fi
+
+## pgclient: pg_dump and pg_restore, which portal backup/restore use on PostgreSQL
+pgclient:
+	@if ! command -v pg_dump >/dev/null 2>&1; then \
+		echo "Installing Debian's postgresql-client"; \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-client 2>/dev/null || \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-client); \
 	fi
 
 ## fonts: a Japanese font (IPAex Mincho) so certificates print the holder's name as written

@@ -4,6 +4,7 @@ import reflex as rx
 
 from portal.api.headers import security_headers
 from portal.api.routes import build_api
+from portal.api.scheme import public_scheme
 from portal.api.upload_limit import upload_limit
 from portal.i18n import translate
 from portal.web.daily_jobs import daily_jobs
@@ -50,7 +51,7 @@ from portal.web.session import ShellState
 
 app = rx.App(
     stylesheets=["/portal.css"],
-    api_transformer=[build_api(), upload_limit, security_headers],
+    api_transformer=[build_api(), upload_limit, security_headers, public_scheme],
     html_lang="en",
 )
 app.register_lifespan_task(mail_pump)

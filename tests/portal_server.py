@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import ssl
 import subprocess
 import sys
 import time
@@ -31,10 +32,11 @@ REFLEX_ENV = {
 
 @dataclass
 class RunningPortal:
-    base_url: str
+    base_url: str  # the public address (PORTAL_BASE_URL)
     env: dict[str, str]
     data_dir: Path
     pgid: int = 0  # the server's process group (it leads it)
+    port: int = 0  # where it listens on 127.0.0.1
 
     def cli(self, *args: str) -> str:
         """Run the `portal` command against this server's database."""
@@ -45,10 +47,16 @@ class RunningPortal:
         return self._run(sys.executable, *args)
 
     def _run(self, *command: str) -> str:
-        done = subprocess.run(
-            command, env=self.env, cwd=ROOT, capture_output=True, text=True, check=True
-        )
+        done = subprocess.run(command, env=self.env, cwd=ROOT, capture_output=True, text=True)
+        if done.returncode != 0:
+            raise RuntimeError(f"{command[-1]} exited {done.returncode}: {done.stderr[-2000:]}")
         return done.stdout
+
+
+# Servers under test on loopback may present a certificate of their own authority.
+_LOOPBACK_TLS = ssl.create_default_context()
+_LOOPBACK_TLS.check_hostname = False
+_LOOPBACK_TLS.verify_mode = ssl.CERT_NONE
 
 
 def _wait_until_healthy(
@@ -60,7 +68,7 @@ def _wait_until_healthy(
             raise RuntimeError(f"portal exited early:\n{log.read_text()[-4000:]}")
         with (
             contextlib.suppress(OSError),
-            urllib.request.urlopen(f"{url}{path}", timeout=2) as response,
+            urllib.request.urlopen(f"{url}{path}", timeout=2, context=_LOOPBACK_TLS) as response,
         ):
             if response.status == 200:
                 return
@@ -73,15 +81,16 @@ def running_portal(
     data_dir: Path, demo_password: str | None, **settings: str
 ) -> Iterator[RunningPortal]:
     """Migrate, seed demo data (unless `demo_password` is None) and serve on a free port with
-    `settings` (PORTAL_* values)."""
+    `settings` (PORTAL_* values); the public address is that port unless PORTAL_BASE_URL
+    names another (a reverse proxy's)."""
     port = free_port()
-    base_url = f"http://127.0.0.1:{port}"
+    local = f"http://127.0.0.1:{port}"
     env = {
         **os.environ,
         "PORTAL_DATA_DIR": str(data_dir),
         "PORTAL_DB_URL": f"sqlite:///{data_dir}/portal.db",
         "PORTAL_PORT": str(port),
-        "PORTAL_BASE_URL": base_url,
+        "PORTAL_BASE_URL": local,
         "PORTAL_LANGUAGE": "en",
         **REFLEX_ENV,
         **settings,
@@ -89,12 +98,12 @@ def running_portal(
     for name in ("PORTAL_REDIS_URL", "PORTAL_SMTP_HOST"):
         if name not in settings:
             env.pop(name, None)
-    server = RunningPortal(base_url=base_url, env=env, data_dir=data_dir)
+    server = RunningPortal(base_url=env["PORTAL_BASE_URL"], env=env, data_dir=data_dir, port=port)
     server.cli("migrate")
     if demo_password is not None:
         server.cli("seed-demo", "--password", demo_password)
     command = [str(BIN / "reflex"), "run", "--env", "prod", "--single-port", "--loglevel", "info"]
-    with serving(command, ROOT, env, data_dir / "server.log", base_url) as process:
+    with serving(command, ROOT, env, data_dir / "server.log", local) as process:
         server.pgid = process.pid
         yield server
 

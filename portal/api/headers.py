@@ -17,6 +17,8 @@ from pathlib import Path
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from portal.settings import get_settings
+
 BASE_POLICY = "frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'"
 HEADERS = {
     b"x-content-type-options": b"nosniff",
@@ -24,6 +26,8 @@ HEADERS = {
     b"referrer-policy": b"same-origin",
     b"permissions-policy": b"camera=(), microphone=(), geolocation=()",
 }
+# Sent only when the portal's public address is https:// (browsers ignore it over http).
+HSTS = b"max-age=31536000; includeSubDomains"
 _INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", re.S | re.I)
 
 
@@ -57,8 +61,16 @@ def _served_policy() -> bytes:
     return policy(prerequisites.get_web_dir() / constants.Dirs.STATIC).encode()
 
 
+def _ours() -> dict[bytes, bytes]:
+    ours = {**HEADERS, b"content-security-policy": _served_policy()}
+    if get_settings().secure_cookies:
+        ours[b"strict-transport-security"] = HSTS
+    return ours
+
+
 def security_headers(app: ASGIApp) -> ASGIApp:
-    """Wrap `app` so each HTTP response carries HEADERS and the CSP (unless already set)."""
+    """Wrap `app` so each HTTP response carries HEADERS, the CSP and, when the public
+    address is https://, Strict-Transport-Security (each unless already set)."""
 
     async def wrapped(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -68,8 +80,7 @@ def security_headers(app: ASGIApp) -> ASGIApp:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 present = {name.lower() for name, _ in message.get("headers", [])}
-                ours = {**HEADERS, b"content-security-policy": _served_policy()}
-                extra = [(k, v) for k, v in ours.items() if k not in present]
+                extra = [(k, v) for k, v in _ours().items() if k not in present]
                 message["headers"] = list(message.get("headers", [])) + extra
             await send(message)
 
