@@ -3,9 +3,11 @@
 import reflex as rx
 from reflex_components_radix.plugin import RadixThemesPlugin
 
+from portal.serving import configure_backend
 from portal.settings import get_settings
 
 _settings = get_settings()
+configure_backend(_settings)
 
 config = rx.Config(
     app_name="portal",

@@ -52,6 +52,7 @@ class Settings:
     """The validated configuration of one running portal."""
 
     data_dir: Path
+    workers: int  # backend processes; above 1 only with Redis
     db_url: str
     redis_url: str | None
     base_url: str
@@ -302,6 +303,14 @@ def _oidc() -> OidcSettings | None:
     )
 
 
+def _workers(redis_url: str | None) -> int:
+    if redis_url is None:
+        if _env("PORTAL_WORKERS") not in (None, "1"):
+            raise SettingsError("PORTAL_WORKERS above 1 needs PORTAL_REDIS_URL (shared page state)")
+        return 1
+    return _int("PORTAL_WORKERS", 3, 1, 32)
+
+
 def load_settings() -> Settings:
     """Read and validate every setting; create the data dir and secret key if needed."""
     load_dotenv(override=False)
@@ -312,10 +321,12 @@ def load_settings() -> Settings:
         raise SettingsError(f"PORTAL_DATA_DIR {data_dir} cannot be created: {exc}") from None
     smtp_security = _choice("PORTAL_SMTP_SECURITY", "none", SMTP_SECURITY)
     default_port = {"none": 25, "starttls": 587, "tls": 465}[smtp_security]
+    redis_url = _env("PORTAL_REDIS_URL")
     return Settings(
         data_dir=data_dir,
         db_url=_db_url(data_dir),
-        redis_url=_env("PORTAL_REDIS_URL"),
+        redis_url=redis_url,
+        workers=_workers(redis_url),
         base_url=_base_url(),
         secret_key=_secret_key(data_dir),
         smtp_host=_env("PORTAL_SMTP_HOST"),

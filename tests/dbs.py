@@ -51,3 +51,34 @@ def engine_with_tables(kind: str, tmp_path: Path) -> Iterator[Engine]:
             yield engine
         finally:
             engine.dispose()
+
+
+@contextlib.contextmanager
+def fresh_redis() -> Iterator[str]:
+    """Yield the URL of an empty Redis database of the server PORTAL_TEST_REDIS_URL names,
+    claimed with a marker key so parallel runs take different ones; emptied afterwards."""
+    import redis
+
+    server = os.environ["PORTAL_TEST_REDIS_URL"]
+    base = server.rsplit("/", 1)[0] if server.count("/") > 2 else server
+    marker = f"portal-test-claim-{secrets.token_hex(6)}"
+    for index in range(1, 16):
+        url = f"{base}/{index}"
+        client = redis.Redis.from_url(url)
+        try:
+            if client.dbsize() == 0 and client.set(marker, "1", nx=True):
+                if client.dbsize() == 1:  # nobody else claimed it at the same moment
+                    break
+                client.delete(marker)
+        finally:
+            client.close()
+    else:
+        raise RuntimeError(f"no empty Redis database left on {base}")
+    try:
+        yield url
+    finally:
+        client = redis.Redis.from_url(url)
+        try:
+            client.flushdb()
+        finally:
+            client.close()

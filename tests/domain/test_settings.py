@@ -1,3 +1,5 @@
+import os
+
 import pytest
 
 from portal.settings import SettingsError, load_settings
@@ -22,6 +24,7 @@ from portal.settings import SettingsError, load_settings
         ("PORTAL_OIDC_SCOPES", "email profile"),
         ("PORTAL_OIDC_FOR", "staff,everyone"),
         ("PORTAL_OIDC_FOR", ","),
+        ("PORTAL_WORKERS", "3"),  # without Redis, workers could not share page state
     ],
 )
 def test_bad_values_are_refused_naming_the_variable(monkeypatch, name, value):
@@ -71,3 +74,22 @@ def test_no_issuer_means_no_provider_and_defaults_otherwise(monkeypatch):
     )
     monkeypatch.delenv("PORTAL_OIDC_ISSUER")
     assert load_settings().oidc is None
+
+
+def test_workers_default_to_three_with_redis_and_granian_replaces_a_dead_one(monkeypatch):
+    from granian.server.common import AbstractServer
+
+    from portal.serving import configure_backend
+
+    assert load_settings().workers == 1
+    monkeypatch.setenv("PORTAL_REDIS_URL", "redis://127.0.0.1:6379/0")
+    assert load_settings().workers == 3
+    monkeypatch.setenv("PORTAL_WORKERS", "2")
+    monkeypatch.setenv("GRANIAN_WORKERS", "9")
+    monkeypatch.setattr(AbstractServer, "__init__", AbstractServer.__init__)  # undone after
+    configure_backend(load_settings())
+    configure_backend(load_settings())  # twice is once
+    assert os.environ["GRANIAN_WORKERS"] == "2"
+    from granian.server import Server
+
+    assert Server(target="portal.portal:app").respawn_failed_workers is True

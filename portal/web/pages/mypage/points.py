@@ -327,6 +327,7 @@ def _activity(a: rx.Var) -> rx.Component:
         padding_y="0.5em",
         border_bottom="1px solid var(--gray-5)",
         width="100%",
+        id="activity-" + a["id"],
     )
 
 
