@@ -36,6 +36,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from bench.session_cookies import session_cookie
 from bench.wire import Tab, initial_state_hashes
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -93,15 +94,6 @@ def blank_app() -> Iterator[tuple[str, int]]:
     url = f"http://127.0.0.1:{port}"
     with serving(command, BLANK, env, log, url, health="/ping") as process:
         yield url, process.pid
-
-
-def _session_cookie(email: str) -> str:
-    from portal.domain.accounts import signin
-    from tests.factories import last_code
-
-    step = signin.check_password(email, DEMO_PASSWORD)
-    ticket = signin.verify_code(step.attempt, last_code(email)).ticket
-    return f"portal_session={signin.redeem_ticket(ticket).secret}"
 
 
 async def _open(base: str, cookie: str, path: str, first: bool = True) -> tuple[Tab, float]:
@@ -221,7 +213,7 @@ def main() -> int:
         reset_settings()
         import portal.portal  # noqa: F401  (registers the states whose event names we send)
 
-        cookies = [_session_cookie(email) for email in REGISTRANTS]
+        cookies = [session_cookie(email, DEMO_PASSWORD) for email in REGISTRANTS]
         HASHES[blank] = initial_state_hashes(BLANK)
         HASHES[server.base_url] = initial_state_hashes(ROOT)
         print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores; blank {blank}, portal")

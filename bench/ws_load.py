@@ -22,6 +22,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.session_cookies import session_cookie
+
 DEMO_PASSWORD = "Bench-demo-pass-42!"
 
 
@@ -36,15 +38,6 @@ def _summary(label: str, seconds: list[float], elapsed: float | None = None) -> 
     if elapsed:
         line += f" throughput={len(ms) / elapsed:.0f} events/s"
     return line
-
-
-def _session_cookie(email: str) -> str:
-    from portal.domain.accounts import signin
-    from tests.factories import last_code
-
-    step = signin.check_password(email, DEMO_PASSWORD)
-    ticket = signin.verify_code(step.attempt, last_code(email)).ticket
-    return f"portal_session={signin.redeem_ticket(ticket).secret}"
 
 
 async def _guarded_load(base_url: str, cookies: list[str], events: int) -> str:
@@ -112,7 +105,9 @@ def main() -> int:
         import portal.portal  # noqa: F401  (registers the states whose event names we send)
 
         emails = [f"registrant{n}@example.com" for n in (1, 2, 3, 5, 8)]
-        cookies = [_session_cookie(emails[i % len(emails)]) for i in range(args.clients)]
+        cookies = [
+            session_cookie(emails[i % len(emails)], DEMO_PASSWORD) for i in range(args.clients)
+        ]
         print(f"server: {server.base_url}, python {sys.version.split()[0]}, {os.cpu_count()} cores")
         print(asyncio.run(_guarded_load(server.base_url, cookies, args.events)))
         probe, logins = asyncio.run(_probe_during_logins(server.base_url, args.logins))

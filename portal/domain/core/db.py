@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import select
 from collections.abc import Iterator
 from typing import Any
 
 from pydantic_core import PydanticUndefined
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DisconnectionError
 from sqlmodel import Session, SQLModel, create_engine
 
 from portal.settings import get_settings
@@ -22,7 +24,7 @@ from portal.settings import get_settings
 
 def make_engine(url: str) -> Engine:
     """An engine for `url`; SQLite gets WAL, a busy timeout and enforced foreign keys;
-    PostgreSQL plans each statement with its parameters (no server-side prepared statements)."""
+    PostgreSQL prepares repeated statements but plans each run with its parameters."""
     if url.startswith("sqlite"):
         engine = create_engine(
             url, connect_args={"check_same_thread": False, "timeout": 30}, pool_size=10
@@ -37,15 +39,30 @@ def make_engine(url: str) -> Engine:
             cursor.close()
 
         return engine
-    # Plan every statement with its real parameters: a cached generic plan turns a
-    # 1,000-value IN list into a linear scan per row (seconds instead of milliseconds).
-    return create_engine(
+    # Statements a connection runs again are prepared (psycopg does it from the fifth run),
+    # which spares PostgreSQL parsing them: a quarter of its CPU per page event. Each run is
+    # still planned with its real parameters: a cached generic plan turns a 1,000-value IN
+    # list into a linear scan per row (seconds instead of milliseconds).
+    engine = create_engine(
         url,
-        pool_pre_ping=True,
         pool_size=10,
         max_overflow=10,
-        connect_args={"prepare_threshold": None},
+        connect_args={"options": "-c plan_cache_mode=force_custom_plan"},
     )
+    event.listen(engine, "checkout", _hung_up)
+    return engine
+
+
+def _hung_up(dbapi_connection, _record, _proxy) -> None:
+    """Refuse a pooled PostgreSQL connection the server has closed (restarted, or ended an
+    idle session): an idle connection has nothing to read, so a readable socket means the
+    server hung up. The pool then opens a fresh one. A local check where a ping would cost a
+    round trip on every checkout (a third of the waiting of a page event)."""
+    if dbapi_connection.closed:
+        raise DisconnectionError
+    readable, _, _ = select.select([dbapi_connection.fileno()], [], [], 0)
+    if readable:
+        raise DisconnectionError
 
 
 @functools.cache
@@ -84,9 +101,23 @@ def transaction() -> Iterator[Session]:
 @contextlib.contextmanager
 def reading() -> Iterator[Connection]:
     """A connection for reads that need no ORM objects — a plain Core select costs a
-    third of the same read through a Session. Nothing is written (rolled back on close)."""
-    with current_engine().connect() as connection:
+    third of the same read through a Session. Never write through it.
+
+    On PostgreSQL it runs in autocommit: each statement its own transaction, which reads
+    exactly what it would inside one (READ COMMITTED takes a snapshot per statement), but
+    without the BEGIN and ROLLBACK round trips — half the cost of a one-query read."""
+    engine = current_engine()
+    with engine.connect() as connection:
+        if engine.dialect.name == "postgresql":
+            connection = connection.execution_options(isolation_level="AUTOCOMMIT")
         yield connection
+
+
+@contextlib.contextmanager
+def looking() -> Iterator[Session]:
+    """`reading()` for reads that need ORM objects: a Session that is never committed."""
+    with reading() as connection, Session(bind=connection, expire_on_commit=False) as session:
+        yield session
 
 
 def column_defaults(model: type[SQLModel]) -> dict[str, Any]:

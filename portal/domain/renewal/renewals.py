@@ -21,7 +21,6 @@ from sqlalchemy.engine import Connection, Row
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select, update
 
-from portal.domain.accounts import consents
 from portal.domain.accounts.sessions import Principal
 from portal.domain.audit import trail
 from portal.domain.core.clock import today, utcnow
@@ -190,16 +189,13 @@ def mine(principal: Principal, on: dt.date | None = None) -> MyRenewal:
         return mine_in(db, principal, on or today())
 
 
-def dashboard(principal: Principal, on: dt.date | None = None) -> tuple[bool, MyRenewal | None]:
-    """Whether the terms in force are accepted and, only then, the renewal standing (None for
-    an account without a record): the registrants' most visited page, on one connection."""
-    with reading() as db:
-        if consents.missing_in(db, principal.account_id):
-            return False, None
-        try:
-            return True, mine_in(db, principal, on or today())
-        except NotAllowed:
-            return True, None
+def standing(principal: Principal, on: dt.date | None = None) -> MyRenewal | None:
+    """`mine()`, or None for an account without a record: the registrants' most visited
+    page asks it on every visit, beside the consent check (accounts.consents.missing)."""
+    try:
+        return mine(principal, on)
+    except NotAllowed:
+        return None
 
 
 def mine_in(db: Session | Connection, principal: Principal, on: dt.date) -> MyRenewal:

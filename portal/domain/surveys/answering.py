@@ -26,7 +26,7 @@ from sqlmodel import Session, col, select
 from portal.domain.accounts.sessions import Principal
 from portal.domain.accounts.tables import Account
 from portal.domain.communications import segments
-from portal.domain.core.db import transaction
+from portal.domain.core.db import looking, transaction
 from portal.domain.core.errors import DomainError, FieldErrors
 from portal.domain.points.tables import Claim, ClaimEvent, ClaimStatus
 from portal.domain.registry.tables import RegistryRecord
@@ -98,11 +98,6 @@ def _moment_passed(
 def _askable(db: Session, principal: Principal) -> list[Survey]:
     if not principal.is_registrant:
         return []
-    record = db.exec(
-        select(RegistryRecord).where(RegistryRecord.account_id == principal.account_id)
-    ).first()
-    if record is None:
-        return []
     answered = select(SurveyAnswered.survey_id).where(
         SurveyAnswered.account_id == principal.account_id
     )
@@ -112,6 +107,13 @@ def _askable(db: Session, principal: Principal) -> list[Survey]:
         .where(col(Survey.id).not_in(answered))
         .order_by(col(Survey.opened_at))
     ).all()
+    if not open_ones:  # the usual case: one query
+        return []
+    record = db.exec(
+        select(RegistryRecord).where(RegistryRecord.account_id == principal.account_id)
+    ).first()
+    if record is None:
+        return []
     return [
         s
         for s in open_ones
@@ -122,7 +124,7 @@ def _askable(db: Session, principal: Principal) -> list[Survey]:
 
 def waiting_for(principal: Principal) -> list[tuple[int, str]]:
     """(id, title) of the surveys the registrant may answer now, oldest first."""
-    with transaction() as db:
+    with looking() as db:
         return [(s.id, _title(s, principal.language)) for s in _askable(db, principal)]
 
 

@@ -93,8 +93,7 @@ class SurveysWaitingState(PageState, rx.State):
 
     waiting: list[dict[str, str]] = []  # noqa: RUF012
 
-    async def _fill(self, principal) -> None:
-        found = await asyncio.to_thread(answering.waiting_for, principal)
+    def _show(self, found: list[tuple[int, str]]) -> None:
         shown = [{"id": str(i), "title": title} for i, title in found]
         if shown != self.waiting:
             self.waiting = shown
