@@ -134,6 +134,17 @@ async def _rate(tabs: list[Tab], send, events: int) -> float:
     return len(tabs) * events / (time.perf_counter() - started)
 
 
+async def refresh_rate(tabs: list[Tab], events: int) -> float:
+    """Dashboard refresh events (`DashboardState.load`) per second, `events` sent by each of
+    the open /mypage `tabs` at once."""
+    from portal.web.pages.mypage.dashboard import DashboardState
+
+    refresh = f"{DashboardState.get_full_name()}.load"
+    started = time.perf_counter()
+    await asyncio.gather(*(t.burst(refresh, events) for t in tabs))
+    return len(tabs) * events / (time.perf_counter() - started)
+
+
 async def _round(blank: str, portal: str, cookies: list[str], args) -> dict[str, float]:
     result: dict[str, float] = {}
     sizes, times = await _opens(blank, [""], "/", 20)
@@ -165,14 +176,9 @@ async def _round(blank: str, portal: str, cookies: list[str], args) -> dict[str,
     await asyncio.gather(*(t.close() for t in portal_tabs))
     result["nav_ratio_pct"] = 100 * result["portal_events_s"] / result["blank_events_s"]
 
-    from portal.web.pages.mypage.dashboard import DashboardState
-
-    refresh = f"{DashboardState.get_full_name()}.load"
     portal_tabs = [_tab(portal, cookies[i % len(cookies)], "/mypage") for i in range(args.tabs)]
     await asyncio.gather(*(t.open() for t in portal_tabs))
-    started = time.perf_counter()
-    await asyncio.gather(*(t.burst(refresh, args.events) for t in portal_tabs))
-    result["refresh_events_s"] = args.tabs * args.events / (time.perf_counter() - started)
+    result["refresh_events_s"] = await refresh_rate(portal_tabs, args.events)
     await asyncio.gather(*(t.close() for t in portal_tabs))
     result["refresh_ratio_pct"] = 100 * result["refresh_events_s"] / result["blank_events_s"]
     return result

@@ -28,10 +28,9 @@ import os
 import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-from bench.page_weight import HASHES, ROOT, _opens, _p, _rate, _tab
+from bench.page_weight import HASHES, ROOT, _opens, _p, _rate, _tab, refresh_rate
 from bench.wire import initial_state_hashes
 
 DEMO_PASSWORD = "Bench-demo-pass-42!"
@@ -55,19 +54,14 @@ def _local_socket(url: str) -> str:
 
 
 async def _measure(base: str, cookies: list[str], args) -> dict[str, float]:
-    from portal.web.pages.mypage.dashboard import DashboardState
-
     result: dict[str, float] = {}
     _, times = await _opens(base, cookies, "/mypage", args.opens)
     result["open_p50_ms"] = 1000 * statistics.median(times)
     result["open_p95_ms"] = 1000 * _p(times, 0.95)
 
-    refresh = f"{DashboardState.get_full_name()}.load"
     tabs = [_tab(base, cookies[i % len(cookies)], "/mypage") for i in range(args.tabs)]
     await asyncio.gather(*(t.open() for t in tabs))
-    started = time.perf_counter()
-    await asyncio.gather(*(t.burst(refresh, args.events) for t in tabs))
-    result["refresh_events_s"] = args.tabs * args.events / (time.perf_counter() - started)
+    result["refresh_events_s"] = await refresh_rate(tabs, args.events)
     result["navigations_s"] = await _rate(tabs, lambda t: t.navigate("/mypage"), args.events // 4)
     await asyncio.gather(*(t.close() for t in tabs))
     return result
