@@ -85,7 +85,7 @@ def main() -> int:
 
     import portal.portal  # noqa: F401  (registers the states whose event names we send)
     from tests.dbs import fresh_database, fresh_redis
-    from tests.portal_server import running_portal
+    from tests.portal_server import own_app_root, running_portal
 
     folder = Path(tempfile.mkdtemp(prefix="portal-scale-"))
     (folder / "one").mkdir()
@@ -97,6 +97,7 @@ def main() -> int:
         running_portal(
             folder / "many",
             DEMO_PASSWORD,
+            own_app_root(folder / "many"),
             PORTAL_BCRYPT_ROUNDS="4",
             PORTAL_DB_URL=_local_socket(database),
             PORTAL_REDIS_URL=redis,

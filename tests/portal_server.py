@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import signal
 import ssl
 import subprocess
@@ -76,13 +77,32 @@ def _wait_until_healthy(
     raise RuntimeError(f"portal did not become healthy:\n{log.read_text()[-4000:]}")
 
 
+def own_app_root(folder: Path) -> Path:
+    """An app root of its own under `folder`, for a server started beside another one.
+
+    Reflex bakes the server's address into the frontend it builds in `.web` and serves
+    that folder from disk, so two servers building in one app root would each serve the
+    other's address. The code is linked, `.web` copied without its build and with the
+    installed packages shared (when the main root has built already)."""
+    root = folder / "app"
+    root.mkdir(parents=True)
+    for name in ("rxconfig.py", "portal", "assets", "alembic", "alembic.ini", "pyproject.toml"):
+        (root / name).symlink_to(ROOT / name)
+    web = ROOT / ".web"
+    if (web / "node_modules").is_dir():
+        ignore = shutil.ignore_patterns("node_modules", "build", ".react-router")
+        shutil.copytree(web, root / ".web", ignore=ignore, symlinks=True)
+        (root / ".web" / "node_modules").symlink_to(web / "node_modules")
+    return root
+
+
 @contextlib.contextmanager
 def running_portal(
-    data_dir: Path, demo_password: str | None, **settings: str
+    data_dir: Path, demo_password: str | None, app_root: Path = ROOT, **settings: str
 ) -> Iterator[RunningPortal]:
-    """Migrate, seed demo data (unless `demo_password` is None) and serve on a free port with
-    `settings` (PORTAL_* values); the public address is that port unless PORTAL_BASE_URL
-    names another (a reverse proxy's)."""
+    """Migrate, seed demo data (unless `demo_password` is None) and serve from `app_root`
+    (see own_app_root) on a free port with `settings` (PORTAL_* values); the public
+    address is that port unless PORTAL_BASE_URL names another (a reverse proxy's)."""
     port = free_port()
     local = f"http://127.0.0.1:{port}"
     env = {
@@ -103,7 +123,7 @@ def running_portal(
     if demo_password is not None:
         server.cli("seed-demo", "--password", demo_password)
     command = [str(BIN / "reflex"), "run", "--env", "prod", "--single-port", "--loglevel", "info"]
-    with serving(command, ROOT, env, data_dir / "server.log", local) as process:
+    with serving(command, app_root, env, data_dir / "server.log", local) as process:
         server.pgid = process.pid
         yield server
 

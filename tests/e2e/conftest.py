@@ -17,7 +17,7 @@ from playwright.sync_api import Browser, Page, sync_playwright
 
 from tests.dbs import fresh_database, fresh_redis
 from tests.identity_provider import Provider, running_provider
-from tests.portal_server import ROOT, RunningPortal, running_portal
+from tests.portal_server import ROOT, RunningPortal, own_app_root, running_portal
 from tests.smtp_sink import SmtpSink
 
 DEMO_PASSWORD = "E2e-demo-pass-42!"
@@ -47,12 +47,13 @@ WORKERS = 3
 
 @contextlib.contextmanager
 def serving_portal(
-    data_dir: Path, sink: SmtpSink, provider: Provider, **settings: str
+    data_dir: Path, sink: SmtpSink, provider: Provider, app_root: Path = ROOT, **settings: str
 ) -> Iterator[Portal]:
     """The production build with demo data and the e2e people, mailing `sink`."""
     with running_portal(
         data_dir,
         DEMO_PASSWORD,
+        app_root,
         PORTAL_SMTP_HOST="127.0.0.1",
         PORTAL_SMTP_PORT=str(sink.port),
         PORTAL_SMTP_SECURITY="none",
@@ -101,6 +102,7 @@ def cluster(tmp_path_factory, provider) -> Iterator[Portal]:
             folder,
             sink,
             provider,
+            own_app_root(folder),
             PORTAL_DB_URL=url,
             PORTAL_REDIS_URL=redis_url,
             PORTAL_WORKERS=str(WORKERS),

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.conftest import DEMO_PASSWORD
 from tests.e2e.helpers import claim_newest_activity_with, open_page, sign_in
-from tests.portal_server import RunningPortal, running_portal
+from tests.portal_server import RunningPortal, own_app_root, running_portal
 
 pytestmark = pytest.mark.e2e
 
@@ -46,7 +46,7 @@ def test_backup_while_serving_then_restore_elsewhere(browser, page, portal, tmp_
     )
     assert "evidence files; migrated" in restorer.cli("restore", archive)
 
-    with running_portal(fresh, None, **settings) as restored:
+    with running_portal(fresh, None, own_app_root(tmp_path), **settings) as restored:
         context = browser.new_context(base_url=restored.base_url)
         phone = context.new_page()
         phone.set_viewport_size({"width": 375, "height": 800})

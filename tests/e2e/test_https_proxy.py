@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 from portal.cookies import SESSION_COOKIE
 from tests.e2e.conftest import DEMO_PASSWORD
 from tests.e2e.helpers import sign_in
-from tests.portal_server import running_portal
+from tests.portal_server import own_app_root, running_portal
 from tests.reverse_proxy import get, running_caddy
 from tests.smtp_sink import free_port
 
@@ -47,7 +47,9 @@ def test_sign_in_over_https_through_caddy(browser, portal, tmp_path):
         "PORTAL_SIGNIN_PER_CLIENT": str(LIMIT),
     }
     with (
-        running_portal(tmp_path / "data", DEMO_PASSWORD, **settings) as server,
+        running_portal(
+            tmp_path / "data", DEMO_PASSWORD, own_app_root(tmp_path), **settings
+        ) as server,
         running_caddy(https_port, http_port, server.port, tmp_path / "caddy") as address,
     ):
         context = browser.new_context(base_url=address, ignore_https_errors=True)
