@@ -184,10 +184,16 @@ def _secret_key(data_dir: Path) -> str:
     if path.exists():
         return path.read_text().strip()
     key = secrets.token_urlsafe(48)
+    write_owner_only(path, key)
+    return key
+
+
+def write_owner_only(path: Path, text: str) -> None:
+    """Create `path` holding `text`, readable by its owner only from the first byte (it must
+    not exist yet)."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as handle:
-        handle.write(key)
-    return key
+        handle.write(text)
 
 
 def _legal_dir() -> Path | None:

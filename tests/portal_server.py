@@ -39,6 +39,12 @@ class RunningPortal:
     pgid: int = 0  # the server's process group (it leads it)
     port: int = 0  # where it listens on 127.0.0.1
 
+    def shared_settings(self) -> dict[str, str]:
+        """This server's PORTAL_* settings but its own address, port, data folder and
+        database: what a second server beside it (or after it) starts with."""
+        own = ("PORTAL_DATA_DIR", "PORTAL_DB_URL", "PORTAL_PORT", "PORTAL_BASE_URL")
+        return {k: v for k, v in self.env.items() if k.startswith("PORTAL_") and k not in own}
+
     def cli(self, *args: str) -> str:
         """Run the `portal` command against this server's database."""
         return self._run(str(BIN / "portal"), *args)
@@ -55,9 +61,9 @@ class RunningPortal:
 
 
 # Servers under test on loopback may present a certificate of their own authority.
-_LOOPBACK_TLS = ssl.create_default_context()
-_LOOPBACK_TLS.check_hostname = False
-_LOOPBACK_TLS.verify_mode = ssl.CERT_NONE
+LOOPBACK_TLS = ssl.create_default_context()
+LOOPBACK_TLS.check_hostname = False
+LOOPBACK_TLS.verify_mode = ssl.CERT_NONE
 
 
 def _wait_until_healthy(
@@ -69,7 +75,7 @@ def _wait_until_healthy(
             raise RuntimeError(f"portal exited early:\n{log.read_text()[-4000:]}")
         with (
             contextlib.suppress(OSError),
-            urllib.request.urlopen(f"{url}{path}", timeout=2, context=_LOOPBACK_TLS) as response,
+            urllib.request.urlopen(f"{url}{path}", timeout=2, context=LOOPBACK_TLS) as response,
         ):
             if response.status == 200:
                 return

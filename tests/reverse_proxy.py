@@ -7,11 +7,10 @@ import contextlib
 import http.client
 import os
 import shutil
-import ssl
 from collections.abc import Iterator
 from pathlib import Path
 
-from tests.portal_server import ROOT, serving
+from tests.portal_server import LOOPBACK_TLS, ROOT, serving
 
 CADDY = shutil.which("caddy") or "/usr/bin/caddy"
 _GLOBAL = """{{
@@ -62,11 +61,8 @@ def get(url: str, path: str, source: str = "127.0.0.1", headers: dict | None = N
     scheme, _, host_port = url.partition("://")
     host, port = host_port.rsplit(":", 1)
     if scheme == "https":
-        context = ssl.create_default_context()
-        context.check_hostname = False
-        context.verify_mode = ssl.CERT_NONE
         conn = http.client.HTTPSConnection(
-            host, int(port), timeout=10, source_address=(source, 0), context=context
+            host, int(port), timeout=10, source_address=(source, 0), context=LOOPBACK_TLS
         )
     else:
         conn = http.client.HTTPConnection(host, int(port), timeout=10, source_address=(source, 0))

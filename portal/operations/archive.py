@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import re
 import shutil
+import sqlite3
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
@@ -75,6 +76,18 @@ def program(name: str) -> str:
     if path is None:
         raise ArchiveError(f"{name} is not installed (Debian: apt install postgresql-client)")
     return path
+
+
+def copy_sqlite(source: Path, target: Path) -> None:
+    """Copy the SQLite database `source` over `target` through SQLite's online backup API:
+    a consistent copy while others write to `source`, replacing every page of `target`."""
+    reading = sqlite3.connect(source, timeout=30)
+    writing = sqlite3.connect(target, timeout=30)
+    try:
+        reading.backup(writing)
+    finally:
+        writing.close()
+        reading.close()
 
 
 def is_member_name(name: str) -> bool:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import sqlite3
 import subprocess
 import tarfile
 import tempfile
@@ -37,6 +36,7 @@ from portal.operations.archive import (
     SECRET_KEY,
     ArchiveError,
     age_order,
+    copy_sqlite,
     database_kind,
     libpq,
     portal_version,
@@ -81,20 +81,19 @@ def read_snapshot(conn: Connection) -> Snapshot:
     return Snapshot(migrations.revisions(conn)[0], counts, evidence)
 
 
-def _copy_sqlite(url: str, target: Path) -> Snapshot:
-    source = sqlite3.connect(sqlite_path(url), timeout=30)
-    copy = sqlite3.connect(target)
-    try:
-        source.backup(copy)  # the online backup API: a consistent copy while others write
-    finally:
-        copy.close()
-        source.close()
-    engine = make_engine(f"sqlite:///{target}")
+def snapshot_of(url: str) -> Snapshot:
+    """`read_snapshot` of the database at `url`, on a connection of its own."""
+    engine = make_engine(url)
     try:
         with engine.connect() as conn:
             return read_snapshot(conn)
     finally:
         engine.dispose()
+
+
+def _copy_sqlite(url: str, target: Path) -> Snapshot:
+    copy_sqlite(sqlite_path(url), target)
+    return snapshot_of(f"sqlite:///{target}")
 
 
 def _copy_postgresql(url: str, target: Path) -> Snapshot:

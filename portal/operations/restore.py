@@ -15,7 +15,6 @@ import hashlib
 import json
 import os
 import shutil
-import sqlite3
 import subprocess
 import tarfile
 import tempfile
@@ -40,14 +39,15 @@ from portal.operations.archive import (
     MANIFEST,
     SECRET_KEY,
     ArchiveError,
+    copy_sqlite,
     database_kind,
     is_member_name,
     libpq,
     program,
     sqlite_path,
 )
-from portal.operations.backup import read_snapshot
-from portal.settings import get_settings
+from portal.operations.backup import snapshot_of
+from portal.settings import get_settings, write_owner_only
 
 _OCCUPIED_BY = (Account.__table__, RegistryRecord.__table__)
 
@@ -133,13 +133,7 @@ def _occupied(url: str, evidence: Path) -> list[str]:
 def _put_sqlite(url: str, copy: Path) -> None:
     target = sqlite_path(url)
     target.parent.mkdir(parents=True, exist_ok=True)
-    source = sqlite3.connect(copy)
-    destination = sqlite3.connect(target, timeout=30)
-    try:
-        source.backup(destination)  # replaces every page of the target, WAL included
-    finally:
-        destination.close()
-        source.close()
+    copy_sqlite(copy, target)
 
 
 def _put_postgresql(url: str, dump: Path) -> None:
@@ -176,18 +170,7 @@ def _put_files(staging: Path, data_dir: Path) -> None:
     if key.is_file():
         target = data_dir / SECRET_KEY
         target.unlink(missing_ok=True)
-        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            handle.write(key.read_text())
-
-
-def _read_counts(url: str) -> dict[str, int]:
-    engine = make_engine(url)
-    try:
-        with engine.connect() as conn:
-            return read_snapshot(conn).counts
-    finally:
-        engine.dispose()
+        write_owner_only(target, key.read_text())
 
 
 def restore(src: Path, force: bool = False) -> Restored:
@@ -221,7 +204,7 @@ def restore(src: Path, force: bool = False) -> Restored:
         else:
             _put_postgresql(settings.db_url, database)
         _put_files(staging, settings.data_dir)
-    counts = _read_counts(settings.db_url)
+    counts = snapshot_of(settings.db_url).counts
     if counts != manifest.get("counts"):
         raise ArchiveError(f"restored row counts differ from the manifest: {counts}")
     migrations.upgrade(settings.db_url)

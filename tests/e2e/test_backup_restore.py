@@ -16,7 +16,6 @@ pytestmark = pytest.mark.e2e
 
 PDF = b"%PDF-1.4\n% backed up\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 WHO = "backup-me@example.com"
-OWN = ("PORTAL_DATA_DIR", "PORTAL_DB_URL", "PORTAL_PORT", "PORTAL_BASE_URL")
 
 
 def test_backup_while_serving_then_restore_elsewhere(browser, page, portal, tmp_path):
@@ -32,9 +31,7 @@ def test_backup_while_serving_then_restore_elsewhere(browser, page, portal, tmp_
     open_page(page, "/mypage/points")  # and still answers the registrant
 
     fresh = tmp_path / "new-server"  # the old server is gone: a new, empty data folder
-    settings = {k: v for k, v in portal.server.env.items() if k.startswith("PORTAL_")}
-    for name in OWN:
-        settings.pop(name)
+    settings = portal.server.shared_settings()
     restorer = RunningPortal(
         base_url="",
         env={

@@ -20,7 +20,6 @@ from tests.smtp_sink import free_port
 
 pytestmark = pytest.mark.e2e
 
-OWN = ("PORTAL_DATA_DIR", "PORTAL_DB_URL", "PORTAL_PORT", "PORTAL_BASE_URL")
 LIMIT = 5  # sign-in trips per client address within the window
 
 
@@ -38,9 +37,7 @@ def trips_allowed(url: str, source: str, forged: bool = False) -> list[bool]:
 
 def test_sign_in_over_https_through_caddy(browser, portal, tmp_path):
     https_port, http_port = free_port(), free_port()
-    settings = {k: v for k, v in portal.server.env.items() if k.startswith("PORTAL_")}
-    for name in OWN:
-        settings.pop(name)
+    settings = portal.server.shared_settings()
     settings |= {
         "PORTAL_BASE_URL": f"https://127.0.0.1:{https_port}",
         "PORTAL_TRUSTED_PROXIES": "127.0.0.1",
