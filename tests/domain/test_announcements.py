@@ -225,12 +225,3 @@ def test_only_admins_send_and_cancel_and_registrants_read_nothing(db):
     ):
         with pytest.raises(NotAllowed):
             call()
-
-
-def test_requirement_not_met_for_many_records_evaluates_everyone_once(db, monkeypatch):
-    """Past a few thousand records the ids are not listed in SQL (PostgreSQL takes at most
-    65,535 parameters): everyone is evaluated in one pass and the segment kept."""
-    population()
-    expected = reach(requirement_not_met=True, categories=["student"])
-    monkeypatch.setattr(segments, "_NAMED_AT_MOST", 1)
-    assert reach(requirement_not_met=True, categories=["student"]) == expected == (2, 2)

@@ -11,8 +11,8 @@ Guarantees:
   default) and have an address to write to (the portal account's, else the registry's).
 - The notice recipients are the records that match it and have a portal account, whatever
   their mail choices (a notice is read on My page).
-- Counting and listing are single SQL statements, except that "requirement not met" is
-  evaluated for the matching records by `renewal.eligibility_batch` and then filtered.
+- Counting and listing are single SQL statements; "requirement not met" is
+  `renewal.eligibility_batch.requirement_not_met`, the eligibility rule as a condition.
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ from sqlmodel import Session, col, select
 
 from portal.domain.accounts.tables import Account
 from portal.domain.core import typed_dates
-from portal.domain.core.clock import today
 from portal.domain.core.errors import FieldErrors
 from portal.domain.registry import categories, mail_topics
 from portal.domain.registry.record_fields import STATUSES
@@ -103,7 +102,8 @@ def parse(db: Session, values: dict) -> Segment:
     )
 
 
-def _matching(segment: Segment) -> list:
+def _matching(segment: Segment, record_id: int | None = None) -> list:
+    """The segment's conditions on a record; with `record_id`, asked of that record only."""
     conditions = []
     if segment.categories:
         conditions.append(col(RegistryRecord.category).in_(segment.categories))
@@ -117,6 +117,9 @@ def _matching(segment: Segment) -> list:
         conditions.append(col(RegistryRecord.account_id).is_not(None))
     elif segment.account == "without":
         conditions.append(col(RegistryRecord.account_id).is_(None))
+    if segment.requirement_not_met:
+        rules = eligibility.rules()
+        conditions.append(eligibility_batch.requirement_not_met(rules, record_id))
     return conditions
 
 
@@ -149,22 +152,6 @@ def _statement(db: Session, segment: Segment, topic: str | None, columns: tuple)
     return statement.where(and_(true(), *conditions))
 
 
-_NAMED_AT_MOST = 5000  # more ids than this: evaluate everyone (one pass) rather than list them
-
-
-def _unmet(record_ids: list[int]) -> set[int]:
-    """Those of `record_ids` with a renewal requirement (course, newsletter, points) not met."""
-    wanted = set(record_ids)
-    named = record_ids if len(record_ids) <= _NAMED_AT_MOST else None
-    found = eligibility_batch.for_all(today(), eligibility.rules(), named)
-    return {
-        record_id
-        for record_id, standing in found.items()
-        if record_id in wanted
-        and any(not r.met for r in standing.requirements if r.code != "window")
-    }
-
-
 @dataclass(frozen=True)
 class Reach:
     """How many registrants a segment reaches: by mail (for the topic) and by notice."""
@@ -175,11 +162,6 @@ class Reach:
 
 def reach(db: Session, segment: Segment, topic: str) -> Reach:
     """The number of mail and notice recipients of `segment` for `topic`."""
-    if segment.requirement_not_met:
-        mail_ids = list(db.exec(_statement(db, segment, topic, (RegistryRecord.id,))))
-        notice_ids = list(db.exec(_statement(db, segment, None, (RegistryRecord.id,))))
-        unmet = _unmet(sorted(set(mail_ids) | set(notice_ids)))
-        return Reach(len(unmet.intersection(mail_ids)), len(unmet.intersection(notice_ids)))
     count = (func.count(),)
     return Reach(
         db.exec(_statement(db, segment, topic, count)).one(),
@@ -229,9 +211,6 @@ def page(
     if not rows:
         return [], None
     found = [Member(r[0], r[1], r[2], f"{r[3]} {r[4]}", r[5] is not None, bool(r[6])) for r in rows]
-    if segment.requirement_not_met:
-        unmet = _unmet([m.record_id for m in found])
-        found = [m for m in found if m.record_id in unmet]
     return found, rows[-1][0]
 
 
@@ -250,8 +229,6 @@ def includes(db: Session, segment: Segment, record_id: int) -> bool:
     found = db.exec(
         select(RegistryRecord.id)
         .where(RegistryRecord.id == record_id)
-        .where(and_(true(), *_matching(segment)))
+        .where(and_(true(), *_matching(segment, record_id)))
     ).first()
-    if found is None:
-        return False
-    return not segment.requirement_not_met or record_id in _unmet([record_id])
+    return found is not None

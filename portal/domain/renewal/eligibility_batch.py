@@ -6,13 +6,17 @@ counting (`points_rules.capped` per category, only approved claims inside the
 period) and the same requirements (`eligibility.evaluate`) — from one grouped
 pass over the claims and one over the records, whatever the number of
 registrants.
+
+`requirement_not_met()` is the same rule as a SQL condition on a registry record: true
+exactly when `for_all()` finds the course, the newsletter or the points not met (the
+window aside), so a segment of registrants can be counted and listed in one statement.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import and_, case, or_, true
+from sqlalchemy import and_, case, false, or_, true
 from sqlmodel import col, func, select
 
 from portal.domain.core.db import transaction
@@ -105,3 +109,38 @@ def for_all(
         )
         for record_id, valid_from, valid_until, status, newsletter in records
     }
+
+
+def requirement_not_met(rules: eligibility.Rules, record_id: int | None = None):
+    """A condition on `RegistryRecord`: the course, the newsletter or the points not met
+    (exactly `for_all()`'s answer for those three requirements, the window aside). With
+    `record_id` it reads only that record's claims and holds only for that record."""
+    course = ActivityCategory.code == rules.mandatory_category
+    earned = (  # per record and category: approved points inside the period
+        select(
+            Claim.record_id.label("record_id"),
+            ActivityCategory.cap_points.label("cap"),
+            case((course, 1), else_=0).label("course"),
+            func.sum(func.coalesce(Claim.points_granted, 0)).label("points"),
+        )
+        .join(RegistryRecord, col(RegistryRecord.id) == Claim.record_id)
+        .join(ActivityCategory, col(ActivityCategory.id) == Claim.category_id)
+        .where(Claim.status == points_rules.APPROVED, _inside_period())
+        .where(Claim.record_id == record_id if record_id is not None else true())
+        .group_by(Claim.record_id, Claim.category_id, ActivityCategory.cap_points, course)
+        .subquery()
+    )
+    capped = case(
+        (earned.c.cap.is_(None), earned.c.points),
+        (earned.c.points > earned.c.cap, earned.c.cap),
+        else_=earned.c.points,
+    )
+    course_and_points = (
+        select(earned.c.record_id)
+        .group_by(earned.c.record_id)
+        .having(func.max(earned.c.course) == 1, func.sum(capped) >= rules.points_required)
+    )
+    return or_(
+        RegistryRecord.newsletter == false(),
+        ~col(RegistryRecord.id).in_(course_and_points),
+    )
