@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import functools
+from collections.abc import Callable
 from http.cookies import CookieError, SimpleCookie
+from typing import TypeVar
 
 import reflex as rx
 
@@ -23,6 +25,7 @@ from portal.i18n import language_from_header, translate
 from portal.settings import LANGUAGES, get_settings
 from portal.web.changes import PageState
 
+T = TypeVar("T")
 DEFAULT_LANGUAGE = get_settings().language
 # The identity provider's name on its buttons; empty when there is none (PORTAL_OIDC_ISSUER).
 PROVIDER_NAME = get_settings().oidc.name if get_settings().oidc else ""
@@ -56,6 +59,21 @@ async def current_principal(state: rx.State) -> Principal | None:
     return await asyncio.to_thread(sessions.resolve, secret)
 
 
+def _admitted(principal: Principal | None, kind: str, role: str | None) -> Principal | None:
+    """`principal` when they are of `kind` (and `role`, for staff), else None. Staff who
+    still must enrol an authenticator app pass only as kind "any"."""
+    if principal is None or kind == "any":
+        return principal
+    if principal.kind != kind:
+        return None
+    if kind == AccountKind.STAFF:
+        if principal.needs_totp_enrolment:
+            return None
+        if role is not None and principal.role != role:
+            return None
+    return principal
+
+
 async def require(state: rx.State, kind: str, role: str | None = None) -> Principal | None:
     """The principal when they are of `kind` (and `role`, for staff), else None.
 
@@ -66,18 +84,25 @@ async def require(state: rx.State, kind: str, role: str | None = None) -> Princi
     # The same lookup serves the header and the language: a signed-in page needs no
     # separate ShellState.sync, so a navigation checks the session once.
     (await state.get_state(ShellState))._show(principal)
-    if principal is None:
-        return None
-    if kind == "any":
-        return principal
-    if principal.kind != kind:
-        return None
-    if kind == AccountKind.STAFF:
-        if principal.needs_totp_enrolment:
-            return None
-        if role is not None and principal.role != role:
-            return None
-    return principal
+    return _admitted(principal, kind, role)
+
+
+async def require_and_read(
+    state: rx.State, kind: str, read: Callable[[Principal], T]
+) -> tuple[Principal | None, T | None]:
+    """`require(state, kind)`, and for an admitted principal `read(principal)`: both in one
+    worker thread, so a page's first event crosses to a thread once instead of twice.
+    Returns (the admitted principal or None, what `read` returned or None)."""
+    secret = session_secret(state)
+
+    def check_then_read() -> tuple[Principal | None, Principal | None, T | None]:
+        principal = sessions.resolve(secret) if secret else None
+        admitted = _admitted(principal, kind, None)
+        return principal, admitted, read(admitted) if admitted is not None else None
+
+    principal, admitted, found = await asyncio.to_thread(check_then_read)
+    (await state.get_state(ShellState))._show(principal)
+    return admitted, found
 
 
 async def require_admin(state: rx.State) -> Principal | None:

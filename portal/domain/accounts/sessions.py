@@ -11,11 +11,17 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam
+from sqlalchemy import and_, bindparam, exists
 from sqlmodel import Session, col, select, update
 
-from portal.domain.accounts import tokens
-from portal.domain.accounts.tables import Account, AccountKind, AccountStatus, WebSession
+from portal.domain.accounts import legal, tokens
+from portal.domain.accounts.tables import (
+    Account,
+    AccountKind,
+    AccountStatus,
+    Consent,
+    WebSession,
+)
 from portal.domain.core.clock import utcnow
 from portal.domain.core.db import reading, transaction
 from portal.domain.registry.tables import RegistryRecord
@@ -37,6 +43,9 @@ class Principal:
     display_name: str
     totp_enabled: bool
     needs_totp_enrolment: bool
+    # Legal documents whose version in force the account has not accepted, as `resolve()`
+    # found them in the same read (accounts.consents answers the same question on its own).
+    consent_missing: tuple[str, ...] = ()
 
     @property
     def is_staff(self) -> bool:
@@ -94,6 +103,18 @@ _RESOLVE = (
         (col(Account.totp_secret).is_not(None) & (Account.totp_secret != "")).label("has_totp"),
         RegistryRecord.family_name,
         RegistryRecord.given_name,
+        *(
+            exists()
+            .where(
+                and_(
+                    Consent.account_id == Account.id,
+                    Consent.document == document,
+                    Consent.version == bindparam(f"{document}_version"),
+                )
+            )
+            .label(f"accepted_{document}")
+            for document in legal.DOCUMENTS
+        ),
     )
     .join(Account, col(Account.id) == WebSession.account_id)
     .join(RegistryRecord, col(RegistryRecord.account_id) == Account.id, isouter=True)
@@ -105,14 +126,19 @@ def resolve(secret: str | None) -> Principal | None:
     """The principal behind a cookie secret, or None when it is not a live session.
 
     Runs on every event: one read of plain columns (no ORM objects), and a write only
-    when the session's last-seen time is over a minute old.
+    when the session's last-seen time is over a minute old. The same read tells which legal
+    documents in force the account has not accepted (`Principal.consent_missing`).
     """
     if not secret or len(secret) > 100:
         return None
     now = utcnow()
     idle = dt.timedelta(minutes=get_settings().session_idle_minutes)
+    versions = legal.current_versions()
+    values = {f"{document}_version": version for document, version in versions.items()}
     with reading() as connection:
-        row = connection.execute(_RESOLVE, {"digest": tokens.digest("session", secret)}).first()
+        row = connection.execute(
+            _RESOLVE, {"digest": tokens.digest("session", secret), **values}
+        ).first()
     if row is None or (
         row.revoked_at is not None
         or now >= row.expires_at
@@ -136,6 +162,7 @@ def resolve(secret: str | None) -> Principal | None:
         display_name=f"{row.family_name} {row.given_name}" if has_record else row.display_name,
         totp_enabled=bool(row.has_totp),
         needs_totp_enrolment=needs_totp_enrolment(row.kind, bool(row.has_totp), row.provider_mfa),
+        consent_missing=tuple(d for d in versions if not getattr(row, f"accepted_{d}")),
     )
 
 

@@ -190,19 +190,26 @@ def mine(principal: Principal, on: dt.date | None = None) -> MyRenewal:
 
 
 def standing(principal: Principal, on: dt.date | None = None) -> MyRenewal | None:
-    """`mine()`, or None for an account without a record: the registrants' most visited
-    page asks it on every visit, beside the consent check (accounts.consents.missing)."""
+    """`mine()` without the certificates (the application's certificate number left empty),
+    or None for an account without a record: the registrants' most visited page asks it on
+    every visit and shows neither."""
     try:
-        return mine(principal, on)
+        with reading() as db:
+            return mine_in(db, principal, on or today(), with_certificates=False)
     except NotAllowed:
         return None
 
 
-def mine_in(db: Session | Connection, principal: Principal, on: dt.date) -> MyRenewal:
-    """`mine()` on an open connection (four queries; five with an application)."""
+def mine_in(
+    db: Session | Connection, principal: Principal, on: dt.date, with_certificates: bool = True
+) -> MyRenewal:
+    """`mine()` on an open connection (four queries, three without the certificates; one
+    more with an application)."""
     record = claims.own_record(db, principal)
     applications = db.execute(_APPLICATIONS, {"record_id": record.id}).all()
-    certificates = db.execute(_CERTIFICATES, {"record_id": record.id}).all()
+    certificates = (
+        db.execute(_CERTIFICATES, {"record_id": record.id}).all() if with_certificates else []
+    )
     return MyRenewal(
         registration_number=record.registration_number,
         valid_from=record.valid_from,

@@ -6,7 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from sqlmodel import select
 
-from portal.domain.accounts import activation, legal, signin
+from portal.domain.accounts import activation, legal, sessions, signin
 from portal.domain.accounts.tables import Account, ActionToken, ActivationRequest, Consent
 from portal.domain.core.clock import today
 from portal.domain.core.db import transaction
@@ -230,10 +230,13 @@ def test_a_new_version_is_asked_for_at_the_next_sign_in(db, configure, tmp_path)
             select(Account.id).where(Account.email == "reader@example.com")
         ).one()
     assert consents.missing(account_id) == ["terms", "privacy"]
+    # the session check finds the same in its own read (My page relies on it)
+    assert sessions.resolve(start.secret).consent_missing == ("terms", "privacy")
     with pytest.raises(FieldErrors):
         consents.accept(account_id, {"terms": "2026-11-01", "privacy": "2027-01-01"})
     consents.accept(account_id, {"terms": "2027-01-01", "privacy": "2027-01-01"})
     assert consents.missing(account_id) == []
+    assert sessions.resolve(start.secret).consent_missing == ()
 
 
 def test_lifetimes_and_tries_follow_the_settings(db, configure, frozen):

@@ -6,7 +6,6 @@ import asyncio
 
 import reflex as rx
 
-from portal.domain.accounts import consents
 from portal.domain.accounts.tables import AccountKind
 from portal.domain.communications import notices
 from portal.domain.core.clock import local_date, today
@@ -20,14 +19,15 @@ from portal.web.components.requirements import as_rows, checklist, headline
 from portal.web.components.text import t
 from portal.web.ids import int_id
 from portal.web.pages.mypage.survey import SurveysWaitingState, surveys_card
-from portal.web.session import require, turn_away
+from portal.web.session import require, require_and_read, turn_away
 
 
 def _my_page(principal) -> tuple:
-    """The page's four reads, one after another in one worker thread: four threads at once
-    spent more time passing the interpreter lock between them than the reads took."""
+    """The page's reads, one after another in the worker thread that checked the session
+    (whose read also found any consent missing): four threads at once spent more time
+    passing the interpreter lock between them than the reads took."""
     return (
-        consents.missing(principal.account_id),
+        principal.consent_missing,
         renewals.standing(principal),
         notices.for_registrant(principal),
         answering.waiting_for(principal),
@@ -55,10 +55,10 @@ class DashboardState(PageState, rx.State):
     @rx.event
     async def load(self):
         """Fill the page for the signed-in registrant; anyone else goes elsewhere."""
-        principal = await require(self, AccountKind.REGISTRANT)
+        principal, page = await require_and_read(self, AccountKind.REGISTRANT, _my_page)
         if principal is None:
             return await turn_away(self)
-        missing, mine, posted, waiting = await asyncio.to_thread(_my_page, principal)
+        missing, mine, posted, waiting = page
         if missing:
             return rx.redirect("/consent")
         lang = principal.language
