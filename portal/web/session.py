@@ -80,27 +80,30 @@ async def require(state: rx.State, kind: str, role: str | None = None) -> Princi
     Staff who still must enrol an authenticator app pass only as kind "any". The page's
     header and language follow the principal found (ShellState).
     """
-    principal = await current_principal(state)
-    # The same lookup serves the header and the language: a signed-in page needs no
-    # separate ShellState.sync, so a navigation checks the session once.
-    (await state.get_state(ShellState))._show(principal)
-    return _admitted(principal, kind, role)
+    admitted, _ = await require_and_read(state, kind, role=role)
+    return admitted
 
 
 async def require_and_read(
-    state: rx.State, kind: str, read: Callable[[Principal], T]
+    state: rx.State,
+    kind: str,
+    read: Callable[[Principal], T] | None = None,
+    role: str | None = None,
 ) -> tuple[Principal | None, T | None]:
-    """`require(state, kind)`, and for an admitted principal `read(principal)`: both in one
-    worker thread, so a page's first event crosses to a thread once instead of twice.
+    """`require(state, kind, role)`, and for an admitted principal `read(principal)`: both
+    in one worker thread, so a page's first event crosses to a thread once instead of twice.
     Returns (the admitted principal or None, what `read` returned or None)."""
     secret = session_secret(state)
 
     def check_then_read() -> tuple[Principal | None, Principal | None, T | None]:
         principal = sessions.resolve(secret) if secret else None
-        admitted = _admitted(principal, kind, None)
-        return principal, admitted, read(admitted) if admitted is not None else None
+        admitted = _admitted(principal, kind, role)
+        found = read(admitted) if read is not None and admitted is not None else None
+        return principal, admitted, found
 
     principal, admitted, found = await asyncio.to_thread(check_then_read)
+    # The same lookup serves the header and the language: a signed-in page needs no
+    # separate ShellState.sync, so a navigation checks the session once.
     (await state.get_state(ShellState))._show(principal)
     return admitted, found
 

@@ -7,7 +7,7 @@ and refuses (FieldErrors per document) when one of them is not the one in force.
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam
+from sqlalchemy import and_, bindparam, exists
 from sqlalchemy.engine import Connection
 from sqlmodel import Session, select
 
@@ -26,6 +26,34 @@ def _not_accepted(accepted: set[tuple[str, str]]) -> list[str]:
     return [
         doc for doc, version in legal.current_versions().items() if (doc, version) not in accepted
     ]
+
+
+def accepted_in_force(account_id) -> list:
+    """Per document, a SQL column labelled `accepted_<document>`: whether `account_id` (a
+    column) accepted the document's version in force, bound by `in_force_values()`. Lets
+    another read (the session check) answer `missing()` without a statement of its own."""
+    return [
+        exists()
+        .where(
+            and_(
+                Consent.account_id == account_id,
+                Consent.document == document,
+                Consent.version == bindparam(f"{document}_version"),
+            )
+        )
+        .label(f"accepted_{document}")
+        for document in legal.DOCUMENTS
+    ]
+
+
+def in_force_values() -> dict[str, str]:
+    """The bound values `accepted_in_force()` columns read: each document's version in force."""
+    return {f"{document}_version": v for document, v in legal.current_versions().items()}
+
+
+def missing_from(row) -> tuple[str, ...]:
+    """`missing()` from a row holding the `accepted_in_force()` columns."""
+    return tuple(d for d in legal.DOCUMENTS if not getattr(row, f"accepted_{d}"))
 
 
 def missing_in(db: Session | Connection, account_id: int) -> list[str]:

@@ -11,17 +11,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import and_, bindparam, exists
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select, update
 
-from portal.domain.accounts import legal, tokens
-from portal.domain.accounts.tables import (
-    Account,
-    AccountKind,
-    AccountStatus,
-    Consent,
-    WebSession,
-)
+from portal.domain.accounts import consents, tokens
+from portal.domain.accounts.tables import Account, AccountKind, AccountStatus, WebSession
 from portal.domain.core.clock import utcnow
 from portal.domain.core.db import reading, transaction
 from portal.domain.registry.tables import RegistryRecord
@@ -103,18 +97,7 @@ _RESOLVE = (
         (col(Account.totp_secret).is_not(None) & (Account.totp_secret != "")).label("has_totp"),
         RegistryRecord.family_name,
         RegistryRecord.given_name,
-        *(
-            exists()
-            .where(
-                and_(
-                    Consent.account_id == Account.id,
-                    Consent.document == document,
-                    Consent.version == bindparam(f"{document}_version"),
-                )
-            )
-            .label(f"accepted_{document}")
-            for document in legal.DOCUMENTS
-        ),
+        *consents.accepted_in_force(Account.id),
     )
     .join(Account, col(Account.id) == WebSession.account_id)
     .join(RegistryRecord, col(RegistryRecord.account_id) == Account.id, isouter=True)
@@ -133,12 +116,9 @@ def resolve(secret: str | None) -> Principal | None:
         return None
     now = utcnow()
     idle = dt.timedelta(minutes=get_settings().session_idle_minutes)
-    versions = legal.current_versions()
-    values = {f"{document}_version": version for document, version in versions.items()}
+    values = {"digest": tokens.digest("session", secret), **consents.in_force_values()}
     with reading() as connection:
-        row = connection.execute(
-            _RESOLVE, {"digest": tokens.digest("session", secret), **values}
-        ).first()
+        row = connection.execute(_RESOLVE, values).first()
     if row is None or (
         row.revoked_at is not None
         or now >= row.expires_at
@@ -162,7 +142,7 @@ def resolve(secret: str | None) -> Principal | None:
         display_name=f"{row.family_name} {row.given_name}" if has_record else row.display_name,
         totp_enabled=bool(row.has_totp),
         needs_totp_enrolment=needs_totp_enrolment(row.kind, bool(row.has_totp), row.provider_mfa),
-        consent_missing=tuple(d for d in versions if not getattr(row, f"accepted_{d}")),
+        consent_missing=consents.missing_from(row),
     )
 
 
