@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import reflex as rx
 
 from portal.domain.accounts.tables import AccountKind
@@ -19,7 +17,7 @@ from portal.web.components.requirements import as_rows, checklist, headline
 from portal.web.components.text import t
 from portal.web.ids import int_id
 from portal.web.pages.mypage.survey import SurveysWaitingState, surveys_card
-from portal.web.session import require, require_and_read, turn_away
+from portal.web.session import require_and_read, turn_away
 
 
 def _my_page(principal) -> tuple:
@@ -254,13 +252,17 @@ class NoticesState(PageState, rx.State):
     @rx.event
     async def mark_read(self, announcement_id: str):
         """Mark one of the registrant's own notices read."""
-        principal = await require(self, AccountKind.REGISTRANT)
         target = int_id(announcement_id)
-        if principal is None or target is None:
+        if target is None:
             return
-        await asyncio.to_thread(notices.mark_read, principal, target)
-        found = await asyncio.to_thread(notices.for_registrant, principal)
-        self._show(found, principal.language)
+
+        def mark_then_list(principal) -> list[notices.Notice]:
+            notices.mark_read(principal, target)
+            return notices.for_registrant(principal)
+
+        principal, found = await require_and_read(self, AccountKind.REGISTRANT, mark_then_list)
+        if principal is not None:
+            self._show(found, principal.language)
 
 
 def _notice(item: rx.Var) -> rx.Component:
