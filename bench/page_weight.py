@@ -77,9 +77,12 @@ def _group_rss_kib(pgid: int) -> int:
 
 
 @contextlib.contextmanager
-def blank_app() -> Iterator[tuple[str, int]]:
-    """Serve the blank counter app (production build) on a free loopback port."""
-    from tests.portal_server import BIN, REFLEX_ENV, serving
+def blank_app(redis_url: str | None = None, workers: int = 1) -> Iterator[tuple[str, int, Path]]:
+    """Serve the blank counter app (production build) on a free loopback port: one worker
+    with its state in memory, or with `redis_url` `workers` workers sharing Redis (the
+    opportunistic lock on, as the portal runs them; built in an app root of its own).
+    Yields the URL, the process group and the app root it serves from."""
+    from tests.portal_server import BIN, REFLEX_ENV, own_app_root, serving
     from tests.smtp_sink import free_port
 
     port = free_port()
@@ -89,11 +92,17 @@ def blank_app() -> Iterator[tuple[str, int]]:
         **REFLEX_ENV,
     }
     env.pop("PORTAL_REDIS_URL", None)
-    log = Path(tempfile.mkdtemp(prefix="blank-")) / "server.log"
+    folder = Path(tempfile.mkdtemp(prefix="blank-"))
+    root = BLANK
+    if redis_url:
+        env.update(
+            REFLEX_REDIS_URL=redis_url, GRANIAN_WORKERS=str(workers), REFLEX_OPLOCK_ENABLED="true"
+        )
+        root = own_app_root(folder, BLANK, ("rxconfig.py", "blank"))
     command = [str(BIN / "reflex"), "run", "--env", "prod", "--single-port"]
     url = f"http://127.0.0.1:{port}"
-    with serving(command, BLANK, env, log, url, health="/ping") as process:
-        yield url, process.pid
+    with serving(command, root, env, folder / "server.log", url, health="/ping") as process:
+        yield url, process.pid, root
 
 
 async def _open(base: str, cookie: str, path: str, first: bool = True) -> tuple[Tab, float]:
@@ -210,7 +219,7 @@ def main() -> int:
 
     data = Path(tempfile.mkdtemp(prefix="portal-bench-"))
     with (
-        blank_app() as (blank, blank_pid),
+        blank_app() as (blank, blank_pid, _),
         running_portal(data, DEMO_PASSWORD, PORTAL_BCRYPT_ROUNDS="4") as server,
     ):
         os.environ.update({k: v for k, v in server.env.items() if k.startswith("PORTAL_")})

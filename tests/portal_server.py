@@ -83,8 +83,12 @@ def _wait_until_healthy(
     raise RuntimeError(f"portal did not become healthy:\n{log.read_text()[-4000:]}")
 
 
-def own_app_root(folder: Path) -> Path:
-    """An app root of its own under `folder`, for a server started beside another one.
+PORTAL_FILES = ("rxconfig.py", "portal", "assets", "alembic", "alembic.ini", "pyproject.toml")
+
+
+def own_app_root(folder: Path, source: Path = ROOT, names: tuple[str, ...] = PORTAL_FILES) -> Path:
+    """An app root of its own under `folder`, for a server started beside another one
+    (of the app at `source`, whose files are `names`: the portal's by default).
 
     Reflex bakes the server's address into the frontend it builds in `.web` and serves
     that folder from disk, so two servers building in one app root would each serve the
@@ -92,9 +96,9 @@ def own_app_root(folder: Path) -> Path:
     installed packages shared (when the main root has built already)."""
     root = folder / "app"
     root.mkdir(parents=True)
-    for name in ("rxconfig.py", "portal", "assets", "alembic", "alembic.ini", "pyproject.toml"):
-        (root / name).symlink_to(ROOT / name)
-    web = ROOT / ".web"
+    for name in names:
+        (root / name).symlink_to(source / name)
+    web = source / ".web"
     if (web / "node_modules").is_dir():
         ignore = shutil.ignore_patterns("node_modules", "build", ".react-router")
         shutil.copytree(web, root / ".web", ignore=ignore, symlinks=True)

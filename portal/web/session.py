@@ -21,6 +21,7 @@ from portal.cookies import LANGUAGE_COOKIE, SESSION_COOKIE
 from portal.domain.accounts import operations, sessions
 from portal.domain.accounts.sessions import Principal
 from portal.domain.accounts.tables import AccountKind, StaffRole
+from portal.domain.core.db import reading
 from portal.i18n import language_from_header, translate
 from portal.settings import LANGUAGES, get_settings
 from portal.web.changes import PageState
@@ -96,9 +97,10 @@ async def require_and_read(
     secret = session_secret(state)
 
     def check_then_read() -> tuple[Principal | None, Principal | None, T | None]:
-        principal = sessions.resolve(secret) if secret else None
-        admitted = _admitted(principal, kind, role)
-        found = read(admitted) if read is not None and admitted is not None else None
+        with reading():  # the check and the page's reads share one pooled connection
+            principal = sessions.resolve(secret) if secret else None
+            admitted = _admitted(principal, kind, role)
+            found = read(admitted) if read is not None and admitted is not None else None
         return principal, admitted, found
 
     principal, admitted, found = await asyncio.to_thread(check_then_read)

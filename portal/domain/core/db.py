@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import select
+import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -96,6 +97,9 @@ def transaction() -> Iterator[Session]:
             raise
 
 
+_held = threading.local()  # this thread's open read connection, while `reading()` holds one
+
+
 @contextlib.contextmanager
 def reading() -> Iterator[Connection]:
     """A connection for reads that need no ORM objects — a plain Core select costs a
@@ -103,12 +107,24 @@ def reading() -> Iterator[Connection]:
 
     On PostgreSQL it runs in autocommit: each statement its own transaction, which reads
     exactly what it would inside one (READ COMMITTED takes a snapshot per statement), but
-    without the BEGIN and ROLLBACK round trips — half the cost of a one-query read."""
+    without the BEGIN and ROLLBACK round trips — half the cost of a one-query read.
+
+    Nested in another `reading()` of the same thread (and engine) it yields that one's
+    connection: a page's reads, wrapped in one `reading()`, check a connection out of the
+    pool once."""
     engine = current_engine()
+    held = getattr(_held, "connection", None)
+    if held is not None and held.engine is engine:
+        yield held
+        return
     with engine.connect() as connection:
         if engine.dialect.name == "postgresql":
             connection = connection.execution_options(isolation_level="AUTOCOMMIT")
-        yield connection
+        _held.connection = connection
+        try:
+            yield connection
+        finally:
+            _held.connection = held
 
 
 @contextlib.contextmanager

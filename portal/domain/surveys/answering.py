@@ -20,6 +20,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 
+from sqlalchemy import bindparam
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -95,28 +96,42 @@ def _moment_passed(
     return True
 
 
+# Open surveys the account has not answered, oldest first: built once (the dashboard asks
+# it on every visit, and usually finds none).
+_OPEN_UNANSWERED = (
+    select(Survey.id)
+    .where(Survey.status == SurveyStatus.OPEN)
+    .where(
+        col(Survey.id).not_in(
+            select(SurveyAnswered.survey_id).where(
+                SurveyAnswered.account_id == bindparam("account_id")
+            )
+        )
+    )
+    .order_by(col(Survey.opened_at), col(Survey.id))
+)
+
+
 def _askable(db: Session, principal: Principal) -> list[Survey]:
     if not principal.is_registrant:
         return []
-    answered = select(SurveyAnswered.survey_id).where(
-        SurveyAnswered.account_id == principal.account_id
+    ids = (
+        db.connection()
+        .execute(_OPEN_UNANSWERED, {"account_id": principal.account_id})
+        .scalars()
+        .all()
     )
-    open_ones = db.exec(
-        select(Survey)
-        .where(Survey.status == SurveyStatus.OPEN)
-        .where(col(Survey.id).not_in(answered))
-        .order_by(col(Survey.opened_at))
-    ).all()
-    if not open_ones:  # the usual case: one query
+    if not ids:  # the usual case: one query
         return []
     record = db.exec(
         select(RegistryRecord).where(RegistryRecord.account_id == principal.account_id)
     ).first()
     if record is None:
         return []
+    surveys = {s.id: s for s in db.exec(select(Survey).where(col(Survey.id).in_(ids))).all()}
     return [
         s
-        for s in open_ones
+        for s in (surveys[i] for i in ids)
         if _moment_passed(db, s, principal, record)
         and segments.includes(db, segments.Segment.from_json(s.segment), record.id)
     ]
