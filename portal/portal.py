@@ -47,6 +47,7 @@ from portal.web.pages.mypage.survey import SurveyAnswerState, survey_answer_page
 from portal.web.pages.org.attendance import OrgReportState
 from portal.web.pages.org.home import OrgHomeState, org_home_page
 from portal.web.pages.verify import VerifyState, verify_page
+from portal.web.serving_mark import mark_serving
 from portal.web.session import ShellState
 
 app = rx.App(
@@ -58,6 +59,7 @@ app.register_lifespan_task(mail_pump)
 app.register_lifespan_task(announcement_writer)
 app.register_lifespan_task(freeze_heap)
 app.register_lifespan_task(daily_jobs)
+app.register_lifespan_task(mark_serving)
 
 
 def _add(component, route: str, title_key: str, *on_load, public: bool = False) -> None:

@@ -5,8 +5,9 @@ against the manifest, no member missing, unknown or outside the archive, the dat
 the same as the configured one, and a schema revision this code knows (an archive from a
 newer portal is refused). A target that already holds accounts, records or evidence files
 is refused unless `force`. Then the database, evidence files and secret key are put in
-place, the row counts compared with the manifest, and the migrations run. Stop the portal
-before restoring into its database.
+place, the row counts compared with the manifest, and the migrations run. A portal still
+serving from the data folder is refused (portal.operations.serving); stop every worker of
+the portal before restoring into its database.
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ from portal.operations.archive import (
     sqlite_path,
 )
 from portal.operations.backup import snapshot_of
+from portal.operations.serving import none_serving
 from portal.settings import get_settings, write_owner_only
 
 _OCCUPIED_BY = (Account.__table__, RegistryRecord.__table__)
@@ -175,38 +177,39 @@ def _put_files(staging: Path, data_dir: Path) -> None:
 
 def restore(src: Path, force: bool = False) -> Restored:
     """Check the archive `src` whole, then restore it into the configured database and data
-    folder and migrate. Raises ArchiveError, having written nothing, when the archive is
-    damaged, of another database kind, from a newer schema, or the target is not empty
-    (unless `force`)."""
+    folder and migrate. Raises ArchiveError, having written nothing, when a portal serves
+    from the data folder, or the archive is damaged, of another database kind, from a newer
+    schema, or the target is not empty (unless `force`)."""
     settings = get_settings()
     kind = database_kind(settings.db_url)
     if not src.is_file():
         raise ArchiveError(f"{src} is not a file")
-    with tempfile.TemporaryDirectory(prefix=".restore-", dir=settings.data_dir) as folder:
-        staging = Path(folder)
-        manifest = _unpack(src, staging)
-        if manifest.get("database") != kind:
-            raise ArchiveError(
-                f"the archive holds a {manifest.get('database')} database; this portal is "
-                f"configured for {kind} (PORTAL_DB_URL)"
-            )
-        _check_schema(manifest.get("schema_revision"))
-        if not force:
-            occupied = _occupied(settings.db_url, settings.data_dir / "evidence")
-            if occupied:
+    with none_serving(settings.data_dir):  # until the migrations are done
+        with tempfile.TemporaryDirectory(prefix=".restore-", dir=settings.data_dir) as folder:
+            staging = Path(folder)
+            manifest = _unpack(src, staging)
+            if manifest.get("database") != kind:
                 raise ArchiveError(
-                    "the target is not empty (" + "; ".join(occupied) + "): "
-                    "restore into a fresh data folder and database, or pass --force"
+                    f"the archive holds a {manifest.get('database')} database; this portal is "
+                    f"configured for {kind} (PORTAL_DB_URL)"
                 )
-        database = staging / DATABASE[kind]
-        if kind == "sqlite":
-            _put_sqlite(settings.db_url, database)
-        else:
-            _put_postgresql(settings.db_url, database)
-        _put_files(staging, settings.data_dir)
-    counts = snapshot_of(settings.db_url).counts
-    if counts != manifest.get("counts"):
-        raise ArchiveError(f"restored row counts differ from the manifest: {counts}")
-    migrations.upgrade(settings.db_url)
+            _check_schema(manifest.get("schema_revision"))
+            if not force:
+                occupied = _occupied(settings.db_url, settings.data_dir / "evidence")
+                if occupied:
+                    raise ArchiveError(
+                        "the target is not empty (" + "; ".join(occupied) + "): "
+                        "restore into a fresh data folder and database, or pass --force"
+                    )
+            database = staging / DATABASE[kind]
+            if kind == "sqlite":
+                _put_sqlite(settings.db_url, database)
+            else:
+                _put_postgresql(settings.db_url, database)
+            _put_files(staging, settings.data_dir)
+        counts = snapshot_of(settings.db_url).counts
+        if counts != manifest.get("counts"):
+            raise ArchiveError(f"restored row counts differ from the manifest: {counts}")
+        migrations.upgrade(settings.db_url)
     key_restored = SECRET_KEY in manifest["files"]
     return Restored(manifest, counts, key_restored and "PORTAL_SECRET_KEY" in os.environ)

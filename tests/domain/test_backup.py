@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import os
 import re
 import tarfile
 from collections.abc import Iterator
@@ -18,7 +19,7 @@ from portal import cli
 from portal.domain.core import migrations
 from portal.domain.core.db import current_engine, make_engine, use_engine
 from portal.domain.points import claims, evidence
-from portal.operations import backup, restore
+from portal.operations import backup, restore, serving
 from portal.operations.archive import NAME, ArchiveError
 from portal.settings import get_settings
 from tests.dbs import backends, fresh_database
@@ -87,6 +88,19 @@ def test_refuses_a_non_empty_target_unless_forced(kind, tmp_path, configure):
         made = backup.create(tmp_path / "archives")
         with pytest.raises(ArchiveError, match="not empty"):
             restore.restore(made.path)
+        assert restore.restore(made.path, force=True).counts == made.counts
+
+
+def test_refuses_while_a_portal_serves_from_the_data_folder(kind, tmp_path, configure):
+    with site(kind, tmp_path / "one", configure) as one:
+        registrant_principal("me@example.com")
+        made = backup.create(tmp_path / "archives")
+        worker = serving.mark_serving(one.data_dir)  # as each backend process does
+        try:
+            with pytest.raises(ArchiveError, match="serving from"):
+                restore.restore(made.path, force=True)
+        finally:
+            os.close(worker)  # the process ended
         assert restore.restore(made.path, force=True).counts == made.counts
 
 

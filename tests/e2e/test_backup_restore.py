@@ -1,5 +1,6 @@
-"""An operator backs up the running portal, loses the server, restores the archive into a
-fresh data folder and the registrant signs in there and downloads their evidence."""
+"""An operator backs up the running portal (a restore over it is refused), loses the server,
+restores the archive into a fresh data folder and the registrant signs in there and
+downloads their evidence."""
 
 from __future__ import annotations
 
@@ -29,6 +30,8 @@ def test_backup_while_serving_then_restore_elsewhere(browser, page, portal, tmp_
     said = portal.cli("backup", str(archives), "--keep", "7")  # the portal keeps serving
     archive = re.search(r"wrote (\S+)", said).group(1)
     open_page(page, "/mypage/points")  # and still answers the registrant
+    with pytest.raises(RuntimeError, match="serving from"):  # never over the running portal
+        portal.cli("restore", archive, "--force")
 
     fresh = tmp_path / "new-server"  # the old server is gone: a new, empty data folder
     settings = portal.server.shared_settings()
