@@ -12,7 +12,7 @@ export REFLEX_CHECK_LATEST_VERSION := 0
 
 AXE_VERSION := 4.14.1
 
-.PHONY: run test bench lint format install bun chromium caddy pgclient axe fonts migrate clean
+.PHONY: run test bench lint format install bun chromium caddy systemd pgclient axe fonts migrate clean
 
 ## run: install everything, migrate, seed demo data if empty, serve the production build
 run: install bun fonts
@@ -21,7 +21,7 @@ run: install bun fonts
 	$(BIN)/reflex run --env prod --single-port
 
 ## test: install everything (chromium too), lint, then every test
-test: install bun chromium caddy pgclient axe fonts
+test: install bun chromium caddy systemd pgclient axe fonts
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
@@ -68,6 +68,14 @@ caddy:
 		echo "Installing Debian's caddy"; \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq caddy 2>/dev/null || \
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq caddy); \
+	fi
+
+## systemd: systemd-analyze, which checks the shipped unit (deploy/portal.service)
+systemd:
+	@if ! command -v systemd-analyze >/dev/null 2>&1; then \
+		echo "Installing Debian's systemd (for systemd-analyze)"; \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq systemd 2>/dev/null || \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq systemd); \
 	fi
 
 ## pgclient: pg_dump and pg_restore, which portal backup/restore use on PostgreSQL
