@@ -12,6 +12,11 @@ export REFLEX_CHECK_LATEST_VERSION := 0
 
 AXE_VERSION := 4.14.1
 
+# $(call apt_install,PACKAGE): install Debian's PACKAGE, reading the package lists again
+# only when the first try fails
+apt_install = DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(1) 2>/dev/null || \
+	(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(1))
+
 .PHONY: run test bench lint format install bun chromium caddy systemd pgclient axe fonts migrate clean
 
 ## run: install everything, migrate, seed demo data if empty, serve the production build
@@ -65,33 +70,25 @@ chromium:
 ## caddy: Debian's Caddy, the reverse proxy of deploy/ (started by the HTTPS test)
 caddy:
 	@if ! command -v caddy >/dev/null 2>&1; then \
-		echo "Installing Debian's caddy"; \
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq caddy 2>/dev/null || \
-		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq caddy); \
+		echo "Installing Debian's caddy"; $(call apt_install,caddy); \
 	fi
 
 ## systemd: systemd-analyze, which checks the shipped unit (deploy/portal.service)
 systemd:
 	@if ! command -v systemd-analyze >/dev/null 2>&1; then \
-		echo "Installing Debian's systemd (for systemd-analyze)"; \
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq systemd 2>/dev/null || \
-		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq systemd); \
+		echo "Installing Debian's systemd (for systemd-analyze)"; $(call apt_install,systemd); \
 	fi
 
 ## pgclient: pg_dump and pg_restore, which portal backup/restore use on PostgreSQL
 pgclient:
 	@if ! command -v pg_dump >/dev/null 2>&1; then \
-		echo "Installing Debian's postgresql-client"; \
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-client 2>/dev/null || \
-		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-client); \
+		echo "Installing Debian's postgresql-client"; $(call apt_install,postgresql-client); \
 	fi
 
 ## fonts: a Japanese font (IPAex Mincho) so certificates print the holder's name as written
 fonts:
 	@if [ ! -f /usr/share/fonts/opentype/ipaexfont-mincho/ipaexm.ttf ] && [ -z "$$PORTAL_CERTIFICATE_FONT" ]; then \
-		echo "Installing Debian's IPAex Mincho font"; \
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-ipaexfont-mincho 2>/dev/null || \
-		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-ipaexfont-mincho); \
+		echo "Installing Debian's IPAex Mincho font"; $(call apt_install,fonts-ipaexfont-mincho); \
 	fi
 
 ## axe: axe-core, injected into pages by the end-to-end tests

@@ -128,10 +128,14 @@ def _askable(db: Session, principal: Principal) -> list[Survey]:
     ).first()
     if record is None:
         return []
-    surveys = {s.id: s for s in db.exec(select(Survey).where(col(Survey.id).in_(ids))).all()}
+    open_ones = db.exec(
+        select(Survey)
+        .where(col(Survey.id).in_(ids))
+        .order_by(col(Survey.opened_at), col(Survey.id))
+    ).all()
     return [
         s
-        for s in (surveys[i] for i in ids)
+        for s in open_ones
         if _moment_passed(db, s, principal, record)
         and segments.includes(db, segments.Segment.from_json(s.segment), record.id)
     ]
