@@ -30,6 +30,12 @@ def today() -> dt.date:
     return local_date(utcnow())
 
 
+def day_start(day: dt.date) -> dt.datetime:
+    """The first instant of the association's calendar `day`, in UTC (what stored timestamps
+    are compared with: in Tokyo a day starts at 15:00 UTC the day before)."""
+    return dt.datetime.combine(day, dt.time.min, tzinfo=get_settings().zone).astimezone(dt.UTC)
+
+
 def now_factory() -> dt.datetime:
     """`utcnow()` looked up at call time: the column default, so a test clock reaches it too."""
     return utcnow()

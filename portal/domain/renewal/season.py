@@ -14,6 +14,7 @@ from sqlalchemy import text
 from sqlmodel import col, func, select
 
 from portal.domain.accounts.sessions import Principal
+from portal.domain.core.clock import day_start
 from portal.domain.core.db import transaction
 from portal.domain.core.errors import NotAllowed
 from portal.domain.outbox.tables import OutboxMessage, OutboxStatus
@@ -73,7 +74,7 @@ def season(principal: Principal, on: dt.date) -> Season:
             db.execute(
                 select(OutboxMessage.status, func.count())
                 .join(Reminder, col(Reminder.message_id) == OutboxMessage.id)
-                .where(col(Reminder.sent_at) >= dt.datetime.combine(week_start, dt.time(), dt.UTC))
+                .where(col(Reminder.sent_at) >= day_start(week_start))
                 .group_by(OutboxMessage.status)
             ).all()
         )

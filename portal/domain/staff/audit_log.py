@@ -17,9 +17,9 @@ from portal.domain.accounts.sessions import Principal
 from portal.domain.accounts.tables import Account, StaffRole
 from portal.domain.audit.tables import AuditEvent
 from portal.domain.core import typed_dates
+from portal.domain.core.clock import day_start
 from portal.domain.core.db import transaction
 from portal.domain.core.errors import NotAllowed
-from portal.settings import get_settings
 
 CATEGORIES = (
     "signin",
@@ -93,11 +93,6 @@ def _detail(detail: dict) -> str:
     return "; ".join(f"{key}={value}" for key, value in sorted(detail.items()))[:500]
 
 
-def _day_start(day: dt.date) -> dt.datetime:
-    """The first instant of `day` in the association's time zone, in UTC."""
-    return dt.datetime.combine(day, dt.time.min, tzinfo=get_settings().zone).astimezone(dt.UTC)
-
-
 def page(principal: Principal, query: AuditQuery) -> AuditPage:
     """One page of matching entries, newest first (admins only)."""
     if not principal.is_staff or principal.role != StaffRole.ADMIN:
@@ -118,11 +113,9 @@ def page(principal: Principal, query: AuditQuery) -> AuditPage:
     if query.target:
         statement = statement.where(AuditEvent.target == query.target)
     if query.date_from:
-        statement = statement.where(AuditEvent.at >= _day_start(query.date_from))
+        statement = statement.where(AuditEvent.at >= day_start(query.date_from))
     if query.date_to:
-        statement = statement.where(
-            AuditEvent.at < _day_start(query.date_to + dt.timedelta(days=1))
-        )
+        statement = statement.where(AuditEvent.at < day_start(query.date_to + dt.timedelta(days=1)))
     if query.before:
         statement = statement.where(col(AuditEvent.id) < query.before)
     with transaction() as db:
