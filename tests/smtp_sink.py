@@ -21,18 +21,21 @@ def free_port() -> int:
 class _Keeper:
     def __init__(self) -> None:
         self.messages: list[EmailMessage] = []
+        self.raw: list[bytes] = []  # the same messages, as the bytes that came over the wire
         self.arrived = threading.Condition()
 
     async def handle_DATA(self, server, session, envelope):
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         with self.arrived:
             self.messages.append(message)
+            self.raw.append(envelope.content)
             self.arrived.notify_all()
         return "250 OK"
 
 
 class SmtpSink:
-    """Start with `with SmtpSink() as sink:`; `sink.port`, `sink.messages`, `sink.wait_for(...)`."""
+    """Start with `with SmtpSink() as sink:`; `sink.port`, `sink.messages`, `sink.raw`,
+    `sink.wait_for(...)`."""
 
     def __init__(self) -> None:
         self.port = free_port()
@@ -49,6 +52,11 @@ class SmtpSink:
     @property
     def messages(self) -> list[EmailMessage]:
         return list(self._keeper.messages)
+
+    @property
+    def raw(self) -> list[bytes]:
+        """What arrived, byte for byte (headers as folded and encoded by the sender)."""
+        return list(self._keeper.raw)
 
     def wait_for(
         self, to: str, count: int = 1, timeout: float = 30, subject: str = ""

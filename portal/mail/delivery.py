@@ -17,6 +17,7 @@ import logging
 import smtplib
 from dataclasses import dataclass, field
 from email.message import EmailMessage
+from email.policy import EmailPolicy
 from email.utils import formataddr, make_msgid
 
 import yagmail
@@ -111,10 +112,33 @@ def _finish(message_id: int, **values) -> None:
         )
 
 
+# Headers a mail client parses for a URL: it does not decode RFC 2047 words there.
+_VERBATIM = frozenset({"list-unsubscribe", "list-unsubscribe-post"})
+
+
+class _MailPolicy(EmailPolicy):
+    """The default policy, except that the List-Unsubscribe headers are written on one line
+    as they are (an address is ASCII and far below the 998-octet limit) instead of being
+    folded at 78 columns into encoded words that no mail client reads."""
+
+    def fold(self, name: str, value: str) -> str:
+        if name.lower() in _VERBATIM and str(value).isascii():
+            return f"{name}: {value}{self.linesep}"
+        return super().fold(name, value)
+
+    def fold_binary(self, name: str, value: str) -> bytes:
+        if name.lower() in _VERBATIM and str(value).isascii():
+            return self.fold(name, value).encode("ascii")
+        return super().fold_binary(name, value)
+
+
+MAIL_POLICY = _MailPolicy()
+
+
 def build_message(message: OutboxMessage, settings: Settings) -> EmailMessage:
     """The MIME message for one outbox row: a clean UTF-8 text/plain part."""
     rendered = render(message.template, message.language, message.params)
-    mail = EmailMessage()
+    mail = EmailMessage(policy=MAIL_POLICY)
     mail["From"] = formataddr((settings.association_name, settings.mail_from))
     mail["To"] = message.recipient
     mail["Subject"] = rendered.subject

@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 from sqlmodel import select, update
 
+from portal.domain.accounts.tables import Account, AccountStatus
 from portal.domain.communications import announcement_queue, announcements, notices, segments
 from portal.domain.communications.tables import Announcement, NoticeRecipient
 from portal.domain.core.clock import today
@@ -225,3 +226,20 @@ def test_only_admins_send_and_cancel_and_registrants_read_nothing(db):
     ):
         with pytest.raises(NotAllowed):
             call()
+
+
+def test_an_invited_person_who_never_activated_has_no_account_for_segments(db):
+    population()
+    invited = factories.registrant("invited@example.com", password="")
+    from tests.domain.communications_people import change
+
+    change(invited, other_notices=True)
+    with transaction() as db:
+        db.get(Account, invited).status = AccountStatus.INVITED
+    assert reach(account="with") == (3, 4)  # general, student, old student; quiet by notice
+    assert reach(account="without") == (2, 0)  # the paper record and the invited person
+    assert reach() == (5, 4)  # mailed as a registry address, never given a notice
+    with transaction() as db:
+        members, _ = segments.page(db, segments.parse(db, {}), "news", 0, 100)
+    [member] = [m for m in members if m.address == "invited@example.com"]
+    assert member.gets_mail and not member.has_account

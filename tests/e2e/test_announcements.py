@@ -45,10 +45,24 @@ def test_an_announcement_to_students_only(page, portal, browser):
         assert mail["List-Unsubscribe"].startswith(f"<{portal.base_url}/mail/unsubscribe?token=")
     assert "5月に研修会" in ja.get_content()
 
-    # The Japanese student's mail client offers "Unsubscribe": it POSTs, as RFC 8058 says.
+    # The Japanese student opened the footer link, then their mail client's "Unsubscribe"
+    # POSTs, as RFC 8058 says; the open page, reloaded, shows the news off and Save keeps it.
+    ja_phone = browser.new_context(viewport={"width": 375, "height": 800}, locale="ja-JP")
+    prefs = ja_phone.new_page()
+    prefs.goto(PREFERENCES.search(ja.get_content()).group(1))
+    prefs.locator("#page-ready[data-ready='yes']").wait_for(state="attached")
+    expect(prefs.locator("#other_notices")).to_be_checked()
     one_click = ja["List-Unsubscribe"].strip("<>")
     answer = httpx.post(one_click, content=b"List-Unsubscribe=One-Click")
     assert answer.status_code == 200
+    prefs.reload()
+    prefs.locator("#page-ready[data-ready='yes']").wait_for(state="attached")
+    expect(prefs.locator("#prefs-address")).to_contain_text("@example.com")
+    expect(prefs.locator("#other_notices")).not_to_be_checked()
+    prefs.locator("#prefs-save").click()
+    expect(prefs.get_by_text("保存しました")).to_be_visible()
+    assert news_choices(portal)["student-ja@example.com"] is False
+    ja_phone.close()
 
     # The English student follows the link at the foot of the mail, on a phone.
     phone = browser.new_context(viewport={"width": 375, "height": 800})

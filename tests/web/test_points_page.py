@@ -96,3 +96,13 @@ async def test_nobody_touches_another_registrants_claim(tabs, configure):
     anonymous = tabs()
     await anonymous.send(PointsState, "claim_activity", {"activity_id": "1"}, path=PATH)
     assert anonymous.redirects_to("/login")
+
+
+def test_the_file_picker_takes_as_many_files_as_the_setting_allows(configure):
+    """PORTAL_EVIDENCE_MAX_FILES, not a number written in the page, limits the picker."""
+    from portal.web.pages.mypage import points
+
+    for allowed in ("3", "12"):
+        configure(PORTAL_EVIDENCE_MAX_FILES=allowed)
+        hooks = " ".join(map(str, points._attach_panel()._get_all_hooks()))
+        assert f'["maxFiles"] : {allowed},' in hooks

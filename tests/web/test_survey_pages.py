@@ -48,7 +48,10 @@ async def test_build_open_answer_and_read_results(tabs, configure):
         await me.send(DashboardState, "load", path="/mypage")
         [waiting] = (await me.state(SurveysWaitingState)).waiting
         answer_path = f"/mypage/surveys/{waiting['id']}"
+        # Until the check has run the page claims nothing ("not open to you" included).
+        assert not (await me.state(SurveyAnswerState)).checked
         await me.send(SurveyAnswerState, "load", path=answer_path)
+        assert (await me.state(SurveyAnswerState)).checked
         [question] = (await me.state(SurveyAnswerState)).questions
         await me.send(SurveyAnswerState, "submit", {"form": {}}, path=answer_path)
         assert question["name"] in (await me.state(SurveyAnswerState)).errors  # required

@@ -24,7 +24,7 @@ from portal.domain.accounts.sessions import Principal
 from portal.domain.audit import trail
 from portal.domain.communications import segments
 from portal.domain.communications.tables import Announcement, AnnouncementStatus
-from portal.domain.core.clock import utcnow
+from portal.domain.core.clock import local, utcnow
 from portal.domain.core.db import transaction
 from portal.domain.core.errors import DomainError, FieldErrors
 from portal.domain.outbox.tables import OutboxMessage, OutboxStatus
@@ -199,6 +199,19 @@ class Sent:
     waiting: int
     withdrawn: int
     notified: int
+    due: bool  # its sending time has come
+
+    @property
+    def progress(self) -> str:
+        """Where it stands as the secretariat reads it: "scheduled" (its time has not come),
+        "sending" (copies being written or waiting in the outbox), "sent" or "cancelled"."""
+        if self.status == AnnouncementStatus.CANCELLED:
+            return "cancelled"
+        if self.status == AnnouncementStatus.SCHEDULED and not self.due:
+            return "scheduled"
+        if self.status == AnnouncementStatus.QUEUED and self.waiting == 0:
+            return "sent"
+        return "sending"
 
     @property
     def cancellable(self) -> bool:
@@ -226,6 +239,8 @@ def listing(principal: Principal, limit: int = 50) -> list[Sent]:
             ).all()
         }
 
+        now = utcnow()
+
         def total(announcement_id: int, statuses) -> int:
             return sum(counts.get((announcement_id, s), 0) for s in statuses)
 
@@ -244,6 +259,7 @@ def listing(principal: Principal, limit: int = 50) -> list[Sent]:
                 waiting=total(r.id, waiting),
                 withdrawn=total(r.id, (OutboxStatus.CANCELLED,)),
                 notified=r.notified,
+                due=local(r.send_at) <= now,  # aware: SQLite returns it naive
             )
             for r in rows
         ]

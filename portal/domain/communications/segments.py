@@ -10,7 +10,8 @@ Guarantees:
   receive the topic (the newsletter and news columns, or the topic's choice rows and its
   default) and have an address to write to (the portal account's, else the registry's).
 - The notice recipients are the records that match it and have a portal account, whatever
-  their mail choices (a notice is read on My page).
+  their mail choices (a notice is read on My page). "A portal account" is an active one: an
+  invitation never activated is not an account.
 - Counting and listing are single SQL statements; "requirement not met" is
   `renewal.eligibility_batch.requirement_not_met`, the eligibility rule as a condition.
 """
@@ -21,9 +22,10 @@ import datetime as dt
 from dataclasses import asdict, dataclass
 
 from sqlalchemy import and_, exists, false, func, literal, or_, true
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
-from portal.domain.accounts.tables import Account
+from portal.domain.accounts.tables import Account, AccountStatus
 from portal.domain.core import typed_dates
 from portal.domain.core.errors import FieldErrors
 from portal.domain.registry import categories, mail_topics
@@ -114,13 +116,24 @@ def _matching(segment: Segment, record_id: int | None = None) -> list:
     if segment.valid_until_to:
         conditions.append(col(RegistryRecord.valid_until) <= segment.valid_until_to)
     if segment.account == "with":
-        conditions.append(col(RegistryRecord.account_id).is_not(None))
+        conditions.append(_has_account())
     elif segment.account == "without":
-        conditions.append(col(RegistryRecord.account_id).is_(None))
+        conditions.append(~_has_account())
     if segment.requirement_not_met:
         rules = eligibility.rules()
         conditions.append(eligibility_batch.requirement_not_met(rules, record_id))
     return conditions
+
+
+def _has_account():
+    """The record's person has a portal account they can sign in to: an invitation never
+    activated (or a closed or disabled account) is not one."""
+    account = aliased(Account)  # not the outer query's join, which it would correlate to
+    return exists(
+        select(account.id).where(
+            account.id == RegistryRecord.account_id, account.status == AccountStatus.ACTIVE
+        )
+    )
 
 
 def _subscribed(db: Session, topic: str):
@@ -146,7 +159,7 @@ def _statement(db: Session, segment: Segment, topic: str | None, columns: tuple)
     statement = statement.join(Account, col(Account.id) == RegistryRecord.account_id, isouter=True)
     conditions = _matching(segment)
     if topic is None:
-        conditions.append(col(RegistryRecord.account_id).is_not(None))
+        conditions.append(_has_account())
     else:
         conditions += [_subscribed(db, topic), ADDRESS.is_not(None), ADDRESS != ""]
     return statement.where(and_(true(), *conditions))
@@ -197,7 +210,7 @@ def page(
             LANGUAGE,
             RegistryRecord.family_name,
             RegistryRecord.given_name,
-            RegistryRecord.account_id,
+            _has_account(),
             _subscribed(db, topic),
         )
         .select_from(RegistryRecord)
@@ -210,7 +223,7 @@ def page(
     rows = db.exec(statement).all()
     if not rows:
         return [], None
-    found = [Member(r[0], r[1], r[2], f"{r[3]} {r[4]}", r[5] is not None, bool(r[6])) for r in rows]
+    found = [Member(r[0], r[1], r[2], f"{r[3]} {r[4]}", bool(r[5]), bool(r[6])) for r in rows]
     return found, rows[-1][0]
 
 

@@ -281,7 +281,9 @@ def labelled_checkbox(
     description: rx.Var | str | None = None,
 ) -> rx.Component:
     """A checkbox whose whole label (and optional description) toggles it; the form sends
-    "on" under `name` when it is ticked."""
+    "on" under `name` when it is ticked. It always shows `checked` as the server last sent
+    it: an uncontrolled checkbox reads its default only when it mounts, so a value that
+    arrives later (a reload of an open page) remounts it under a new key."""
     text = (
         rx.vstack(
             rx.text(label, weight="medium"),
@@ -293,7 +295,13 @@ def labelled_checkbox(
     )
     return rx.el.label(
         rx.hstack(
-            rx.checkbox(name=name, id=name, size="3", default_checked=checked),
+            rx.checkbox(
+                name=name,
+                id=name,
+                size="3",
+                default_checked=checked,
+                key=rx.cond(checked, "on", "off") if isinstance(checked, rx.Var) else None,
+            ),
             text,
             align="center",
         ),

@@ -1,3 +1,6 @@
+import re
+from email.header import decode_header, make_header
+
 import pytest
 from sqlmodel import select
 
@@ -104,3 +107,42 @@ def test_approved_points_in_mail_read_with_their_plural():
         "claim_approved", "en", {"title": "Ethics", "points": 3, "reason": "", "link": "x"}
     )
     assert "approved for 1 point," in one.body and "approved for 3 points," in three.body
+
+
+def raw_headers(raw: bytes) -> dict[str, str]:
+    """The header lines of a message as received, unfolded (RFC 5322 §2.2.3) but not decoded."""
+    head = raw.split(b"\r\n\r\n", 1)[0].decode("ascii")
+    unfolded = re.sub(r"\r\n(?=[ \t])", "", head)
+    return dict(line.split(": ", 1) for line in unfolded.split("\r\n"))
+
+
+def test_headers_a_mail_client_reads_arrive_readable(db, configure):
+    """The one-click unsubscribe address arrives as <https://…> (mail clients do not decode
+    encoded words there), and Japanese subjects and senders as RFC 2047 words that decode."""
+    url = "https://portal.example.org/mail/unsubscribe?token=" + "x" * 120
+    with SmtpSink() as sink:
+        configure(
+            PORTAL_SMTP_HOST="127.0.0.1",
+            PORTAL_SMTP_PORT=str(sink.port),
+            PORTAL_ASSOCIATION_NAME="日本登録協会 事務局",
+            PORTAL_MAIL_FROM="office@example.org",
+        )
+        queue(
+            "announcement",
+            language="ja",
+            subject="5月の研修会のご案内（学生向け）と会員の皆さまへのお知らせ",
+            body="会員の皆さま",
+            topic="お知らせ",
+            preferences_url="https://portal.example.org/mail/preferences?token=abc",
+            unsubscribe_url=url,
+        )
+        assert delivery.deliver_due().sent == 1
+        [raw] = sink.raw
+    assert all(len(line) <= 998 for line in raw.split(b"\r\n"))
+    headers = raw_headers(raw)
+    assert headers["List-Unsubscribe"] == f"<{url}>"
+    assert headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    subject = str(make_header(decode_header(headers["Subject"])))
+    assert subject.startswith("5月の研修会のご案内（学生向け）")
+    sender = str(make_header(decode_header(headers["From"])))
+    assert sender == "日本登録協会 事務局 <office@example.org>"

@@ -393,7 +393,7 @@ def _attach_panel() -> rx.Component:
                 "image/jpeg": [".jpg", ".jpeg"],
                 "image/png": [".png"],
             },
-            max_files=5,
+            max_files=get_settings().evidence_max_files,
             border="2px dashed var(--gray-8)",
             border_radius="8px",
             width="100%",

@@ -24,6 +24,7 @@ SCALE = ("1", "2", "3", "4", "5")
 class SurveyAnswerState(PageState, rx.State):
     """The survey's questions as display strings; what was answered never comes back."""
 
+    checked: bool = False  # whether `load` has asked; until then the page shows a placeholder
     found: bool = False
     done: bool = False
     title: str = ""
@@ -44,8 +45,9 @@ class SurveyAnswerState(PageState, rx.State):
             found = await asyncio.to_thread(answering.form, principal, survey_id)
         except DomainError:
             self.found, self.questions, self.title = False, [], ""
+            self.checked = True
             return None
-        self.found, self.title = True, found.title
+        self.found, self.title, self.checked = True, found.title, True
         self.questions = [
             {
                 "name": f"q{q.id}",
@@ -172,34 +174,43 @@ def _question(q: rx.Var) -> rx.Component:
     )
 
 
+def _answer_or_refusal() -> rx.Component:
+    return rx.cond(
+        SurveyAnswerState.done,
+        card(
+            rx.callout(t("survey.thanks"), color_scheme="green", role="status", width="100%"),
+            rx.link(t("app.my_page"), href="/mypage", id="back-to-mypage"),
+        ),
+        rx.cond(
+            SurveyAnswerState.found,
+            rx.vstack(
+                rx.heading(SurveyAnswerState.title, as_="h1", size="7"),
+                rx.text(t("survey.anonymous_note"), size="2"),
+                error_summary(SurveyAnswerState.errors),
+                card(
+                    form(
+                        rx.foreach(SurveyAnswerState.questions, _question),
+                        primary_button("survey.send", id="survey-send"),
+                        on_submit=SurveyAnswerState.submit,
+                    ),
+                    rx.link(t("survey.not_now"), href="/mypage", id="survey-skip"),
+                ),
+                width="100%",
+            ),
+            card(
+                rx.text(t("survey.not_for_you"), id="survey-not-for-you"),
+                rx.link(t("app.my_page"), href="/mypage"),
+            ),
+        ),
+    )
+
+
 def survey_answer_page() -> rx.Component:
+    """Nothing is said about the survey until the server has checked it (a placeholder)."""
     return shell(
         rx.cond(
-            SurveyAnswerState.done,
-            card(
-                rx.callout(t("survey.thanks"), color_scheme="green", role="status", width="100%"),
-                rx.link(t("app.my_page"), href="/mypage", id="back-to-mypage"),
-            ),
-            rx.cond(
-                SurveyAnswerState.found,
-                rx.vstack(
-                    rx.heading(SurveyAnswerState.title, as_="h1", size="7"),
-                    rx.text(t("survey.anonymous_note"), size="2"),
-                    error_summary(SurveyAnswerState.errors),
-                    card(
-                        form(
-                            rx.foreach(SurveyAnswerState.questions, _question),
-                            primary_button("survey.send", id="survey-send"),
-                            on_submit=SurveyAnswerState.submit,
-                        ),
-                        rx.link(t("survey.not_now"), href="/mypage", id="survey-skip"),
-                    ),
-                    width="100%",
-                ),
-                card(
-                    rx.text(t("survey.not_for_you")),
-                    rx.link(t("app.my_page"), href="/mypage"),
-                ),
-            ),
+            SurveyAnswerState.checked,
+            _answer_or_refusal(),
+            card(rx.skeleton(height="1.5em"), rx.skeleton(height="6em"), id="survey-checking"),
         ),
     )
