@@ -5,11 +5,14 @@ Templates live in `templates/<lang>/<name>.txt`: the first line is
 `{base_url}` and the row's own parameters are filled in; whole numbers named
 `minutes`, `hours` or `days` become words with their plural ("1 minute",
 "10 minutes", "10分"), and `points` a counted number of points, as pages show them.
+A body line starting with `?` is an optional line: it is left out when a value it names
+is empty.
 """
 
 from __future__ import annotations
 
 import functools
+import string
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,4 +56,19 @@ def render(template: str, language: str, params: dict) -> RenderedMail:
         values["points"] = translate("count.points", language, count=values["points"])
     subject, body = _template(language, template)
     subject = subject.format(**values).replace("\r", " ").replace("\n", " ")
-    return RenderedMail(subject=subject, body=body.format(**values))
+    return RenderedMail(subject=subject, body=_fill_body(body, values))
+
+
+def _fill_body(body: str, values: dict) -> str:
+    """The body with its values; a line written `?…` is kept (without the `?`) only when
+    every value it names is given and not empty (an optional note, never "Note: -")."""
+    lines = []
+    for line in body.split("\n"):
+        if line.startswith("?"):
+            line = line[1:]
+            if not all(
+                values.get(name) for _, name, _, _ in string.Formatter().parse(line) if name
+            ):
+                continue
+        lines.append(line.format(**values))
+    return "\n".join(lines)

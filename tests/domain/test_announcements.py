@@ -122,6 +122,9 @@ def test_sending_writes_one_copy_each_in_their_language_with_links_and_notices(d
     assert "topic=news" in mails[0].params["unsubscribe_url"]
     rendered = delivery.build_message(mails[0], delivery.get_settings())
     assert "{not a placeholder}" in rendered.get_content()
+    # The news is received unless turned off: the footer claims no choice the reader made.
+    assert 'your mail settings include "Association news"' in rendered.get_content()
+    assert "chose" not in rendered.get_content()
     assert rendered["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     student = session_of("student@example.com")[0]
     [notice] = notices.for_registrant(student)
@@ -177,7 +180,9 @@ def test_a_scheduled_announcement_waits_for_its_time(db, frozen):
     later = (frozen.now + dt.timedelta(hours=2)).astimezone(dt.UTC)
     sent = announcements.send(admin, {**MESSAGE, "send_at": later.isoformat()})
     assert announcement_queue.run_all() == 0
+    assert [a.progress for a in announcements.listing(admin)] == ["scheduled"]
     frozen.advance(hours=3)
+    assert [a.progress for a in announcements.listing(admin)] == ["sending"]  # its time came
     assert announcement_queue.run_all() >= 1 and copies(sent)
 
 

@@ -7,6 +7,7 @@ from sqlmodel import func, select
 from portal.domain.communications import announcement_queue
 from portal.domain.communications.tables import Announcement
 from portal.domain.core.db import transaction
+from portal.mail import delivery
 from portal.web.pages.admin.announcements import AdminAnnouncementsState
 from portal.web.pages.mypage.dashboard import DashboardState, NoticesState
 from tests import factories
@@ -44,10 +45,17 @@ async def test_an_admin_checks_then_sends_and_the_student_sees_the_notice(tabs, 
     assert state.sample == ["Test Person2 <student@example.com>"] or len(state.sample) == 1
     await admin.send(AdminAnnouncementsState, "send")
     assert announcements_count() == 1
+    state = await admin.state(AdminAnnouncementsState)
+    assert state.written == 1  # the form is emptied: sending it twice takes writing it again
+    [row] = state.rows
+    assert row["status"] == "Sending" and row["topic"] == "Association news"
     announcement_queue.run_all()
     await admin.send(AdminAnnouncementsState, "refresh")
     [row] = (await admin.state(AdminAnnouncementsState)).rows
-    assert row["copies"].startswith("1 written")
+    assert row["copies"].startswith("1 written") and row["status"] == "Sending"
+    delivery.deliver_due()
+    await admin.send(AdminAnnouncementsState, "refresh")
+    assert (await admin.state(AdminAnnouncementsState)).rows[0]["status"] == "Sent"
 
     student = tabs(session_cookie("student@example.com"))
     await student.send(DashboardState, "load", path="/mypage")

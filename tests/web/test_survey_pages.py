@@ -40,6 +40,7 @@ async def test_build_open_answer_and_read_results(tabs, configure):
     await admin.send(AdminSurveyState, "open_survey", path=path)
     state = await admin.state(AdminSurveyState)
     assert state.status == "open" and len(state.questions) == 1
+    assert state.questions[0]["details"] == "Scale 1 to 5 · Answer required"
     assert "enough" in state.results_note
 
     for n in range(2):

@@ -89,21 +89,25 @@ def complete(token: str | None, password: str, confirmation: str, ip: str = "") 
         if row is None or not action_tokens.redeem(db, row):
             raise DomainError("reset.link_invalid")
         account = db.get(Account, row.account_id)
-        set_password(db, account, password_hash)
-        if account.kind != AccountKind.REGISTRANT and account.status == AccountStatus.INVITED:
-            account.status = AccountStatus.ACTIVE  # an invited staff or organisation user
+        # An invited staff or organisation user sets their first password: nothing changed.
+        first = account.kind != AccountKind.REGISTRANT and account.status == AccountStatus.INVITED
+        set_password(db, account, password_hash, tell_owner=not first)
+        if first:
+            account.status = AccountStatus.ACTIVE
         sessions.end_all(db, account.id)
         trail.record(
             db, "password.reset", actor_id=account.id, target=f"account:{account.id}", ip=ip
         )
 
 
-def set_password(db, account: Account, password_hash: str) -> None:
-    """Store a new password hash; clears lockout and the must-reset flag, voids reset links."""
+def set_password(db, account: Account, password_hash: str, tell_owner: bool = True) -> None:
+    """Store a new password hash; clears lockout and the must-reset flag, voids reset links;
+    mails the owner that the password changed (unless `tell_owner` is false: a first one)."""
     account.password_hash = password_hash
     account.password_changed_at = utcnow()
     account.must_reset_password = False
     account.failed_attempts = 0
     account.locked_until = None
     action_tokens.void(db, account.id, TokenPurpose.PASSWORD_RESET)
-    post.enqueue(db, account.email, "password_changed", account.language)
+    if tell_owner:
+        post.enqueue(db, account.email, "password_changed", account.language)

@@ -244,7 +244,7 @@ def approve(
         db.add(activity)
         db.flush()
         proposal.activity_id = activity.id
-        _mail(db, proposal, "proposal_approved", points=int(text), reason=why or "-")
+        _mail(db, proposal, "proposal_approved", points=int(text), reason=why)
         trail.record(
             db,
             "organisation.proposal_approved",

@@ -142,7 +142,7 @@ def _mail(db, claim: Claim, status: str, reason: str, granted: int | None) -> No
         f"claim_{status}",
         account.language,
         title=title,
-        reason=reason or "-",
+        reason=reason,
         points=granted if granted is not None else claim.points_requested,
         link=f"{get_settings().base_url}/mypage/points",
     )

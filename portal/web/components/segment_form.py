@@ -41,7 +41,7 @@ def segment_fields(categories: rx.Var, errors: rx.Var) -> rx.Component:
                     categories,
                     lambda c: labelled_checkbox("cat:" + c["code"], c["name"]),
                 ),
-                gap="4",
+                spacing="4",
                 wrap="wrap",
             ),
         ),
@@ -49,7 +49,7 @@ def segment_fields(categories: rx.Var, errors: rx.Var) -> rx.Component:
             rx.el.legend(t("field.status"), font_weight="600"),
             rx.flex(
                 *[labelled_checkbox(f"status:{s}", t(f"status.{s}")) for s in STATUSES],
-                gap="4",
+                spacing="4",
                 wrap="wrap",
             ),
         ),

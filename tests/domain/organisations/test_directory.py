@@ -32,6 +32,8 @@ def test_an_invited_provider_user_chooses_a_password_signs_in_and_lands_on_org(d
     assert mail.params["organisation"] == "Tokyo Seminars"
     assert not signin.check_password("clerk@seminars.example", PASSWORD).ok  # no password yet
     password_reset.complete(invitation_token("clerk@seminars.example"), PASSWORD, PASSWORD)
+    # A first password changed nothing: no "your password was changed, if not you…" mail.
+    assert factories.outbox("clerk@seminars.example", "password_changed") == []
     principal, _, landing = sign_in("clerk@seminars.example")
     assert (principal.kind, landing) == ("organisation", "/org")
     mine = area.overview(principal)
@@ -131,6 +133,7 @@ def test_an_organisation_user_resets_a_forgotten_password_like_a_registrant(db):
     token = mail.params["link"].split("token=")[1]
     password_reset.complete(token, "Another-Garden-77", "Another-Garden-77")
     assert signin.check_password("clerk@seminars.example", "Another-Garden-77").ok
+    assert len(factories.outbox("clerk@seminars.example", "password_changed")) == 1
 
 
 def test_an_organisation_user_changes_their_address_like_a_registrant(db):

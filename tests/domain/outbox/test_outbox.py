@@ -146,3 +146,16 @@ def test_headers_a_mail_client_reads_arrive_readable(db, configure):
     assert subject.startswith("5月の研修会のご案内（学生向け）")
     sender = str(make_header(decode_header(headers["From"])))
     assert sender == "日本登録協会 事務局 <office@example.org>"
+
+
+@pytest.mark.parametrize("template", ["claim_approved", "proposal_approved"])
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_an_approval_without_a_note_has_no_note_line(template, language):
+    params = {"title": "Ethics", "points": 2, "link": "x"}
+    without = render.render(template, language, {**params, "reason": ""}).body
+    given = render.render(template, language, {**params, "reason": "Well documented."}).body
+    assert "Well documented." in given
+    note_line = next(line for line in given.splitlines() if "Well documented." in line)
+    note_label = note_line.split("Well documented.")[0].strip()
+    assert note_label and note_label not in without and ": -" not in without
+    assert "Ethics" in without

@@ -59,17 +59,20 @@ class AdminAnnouncementsState(PageState, rx.State):
     errors: dict[str, str] = {}  # noqa: RUF012
     info: str = ""
     problem: str = ""
+    written: int = 0  # announcements sent from this tab: the form's key, emptied by each
     _pending: dict = {}  # noqa: RUF012
 
     async def _fill(self, principal) -> None:
         lang = principal.language
         found = await asyncio.to_thread(announcements.listing, principal)
+        catalogue = await asyncio.to_thread(kinds.read, principal)
+        topic_names = {x.code: x.name(lang) for x in catalogue.topics}
         self.rows = [
             {
                 "id": str(a.id),
                 "subject": a.subject,
-                "topic": a.topic,
-                "status": translate(f"announce.status_{a.status}", lang),
+                "topic": topic_names.get(a.topic, a.topic),
+                "status": translate(f"announce.status_{a.progress}", lang),
                 "when": format_datetime(a.send_at, lang),
                 "copies": translate(
                     "announce.copies",
@@ -85,7 +88,6 @@ class AdminAnnouncementsState(PageState, rx.State):
             }
             for a in found
         ]
-        catalogue = await asyncio.to_thread(kinds.read, principal)
         self.topics = [{"code": x.code, "name": x.name(lang)} for x in catalogue.topics]
         self.categories = [{"code": c.code, "name": c.name(lang)} for c in catalogue.categories]
 
@@ -163,6 +165,7 @@ class AdminAnnouncementsState(PageState, rx.State):
             self.mode = "write"
             return None
         self._pending, self.mode = {}, "write"
+        self.written += 1  # a new, empty form: sending the same text again takes writing it
         self.info = tr("announce.sent")
         await self._fill(principal)
         return rx.scroll_to("main")
@@ -214,6 +217,7 @@ def _write() -> rx.Component:
             ),
             primary_button("announce.check", id="announce-check"),
             on_submit=AdminAnnouncementsState.check,
+            key=AdminAnnouncementsState.written,
         ),
     )
 
@@ -282,7 +286,7 @@ def _list() -> rx.Component:
                         AdminAnnouncementsState.rows,
                         lambda row: rx.table.row(
                             rx.table.row_header_cell(row["subject"]),
-                            rx.table.cell(rx.code(row["topic"])),
+                            rx.table.cell(row["topic"]),
                             rx.table.cell(row["status"]),
                             rx.table.cell(row["when"]),
                             rx.table.cell(row["copies"]),

@@ -64,9 +64,18 @@ class AdminSurveyState(PageState, rx.State):
             {
                 "id": str(q.id),
                 "text": (q.text_ja if lang == "ja" else q.text_en) or q.text_en,
-                "kind": translate(f"survey.kind_{q.kind}", lang),
-                "choices": " / ".join(c.get(lang) or c.get("en", "") for c in q.choices),
-                "required": translate("record.yes" if q.required else "record.no", lang),
+                "details": " · ".join(
+                    part
+                    for part in (
+                        translate(f"survey.kind_{q.kind}", lang),
+                        translate(
+                            "survey.answer_required" if q.required else "survey.answer_optional",
+                            lang,
+                        ),
+                        " / ".join(c.get(lang) or c.get("en", "") for c in q.choices),
+                    )
+                    if part
+                ),
             }
             for q in found.questions
         ]
@@ -181,7 +190,7 @@ def _questions() -> rx.Component:
             AdminSurveyState.questions,
             lambda q: rx.box(
                 rx.text(q["text"], weight="bold"),
-                rx.text(q["kind"], " · ", q["choices"], size="2", color="var(--gray-11)"),
+                rx.text(q["details"], size="2", color="var(--gray-11)"),
                 rx.cond(
                     AdminSurveyState.can_edit & (AdminSurveyState.status == "draft"),
                     rx.button(
