@@ -122,6 +122,7 @@ def _backup(args) -> int:
 
 
 def _restore(args) -> int:
+    logging.getLogger("alembic").setLevel(logging.WARNING)  # this command reports "migrated"
     try:
         done = restore.restore(Path(args.src), force=args.force)
     except ArchiveError as exc:

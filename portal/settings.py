@@ -7,6 +7,7 @@ start instead of failing later.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import ipaddress
@@ -56,7 +57,7 @@ class Settings:
     db_url: str
     redis_url: str | None
     base_url: str
-    secret_key: str
+    secret_key_from_environment: str | None  # PORTAL_SECRET_KEY, else the data folder's key
     smtp_host: str | None
     smtp_port: int
     smtp_user: str | None
@@ -97,6 +98,11 @@ class Settings:
     survey_min_responses: int = 5
     trusted_proxies: tuple[str, ...] = ()
     oidc: OidcSettings | None = None
+
+    @functools.cached_property
+    def secret_key(self) -> str:
+        """PORTAL_SECRET_KEY, else the data folder's key (written there on first use)."""
+        return self.secret_key_from_environment or data_folder_key(self.data_dir)
 
     @property
     def zone(self) -> ZoneInfo:
@@ -174,18 +180,22 @@ def _db_url(data_dir: Path) -> str:
     return value
 
 
-def _secret_key(data_dir: Path) -> str:
+def _secret_key_from_environment() -> str | None:
     value = _env("PORTAL_SECRET_KEY")
-    if value is not None:
-        if len(value) < 32:
-            raise SettingsError("PORTAL_SECRET_KEY must be at least 32 characters long")
-        return value
+    if value is not None and len(value) < 32:
+        raise SettingsError("PORTAL_SECRET_KEY must be at least 32 characters long")
+    return value
+
+
+def data_folder_key(data_dir: Path) -> str:
+    """The secret key kept in `data_dir/secret_key`, created (owner-only, with the folder)
+    on first use; processes starting at once agree on the one that was written first."""
     path = data_dir / "secret_key"
-    if path.exists():
-        return path.read_text().strip()
-    key = secrets.token_urlsafe(48)
-    write_owner_only(path, key)
-    return key
+    if not path.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        with contextlib.suppress(FileExistsError):  # another process wrote it first
+            write_owner_only(path, secrets.token_urlsafe(48))
+    return path.read_text().strip()
 
 
 def write_owner_only(path: Path, text: str) -> None:
@@ -318,13 +328,12 @@ def _workers(redis_url: str | None) -> int:
 
 
 def load_settings() -> Settings:
-    """Read and validate every setting; create the data dir and secret key if needed."""
+    """Read and validate every setting. Nothing is written: the data folder and its secret
+    key are created when first needed (`Settings.secret_key`, the database, uploads)."""
     load_dotenv(override=False)
     data_dir = Path(_env("PORTAL_DATA_DIR") or "./data").resolve()
-    try:
-        data_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise SettingsError(f"PORTAL_DATA_DIR {data_dir} cannot be created: {exc}") from None
+    if data_dir.exists() and not data_dir.is_dir():
+        raise SettingsError(f"PORTAL_DATA_DIR {data_dir} is not a folder")
     smtp_security = _choice("PORTAL_SMTP_SECURITY", "none", SMTP_SECURITY)
     default_port = {"none": 25, "starttls": 587, "tls": 465}[smtp_security]
     redis_url = _env("PORTAL_REDIS_URL")
@@ -334,7 +343,7 @@ def load_settings() -> Settings:
         redis_url=redis_url,
         workers=_workers(redis_url),
         base_url=_base_url(),
-        secret_key=_secret_key(data_dir),
+        secret_key_from_environment=_secret_key_from_environment(),
         smtp_host=_env("PORTAL_SMTP_HOST"),
         smtp_port=_int("PORTAL_SMTP_PORT", default_port, 1, 65535),
         smtp_user=_env("PORTAL_SMTP_USER"),

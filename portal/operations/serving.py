@@ -35,7 +35,9 @@ def mark_serving(data_dir: Path) -> int:
 @contextlib.contextmanager
 def none_serving(data_dir: Path) -> Iterator[None]:
     """Hold the exclusive lock for the block, so no portal starts serving from `data_dir`
-    meanwhile; ArchiveError at once when one already serves from it."""
+    meanwhile; ArchiveError at once when one already serves from it. When the block fails,
+    the lock file and the folder are removed again if this call created them."""
+    created = [p for p in (data_dir, data_dir / LOCK_FILE) if not p.exists()]
     descriptor = _open(data_dir)
     try:
         try:
@@ -44,6 +46,15 @@ def none_serving(data_dir: Path) -> Iterator[None]:
             raise ArchiveError(
                 f"a portal is serving from {data_dir}: stop it before restoring"
             ) from None
-        yield
+        try:
+            yield
+        except BaseException:
+            for path in reversed(created):  # the lock file, then the folder if left empty
+                with contextlib.suppress(OSError):
+                    if path.is_dir():
+                        path.rmdir()
+                    else:
+                        path.unlink()
+            raise
     finally:
         os.close(descriptor)

@@ -177,3 +177,25 @@ def test_cli_backup_prunes_and_restore_reports(tmp_path, configure, capsys):
             cli.main(["backup", str(folder), "--keep", "0"])
         assert usage.value.code == 2
         assert "--keep: a whole number of at least 1, not '0'" in capsys.readouterr().err
+
+
+def test_a_refused_restore_leaves_an_empty_target_as_it_was(
+    tmp_path, configure, capsys, no_key_setting
+):
+    """Nothing is created in a data folder a restore refuses: no secret key, no lock file,
+    not the folder itself; the refusal is the only thing printed."""
+    with site("sqlite", tmp_path / "one", configure):
+        made = backup.create(tmp_path / "archives")
+    capsys.readouterr()
+    for target in (tmp_path / "absent", tmp_path / "empty"):
+        if target.name == "empty":
+            target.mkdir()
+        configure(PORTAL_DATA_DIR=str(target), PORTAL_DB_URL="postgresql+psycopg://x@127.0.0.1/x")
+        assert cli.main(["restore", str(made.path)]) == 1
+        printed = capsys.readouterr()
+        assert printed.out == ""
+        assert printed.err.splitlines() == [
+            "restore refused: the archive holds a sqlite database; this portal is configured "
+            "for postgresql (PORTAL_DB_URL)"
+        ]
+        assert (list(target.iterdir()) == []) if target.name == "empty" else not target.exists()

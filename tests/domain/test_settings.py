@@ -35,8 +35,11 @@ def test_bad_values_are_refused_naming_the_variable(monkeypatch, name, value):
 
 def test_secret_key_is_generated_once_into_the_data_dir(monkeypatch, tmp_path):
     monkeypatch.delenv("PORTAL_SECRET_KEY")
-    monkeypatch.setenv("PORTAL_DATA_DIR", str(tmp_path))
-    first = load_settings().secret_key
+    monkeypatch.setenv("PORTAL_DATA_DIR", str(tmp_path / "data"))
+    tmp_path = tmp_path / "data"
+    settings = load_settings()
+    assert not tmp_path.exists()  # reading the settings writes nothing
+    first = settings.secret_key
     assert len(first) >= 48
     assert load_settings().secret_key == first
     assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600

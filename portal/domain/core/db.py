@@ -12,11 +12,12 @@ import functools
 import select
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 from pydantic_core import PydanticUndefined
 from sqlalchemy import event
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import DisconnectionError
 from sqlmodel import Session, SQLModel, create_engine
 
@@ -25,8 +26,12 @@ from portal.settings import get_settings
 
 def make_engine(url: str) -> Engine:
     """An engine for `url`; SQLite gets WAL, a busy timeout and enforced foreign keys;
-    PostgreSQL prepares the statements a connection repeats."""
+    PostgreSQL prepares the statements a connection repeats. A SQLite file's folder is
+    created when missing."""
     if url.startswith("sqlite"):
+        path = make_url(url).database
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(
             url, connect_args={"check_same_thread": False, "timeout": 30}, pool_size=10
         )

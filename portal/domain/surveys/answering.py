@@ -17,7 +17,6 @@ Guarantees:
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 
 from sqlalchemy import bindparam
@@ -38,7 +37,6 @@ from portal.domain.surveys.tables import (
     QuestionKind,
     Survey,
     SurveyAnswered,
-    SurveyAnswerPool,
     SurveyMoment,
     SurveyQuestion,
     SurveyStatus,
@@ -221,7 +219,7 @@ def answer(principal: Principal, survey_id: int, values: dict) -> None:
                 raise DomainError("survey.not_for_you")
             answers = _checked(questions(db, survey.id), values if isinstance(values, dict) else {})
             db.add(SurveyAnswered(survey_id=survey.id, account_id=principal.account_id))
-            db.add(SurveyAnswerPool(id=secrets.token_hex(16), survey_id=survey.id, answers=answers))
+            pool.add(db, survey.id, answers)
     except IntegrityError:
         raise DomainError("survey.not_for_you") from None
     pool.move_waiting(survey_id)

@@ -174,7 +174,8 @@ def open_survey(principal: Principal, survey_id: int, ip: str = "") -> None:
 
 
 def close_survey(principal: Principal, survey_id: int, ip: str = "") -> None:
-    """Stop asking; answers given so far stay."""
+    """Stop asking. Answers already counted stay; those still waiting for company (fewer
+    than the minimum) are discarded, so closing never reveals one person's answers."""
     permissions.require_admin(principal)
     with transaction() as db:
         survey = db.get(Survey, survey_id)
@@ -182,7 +183,7 @@ def close_survey(principal: Principal, survey_id: int, ip: str = "") -> None:
             raise DomainError("survey.not_open")
         survey.status, survey.closed_at = SurveyStatus.CLOSED, utcnow()
         _audit(db, principal, "survey.closed", survey.id, ip)
-    pool.move_waiting(survey_id, at_least=1)
+    pool.discard_waiting(survey_id)
 
 
 def copy(principal: Principal, survey_id: int, ip: str = "") -> int:

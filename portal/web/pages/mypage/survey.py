@@ -10,6 +10,7 @@ import reflex as rx
 from portal.domain.accounts.tables import AccountKind
 from portal.domain.core.errors import DomainError
 from portal.domain.surveys import answering
+from portal.settings import get_settings
 from portal.web.changes import PageState
 from portal.web.components.forms import error_summary, form, labelled_checkbox, primary_button
 from portal.web.components.layout import card, shell
@@ -28,6 +29,7 @@ class SurveyAnswerState(PageState, rx.State):
     found: bool = False
     done: bool = False
     title: str = ""
+    anonymity: str = ""  # what the survey promises, with the minimum number of answers
     questions: list[dict] = []  # noqa: RUF012
     errors: dict[str, str] = {}  # noqa: RUF012
 
@@ -48,6 +50,8 @@ class SurveyAnswerState(PageState, rx.State):
             self.checked = True
             return None
         self.found, self.title, self.checked = True, found.title, True
+        tr = await translator(self)
+        self.anonymity = tr("survey.anonymous_note", count=get_settings().survey_min_responses)
         self.questions = [
             {
                 "name": f"q{q.id}",
@@ -185,7 +189,7 @@ def _answer_or_refusal() -> rx.Component:
             SurveyAnswerState.found,
             rx.vstack(
                 rx.heading(SurveyAnswerState.title, as_="h1", size="7"),
-                rx.text(t("survey.anonymous_note"), size="2"),
+                rx.text(SurveyAnswerState.anonymity, size="2", id="survey-anonymity"),
                 error_summary(SurveyAnswerState.errors),
                 card(
                     form(
