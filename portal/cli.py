@@ -28,6 +28,7 @@ import os
 import sys
 from pathlib import Path
 
+from portal import logs
 from portal.domain import demo
 from portal.domain.accounts import activation, operations
 from portal.domain.core import migrations
@@ -153,6 +154,11 @@ def _day(args) -> dt.date:
     return dt.date.fromisoformat(args.date) if args.date else today()
 
 
+def _count(noun: str, number: int) -> str:
+    """ "1 record", "2 records": the catalogue's plural forms, in English like all CLI output."""
+    return translate(f"count.{noun}", "en", count=number)
+
+
 def _send_reminders(args) -> int:
     day = _day(args)
     planned = reminders.plan(day)
@@ -160,10 +166,14 @@ def _send_reminders(args) -> int:
         for p in planned:
             missing = "; ".join(p.missing) or "nothing missing"
             print(f"{p.email}\t{p.stage}\tends {p.cycle_end}\t{missing}")
-        print(f"{len(planned)} reminder(s) would be sent for {day} (dry run, nothing queued)")
+        print(
+            f"{_count('reminders', len(planned))} would be sent for {day} (dry run, nothing queued)"
+        )
         return 0
     sent = reminders.send(planned)
-    print(f"{sent} reminder(s) queued for {day}; `portal deliver-mail` or the app sends them")
+    print(
+        f"{_count('reminders', sent)} queued for {day}; `portal deliver-mail` or the app sends them"
+    )
     return 0
 
 
@@ -174,8 +184,8 @@ def _daily(args) -> int:
         print(f"The jobs of {day} have already run; nothing done.")
     else:
         print(
-            f"{day}: {summary['expired']} record(s) expired, "
-            f"{summary['reminders']} reminder(s) queued"
+            f"{day}: {_count('records', summary['expired'])} expired, "
+            f"{_count('reminders', summary['reminders'])} queued"
         )
     return 0
 
@@ -184,7 +194,7 @@ def _expire_records(args) -> int:
     day = _day(args)
     expired = expiry.expire_records(day, eligibility.rules(), dry_run=args.dry_run)
     verb = "would expire" if args.dry_run else "expired"
-    print(f"{len(expired)} record(s) {verb} on {day}")
+    print(f"{_count('records', len(expired))} {verb} on {day}")
     return 0
 
 
@@ -358,7 +368,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Run one command; a refusal prints its reason and exits 1, a bad setting exits 2."""
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    logs.configure()
     args = build_parser().parse_args(argv)
     try:
         get_settings()

@@ -1,7 +1,10 @@
 """The app: theme, pages with their on_load guards, the HTTP routes and the mail pump."""
 
+import logging
+
 import reflex as rx
 
+from portal import logs
 from portal.api.headers import security_headers
 from portal.api.routes import build_api
 from portal.api.scheme import public_scheme
@@ -49,6 +52,8 @@ from portal.web.pages.org.home import OrgHomeState, org_home_page
 from portal.web.pages.verify import VerifyState, verify_page
 from portal.web.serving_mark import mark_serving
 from portal.web.session import ShellState
+
+logs.configure(logging.WARNING)  # portal.* lines as the CLI prints them; libraries' warnings
 
 app = rx.App(
     stylesheets=["/portal.css"],

@@ -110,7 +110,7 @@ def test_send_reminders_lists_first_then_queues_once(db, monkeypatch, capsys):
     assert run(monkeypatch, "send-reminders") == 0
     assert run(monkeypatch, "send-reminders") == 0
     out = capsys.readouterr().out
-    assert "1 reminder(s) queued" in out and "0 reminder(s) queued" in out
+    assert "1 reminder queued" in out and "0 reminders queued" in out
     assert len(factories.outbox("soon@example.com", "renewal_reminder")) == 1
 
 
@@ -120,7 +120,7 @@ def test_expire_records_on_a_given_day(db, monkeypatch, capsys):
     assert run(monkeypatch, "expire-records", "--date", day, "--dry-run") == 0
     assert record_of(me).status == "active"
     assert run(monkeypatch, "expire-records", "--date", day) == 0
-    assert "1 record(s) expired" in capsys.readouterr().out
+    assert "1 record expired" in capsys.readouterr().out
     assert record_of(me).status == "expired"
 
 
@@ -130,7 +130,7 @@ def test_daily_runs_expiry_and_reminders_once_a_day(db, monkeypatch, capsys):
     assert run(monkeypatch, "daily") == 0
     assert run(monkeypatch, "daily") == 0
     out = capsys.readouterr().out
-    assert "1 record(s) expired, 2 reminder(s) queued" in out
+    assert "1 record expired, 2 reminders queued" in out
     assert "already run; nothing done" in out
     assert record_of(gone).status == "expired"
     assert len(factories.outbox(template="renewal_reminder")) == 2

@@ -1,4 +1,4 @@
-"""The registry as CSV, in the ledger's column order (PRODUCT.md §8).
+"""The registry as CSV, in the ledger's column order (README, The ledger CSV).
 
 Guarantees: every cell that a spreadsheet would run as a formula (starting with
 = + - @, a tab or a carriage return) is prefixed with an apostrophe; the file is

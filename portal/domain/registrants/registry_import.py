@@ -1,4 +1,4 @@
-"""Importing the ledger CSV (PRODUCT.md §8): read, check every row, preview, apply all or nothing.
+"""Importing the ledger CSV (README, The ledger CSV): read, check every row, preview, apply all or nothing.
 
 Guarantees:
 - `decode()` accepts UTF-8 with or without a BOM and Excel's Shift_JIS (CP932);

@@ -6,6 +6,7 @@ import reflex as rx
 
 from portal.web.components.forms import notice
 from portal.web.components.layout import card, page_title, scroll_region, shell
+from portal.web.components.shown_value import shown_value
 from portal.web.components.text import t
 from portal.web.pages.admin.record_edit import edit_buttons, edit_panel, reinstate_button
 from portal.web.pages.admin.record_state import AdminRecordState
@@ -16,7 +17,7 @@ def _pairs(rows: rx.Var) -> rx.Component:
         rx.foreach(
             rows,
             lambda row: rx.data_list.item(
-                rx.data_list.label(t(row["key"])), rx.data_list.value(row["value"])
+                rx.data_list.label(t(row["key"])), shown_value(row["value"])
             ),
         ),
         orientation=rx.breakpoints(initial="vertical", sm="horizontal"),

@@ -22,6 +22,7 @@ from portal.web.components.forms import (
 )
 from portal.web.components.layout import card, page_title, shell
 from portal.web.components.record_form import changes_table, flag_checkbox
+from portal.web.components.shown_value import shown_value
 from portal.web.components.text import t
 from portal.web.components.values import change_rows, display_value
 from portal.web.errors import field_messages, text_field
@@ -229,7 +230,7 @@ def _rows(section: str) -> rx.Component:
             RecordState.rows[section],
             lambda row: rx.data_list.item(
                 rx.data_list.label(rx.cond(row["label"] != "", row["label"], t(row["key"]))),
-                rx.data_list.value(row["value"]),
+                shown_value(row["value"]),
             ),
         ),
         orientation=rx.breakpoints(initial="vertical", sm="horizontal"),
