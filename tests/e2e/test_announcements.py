@@ -35,6 +35,9 @@ def test_an_announcement_to_students_only(page, portal, browser):
     check(page, "announce-check")
     page.locator("#announce-send").click()
     expect(page.get_by_text("The announcement is on its way")).to_be_visible()
+    expect(page.locator("#subject_en")).to_have_value("")  # a new, empty form
+    expect(page.locator("#announce-list")).to_contain_text("Association news")
+    check(page, "announce-sent")
 
     [ja] = portal.mail.wait_for("student-ja@example.com", subject="学生向け研修会")
     [en] = portal.mail.wait_for("student-en@example.com", subject="A seminar for students")

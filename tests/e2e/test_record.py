@@ -13,6 +13,9 @@ pytestmark = pytest.mark.e2e
 def test_registrant_edits_the_workplace_through_confirm(page, portal):
     sign_in(page, portal, "registrant3@example.com")
     open_page(page, "/mypage/record")
+    # An empty field says so, instead of a label with nothing under it.
+    postal = page.locator("dt:has-text('Postal code') + dd")
+    expect(postal).to_have_text("Not given")
     check(page, "record")
     page.locator("#edit-workplace").click()
     page.locator("#employer").fill("株式会社サンプル人材")

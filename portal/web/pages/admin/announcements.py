@@ -334,4 +334,5 @@ def announcements_page() -> rx.Component:
             ),
         ),
         _list(),
+        wide=True,  # the list's seven columns, Cancel included, fit at 1280 px
     )
