@@ -23,7 +23,7 @@ apt_install = DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(1) 2>/dev/
 run: install bun fonts
 	$(BIN)/portal migrate
 	$(BIN)/portal seed-demo --if-empty
-	$(BIN)/reflex run --env prod --single-port
+	PORTAL_MAIL_LOG_BODIES=$${PORTAL_MAIL_LOG_BODIES:-true} $(BIN)/reflex run --env prod --single-port
 
 ## test: install everything (chromium too), lint, then every test
 test: install bun chromium caddy systemd pgclient axe fonts

@@ -11,6 +11,7 @@ from portal.api.scheme import public_scheme
 from portal.api.upload_limit import upload_limit
 from portal.i18n import translate
 from portal.web.daily_jobs import daily_jobs
+from portal.web.hydrate_guard import HydrateGuard
 from portal.web.mail_pump import announcement_writer, freeze_heap, mail_pump
 from portal.web.pages.admin.activities import AdminActivitiesState, activities_page
 from portal.web.pages.admin.announcements import AdminAnnouncementsState, announcements_page
@@ -60,6 +61,7 @@ app = rx.App(
     api_transformer=[build_api(), upload_limit, security_headers, public_scheme],
     html_lang="en",
 )
+app.add_middleware(HydrateGuard(), index=0)  # before the snapshot hydrate ships
 app.register_lifespan_task(mail_pump)
 app.register_lifespan_task(announcement_writer)
 app.register_lifespan_task(freeze_heap)

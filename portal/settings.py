@@ -94,6 +94,7 @@ class Settings:
     certificate_font: Path | None
     reminder_stages: tuple[str, ...]
     attendance_auto_credit: bool
+    mail_log_bodies: bool  # development only: without SMTP, print whole mails to the log
     bulk_mail_per_minute: int = 600
     survey_min_responses: int = 5
     trusted_proxies: tuple[str, ...] = ()
@@ -380,6 +381,7 @@ def load_settings() -> Settings:
         certificate_font=_certificate_font(),
         reminder_stages=_reminder_stages(),
         attendance_auto_credit=_bool("PORTAL_ATTENDANCE_AUTO_CREDIT", False),
+        mail_log_bodies=_bool("PORTAL_MAIL_LOG_BODIES", False),
         bulk_mail_per_minute=_int("PORTAL_BULK_MAIL_PER_MINUTE", 600, 1, 100_000),
         survey_min_responses=_int("PORTAL_SURVEY_MIN_RESPONSES", 5, 2, 1000),
         trusted_proxies=_trusted_proxies(),

@@ -10,6 +10,7 @@ from portal.domain.accounts import passwords
 from portal.domain.core.clock import today
 from portal.domain.core.db import transaction
 from portal.domain.demo import add_registrant
+from portal.domain.outbox import sealed_params
 from portal.domain.outbox.tables import OutboxMessage
 from portal.domain.registrants import exports
 
@@ -40,14 +41,21 @@ def registrant(email: str = "", password: str = PASSWORD, language: str = "en", 
 
 
 def outbox(recipient: str | None = None, template: str | None = None) -> list[OutboxMessage]:
-    """Outbox rows, oldest first, optionally for one recipient and template."""
+    """Outbox rows, oldest first, optionally for one recipient and template, with their
+    parameters opened as the deliverer opens them (the table keeps secret ones sealed)."""
     with transaction() as db:
         query = select(OutboxMessage).order_by(col(OutboxMessage.id))
         if recipient:
             query = query.where(OutboxMessage.recipient == recipient)
         if template:
             query = query.where(OutboxMessage.template == template)
-        return list(db.exec(query).all())
+        rows = list(db.exec(query).all())
+    return [opened(row) for row in rows]
+
+
+def opened(row: OutboxMessage) -> OutboxMessage:
+    """A detached copy of an outbox row with its parameters opened."""
+    return row.model_copy(update={"params": sealed_params.opened(row.params)})
 
 
 def last_code(recipient: str) -> str:

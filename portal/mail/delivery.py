@@ -25,6 +25,7 @@ from sqlmodel import col, func, select, update
 
 from portal.domain.core.clock import utcnow
 from portal.domain.core.db import transaction
+from portal.domain.outbox import sealed_params
 from portal.domain.outbox.tables import OutboxMessage, OutboxStatus
 from portal.mail.render import render
 from portal.settings import Settings, get_settings
@@ -137,14 +138,15 @@ MAIL_POLICY = _MailPolicy()
 
 def build_message(message: OutboxMessage, settings: Settings) -> EmailMessage:
     """The MIME message for one outbox row: a clean UTF-8 text/plain part."""
-    rendered = render(message.template, message.language, message.params)
+    params = sealed_params.opened(message.params)
+    rendered = render(message.template, message.language, params)
     mail = EmailMessage(policy=MAIL_POLICY)
     mail["From"] = formataddr((settings.association_name, settings.mail_from))
     mail["To"] = message.recipient
     mail["Subject"] = rendered.subject
     mail["Message-ID"] = make_msgid(idstring=f"outbox{message.id}")
     mail["Auto-Submitted"] = "auto-generated"
-    unsubscribe = message.params.get("unsubscribe_url")
+    unsubscribe = params.get("unsubscribe_url")
     if isinstance(unsubscribe, str) and unsubscribe.startswith(("https://", "http://")):
         # Topic mail: one-click unsubscribe as mail clients expect (RFC 2369, RFC 8058).
         mail["List-Unsubscribe"] = f"<{unsubscribe}>"
@@ -171,6 +173,16 @@ def _connect(settings: Settings) -> yagmail.SMTP:
 
 
 def _log_message(message: OutboxMessage, settings: Settings) -> None:
+    """Without SMTP: that the mail was kept, to whom and which one — never its body (codes
+    and links in it are live), unless PORTAL_MAIL_LOG_BODIES, a development setting, says so."""
+    if not settings.mail_log_bodies:
+        log.warning(
+            "No SMTP server configured; mail %s (%s) to %s not sent",
+            message.id,
+            message.template,
+            message.recipient,
+        )
+        return
     mail = build_message(message, settings)
     log.warning(
         "No SMTP server configured; mail kept in the outbox (id %s):\nTo: %s\nSubject: %s\n\n%s",

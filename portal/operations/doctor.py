@@ -69,6 +69,17 @@ def _smtp(settings: Settings) -> Line:
     return Line("OK", "mail", f"{where} reachable (no login configured)")
 
 
+def _mail_log(settings: Settings) -> Line:
+    if settings.mail_log_bodies:
+        return Line(
+            "FAIL",
+            "mail log",
+            "PORTAL_MAIL_LOG_BODIES is on: sign-in codes and account links are printed to "
+            "the log (for `make run` only; unset it in production)",
+        )
+    return Line("OK", "mail log", "mail bodies are never printed")
+
+
 def _font(settings: Settings) -> Line:
     if settings.certificate_font is None:
         return Line(
@@ -109,5 +120,6 @@ def examine() -> list[Line]:
     """Every line of the report, readiness first."""
     settings = get_settings()
     lines = [Line("OK" if c.ok else "FAIL", c.name, c.detail) for c in readiness.checks()]
-    lines += [_base_url(settings), _smtp(settings), _font(settings), *_data_dir(settings)]
+    lines += [_base_url(settings), _smtp(settings), _mail_log(settings), _font(settings)]
+    lines += _data_dir(settings)
     return lines

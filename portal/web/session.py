@@ -25,6 +25,7 @@ from portal.domain.core.db import reading
 from portal.i18n import language_from_header, translate
 from portal.settings import LANGUAGES, get_settings
 from portal.web.changes import PageState
+from portal.web.page_states import forget_all
 
 T = TypeVar("T")
 DEFAULT_LANGUAGE = get_settings().language
@@ -106,8 +107,19 @@ async def require_and_read(
     principal, admitted, found = await asyncio.to_thread(check_then_read)
     # The same lookup serves the header and the language: a signed-in page needs no
     # separate ShellState.sync, so a navigation checks the session once.
-    (await state.get_state(ShellState))._show(principal)
+    await follow(state, principal)
     return admitted, found
+
+
+async def follow(state: rx.State, principal: Principal | None) -> None:
+    """Make the tab show `principal`: when its states hold someone else's data (or the
+    session that filled them has ended), every page state is emptied first."""
+    shell = await state.get_state(ShellState)
+    holder = principal.account_id if principal else 0
+    if shell._holder and holder != shell._holder:
+        await forget_all(state, keep=(ShellState,))
+    shell._holder = holder
+    shell._show(principal)
 
 
 async def require_admin(state: rx.State) -> Principal | None:
@@ -151,6 +163,7 @@ class ShellState(PageState, rx.State):
     is_admin: bool = False
     is_organisation: bool = False
     display_name: str = ""
+    _holder: int = 0  # the account whose data this tab's states hold (0: nobody's)
     lang_cookie: str = rx.Cookie("", name=LANGUAGE_COOKIE, max_age=365 * 24 * 3600, same_site="lax")
 
     def _use_language(self, lang: str) -> None:
@@ -180,7 +193,7 @@ class ShellState(PageState, rx.State):
     async def sync(self):
         """First event of a public page: who is signed in, and which language to speak.
         (Signed-in pages do this in their own `load`, through `require`.)"""
-        self._show(await current_principal(self))
+        await follow(self, await current_principal(self))
 
     @rx.event
     async def set_language(self, lang: str):
@@ -200,7 +213,7 @@ class ShellState(PageState, rx.State):
         secret = session_secret(self)
         if secret:
             await asyncio.to_thread(sessions.end, secret)
-        self._show(None)
+        await follow(self, None)
         return rx.call_script("window.location.replace('/auth/signout')")
 
 

@@ -41,13 +41,12 @@ def reach(**criteria) -> tuple[int, int]:
 
 def copies(announcement_id: int) -> list[OutboxMessage]:
     with transaction() as db:
-        return list(
-            db.exec(
-                select(OutboxMessage)
-                .where(OutboxMessage.announcement_id == announcement_id)
-                .order_by(OutboxMessage.recipient)
-            ).all()
-        )
+        rows = db.exec(
+            select(OutboxMessage)
+            .where(OutboxMessage.announcement_id == announcement_id)
+            .order_by(OutboxMessage.recipient)
+        ).all()
+    return [factories.opened(row) for row in rows]
 
 
 def test_each_criterion_and_their_combinations(db):

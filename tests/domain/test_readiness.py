@@ -106,3 +106,9 @@ def test_doctor_says_ok_warn_and_fail_and_exits_accordingly(migrated, configure,
     assert cli.main(["doctor"]) == 1
     out = capsys.readouterr().out
     assert "FAIL  mail" in out and "FAIL  public address" in out
+
+
+def test_doctor_fails_while_mail_bodies_are_printed_to_the_log(migrated, configure, capsys):
+    configure(PORTAL_MAIL_LOG_BODIES="true")
+    assert cli.main(["doctor"]) == 1
+    assert "FAIL  mail log" in capsys.readouterr().out

@@ -307,6 +307,7 @@ def test_one_reminder_to_those_who_chose_news_and_have_not_answered(db):
         [mail] = db_session.exec(
             select(OutboxMessage).where(OutboxMessage.template == "announcement")
         ).all()
+    mail = factories.opened(mail)
     assert mail.recipient == "remind1@example.com"
     assert f"/mypage/surveys/{survey_id}" in mail.params["body"]
     assert "topic=news" in mail.params["unsubscribe_url"]

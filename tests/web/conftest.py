@@ -17,10 +17,10 @@ def db(tmp_path):
 
 
 @pytest.fixture
-async def tabs(db):
+async def tabs(db, state_manager):
     """A factory of browser tabs sharing one running event processor."""
     registry: dict[str, Browser] = {}
-    processor = make_processor(registry)
+    processor = make_processor(registry, state_manager)
     async with processor:
 
         def new_tab(cookie: str = "", accept_language: str = "") -> Browser:
@@ -29,3 +29,9 @@ async def tabs(db):
             return tab
 
         yield new_tab
+
+
+@pytest.fixture
+def state_manager():
+    """Where the tabs' states live: in memory (a test module may override it)."""
+    return None

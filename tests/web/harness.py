@@ -99,15 +99,18 @@ def _root_token(token: str):
 
 
 def make_processor(
-    deltas_by_token: dict[str, Browser],
+    deltas_by_token: dict[str, Browser], state_manager=None
 ) -> BaseStateEventProcessor:
-    """A started-on-demand processor whose output is routed to the Browser objects."""
+    """A started-on-demand processor whose output is routed to the Browser objects; tabs'
+    states are kept in memory unless `state_manager` says otherwise (e.g. Redis)."""
 
     def reraise(exc: Exception) -> None:
         raise exc
 
+    from portal.portal import app  # its middleware runs before every event, as in production
+
     processor = BaseStateEventProcessor(
-        backend_exception_handler=reraise, graceful_shutdown_timeout=1
+        backend_exception_handler=reraise, graceful_shutdown_timeout=1, middleware=app
     )
 
     async def emit_delta(token: str, delta: Mapping[str, Mapping[str, Any]]) -> None:
@@ -118,12 +121,20 @@ def make_processor(
 
     processor._root_context = EventContext(
         token="",
-        state_manager=StateManagerMemory(),
+        state_manager=state_manager or StateManagerMemory(),
         enqueue_impl=processor.enqueue_many,
         emit_delta_impl=emit_delta,
         emit_event_impl=emit_event,
     )
     return processor
+
+
+async def hydrate(tab: Browser, path: str) -> None:
+    """What a browser sends when it (re)connects to a page: the hydrate, which answers
+    with every state of the tab."""
+    from reflex.state import State
+
+    await tab.send(State, "hydrate_and_load", path=path)
 
 
 async def open_page(tab: Browser, path: str) -> None:

@@ -101,13 +101,15 @@ def complete(token: str | None, password: str, confirmation: str, ip: str = "") 
 
 
 def set_password(db, account: Account, password_hash: str, tell_owner: bool = True) -> None:
-    """Store a new password hash; clears lockout and the must-reset flag, voids reset links;
-    mails the owner that the password changed (unless `tell_owner` is false: a first one)."""
+    """Store a new password hash; clears lockout and the must-reset flag, voids reset links
+    and pending e-mail changes (one asked with the old password must not move the account
+    after it); mails the owner that the password changed (unless `tell_owner` is false: a
+    first one)."""
     account.password_hash = password_hash
     account.password_changed_at = utcnow()
     account.must_reset_password = False
     account.failed_attempts = 0
     account.locked_until = None
-    action_tokens.void(db, account.id, TokenPurpose.PASSWORD_RESET)
+    action_tokens.void(db, account.id, TokenPurpose.PASSWORD_RESET, TokenPurpose.EMAIL_CHANGE)
     if tell_owner:
         post.enqueue(db, account.email, "password_changed", account.language)

@@ -2,7 +2,8 @@
 
 Guarantees: every secret comes from `secrets` (CSPRNG); only a keyed digest
 (HMAC-SHA-256 under the server secret) is stored, so a copy of the database
-alone cannot be replayed; digests are compared in constant time.
+alone cannot be replayed (the mail carrying a secret keeps it sealed while queued,
+outbox.sealed_params); digests are compared in constant time.
 """
 
 from __future__ import annotations

@@ -10,21 +10,19 @@ each works once.
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
-import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
 
 import pyotp
 import segno
-from cryptography.fernet import Fernet, InvalidToken
 from sqlmodel import Session, col, delete, select, update
 
 from portal.domain.accounts import passwords, tokens
 from portal.domain.accounts.tables import Account, AccountKind, RecoveryCode
 from portal.domain.audit import trail
+from portal.domain.core import sealing
 from portal.domain.core.clock import utcnow
 from portal.domain.core.db import transaction
 from portal.domain.core.errors import DomainError
@@ -34,20 +32,12 @@ RECOVERY_CODE_COUNT = 10
 _STEP_SECONDS = 30
 
 
-def _fernet() -> Fernet:
-    key = hashlib.sha256(f"totp\x00{get_settings().secret_key}".encode()).digest()
-    return Fernet(base64.urlsafe_b64encode(key))
-
-
 def _encrypt(secret: str) -> str:
-    return _fernet().encrypt(secret.encode()).decode("ascii")
+    return sealing.seal("totp", secret)
 
 
 def _decrypt(stored: str) -> str | None:
-    try:
-        return _fernet().decrypt(stored.encode("ascii")).decode()
-    except InvalidToken:
-        return None
+    return sealing.unseal("totp", stored)
 
 
 def normalize_code(code: str) -> str:

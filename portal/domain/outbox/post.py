@@ -1,7 +1,8 @@
 """Queueing mail from the domain: a row naming a template, never rendered text.
 
-Guarantee: the message is written in the caller's transaction, so it exists
-exactly when the change that caused it was committed.
+Guarantees: the message is written in the caller's transaction, so it exists
+exactly when the change that caused it was committed; its secret parameters are
+stored sealed (outbox.sealed_params).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from typing import Any
 from sqlmodel import Session
 
 from portal.domain.core.db import column_defaults
+from portal.domain.outbox import sealed_params
 from portal.domain.outbox.tables import OutboxMessage
 
 
@@ -21,7 +23,7 @@ def row(recipient: str, template: str, language: str, **params: Any) -> dict:
         "recipient": recipient,
         "template": template,
         "language": language,
-        "params": params,
+        "params": sealed_params.seal(params),
     }
 
 

@@ -263,3 +263,25 @@ def test_close_needs_understanding_and_password_then_removes_sign_in(db):
     assert factories.outbox("leaving@example.com", "account_closed")
     password_reset.request("leaving@example.com")
     assert factories.outbox("leaving@example.com", "password_reset") == []
+
+
+@pytest.mark.parametrize("how", ["change", "reset"])
+def test_a_pending_email_change_dies_with_a_password_change_or_reset(db, how):
+    """Someone who knew the old password asked to move the address; the owner changes (or
+    resets) the password: the confirmation link no longer moves the account."""
+    account_id = factories.registrant("owner@example.com")
+    account_changes.request_email_change(
+        account_id, "thief@example.com", "thief@example.com", PASSWORD
+    )
+    token = link_token("thief@example.com", "email_change_confirm")
+    if how == "change":
+        account_changes.change_password(
+            account_id, 0, PASSWORD, "Fresh-Garden-2026", "Fresh-Garden-2026"
+        )
+    else:
+        password_reset.request("owner@example.com")
+        reset = link_token("owner@example.com", "password_reset")
+        password_reset.complete(reset, "Fresh-Garden-2026", "Fresh-Garden-2026")
+    with pytest.raises(DomainError, match=r"email.link_invalid"):
+        account_changes.confirm_email_change(token)
+    assert account("owner@example.com").id == account_id

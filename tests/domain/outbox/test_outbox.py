@@ -2,6 +2,7 @@ import re
 from email.header import decode_header, make_header
 
 import pytest
+from sqlalchemy import text
 from sqlmodel import select
 
 from portal.domain.core.db import transaction
@@ -29,13 +30,40 @@ def test_mail_is_written_only_when_the_change_commits(db):
     assert rows() == []
 
 
-def test_without_smtp_mail_is_logged_and_kept(db, caplog):
+def test_without_smtp_the_log_names_the_mail_but_never_prints_its_code(db, caplog):
     queue()
     report = delivery.deliver_due()
     assert report.logged == 1
     [row] = rows()
     assert row.status == OutboxStatus.LOGGED
+    assert "signin_code" in caplog.text and "hanako@example.com" in caplog.text
+    assert "123456" not in caplog.text
+
+
+def test_the_development_setting_prints_whole_mails(db, configure, caplog):
+    configure(PORTAL_MAIL_LOG_BODIES="true")
+    queue()
+    assert delivery.deliver_due().logged == 1
     assert "123456" in caplog.text
+
+
+def test_a_copy_of_the_database_holds_no_live_code_or_link(db, configure):
+    """Read as someone with the database but not the server's key would: the stored row
+    has neither the code nor the token; the mail that leaves has both."""
+    link = "https://portal.example.org/password/reset?token=" + "t" * 43
+    with transaction() as session:
+        post.enqueue(session, "a@example.com", "signin_code", "en", code="654321", minutes=10)
+        post.enqueue(session, "a@example.com", "password_reset", "en", link=link, hours=24)
+    with transaction() as session:
+        stored = " ".join(
+            str(p) for (p,) in session.execute(text("SELECT params FROM outbox_message"))
+        )
+    assert "654321" not in stored and "t" * 43 not in stored and "minutes" in stored
+    with SmtpSink() as sink:
+        configure(PORTAL_SMTP_HOST="127.0.0.1", PORTAL_SMTP_PORT=str(sink.port))
+        assert delivery.deliver_due().sent == 2
+        bodies = " ".join(m.get_content() for m in sink.wait_for("a@example.com", count=2))
+    assert "654321" in bodies and link in bodies
 
 
 def test_delivers_over_smtp_in_the_recipients_language(db, configure):
