@@ -82,6 +82,7 @@ class Settings:
     invitation_days: int
     activation_tries: int
     signin_per_client: int
+    signin_per_account: int  # second-factor challenges one account may start per hour
     legal_dir: Path | None
     evidence_max_mb: int
     evidence_max_files: int
@@ -369,6 +370,7 @@ def load_settings() -> Settings:
         invitation_days=_int("PORTAL_INVITATION_DAYS", 5, 1, 90),
         activation_tries=_int("PORTAL_ACTIVATION_TRIES", 10, 1, 100),
         signin_per_client=_int("PORTAL_SIGNIN_PER_CLIENT", 50, 5, 100_000),
+        signin_per_account=_int("PORTAL_SIGNIN_PER_ACCOUNT", 10, 3, 10_000),
         legal_dir=_legal_dir(),
         evidence_max_mb=_int("PORTAL_EVIDENCE_MAX_MB", 10, 1, 50),
         evidence_max_files=_int("PORTAL_EVIDENCE_MAX_FILES", 5, 1, 20),

@@ -60,6 +60,7 @@ def serving_portal(
         PORTAL_BCRYPT_ROUNDS="4",
         # Every browser of the suite is one client (127.0.0.1), signing in ~50 times.
         PORTAL_SIGNIN_PER_CLIENT="1000",
+        PORTAL_SIGNIN_PER_ACCOUNT="1000",
         PORTAL_OIDC_ISSUER=provider.issuer,
         PORTAL_OIDC_MFA_CLAIM="mfa",
         **settings,

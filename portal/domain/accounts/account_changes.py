@@ -21,7 +21,14 @@ import datetime as dt
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, delete, select
 
-from portal.domain.accounts import action_tokens, new_password, passwords, sessions, throttle
+from portal.domain.accounts import (
+    action_tokens,
+    lockout,
+    new_password,
+    passwords,
+    sessions,
+    throttle,
+)
 from portal.domain.accounts.password_reset import set_password
 from portal.domain.accounts.tables import Account, AccountStatus, RecoveryCode, TokenPurpose
 from portal.domain.audit import trail
@@ -47,10 +54,13 @@ def _names(db, account: Account) -> tuple[str, ...]:
     return (record.family_name, record.given_name) if record else (account.display_name,)
 
 
-def _require_password(password_hash: str | None, password: str) -> None:
+def _require_password(account_id: int, password_hash: str | None, password: str, ip: str) -> None:
+    """The current password, or FieldErrors; a wrong one counts toward the lockout (someone
+    in a borrowed session guessing it is stopped as at the sign-in page)."""
     if not password:
         raise FieldErrors({"current_password": ("password.required", {})})
     if not passwords.verify_password(password, password_hash):
+        lockout.password_failed(account_id, ip)
         raise FieldErrors({"current_password": ("password.wrong", {})})
 
 
@@ -61,7 +71,7 @@ def change_password(
     with transaction() as db:
         account = _account(db, account_id)
         password_hash, email, names = account.password_hash, account.email, _names(db, account)
-    _require_password(password_hash, current)
+    _require_password(account_id, password_hash, current, ip)
     new_password.check(new, confirmation, email=email, names=names, current_hash=password_hash)
     new_hash = passwords.hash_password(new)
     with transaction() as db:
@@ -90,7 +100,7 @@ def request_email_change(
         password_hash = account.password_hash
     if errors:
         raise FieldErrors(errors)
-    _require_password(password_hash, password)
+    _require_password(account_id, password_hash, password, ip)
     settings = get_settings()
     with transaction() as db:
         if not throttle.allow(
@@ -163,7 +173,7 @@ def close(account_id: int, understood: bool, password: str, ip: str = "") -> Non
         raise FieldErrors({"understood": ("close.must_understand", {})})
     with transaction() as db:
         password_hash = _account(db, account_id).password_hash
-    _require_password(password_hash, password)
+    _require_password(account_id, password_hash, password, ip)
     with transaction() as db:
         account = _account(db, account_id)
         account.status = AccountStatus.CLOSED

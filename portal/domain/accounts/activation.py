@@ -191,7 +191,7 @@ def prove_identity(
         raise FieldErrors(errors)
     with transaction() as db:
         if not throttle.allow(
-            db, "activation-client", ip or "unknown", CLIENT_LIMIT, CLIENT_WINDOW
+            db, "activation-client", throttle.client(ip), CLIENT_LIMIT, CLIENT_WINDOW
         ):
             raise DomainError("activation.throttled")
         row = _live_code(db, code)
@@ -270,7 +270,7 @@ def request(registration_number: str, birth_date_text: str, email: str, ip: str 
         return
     with transaction() as db:
         if not throttle.allow(
-            db, "activation-request", ip or "unknown", CLIENT_LIMIT, CLIENT_WINDOW
+            db, "activation-request", throttle.client(ip), CLIENT_LIMIT, CLIENT_WINDOW
         ):
             return
         record = db.exec(

@@ -51,12 +51,13 @@ def create_staff(
 
 
 def unlock(email: str, actor_id: int | None = None) -> bool:
-    """Clear the lockout of the account with this address; False when there is none."""
+    """Clear the lockout of the account with this address — the password's and the second
+    factor's; False when there is none."""
     with transaction() as db:
         result = db.execute(
             update(Account)
             .where(Account.email == email_address.normalize(email))
-            .values(locked_until=None, failed_attempts=0)
+            .values(locked_until=None, failed_attempts=0, factor_locked_at=None, factor_failures=0)
             .returning(Account.id)
         ).first()
         if result is None:

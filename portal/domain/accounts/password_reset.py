@@ -34,7 +34,7 @@ def request(email: str, ip: str = "") -> None:
     """Mail a reset link when `email` belongs to an active account; otherwise do nothing."""
     address = email_address.normalize(email)[:254]
     with transaction() as db:
-        if not throttle.allow(db, "reset-client", ip or "unknown", PER_CLIENT, WINDOW):
+        if not throttle.allow(db, "reset-client", throttle.client(ip), PER_CLIENT, WINDOW):
             return
         if not throttle.allow(db, "reset-address", address, PER_ADDRESS, WINDOW):
             return

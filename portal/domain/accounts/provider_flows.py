@@ -55,7 +55,7 @@ def begin(
     now = utcnow()
     with transaction() as db:
         limit = get_settings().signin_per_client
-        if not throttle.allow(db, "provider-ip", ip or "unknown", limit, WINDOW):
+        if not throttle.allow(db, "provider-ip", throttle.client(ip), limit, WINDOW):
             return None
         db.execute(delete(ProviderFlow).where(col(ProviderFlow.expires_at) < now))
         db.add(

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, delete, select
 
-from portal.domain.accounts import passwords, sessions, signin
+from portal.domain.accounts import lockout, passwords, sessions, signin
 from portal.domain.accounts.sessions import Principal
 from portal.domain.accounts.tables import Account, AccountStatus, ProviderLink, WebSession
 from portal.domain.audit import trail
@@ -161,6 +161,7 @@ def unlink(principal: Principal, password: str, ip: str = "") -> None:
     if not password:
         raise FieldErrors({"unlink_password": ("password.required", {})})
     if not passwords.verify_password(password, password_hash):
+        lockout.password_failed(principal.account_id, ip)
         raise FieldErrors({"unlink_password": ("password.wrong", {})})
     with transaction() as db:
         removed = db.execute(

@@ -3,14 +3,16 @@
 Guarantees:
 - Unknown address, wrong password, locked and inactive accounts get the same
   answer after about the same time (a real or dummy bcrypt check each time).
-- Every failed password attempt on an account increments its counter in one
-  SQL statement, so parallel attempts are all counted; the attempt that
-  reaches the threshold — and only that one — locks the account and queues
-  the lockout mail. A lock that has run out is cleared at the next attempt.
+- Failed passwords and codes are counted per account by `accounts.lockout`; a
+  lock that has run out is cleared at the next attempt. A throttled client is
+  answered at once (no bcrypt spent on a flood).
 - A challenge is bound to the tab that passed the password step (by a secret
   only its server state holds), expires after the configured minutes, allows 5
-  wrong codes, and passes at most once. A resend replaces the code, is
-  throttled (30 s apart, 3 per challenge) and queues a new mail.
+  wrong codes, and passes at most once; an account starts at most
+  PORTAL_SIGNIN_PER_ACCOUNT an hour, and wrong codes also count across its
+  challenges (a locked second factor refuses every code). A resend replaces the
+  code without restoring its tries, is throttled (30 s apart, 3 per challenge)
+  and queues a new mail.
 - A passed challenge yields a ticket valid 2 minutes that is redeemed at most
   once for a session.
 """
@@ -24,6 +26,7 @@ from sqlmodel import Session, col, select, update
 
 from portal.domain.accounts import (
     consents,
+    lockout,
     password_reset,
     passwords,
     sessions,
@@ -44,6 +47,7 @@ MAX_RESENDS = 3
 RESEND_INTERVAL = dt.timedelta(seconds=30)
 TICKET_LIFETIME = dt.timedelta(minutes=2)
 IP_WINDOW = dt.timedelta(minutes=15)
+CHALLENGE_WINDOW = dt.timedelta(hours=1)  # PORTAL_SIGNIN_PER_ACCOUNT challenges in it
 
 
 @dataclass(frozen=True)
@@ -87,37 +91,6 @@ def clear_expired_lock(db: Session, account: Account, now: dt.datetime) -> None:
         account.failed_attempts = 0
 
 
-def _count_failure(account_id: int, ip: str) -> None:
-    settings = get_settings()
-    now = utcnow()
-    with transaction() as db:
-        failures = db.execute(
-            update(Account)
-            .where(col(Account.id) == account_id)
-            .values(failed_attempts=Account.failed_attempts + 1)
-            .returning(Account.failed_attempts)
-        ).scalar_one()
-        trail.record(db, "signin.password_failed", target=f"account:{account_id}", ip=ip)
-        if failures < settings.lockout_threshold:
-            return
-        locked = db.execute(
-            update(Account)
-            .where(col(Account.id) == account_id)
-            .where(col(Account.locked_until).is_(None))
-            .values(locked_until=now + dt.timedelta(minutes=settings.lockout_minutes))
-        )
-        if locked.rowcount == 1:
-            account = db.get(Account, account_id)
-            trail.record(db, "account.locked", target=f"account:{account_id}", ip=ip)
-            post.enqueue(
-                db,
-                account.email,
-                "account_locked",
-                account.language,
-                minutes=settings.lockout_minutes,
-            )
-
-
 def new_challenge(db: Session, account: Account) -> tuple[str, str]:
     """Start the second factor for `account`: (the tab's attempt secret, "email" or "totp")."""
     settings = get_settings()
@@ -157,7 +130,7 @@ def check_password(email: str, password: str, ip: str = "") -> PasswordStep:
     now = utcnow()
     with transaction() as db:
         limit = get_settings().signin_per_client
-        if not throttle.allow(db, "signin-ip", ip or "unknown", limit, IP_WINDOW):
+        if not throttle.allow(db, "signin-ip", throttle.client(ip), limit, IP_WINDOW):
             throttled = True
             account = None
         else:
@@ -165,19 +138,22 @@ def check_password(email: str, password: str, ip: str = "") -> PasswordStep:
             account = db.exec(select(Account).where(Account.email == address)).first()
             if account is not None:
                 clear_expired_lock(db, account, now)
-    if throttled:
-        passwords.burn_time()
+    if throttled:  # answered at once: a flood of refused attempts costs no bcrypt
         return PasswordStep(ok=False, throttled=True)
     if account is None:
         passwords.burn_time()
         return PasswordStep(ok=False)
-    usable = account.status == AccountStatus.ACTIVE and account.locked_until is None
+    usable = (
+        account.status == AccountStatus.ACTIVE
+        and account.locked_until is None
+        and account.factor_locked_at is None
+    )
     if not usable:
         passwords.burn_time()
-        _count_failure(account.id, ip)
+        lockout.password_failed(account.id, ip)
         return PasswordStep(ok=False)
     if not passwords.verify_password(password, account.password_hash):
-        _count_failure(account.id, ip)
+        lockout.password_failed(account.id, ip)
         return PasswordStep(ok=False)
     with transaction() as db:
         db.execute(update(Account).where(col(Account.id) == account.id).values(failed_attempts=0))
@@ -192,6 +168,11 @@ def check_password(email: str, password: str, ip: str = "") -> PasswordStep:
             ):
                 password_reset.send_link(db, account, ip)
             return PasswordStep(ok=False, must_reset=True)
+        per_account = get_settings().signin_per_account
+        if not throttle.allow(
+            db, "challenge-account", str(account.id), per_account, CHALLENGE_WINDOW
+        ):
+            return PasswordStep(ok=False, throttled=True)
         attempt, method = new_challenge(db, account)
         trail.record(db, "signin.password_ok", target=f"account:{account.id}", ip=ip, method=method)
     return PasswordStep(ok=True, attempt=attempt, method=method)
@@ -224,9 +205,12 @@ def verify_code(attempt: str | None, code: str, ip: str = "") -> CodeStep:
             return CodeStep(ok=False, problem="code.start_again")
         if challenge.failed_tries >= MAX_CODE_TRIES:
             return CodeStep(ok=False, problem="code.too_many")
+        if db.get(Account, challenge.account_id).factor_locked_at is not None:
+            return CodeStep(ok=False, problem="code.too_many")
         if now >= challenge.expires_at:
             return CodeStep(ok=False, problem="code.expired")
         if len(code) > 40 or not _code_matches(db, challenge, code):
+            lockout.factor_failed(db, challenge.account_id, ip)
             tries = db.execute(
                 update(LoginChallenge)
                 .where(col(LoginChallenge.id) == challenge.id)
@@ -250,6 +234,7 @@ def verify_code(attempt: str | None, code: str, ip: str = "") -> CodeStep:
         )
         if passed.rowcount != 1:
             return CodeStep(ok=False, problem="code.start_again")
+        lockout.factor_passed(db, challenge.account_id)
         return CodeStep(ok=True, ticket=ticket)
 
 
@@ -279,7 +264,6 @@ def resend_code(attempt: str | None) -> str | None:
             .where(LoginChallenge.resends == challenge.resends)
             .values(
                 resends=challenge.resends + 1,
-                failed_tries=0,
                 last_sent_at=now,
                 expires_at=now + dt.timedelta(minutes=get_settings().code_minutes),
             )

@@ -47,6 +47,8 @@ class Account(SQLModel, table=True):
     must_reset_password: bool = False
     failed_attempts: int = 0
     locked_until: dt.datetime | None = None
+    factor_failures: int = 0  # wrong second-factor codes in a row, across challenges
+    factor_locked_at: dt.datetime | None = None  # set at the limit; cleared by staff unlock
     totp_secret: str | None = Field(default=None, max_length=300)
     totp_pending_secret: str | None = Field(default=None, max_length=300)
     totp_last_step: int | None = None

@@ -8,12 +8,27 @@ stored only as digests (an address or IP never sits in this table in clear).
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 
 from sqlmodel import Session, delete, func, select
 
 from portal.domain.accounts import tokens
 from portal.domain.accounts.tables import ThrottleHit
 from portal.domain.core.clock import utcnow
+
+
+def client(ip: str) -> str:
+    """The key a client address is counted under: an IPv6 address by its /64 network (the
+    addresses one subscriber line hands out), an IPv4 address whole, "unknown" for none."""
+    try:
+        address = ipaddress.ip_address(ip.strip())
+    except ValueError:
+        return ip.strip() or "unknown"
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:  # ::ffff:a.b.c.d is that IPv4 client
+            return str(address.ipv4_mapped)
+        return str(ipaddress.IPv6Network(f"{address}/64", strict=False))
+    return str(address)
 
 
 def allow(session: Session, scope: str, key: str, limit: int, window: dt.timedelta) -> bool:

@@ -19,7 +19,7 @@ import pyotp
 import segno
 from sqlmodel import Session, col, delete, select, update
 
-from portal.domain.accounts import passwords, tokens
+from portal.domain.accounts import lockout, passwords, tokens
 from portal.domain.accounts.tables import Account, AccountKind, RecoveryCode
 from portal.domain.audit import trail
 from portal.domain.core import sealing
@@ -170,10 +170,12 @@ def disable(account_id: int, password: str, code: str, ip: str = "") -> None:
             raise DomainError("totp.staff_must_keep")
         password_hash = account.password_hash
     if not passwords.verify_password(password, password_hash):
+        lockout.password_failed(account_id, ip)
         raise DomainError("password.wrong", field="password")
     with transaction() as db:
         account = db.get(Account, account_id)
         if not (accept_code(db, account, code) or accept_recovery_code(db, account_id, code)):
+            lockout.factor_failed(db, account_id, ip)
             raise DomainError("code.wrong", field="code")
         account = db.get(Account, account_id)
         account.totp_secret = None

@@ -14,6 +14,7 @@ import logging
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
+from portal.domain.accounts import throttle
 from portal.domain.core.clock import utcnow
 from portal.domain.core.db import transaction
 from portal.domain.renewal import eligibility, expiry, reminders
@@ -54,6 +55,7 @@ def run_once(day: dt.date) -> dict | None:
     sent = reminders.send(reminders.plan(day, rules))
     summary = {"expired": len(expired), "reminders": sent}
     with transaction() as db:
+        summary["throttle_hits_pruned"] = throttle.prune(db)  # older than a day: spent
         run = db.exec(select(JobRun).where(JobRun.id == run_id)).one()
         run.finished_at = utcnow()
         run.summary = summary

@@ -2,12 +2,15 @@ import datetime as dt
 from concurrent.futures import ThreadPoolExecutor
 
 import pyotp
+import pytest
 from sqlmodel import select
 
-from portal.domain.accounts import operations, signin, totp
+from portal.domain.accounts import account_changes, lockout, operations, passwords, signin, totp
 from portal.domain.accounts.tables import Account
 from portal.domain.audit.tables import AuditEvent
 from portal.domain.core.db import transaction
+from portal.domain.core.errors import FieldErrors
+from portal.settings import get_settings
 from tests import factories
 from tests.factories import PASSWORD
 
@@ -254,3 +257,85 @@ def test_staff_cannot_turn_the_required_authenticator_off(db):
         assert exc.key == "totp.staff_must_keep"
     else:
         raise AssertionError("staff must keep the authenticator")
+
+
+def wrong_code_for(email: str) -> str:
+    return "000000" if factories.last_code(email) != "000000" else "111111"
+
+
+def test_wrong_codes_count_across_challenges_and_lock_the_second_factor(db):
+    """Someone who has the password cannot guess codes forever by starting over: the
+    tenth wrong code in a row blocks sign-in, mails the owner once, and only staff undo it."""
+    factories.registrant("guessed@example.com")
+    wrong_codes = 0
+    while wrong_codes < lockout.FACTOR_LIMIT:
+        step = sign_in("guessed@example.com")  # the right password: a new challenge
+        assert step.ok
+        for _ in range(min(signin.MAX_CODE_TRIES, lockout.FACTOR_LIMIT - wrong_codes)):
+            signin.verify_code(step.attempt, wrong_code_for("guessed@example.com"))
+            wrong_codes += 1
+    assert not sign_in("guessed@example.com").ok  # blocked, even with the password
+    assert len(factories.outbox("guessed@example.com", "factor_locked")) == 1
+    operations.unlock("guessed@example.com")
+    step = sign_in("guessed@example.com")
+    assert signin.verify_code(step.attempt, factories.last_code("guessed@example.com")).ok
+
+
+def test_a_right_code_starts_the_count_again(db):
+    factories.registrant("clumsy@example.com")
+    for _ in range(3):  # 3 × (4 wrong, then right) = 12 wrong codes, never 10 in a row
+        step = sign_in("clumsy@example.com")
+        for _ in range(4):
+            signin.verify_code(step.attempt, wrong_code_for("clumsy@example.com"))
+        assert signin.verify_code(step.attempt, factories.last_code("clumsy@example.com")).ok
+    assert account("clumsy@example.com").factor_locked_at is None
+
+
+def test_a_resend_does_not_give_the_tries_back(db, frozen):
+    factories.registrant("patient@example.com")
+    step = sign_in("patient@example.com")
+    for _ in range(signin.MAX_CODE_TRIES - 1):
+        signin.verify_code(step.attempt, wrong_code_for("patient@example.com"))
+    frozen.advance(seconds=31)
+    assert signin.resend_code(step.attempt) is None
+    last = signin.verify_code(step.attempt, wrong_code_for("patient@example.com"))
+    assert last.problem == "code.too_many"
+
+
+def test_an_account_starts_a_limited_number_of_challenges(db):
+    factories.registrant("busy@example.com")
+    for _ in range(get_settings().signin_per_account):
+        assert sign_in("busy@example.com").ok
+    assert sign_in("busy@example.com").throttled
+
+
+def test_ipv6_clients_are_counted_by_their_64_network(db, configure):
+    configure(PORTAL_SIGNIN_PER_CLIENT="5")
+    factories.registrant("v6@example.com")
+    for host in range(5):  # five addresses of one subscriber's /64
+        signin.check_password("nobody@example.com", "x", ip=f"2001:db8:1:2::{host + 1}")
+    assert signin.check_password("v6@example.com", PASSWORD, ip="2001:db8:1:2::99").throttled
+    assert signin.check_password("v6@example.com", PASSWORD, ip="2001:db8:1:3::1").ok
+
+
+def test_a_throttled_sign_in_spends_no_bcrypt(db, configure, monkeypatch):
+    configure(PORTAL_SIGNIN_PER_CLIENT="5")
+    for _ in range(5):
+        sign_in("nobody@example.com", "x")
+    checks = []
+    monkeypatch.setattr(passwords, "burn_time", lambda: checks.append("burn"))
+    monkeypatch.setattr(passwords, "verify_password", lambda *a: checks.append("check"))
+    assert sign_in("nobody@example.com", "x").throttled and checks == []
+
+
+def test_a_wrong_current_password_inside_a_session_counts_toward_the_lockout(db):
+    """A borrowed session guessing the password (to change the address, say) is stopped
+    after as many tries as at the sign-in page."""
+    account_id = factories.registrant("borrowed@example.com")
+    for _ in range(get_settings().lockout_threshold):
+        with pytest.raises(FieldErrors):
+            account_changes.request_email_change(
+                account_id, "x@example.com", "x@example.com", "Guess-1234-abcd"
+            )
+    assert account("borrowed@example.com").locked_until is not None
+    assert factories.outbox("borrowed@example.com", "account_locked")

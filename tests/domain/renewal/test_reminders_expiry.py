@@ -3,9 +3,10 @@ import datetime as dt
 
 from hypothesis import given
 from hypothesis import strategies as st
-from sqlmodel import select
+from sqlmodel import func, select
 
-from portal.domain.accounts.tables import Account
+from portal.domain.accounts import throttle
+from portal.domain.accounts.tables import Account, ThrottleHit
 from portal.domain.audit.tables import AuditEvent
 from portal.domain.core.clock import today
 from portal.domain.core.db import transaction
@@ -168,10 +169,18 @@ def test_expiry_after_grace_skips_waiting_applications_and_reinstated_records(db
     assert audits == [{"count": 1, "on": today().isoformat()}]
 
 
-def test_the_daily_run_happens_once_per_day(db):
+def test_the_daily_run_happens_once_per_day(db, frozen):
     renewing("gone@example.com", days_left=-1)
     renewing("soon@example.com", days_left=6)
-    assert daily.run_once(today()) == {"expired": 1, "reminders": 2}
+    with transaction() as session:  # a sign-in throttle hit from two days ago: spent
+        throttle.allow(session, "signin-ip", "203.0.113.9", 50, dt.timedelta(minutes=15))
+        spent = session.exec(select(func.count()).select_from(ThrottleHit)).one()
+    frozen.advance(hours=48)
+    assert daily.run_once(today()) == {
+        "expired": 1,
+        "reminders": 2,
+        "throttle_hits_pruned": spent,
+    }
     assert daily.run_once(today()) is None
     assert len(factories.outbox(template="renewal_reminder")) == 2
 
