@@ -6,7 +6,10 @@ Guarantees:
   have taken place, and sees only its own lists. Its preview shows what it uploaded, sorted
   (to credit, open claim to approve, not found — an unknown number and a name that does not
   match the number get the same answer —, already credited, outside the registrant's
-  validity period, repeated); it never shows a registrant's data.
+  validity period, repeated); it never shows a registrant's data. "Outside validity" and
+  "already credited" are said only of lines whose number and name both match. Previews
+  are capped per organisation and hour, each audited with its line and match counts, and
+  a list is at most MAX_LINES lines / MAX_BYTES.
 - A submitted list waits for the secretariat, who confirms it (points credited in one
   transaction, as the secretariat's own lists are, each credit marked on the registrant's
   timeline as reported by the organisation; open claims close as approved instead of a
@@ -25,6 +28,7 @@ from dataclasses import dataclass
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from portal.domain.accounts import throttle
 from portal.domain.accounts.sessions import Principal
 from portal.domain.accounts.tables import Account
 from portal.domain.audit import trail
@@ -44,6 +48,11 @@ from portal.domain.points import attendance
 from portal.domain.points.attendance import AttendancePlan
 from portal.domain.points.tables import Activity
 from portal.settings import get_settings
+
+MAX_BYTES = 1024 * 1024  # far above a real list (a line is ~30 bytes)
+MAX_LINES = 2_000  # attendees of the largest seminar an association runs
+PREVIEWS_PER_HOUR = 30
+PREVIEW_WINDOW = dt.timedelta(hours=1)
 
 
 @dataclass(frozen=True)
@@ -106,21 +115,45 @@ def reportable(principal: Principal) -> list[ReportableActivity]:
 
 def _planned(db: Session, principal: Principal, activity_id: int, data: bytes) -> tuple:
     """(organisation, activity, lines, plan) of a list for one of the organisation's
-    activities that has taken place; every line must name its attendee."""
+    activities that has taken place; every line must name its attendee; the file is at
+    most MAX_BYTES and MAX_LINES, the size of a real attendance list."""
     organisation, activity = _own_activity(db, principal, activity_id)
     if activity.ends_on > today():
         raise DomainError("attendance.not_yet")
+    if len(data) > MAX_BYTES:
+        raise DomainError("import.too_large", mb=MAX_BYTES // (1024 * 1024))
     lines = attendance.read_lines(data)
+    if len(lines) > MAX_LINES:
+        raise DomainError("attendance.too_many_lines", count=MAX_LINES)
     if any(not name for _, _, name in lines):
         raise DomainError("attendance.names_required")
     plan = attendance.plan_lines(db, activity, lines, check_names=True)
     return organisation, activity, lines, plan
 
 
-def preview(principal: Principal, activity_id: int, data: bytes) -> AttendancePlan:
-    """What the list would do if the secretariat confirmed it now; saves nothing."""
+def preview(principal: Principal, activity_id: int, data: bytes, ip: str = "") -> AttendancePlan:
+    """What the list would do if the secretariat confirmed it now. Saves nothing but the
+    audit entry (who, how many lines, how many matched); an organisation may check at most
+    PREVIEWS_PER_HOUR lists an hour, so previews cannot be used to search the registry."""
     with transaction() as db:
-        return _planned(db, principal, activity_id, data)[3]
+        organisation, _ = _own_activity(db, principal, activity_id)
+        if not throttle.allow(
+            db, "attendance-preview", str(organisation.id), PREVIEWS_PER_HOUR, PREVIEW_WINDOW
+        ):
+            raise DomainError("attendance.too_many_previews", count=PREVIEWS_PER_HOUR)
+    with transaction() as db:
+        _, _, lines, plan = _planned(db, principal, activity_id, data)
+        found = attendance.counts(plan)
+        trail.record(
+            db,
+            "organisation.attendance_previewed",
+            actor_id=principal.account_id,
+            target=f"activity:{activity_id}",
+            ip=ip,
+            lines=len(lines),
+            matched=found["credited"] + found["closed"] + found["already"] + found["outside"],
+        )
+        return plan
 
 
 def _mail(db: Session, report: AttendanceReport, template: str, **params: object) -> None:

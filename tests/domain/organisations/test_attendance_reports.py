@@ -4,6 +4,7 @@ import threading
 import pytest
 from sqlmodel import select
 
+from portal.domain.audit.tables import AuditEvent
 from portal.domain.core.clock import today
 from portal.domain.core.db import transaction
 from portal.domain.core.errors import DomainError, FieldErrors, NotAllowed
@@ -169,3 +170,29 @@ def test_only_its_own_activities_once_they_took_place_and_only_staff_decide(scen
     ):
         with pytest.raises(NotAllowed):
             attempt()
+
+
+def test_previews_cannot_be_used_to_search_the_registry(scene):
+    """An organisation pairing candidate numbers and names is capped per hour, each check
+    is audited with what it matched, and a list cannot be a dump of guesses."""
+    _, clerk, seminar, ((_, n0, name0), _, _) = scene
+    for _ in range(attendance_reports.PREVIEWS_PER_HOUR):
+        attendance_reports.preview(clerk, seminar, csv_bytes((n0, name0)), ip="198.51.100.4")
+    with pytest.raises(DomainError, match="attendance.too_many_previews"):
+        attendance_reports.preview(clerk, seminar, csv_bytes((n0, name0)))
+    with transaction() as db:
+        audited = db.exec(
+            select(AuditEvent).where(AuditEvent.action == "organisation.attendance_previewed")
+        ).all()
+    assert len(audited) == attendance_reports.PREVIEWS_PER_HOUR
+    assert audited[0].actor_account_id == clerk.account_id and audited[0].ip == "198.51.100.4"
+    assert audited[0].detail == {"lines": 1, "matched": 1}
+
+
+def test_an_attendance_list_is_as_long_as_a_real_one_at_most(scene):
+    _, clerk, seminar, _ = scene
+    guesses = [(f"D{n:06d}", "Sato Hanako") for n in range(attendance_reports.MAX_LINES + 1)]
+    with pytest.raises(DomainError, match="attendance.too_many_lines"):
+        attendance_reports.preview(clerk, seminar, csv_bytes(*guesses))
+    with pytest.raises(DomainError, match="import.too_large"):
+        attendance_reports.preview(clerk, seminar, b"x" * (attendance_reports.MAX_BYTES + 1))

@@ -11,7 +11,6 @@ from portal.domain.accounts.tables import AccountKind
 from portal.domain.core import staged_files
 from portal.domain.core.errors import DomainError
 from portal.domain.organisations import attendance_reports
-from portal.domain.registrants import registry_import
 from portal.i18n import format_date_range, format_datetime, translate
 from portal.web.changes import PageState
 from portal.web.components.attendance_preview import csv_drop, preview_rows, preview_view
@@ -20,7 +19,7 @@ from portal.web.components.layout import card
 from portal.web.components.text import t
 from portal.web.ids import int_id
 from portal.web.pages.admin.attendance_reports import counts_text
-from portal.web.session import require, translator, turn_away
+from portal.web.session import client_ip, require, translator, turn_away
 from portal.web.uploads import one_upload
 
 REPORT_UPLOAD = "report-file"
@@ -111,11 +110,13 @@ class OrgReportState(PageState, rx.State):
         tr = await translator(self)
         target = int_id(self.report_for)
         self._forget()
-        data, self.problem = await one_upload(files, registry_import.MAX_BYTES, tr)
+        data, self.problem = await one_upload(files, attendance_reports.MAX_BYTES, tr)
         if target is None or data is None:
             return None
         try:
-            plan = await asyncio.to_thread(attendance_reports.preview, principal, target, data)
+            plan = await asyncio.to_thread(
+                attendance_reports.preview, principal, target, data, client_ip(self)
+            )
         except DomainError as exc:
             self.problem = tr(exc.key, **exc.params)
             return None
