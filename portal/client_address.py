@@ -47,3 +47,10 @@ def of_request(request) -> str:
     """The client address of a Starlette request (see `resolve`)."""
     peer = request.client.host if request.client else ""
     return resolve(peer, request.headers.get("x-forwarded-for"))
+
+
+def is_operator(client: str) -> bool:
+    """True for a client on this machine or one of the trusted proxies: someone who may be
+    told why the portal is not ready (everyone else is told only whether it is)."""
+    address = _address(client)
+    return address is not None and (address.is_loopback or _trusted(address))

@@ -1,8 +1,9 @@
 """HTTP routes mounted through rx.App(api_transformer=...).
 
 - GET  /healthz        200 when the database answers, 503 when it does not (liveness).
-- GET  /readyz         readiness: database, Redis when set, outbox, daily jobs; 503 with
-                       a JSON reason when something is wrong (portal.operations.readiness).
+- GET  /readyz         readiness: database, Redis when set, outbox, daily jobs; 503 when
+                       something is wrong, with the reasons for local and proxy clients only
+                       (portal.operations.readiness).
 - POST /auth/session   exchanges a one-time sign-in ticket for the HttpOnly,
                        SameSite=Strict session cookie, then 303s to the start page.
 - GET  /admin/registrants/export   the registry list's current filter as CSV, staff only
@@ -70,18 +71,16 @@ async def healthz(_request: Request) -> Response:
     )
 
 
-async def readyz(_request: Request) -> Response:
-    """Readiness: 200 when every check passes, else 503 naming what is wrong."""
+async def readyz(request: Request) -> Response:
+    """Readiness: 200 when every check passes, else 503. The checks and their details
+    (which name the database, Redis and jobs) go only to this machine and the trusted
+    proxies' own requests; anyone else reads "ready" or "unavailable"."""
     found = await asyncio.to_thread(readiness.checks)
     ok = all(c.ok for c in found)
-    return JSONResponse(
-        {
-            "status": "ready" if ok else "unavailable",
-            "checks": {c.name: {"ok": c.ok, "detail": c.detail} for c in found},
-        },
-        status_code=200 if ok else 503,
-        headers={"Cache-Control": "no-store"},
-    )
+    body: dict = {"status": "ready" if ok else "unavailable"}
+    if client_address.is_operator(client_address.of_request(request)):
+        body["checks"] = {c.name: {"ok": c.ok, "detail": c.detail} for c in found}
+    return JSONResponse(body, status_code=200 if ok else 503, headers={"Cache-Control": "no-store"})
 
 
 def _same_origin(request: Request) -> bool:
@@ -132,7 +131,9 @@ async def export_registry(request: Request) -> Response:
     filename = f"registrants-{utcnow():%Y%m%d}.csv"
     charset = "shift_jis" if encoding == "shift_jis" else "utf-8"
     return StreamingResponse(
-        exports.export_csv(query, encoding, principal.account_id),
+        exports.export_csv(
+            query, encoding, principal.account_id, client_address.of_request(request)
+        ),
         media_type=f"text/csv; charset={charset}",
         headers={**_NO_STORE, "Content-Disposition": f'attachment; filename="{filename}"'},
     )

@@ -37,10 +37,17 @@ def migrated(request, tmp_path):
             engine.dispose()
 
 
-def ready() -> tuple[int, dict]:
-    response = TestClient(build_api()).get("/readyz")
+def ready(client: str = "127.0.0.1") -> tuple[int, dict]:
+    response = TestClient(build_api(), client=(client, 50000)).get("/readyz")
     assert response.headers["cache-control"] == "no-store"
     return response.status_code, response.json()
+
+
+def test_the_public_learns_only_whether_the_portal_is_ready(migrated, configure):
+    configure(PORTAL_REDIS_URL="redis://127.0.0.1:1/0")
+    assert ready("203.0.113.50") == (503, {"status": "unavailable"})  # no hosts, no reasons
+    status, body = ready("127.0.0.1")
+    assert status == 503 and body["checks"]["redis"]["ok"] is False
 
 
 def test_ready_on_a_migrated_database(migrated, configure):

@@ -7,6 +7,7 @@ in X-Forwarded-For, and believe that header from nobody but the configured proxy
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 from playwright.sync_api import expect
@@ -63,6 +64,12 @@ def test_sign_in_over_https_through_caddy(browser, portal, tmp_path):
         assert cookie["secure"] and cookie["httpOnly"] and cookie["sameSite"] == "Strict"
         context.close()
 
+        # The proxy's access log keeps neither a link's token nor the session cookie.
+        get(address, "/password/reset?token=LinkTokenNeverLogged42")
+        logged = access_log_with(tmp_path / "caddy" / "caddy.log", "/password/reset")
+        assert "LinkTokenNeverLogged42" not in logged
+        assert cookie["value"] not in logged
+
         # Through the proxy each client has its own allowance, forged headers or not ...
         assert trips_allowed(address, "127.0.0.3") == [True] * LIMIT + [False]
         assert trips_allowed(address, "127.0.0.4") == [True] * LIMIT + [False]
@@ -70,3 +77,12 @@ def test_sign_in_over_https_through_caddy(browser, portal, tmp_path):
         # ... and straight to the portal, a client is not a proxy: its header is ignored.
         direct = f"http://127.0.0.1:{server.port}"
         assert trips_allowed(direct, "127.0.0.6", forged=True) == [True] * LIMIT + [False]
+
+
+def access_log_with(path, text: str, timeout: float = 10) -> str:
+    """Caddy's log once it holds `text` (Caddy writes a request's line as it ends)."""
+    deadline = time.monotonic() + timeout
+    while text not in (logged := path.read_text()):
+        assert time.monotonic() < deadline, f"{text} never logged"
+        time.sleep(0.05)
+    return logged

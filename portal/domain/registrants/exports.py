@@ -13,7 +13,7 @@ import csv
 import io
 from collections.abc import Iterator
 
-from sqlmodel import col, select
+from sqlmodel import col, func, select
 
 from portal.domain.audit import trail
 from portal.domain.core.db import current_engine, transaction
@@ -58,13 +58,40 @@ def _line(values: list[str]) -> str:
     return buffer.getvalue()
 
 
-def export_csv(query: RegistryQuery, encoding: str, actor_id: int | None = None) -> Iterator[bytes]:
-    """The matching records as CSV bytes, header first, in registration-number order."""
+def _filter_of(query: RegistryQuery) -> dict[str, str]:
+    """The criteria of an export as the audit log keeps them (the ones given)."""
+    given = {
+        "text": query.text,
+        "status": query.status,
+        "valid_until_from": query.valid_until_from.isoformat() if query.valid_until_from else "",
+        "valid_until_to": query.valid_until_to.isoformat() if query.valid_until_to else "",
+    }
+    return {name: value for name, value in given.items() if value}
+
+
+def export_csv(
+    query: RegistryQuery, encoding: str, actor_id: int | None = None, ip: str = ""
+) -> Iterator[bytes]:
+    """The matching records as CSV bytes, header first, in registration-number order. The
+    audit entry (who, from where, the filter, how many rows) is written before the first
+    byte leaves, so a download broken off half-way is on record too."""
     codec = ENCODINGS.get(encoding, "utf-8-sig")
-    yield _line(list(COLUMNS)).encode(codec)
     conditions = conditions_for(query, current_engine().dialect.name)
+    with transaction() as db:
+        matching = db.exec(
+            select(func.count()).select_from(RegistryRecord).where(*conditions)
+        ).one()
+        trail.record(
+            db,
+            "registry.exported",
+            actor_id=actor_id,
+            ip=ip,
+            rows=matching,
+            encoding=encoding,
+            filter=_filter_of(query),
+        )
+    yield _line(list(COLUMNS)).encode(codec)
     last_id = 0
-    exported = 0
     while True:
         with transaction() as db:
             batch = db.exec(
@@ -78,8 +105,5 @@ def export_csv(query: RegistryQuery, encoding: str, actor_id: int | None = None)
         if not batch:
             break
         last_id = batch[-1].id
-        exported += len(batch)
         chunk = "".join(_line(row) for row in rows)
         yield chunk.encode("cp932", errors="replace") if codec == "cp932" else chunk.encode("utf-8")
-    with transaction() as db:
-        trail.record(db, "registry.exported", actor_id=actor_id, rows=exported, encoding=encoding)

@@ -178,7 +178,7 @@ def test_previews_cannot_be_used_to_search_the_registry(scene):
     _, clerk, seminar, ((_, n0, name0), _, _) = scene
     for _ in range(attendance_reports.PREVIEWS_PER_HOUR):
         attendance_reports.preview(clerk, seminar, csv_bytes((n0, name0)), ip="198.51.100.4")
-    with pytest.raises(DomainError, match="attendance.too_many_previews"):
+    with pytest.raises(DomainError, match=r"attendance\.too_many_previews"):
         attendance_reports.preview(clerk, seminar, csv_bytes((n0, name0)))
     with transaction() as db:
         audited = db.exec(
@@ -192,7 +192,7 @@ def test_previews_cannot_be_used_to_search_the_registry(scene):
 def test_an_attendance_list_is_as_long_as_a_real_one_at_most(scene):
     _, clerk, seminar, _ = scene
     guesses = [(f"D{n:06d}", "Sato Hanako") for n in range(attendance_reports.MAX_LINES + 1)]
-    with pytest.raises(DomainError, match="attendance.too_many_lines"):
+    with pytest.raises(DomainError, match=r"attendance\.too_many_lines"):
         attendance_reports.preview(clerk, seminar, csv_bytes(*guesses))
-    with pytest.raises(DomainError, match="import.too_large"):
+    with pytest.raises(DomainError, match=r"import\.too_large"):
         attendance_reports.preview(clerk, seminar, b"x" * (attendance_reports.MAX_BYTES + 1))

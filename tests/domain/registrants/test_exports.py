@@ -63,13 +63,15 @@ def test_export_streams_in_batches_and_is_audited(db, monkeypatch):
     monkeypatch.setattr(exports, "BATCH", 2)
     for n in range(5):
         add(f"B{n}", "田中")
-    chunks = list(exports.export_csv(RegistryQuery(), "utf-8", actor_id=None))
-    assert len(chunks) == 1 + 3
+    download = exports.export_csv(RegistryQuery(text="田中"), "utf-8", ip="192.0.2.8")
+    next(download)  # the header: the download has begun, and is on record already
     with transaction() as session:
         event = session.exec(
             select(AuditEvent).where(AuditEvent.action == "registry.exported")
         ).one()
-    assert event.detail["rows"] == 5
+    assert event.detail == {"rows": 5, "encoding": "utf-8", "filter": {"text": "田中"}}
+    assert event.ip == "192.0.2.8"
+    assert len(list(download)) == 3
 
 
 def test_only_signed_in_staff_may_download(db, configure):
