@@ -60,8 +60,14 @@ def test_sign_in_over_https_through_caddy(browser, portal, tmp_path):
         sign_in(page, portal, "registrant1@example.com")
         expect(page.get_by_role("heading", level=1)).to_be_visible()
         assert any(re.match(rf"wss://127\.0\.0\.1:{https_port}/_event", url) for url in sockets)
-        cookie = next(c for c in context.cookies() if c["name"] == SESSION_COOKIE)
-        assert cookie["secure"] and cookie["httpOnly"] and cookie["sameSite"] == "Strict"
+        # Over HTTPS the session cookie is a __Host- cookie: Secure, Path=/, no Domain.
+        cookie = next(c for c in context.cookies() if c["name"] == "__Host-" + SESSION_COOKIE)
+        assert (
+            cookie["path"] == "/"
+            and cookie["secure"]
+            and cookie["httpOnly"]
+            and cookie["sameSite"] == "Strict"
+        )
         context.close()
 
         # The proxy's access log keeps neither a link's token nor the session cookie.
