@@ -10,6 +10,7 @@ portal doctor                       readiness and settings checks, OK/WARN/FAIL 
 portal backup DEST [--keep N]       write one archive (database, evidence, key) into DEST
 portal restore SRC [--force]        check an archive, restore it, migrate
 portal unlock EMAIL                 clear an account's lockout
+portal reset-second-factor EMAIL    remove a person's authenticator app and provider link
 portal invite NUMBER                send (or resend) a record's activation invitation
 portal activation-requests [--approve ID]
 portal import-registrants FILE.csv [--dry-run] [--no-invite]
@@ -30,7 +31,7 @@ from pathlib import Path
 
 from portal import logs
 from portal.domain import demo
-from portal.domain.accounts import activation, operations
+from portal.domain.accounts import activation, factors, operations
 from portal.domain.core import migrations
 from portal.domain.core.clock import local, today
 from portal.domain.core.errors import DomainError
@@ -206,6 +207,16 @@ def _unlock(args) -> int:
     return 1
 
 
+def _reset_second_factor(args) -> int:
+    """DomainError (no such account) is printed by main() and exits 1."""
+    factors.reset_second_factor(None, args.email)
+    print(
+        f"Removed the authenticator app and provider link of {args.email}, ended its sessions "
+        "and mailed the owner."
+    )
+    return 0
+
+
 def _invite(args) -> int:
     address = activation.invite(args.registration_number)
     print(
@@ -347,6 +358,12 @@ def build_parser() -> argparse.ArgumentParser:
     unlock = commands.add_parser("unlock", help="clear an account's lockout")
     unlock.add_argument("email")
     unlock.set_defaults(run=_unlock)
+    reset = commands.add_parser(
+        "reset-second-factor",
+        help="remove a person's authenticator app and provider link (a lost phone)",
+    )
+    reset.add_argument("email")
+    reset.set_defaults(run=_reset_second_factor)
     invite = commands.add_parser("invite", help="send the activation invitation of a record")
     invite.add_argument("registration_number")
     invite.set_defaults(run=_invite)

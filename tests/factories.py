@@ -6,7 +6,8 @@ import datetime as dt
 
 from sqlmodel import col, select
 
-from portal.domain.accounts import passwords
+from portal.domain.accounts import passwords, sessions
+from portal.domain.accounts.sessions import Principal
 from portal.domain.core.clock import today
 from portal.domain.core.db import transaction
 from portal.domain.demo import add_registrant
@@ -93,3 +94,11 @@ def ledger_row(number="R0001", family="山田", given="花子", email="", **extr
     }
     values.update(extra)
     return ",".join(values[c] for c in exports.COLUMNS)
+
+
+def signed_in(account_id: int, with_: str = "email") -> Principal:
+    """The principal of a session just started for the account (as after signing in with
+    `with_`: "email" or "totp"), so factor changes are allowed for the next few minutes."""
+    with transaction() as db:
+        secret = sessions.start(db, account_id, signed_in_with=with_)
+    return sessions.resolve(secret)

@@ -29,7 +29,7 @@ from starlette.responses import RedirectResponse, Response
 from portal import client_address
 from portal.api import cookie_jar
 from portal.cookies import PROVIDER_ATTEMPT_COOKIE, PROVIDER_TRIP_COOKIE, SESSION_COOKIE
-from portal.domain.accounts import provider_flows, provider_links, sessions
+from portal.domain.accounts import provider_flows, provider_links, reauth, sessions
 from portal.domain.core.errors import DomainError
 from portal.settings import OidcSettings, get_settings
 
@@ -149,6 +149,8 @@ async def start_link(request: Request) -> Response:
         return RedirectResponse("/login", status_code=303, headers=_NO_STORE)
     if not provider_links.may_use(principal.kind):
         return _ending("link", "not_for_you")
+    if not await asyncio.to_thread(reauth.is_recent, principal):
+        return _ending("link", "reauth")  # a borrowed session links no identity of its own
     return await _start(request, "link", principal.account_id, principal.session_id)
 
 

@@ -30,3 +30,8 @@ def text_field(form: object, name: str, limit: int) -> str:
         return ""
     value = form.get(name, "")
     return value[:limit] if isinstance(value, str) else ""
+
+
+def ticked(form: object, name: str) -> bool:
+    """True when the submitted form's checkbox `name` was ticked."""
+    return isinstance(form, dict) and form.get(name) in ("on", True, "true")

@@ -14,7 +14,7 @@ from starlette.testclient import TestClient
 
 from portal.api import provider as provider_route
 from portal.api.routes import build_api
-from portal.domain.accounts import provider_links, sessions, signin
+from portal.domain.accounts import provider_links, reauth, sessions, signin
 from portal.domain.accounts.tables import ProviderLink
 from portal.domain.audit.tables import AuditEvent
 from portal.domain.core.db import transaction
@@ -295,3 +295,14 @@ def test_every_provider_sign_in_and_link_is_audited(db, provider):
     with transaction() as db_:
         done = [e.action for e in db_.exec(select(AuditEvent)).all()]
     assert {"provider.linked", "signin.provider_ok", "signin.provider_unlinked"} <= set(done)
+
+
+def test_a_session_left_open_links_no_identity_until_the_owner_confirms(db, provider, frozen):
+    """Someone at a borrowed tab cannot link their own provider account to it."""
+    factories.registrant("open-tab@example.com")
+    _, secret = session_of("open-tab@example.com")
+    frozen.advance(minutes=6)
+    assert come_back(browser(secret), "/auth/oidc/link") == "/mypage/account?provider=reauth"
+    owner = sessions.resolve(secret)
+    reauth.confirm(owner, factories.PASSWORD, "")
+    assert trip(browser(secret), "/auth/oidc/link").startswith(provider.issuer)

@@ -15,6 +15,7 @@ from portal.domain.accounts import operations, totp
 from portal.domain.core.clock import today
 from portal.domain.core.db import transaction
 from portal.domain.registry.tables import RegistryRecord
+from tests import factories
 from tests.factories import registrant
 
 PEOPLE = (
@@ -40,8 +41,9 @@ def admin_with_app(email: str, password: str) -> str:
     Enrolment used the previous 30-second step, so the current code still signs in.
     """
     account_id = operations.create_staff(email, password, "admin", email.split("@")[0].upper())
-    key = totp.begin_enrolment(account_id).key_text.replace(" ", "")
-    totp.confirm_enrolment(account_id, pyotp.TOTP(key).at(time.time() - 30))
+    owner = factories.signed_in(account_id)  # enrolment needs a freshly confirmed session
+    key = totp.begin_enrolment(owner).key_text.replace(" ", "")
+    totp.confirm_enrolment(owner, pyotp.TOTP(key).at(time.time() - 30))
     return key
 
 

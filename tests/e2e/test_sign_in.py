@@ -62,6 +62,9 @@ def test_staff_enrol_an_authenticator_then_sign_in_with_it(page, portal):
     page.locator("#code").fill(pyotp.TOTP(key).now())
     page.locator("#totp-confirm").click()
     expect(page.locator("#recovery-codes li")).to_have_count(10)
+    # The owner is told, with what to do if it was not them.
+    [told] = portal.mail.wait_for("admin@example.com", subject="authenticator app was set up")
+    assert "/password/forgot" in told.get_content()
     page.locator("#to-admin").click()
     expect(page).to_have_url(re.compile(r"/admin/?$"))
     expect(page.locator("#count-registrants")).to_have_text(str(registry_size(portal)))

@@ -14,7 +14,14 @@ import datetime as dt
 
 from sqlmodel import select
 
-from portal.domain.accounts import action_tokens, new_password, passwords, sessions, throttle
+from portal.domain.accounts import (
+    action_tokens,
+    factors,
+    new_password,
+    passwords,
+    sessions,
+    throttle,
+)
 from portal.domain.accounts.tables import Account, AccountKind, AccountStatus, TokenPurpose
 from portal.domain.audit import trail
 from portal.domain.core import email_address
@@ -66,8 +73,17 @@ def link_is_live(token: str | None) -> bool:
         return action_tokens.find_live(db, TokenPurpose.PASSWORD_RESET, token) is not None
 
 
-def complete(token: str | None, password: str, confirmation: str, ip: str = "") -> None:
-    """Set the new password through a live link.
+def complete(
+    token: str | None,
+    password: str,
+    confirmation: str,
+    ip: str = "",
+    remove_factors: bool = False,
+) -> None:
+    """Set the new password through a live link; every session ends and pending e-mail
+    changes die. With `remove_factors` (the owner's choice on the reset page) the
+    authenticator app, its recovery codes and the provider link go too, so a factor an
+    intruder added does not survive the reset.
 
     Raises DomainError("reset.link_invalid") for a dead link and FieldErrors
     for a password the policy refuses or a confirmation that differs.
@@ -98,6 +114,8 @@ def complete(token: str | None, password: str, confirmation: str, ip: str = "") 
         trail.record(
             db, "password.reset", actor_id=account.id, target=f"account:{account.id}", ip=ip
         )
+        if remove_factors:
+            factors.remove_all(db, account, actor_id=account.id, ip=ip)
 
 
 def set_password(db, account: Account, password_hash: str, tell_owner: bool = True) -> None:

@@ -55,12 +55,19 @@ class Principal:
 
 
 def start(
-    db: Session, account_id: int, ip: str = "", user_agent: str = "", provider_mfa: bool = False
+    db: Session,
+    account_id: int,
+    ip: str = "",
+    user_agent: str = "",
+    provider_mfa: bool = False,
+    signed_in_with: str = "provider",
 ) -> str:
     """Create a session for `account_id`; returns the secret for the cookie (never stored).
 
     `provider_mfa`: the identity provider proved multi-factor for this sign-in, which stands
-    in for the authenticator app staff must otherwise enrol.
+    in for the authenticator app staff must otherwise enrol. `signed_in_with`: the second
+    factor the sign-in passed ("email", "totp") or "provider"; signing in is the session's
+    first confirmation (accounts.reauth).
     """
     settings = get_settings()
     secret = tokens.new_token()
@@ -75,6 +82,8 @@ def start(
             ip=ip[:64],
             user_agent=user_agent[:300],
             provider_mfa=provider_mfa,
+            confirmed_at=now,
+            confirmed_with=signed_in_with,
         )
     )
     return secret

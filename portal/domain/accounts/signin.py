@@ -314,7 +314,7 @@ def redeem_ticket(ticket: str | None, ip: str = "", user_agent: str = "") -> Ses
         account = db.get(Account, challenge.account_id)
         if account is None or account.status != AccountStatus.ACTIVE:
             return None
-        secret = sessions.start(db, account.id, ip, user_agent)
+        secret = sessions.start(db, account.id, ip, user_agent, signed_in_with=challenge.method)
         trail.record(
             db, "signin.success", actor_id=account.id, target=f"account:{account.id}", ip=ip
         )

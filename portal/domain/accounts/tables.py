@@ -99,6 +99,11 @@ class WebSession(SQLModel, table=True):
     # Signed in through the identity provider, which proved multi-factor (PORTAL_OIDC_MFA_CLAIM):
     # stands in for the authenticator app staff must otherwise enrol.
     provider_mfa: bool = False
+    # The owner last proved it is them in this session (signing in counts): when, and with
+    # what — "email" (password + e-mailed code), "totp" (the authenticator or a recovery
+    # code), "password" or "provider". Sign-in factors change only shortly after (accounts.reauth).
+    confirmed_at: dt.datetime | None = None
+    confirmed_with: str = Field(default="", max_length=10)
 
 
 class RecoveryCode(SQLModel, table=True):

@@ -19,13 +19,15 @@ import pyotp
 import segno
 from sqlmodel import Session, col, delete, select, update
 
-from portal.domain.accounts import lockout, passwords, tokens
+from portal.domain.accounts import lockout, passwords, session_confirmation, tokens
+from portal.domain.accounts.sessions import Principal
 from portal.domain.accounts.tables import Account, AccountKind, RecoveryCode
 from portal.domain.audit import trail
 from portal.domain.core import sealing
 from portal.domain.core.clock import utcnow
 from portal.domain.core.db import transaction
 from portal.domain.core.errors import DomainError
+from portal.domain.outbox import post
 from portal.settings import get_settings
 
 RECOVERY_CODE_COUNT = 10
@@ -106,11 +108,14 @@ class Enrolment:
     qr_data_uri: str
 
 
-def begin_enrolment(account_id: int) -> Enrolment:
-    """Start (or restart) enrolment: a fresh secret, kept pending until a code confirms it."""
+def begin_enrolment(principal: Principal) -> Enrolment:
+    """Start (or restart) enrolment in the principal's session: a fresh secret, kept pending
+    until a code confirms it. Only shortly after the owner proved it is them (replacing an
+    authenticator: with it) — DomainError("reauth.needed…") otherwise (accounts.reauth)."""
     secret = pyotp.random_base32()
     with transaction() as db:
-        account = db.get(Account, account_id)
+        session_confirmation.require_recent(db, principal)
+        account = db.get(Account, principal.account_id)
         if account is None:
             raise DomainError("error.not_allowed")
         account.totp_pending_secret = _encrypt(secret)
@@ -131,13 +136,17 @@ def _new_recovery_codes(db: Session, account_id: int) -> list[str]:
     return codes
 
 
-def confirm_enrolment(account_id: int, code: str, ip: str = "") -> list[str]:
-    """Turn the pending secret on when `code` matches it; returns 10 new recovery codes.
+def confirm_enrolment(principal: Principal, code: str, ip: str = "") -> list[str]:
+    """Turn the pending secret on when `code` matches it; returns 10 new recovery codes and
+    mails the owner (an authenticator set up or replaced, with what to do if not them).
 
-    Raises DomainError("totp.no_enrolment") without a pending secret and
+    Raises DomainError("reauth.needed…") as `begin_enrolment` does,
+    DomainError("totp.no_enrolment") without a pending secret and
     DomainError("code.wrong") when the code does not match.
     """
+    account_id = principal.account_id
     with transaction() as db:
+        session_confirmation.require_recent(db, principal)
         account = db.get(Account, account_id)
         pending = (
             _decrypt(account.totp_pending_secret)
@@ -149,11 +158,21 @@ def confirm_enrolment(account_id: int, code: str, ip: str = "") -> list[str]:
         step = matching_step(pending, normalize_code(code), utcnow())
         if step is None:
             raise DomainError("code.wrong", field="code")
+        replaced = account.totp_secret is not None
         account.totp_secret = account.totp_pending_secret
         account.totp_pending_secret = None
         account.totp_last_step = step
         codes = _new_recovery_codes(db, account_id)
-        trail.record(db, "totp.enabled", actor_id=account_id, target=f"account:{account_id}", ip=ip)
+        trail.record(
+            db,
+            "totp.replaced" if replaced else "totp.enabled",
+            actor_id=account_id,
+            target=f"account:{account_id}",
+            ip=ip,
+        )
+        # The session now proves the new authenticator (it was just given a current code).
+        session_confirmation.mark(db, principal, session_confirmation.AUTHENTICATOR, ip)
+        post.enqueue(db, account.email, "authenticator_added", account.language)
         return codes
 
 
@@ -174,9 +193,12 @@ def disable(account_id: int, password: str, code: str, ip: str = "") -> None:
         raise DomainError("password.wrong", field="password")
     with transaction() as db:
         account = db.get(Account, account_id)
-        if not (accept_code(db, account, code) or accept_recovery_code(db, account_id, code)):
+        proven = accept_code(db, account, code) or accept_recovery_code(db, account_id, code)
+    if not proven:
+        with transaction() as db:  # counted in a transaction of its own: it must stay
             lockout.factor_failed(db, account_id, ip)
-            raise DomainError("code.wrong", field="code")
+        raise DomainError("code.wrong", field="code")
+    with transaction() as db:
         account = db.get(Account, account_id)
         account.totp_secret = None
         account.totp_last_step = None
@@ -184,3 +206,4 @@ def disable(account_id: int, password: str, code: str, ip: str = "") -> None:
         trail.record(
             db, "totp.disabled", actor_id=account_id, target=f"account:{account_id}", ip=ip
         )
+        post.enqueue(db, account.email, "authenticator_removed", account.language)

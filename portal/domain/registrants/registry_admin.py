@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from sqlmodel import col, func, select
 
-from portal.domain.accounts import activation, operations, permissions
+from portal.domain.accounts import activation, factors, operations, permissions
 from portal.domain.accounts.sessions import Principal
 from portal.domain.accounts.tables import Account, ProviderLink, WebSession
 from portal.domain.core.clock import utcnow
@@ -115,16 +115,26 @@ def detail(record_id: int) -> RecordDetail | None:
     return RecordDetail(record_id=record_id, values=values, account=facts, history=history)
 
 
-def unlock(principal: Principal, record_id: int) -> None:
-    """Clear the lockout of the record's account (admins only)."""
-    permissions.require_admin(principal)
+def _account_email(record_id: int) -> str:
     with transaction() as db:
         record = db.get(RegistryRecord, record_id)
         account = db.get(Account, record.account_id) if record and record.account_id else None
         if account is None:
             raise DomainError("admin.no_account")
-        email = account.email
-    operations.unlock(email, actor_id=principal.account_id)
+        return account.email
+
+
+def unlock(principal: Principal, record_id: int) -> None:
+    """Clear the lockout of the record's account (admins only)."""
+    permissions.require_admin(principal)
+    operations.unlock(_account_email(record_id), actor_id=principal.account_id)
+
+
+def reset_second_factor(principal: Principal, record_id: int, ip: str = "") -> None:
+    """Take away the authenticator app and provider link of the record's account — the
+    registrant lost their phone (admins only; audited; the owner is mailed)."""
+    permissions.require_admin(principal)
+    factors.reset_second_factor(principal, _account_email(record_id), ip)
 
 
 def edit_preview(

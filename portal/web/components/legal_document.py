@@ -6,6 +6,7 @@ import reflex as rx
 
 from portal.web.components.layout import scroll_region
 from portal.web.components.text import t
+from portal.web.errors import ticked as ticked_box
 
 TITLES = {"terms": "activate.terms_title", "privacy": "activate.privacy_title"}
 ACCEPT = {"terms": "activate.accept_terms", "privacy": "activate.accept_privacy"}
@@ -44,4 +45,4 @@ def legal_document(document: str, markdown: rx.Var, errors: rx.Var) -> rx.Compon
 
 def ticked(form: object, document: str) -> bool:
     """True when the document's box was ticked in the submitted form."""
-    return isinstance(form, dict) and form.get(f"accept_{document}") in ("on", True, "true")
+    return ticked_box(form, f"accept_{document}")

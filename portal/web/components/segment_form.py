@@ -7,12 +7,7 @@ import reflex as rx
 from portal.domain.registry.record_fields import STATUSES
 from portal.web.components.forms import field, labelled_checkbox
 from portal.web.components.text import t
-from portal.web.errors import text_field
-
-
-def ticked(form: dict, name: str) -> bool:
-    """True when the form's checkbox `name` was ticked."""
-    return form.get(name) in ("on", True, "true")
+from portal.web.errors import text_field, ticked
 
 
 def read_segment(form: dict) -> dict[str, object]:

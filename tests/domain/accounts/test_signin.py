@@ -170,10 +170,11 @@ def test_ip_throttle(db, configure):
 
 
 def enrol(account_id: int) -> tuple[str, list[str]]:
-    totp.begin_enrolment(account_id)
+    owner = factories.signed_in(account_id)
+    totp.begin_enrolment(owner)
     with transaction() as session:
         secret = totp._decrypt(session.get(Account, account_id).totp_pending_secret)
-    codes = totp.confirm_enrolment(account_id, pyotp.TOTP(secret).now())
+    codes = totp.confirm_enrolment(owner, pyotp.TOTP(secret).now())
     return secret, codes
 
 
@@ -202,9 +203,10 @@ def test_recovery_codes_work_once(db):
 
 def test_wrong_enrolment_code_leaves_totp_off(db):
     account_id = factories.registrant("half@example.com")
-    totp.begin_enrolment(account_id)
+    owner = factories.signed_in(account_id)
+    totp.begin_enrolment(owner)
     try:
-        totp.confirm_enrolment(account_id, "000000")
+        totp.confirm_enrolment(owner, "000000")
     except Exception as exc:
         assert getattr(exc, "key", "") == "code.wrong"
     with transaction() as session:

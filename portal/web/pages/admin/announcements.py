@@ -23,9 +23,9 @@ from portal.web.components.forms import (
     text_area_field,
 )
 from portal.web.components.layout import card, page_title, scroll_region, shell
-from portal.web.components.segment_form import read_segment, segment_fields, ticked
+from portal.web.components.segment_form import read_segment, segment_fields
 from portal.web.components.text import t
-from portal.web.errors import field_messages, text_field
+from portal.web.errors import field_messages, text_field, ticked
 from portal.web.ids import int_id
 from portal.web.session import client_ip, require, translator, turn_away
 

@@ -172,6 +172,37 @@ def admin_record_page() -> rx.Component:
                                 on_click=AdminRecordState.resend_invitation,
                                 id="resend-invitation",
                             ),
+                            rx.alert_dialog.root(
+                                rx.alert_dialog.trigger(
+                                    rx.button(
+                                        t("admin.reset_second_factor"),
+                                        variant="outline",
+                                        color_scheme="red",
+                                        id="reset-second-factor",
+                                    )
+                                ),
+                                rx.alert_dialog.content(
+                                    rx.alert_dialog.title(t("admin.reset_second_factor")),
+                                    rx.alert_dialog.description(
+                                        t("admin.reset_second_factor_explain")
+                                    ),
+                                    rx.hstack(
+                                        rx.alert_dialog.cancel(
+                                            rx.button(t("record.cancel"), variant="soft")
+                                        ),
+                                        rx.alert_dialog.action(
+                                            rx.button(
+                                                t("admin.reset_second_factor"),
+                                                color_scheme="red",
+                                                on_click=AdminRecordState.reset_second_factor,
+                                                id="reset-second-factor-confirm",
+                                            )
+                                        ),
+                                        spacing="3",
+                                        justify="end",
+                                    ),
+                                ),
+                            ),
                             spacing="3",
                             wrap="wrap",
                         ),

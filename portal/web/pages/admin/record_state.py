@@ -17,7 +17,7 @@ from portal.i18n import format_date, format_datetime, translate
 from portal.web.changes import PageState
 from portal.web.components.values import change_text, display_value, provider_text
 from portal.web.ids import int_id, path_id
-from portal.web.session import PROVIDER_NAME, require, translator, turn_away
+from portal.web.session import PROVIDER_NAME, client_ip, require, translator, turn_away
 
 
 class AdminRecordState(PageState, rx.State):
@@ -161,6 +161,19 @@ class AdminRecordState(PageState, rx.State):
         if principal is None:
             return await turn_away(self)
         await self._act(registry_admin.unlock, "admin.unlocked")
+        return None
+
+    @rx.event
+    async def reset_second_factor(self):
+        """Remove the authenticator app and provider link of the account (admins)."""
+        principal = await require(self, AccountKind.STAFF)
+        if principal is None:
+            return await turn_away(self)
+        ip = client_ip(self)
+        await self._act(
+            lambda who, record_id: registry_admin.reset_second_factor(who, record_id, ip),
+            "admin.second_factor_reset",
+        )
         return None
 
     @rx.event

@@ -22,9 +22,8 @@ from portal.web.components.forms import (
     text_area_field,
 )
 from portal.web.components.layout import card, scroll_region, shell
-from portal.web.components.segment_form import ticked
 from portal.web.components.text import t
-from portal.web.errors import field_messages, text_field
+from portal.web.errors import field_messages, text_field, ticked
 from portal.web.ids import int_id, path_id
 from portal.web.session import client_ip, require, translator, turn_away
 

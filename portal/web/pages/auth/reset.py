@@ -8,11 +8,17 @@ import reflex as rx
 
 from portal.domain.accounts import password_reset
 from portal.domain.core.errors import DomainError
-from portal.web.components.forms import error_summary, form, notice, primary_button
+from portal.web.components.forms import (
+    error_summary,
+    form,
+    labelled_checkbox,
+    notice,
+    primary_button,
+)
 from portal.web.components.layout import card, page_title, shell
 from portal.web.components.password_fields import NewPasswordCheck, new_password_fields
 from portal.web.components.text import t
-from portal.web.errors import field_messages, text_field
+from portal.web.errors import field_messages, text_field, ticked
 from portal.web.link_tokens import forget_token_in_url, token_from_link
 from portal.web.session import client_ip, translator
 
@@ -46,6 +52,7 @@ class ResetState(NewPasswordCheck, rx.State):
                 text_field(form, "new_password", 1024),
                 text_field(form, "new_password_confirm", 1024),
                 client_ip(self),
+                ticked(form, "remove_factors"),
             )
         except DomainError as exc:
             self.errors, self.form_error = field_messages(exc, tr)
@@ -78,6 +85,11 @@ def reset_page() -> rx.Component:
                         rx.text(t("reset.intro")),
                         form(
                             new_password_fields(ResetState),
+                            labelled_checkbox(
+                                "remove_factors",
+                                t("reset.remove_factors"),
+                                description=t("reset.remove_factors_hint"),
+                            ),
                             primary_button("reset.submit", id="reset-submit"),
                             on_submit=ResetState.submit,
                         ),

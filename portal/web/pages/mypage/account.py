@@ -11,7 +11,7 @@ import asyncio
 
 import reflex as rx
 
-from portal.domain.accounts import account_changes, totp
+from portal.domain.accounts import account_changes, reauth, totp
 from portal.domain.core.errors import DomainError, FieldErrors
 from portal.i18n import LANGUAGE_NAMES
 from portal.web.components.forms import (
@@ -41,6 +41,7 @@ class AccountState(NewPasswordCheck, rx.State):
     qr_data_uri: str = ""
     key_text: str = ""
     recovery_codes: list[str] = []  # noqa: RUF012
+    confirmed: bool = False  # proved it is them in the last few minutes: factors may change
     form_error: str = ""
     info: str = ""
 
@@ -79,7 +80,33 @@ class AccountState(NewPasswordCheck, rx.State):
         self.recovery_codes = []
         self._end_enrolment()
         self._clear()
+        self.confirmed = await asyncio.to_thread(reauth.is_recent, principal)
         return None
+
+    @rx.event
+    async def reauthenticate(self, form: dict):
+        """Prove it is the owner again (the password, or a code of the authenticator when
+        there is one), so a sign-in factor may change for the next few minutes."""
+        principal = await require(self, "any")
+        if principal is None:
+            return to_login()
+        password = text_field(form, "reauth_password", 1024)
+        code = text_field(form, "reauth_code", 20)
+        ip = client_ip(self)
+        if await self._attempt(
+            lambda: reauth.confirm(principal, password, code, ip), "account.reauth_done"
+        ):
+            self.confirmed = True
+        return None
+
+    def _not_confirmed(self, exc: DomainError, tr) -> bool:
+        """Show a refusal for want of a recent confirmation; True when it was one."""
+        if not exc.key.startswith("reauth."):
+            return False
+        self.confirmed = False
+        self._end_enrolment()
+        self.form_error = tr(exc.key)
+        return True
 
     @rx.event
     async def start_enrolment(self):
@@ -88,7 +115,11 @@ class AccountState(NewPasswordCheck, rx.State):
         if principal is None:
             return to_login()
         self._clear()
-        enrolment = await asyncio.to_thread(totp.begin_enrolment, principal.account_id)
+        try:
+            enrolment = await asyncio.to_thread(totp.begin_enrolment, principal)
+        except DomainError as exc:
+            self._not_confirmed(exc, await translator(self))
+            return None
         self.enrolling = True
         self.qr_data_uri = enrolment.qr_data_uri
         self.key_text = enrolment.key_text
@@ -109,9 +140,11 @@ class AccountState(NewPasswordCheck, rx.State):
             return None
         try:
             codes = await asyncio.to_thread(
-                totp.confirm_enrolment, principal.account_id, code, client_ip(self)
+                totp.confirm_enrolment, principal, code, client_ip(self)
             )
         except DomainError as exc:
+            if self._not_confirmed(exc, tr):
+                return None
             self.errors = {exc.field or "code": tr(exc.key, tries=0)}
             if exc.key == "totp.no_enrolment":
                 self._end_enrolment()
@@ -264,6 +297,32 @@ def _disable_form() -> rx.Component:
     )
 
 
+def _confirm_card() -> rx.Component:
+    """ "Confirm it is you": the password, or a code of the app when there is one."""
+    return card(
+        rx.heading(t("account.reauth_title"), as_="h2", size="5"),
+        rx.text(t("account.reauth_intro"), size="2"),
+        form(
+            rx.cond(
+                AccountState.totp_enabled,
+                field(
+                    "reauth_code",
+                    "account.reauth_code",
+                    AccountState.errors,
+                    autocomplete="one-time-code",
+                    input_mode="numeric",
+                    max_length=20,
+                ),
+                password_field("reauth_password", "account.password", AccountState.errors),
+            ),
+            rx.button(t("account.reauth_submit"), type="submit", size="3", id="reauth-submit"),
+            on_submit=AccountState.reauthenticate,
+            reset_on_submit=True,
+        ),
+        id="reauth",
+    )
+
+
 def _totp_card() -> rx.Component:
     return card(
         rx.heading(t("account.totp_title"), as_="h2", size="5"),
@@ -281,11 +340,15 @@ def _totp_card() -> rx.Component:
                 rx.cond(
                     AccountState.enrolling,
                     _enrolment(),
-                    rx.button(
-                        t("account.totp_start"),
-                        on_click=AccountState.start_enrolment,
-                        size="3",
-                        id="totp-start",
+                    rx.cond(
+                        AccountState.confirmed,
+                        rx.button(
+                            t("account.totp_start"),
+                            on_click=AccountState.start_enrolment,
+                            size="3",
+                            id="totp-start",
+                        ),
+                        rx.text(t("account.reauth_first"), size="2", color="var(--gray-11)"),
                     ),
                 ),
                 width="100%",
@@ -413,6 +476,7 @@ def account_page() -> rx.Component:
                 t("account.continue_admin"), href="/admin", size="4", weight="bold", id="to-admin"
             ),
         ),
+        rx.cond(~AccountState.confirmed, _confirm_card()),
         _totp_card(),
         provider_card(),
         _password_card(),

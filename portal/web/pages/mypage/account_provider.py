@@ -39,6 +39,7 @@ _OUTCOMES = (
     "cancelled",
     "unavailable",
     "throttled",
+    "reauth",
 )
 
 
