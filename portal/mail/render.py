@@ -21,6 +21,8 @@ from portal.settings import get_settings
 
 _TEMPLATES = Path(__file__).parent / "templates"
 _DURATIONS = {"minutes": "minute", "hours": "hour", "days": "day"}
+# Templates that read as another one (kept apart only for where their rows are shown).
+_SAME_AS = {"survey_reminder": "announcement"}
 
 
 @dataclass(frozen=True)
@@ -54,7 +56,7 @@ def render(template: str, language: str, params: dict) -> RenderedMail:
             values[name] = format_duration(values[name], unit, language)
     if isinstance(values.get("points"), int):
         values["points"] = translate("count.points", language, count=values["points"])
-    subject, body = _template(language, template)
+    subject, body = _template(language, _SAME_AS.get(template, template))
     subject = subject.format(**values).replace("\r", " ").replace("\n", " ")
     return RenderedMail(subject=subject, body=_fill_body(body, values))
 

@@ -293,7 +293,10 @@ def test_the_attendance_moment_asks_those_credited_for_the_activity(db):
 def test_one_reminder_to_those_who_chose_news_and_have_not_answered(db):
     from portal.domain.communications import announcements
     from portal.domain.outbox.tables import OutboxMessage
+    from portal.domain.staff import outbox_admin
     from portal.domain.surveys import reminders
+    from portal.mail import delivery
+    from portal.settings import get_settings
 
     admin, _ = staff_principal("s-remind@example.com")
     survey_id = survey(admin)
@@ -305,12 +308,18 @@ def test_one_reminder_to_those_who_chose_news_and_have_not_answered(db):
     assert reminders.send(admin, survey_id) == 1
     with transaction() as db_session:
         [mail] = db_session.exec(
-            select(OutboxMessage).where(OutboxMessage.template == "announcement")
+            select(OutboxMessage).where(OutboxMessage.template == reminders.REMINDER_TEMPLATE)
         ).all()
     mail = factories.opened(mail)
     assert mail.recipient == "remind1@example.com"
     assert f"/mypage/surveys/{survey_id}" in mail.params["body"]
     assert "topic=news" in mail.params["unsubscribe_url"]
+    rendered = delivery.build_message(mail, get_settings())
+    assert rendered["List-Unsubscribe"] and "How did we do?" in rendered["Subject"]
+    # The outbox page would say who has not answered: it does not show these recipients.
+    listed_mail = outbox_admin.page(admin).rows
+    [row] = [r for r in listed_mail if r.template == reminders.REMINDER_TEMPLATE]
+    assert row.recipient == ""
     [listed] = announcements.listing(admin)
     assert listed.copies == 1 and listed.subject == "Survey: How did we do?"
     with pytest.raises(DomainError):

@@ -1,7 +1,8 @@
 """The outbox as the secretariat sees it: delivery states, and another try for failed mail.
 
 Guarantees: admins only; message parameters (which may hold sign-in links and
-codes) are never returned — only who, which template, when and how delivery went.
+codes) are never returned — only who, which template, when and how delivery went; the
+recipients of survey reminders are not returned either (they are who has not answered).
 """
 
 from __future__ import annotations
@@ -20,6 +21,9 @@ from portal.domain.core.errors import DomainError
 from portal.domain.outbox.tables import OutboxMessage, OutboxStatus
 
 PER_PAGE = 50
+# Mail whose recipient list would tell the secretariat something it must not learn: a survey
+# reminder goes to those who have not answered, so its recipients are never listed.
+PRIVATE_RECIPIENTS = frozenset({"survey_reminder"})
 STATES = tuple(s.value for s in OutboxStatus)
 
 
@@ -67,7 +71,7 @@ def page(principal: Principal, status: str = "", number: int = 1) -> OutboxPage:
             MessageRow(
                 m.id,
                 m.created_at,
-                m.recipient,
+                "" if m.template in PRIVATE_RECIPIENTS else m.recipient,
                 m.template,
                 m.status,
                 m.attempts,

@@ -27,6 +27,9 @@ from portal.i18n import translate
 from portal.settings import get_settings
 
 TOPIC = "news"
+# The copies' template: the announcement's text, under a name of its own so the outbox page
+# can keep their recipients — who has not answered — from the secretariat (staff.outbox_admin).
+REMINDER_TEMPLATE = "survey_reminder"
 BATCH = 1000
 
 
@@ -91,7 +94,7 @@ def send(principal: Principal, survey_id: int, ip: str = "") -> int:
             reminder = db.get(Announcement, reminder_id)
             members, after = segments.page(db, segment, TOPIC, after, BATCH)
             rows = [
-                announcement_queue.copy_for(reminder, m, names)
+                {**announcement_queue.copy_for(reminder, m, names), "template": REMINDER_TEMPLATE}
                 for m in members
                 if m.gets_mail and m.has_account and m.record_id not in answered
             ]

@@ -53,7 +53,7 @@ class AdminOutboxState(PageState, rx.State):
             {
                 "id": str(m.id),
                 "created": format_datetime(m.created_at, lang),
-                "recipient": m.recipient,
+                "recipient": m.recipient or translate("outbox.recipient_hidden", lang),
                 "template": m.template,
                 "status": m.status,
                 "status_text": translate(f"outbox.state_{m.status}", lang),
