@@ -8,7 +8,7 @@ portal seed-demo [--password P] [--if-empty]
 portal deliver-mail                 deliver (or log) every due message once
 portal doctor                       readiness and settings checks, OK/WARN/FAIL per line
 portal backup DEST [--keep N]       write one archive (database, evidence, key) into DEST
-portal restore SRC [--force]        check an archive, restore it, migrate
+portal restore SRC [--force] [--key-file K]   check an archive, restore it, migrate
 portal unlock EMAIL                 clear an account's lockout
 portal reset-second-factor EMAIL    remove a person's authenticator app and provider link
 portal invite NUMBER                send (or resend) a record's activation invitation
@@ -126,7 +126,8 @@ def _backup(args) -> int:
 def _restore(args) -> int:
     logging.getLogger("alembic").setLevel(logging.WARNING)  # this command reports "migrated"
     try:
-        done = restore.restore(Path(args.src), force=args.force)
+        key_file = Path(args.key_file) if args.key_file else None
+        done = restore.restore(Path(args.src), force=args.force, key_file=key_file)
     except ArchiveError as exc:
         print(f"restore refused: {exc}", file=sys.stderr)
         return 1
@@ -338,6 +339,11 @@ def build_parser() -> argparse.ArgumentParser:
     put = commands.add_parser("restore", help="check an archive and restore it, then migrate")
     put.add_argument("src", help="an archive written by portal backup")
     put.add_argument("--force", action="store_true", help="overwrite a non-empty target")
+    put.add_argument(
+        "--key-file",
+        help="the secret_key of the portal that made the archive (when neither "
+        "PORTAL_SECRET_KEY nor the target's data folder holds it)",
+    )
     put.set_defaults(run=_restore)
     commands.add_parser("deliver-mail", help="deliver due mail once").set_defaults(
         run=_deliver_mail

@@ -3,7 +3,9 @@
 An archive is a gzip-compressed tar file named `portal-backup-<UTC time>.tar.gz` holding:
 
 - `manifest.json` — format, portal version, database kind, schema revision, creation
-  time, the row count of every table and the SHA-256 of every other member;
+  time, the row count of every table and the SHA-256 of every other member, signed
+  (`hmac`: HMAC-SHA-256 under a key derived from the portal's secret key), so a restore
+  takes only an archive made by a portal whose key the operator holds;
 - `database.sqlite` (SQLite) or `database.pgdump` (PostgreSQL, `pg_dump` custom format);
 - `evidence/<stored name>` — every evidence file the database copy names;
 - `secret_key` — the key from the data folder, when the key lives there.
@@ -12,6 +14,8 @@ An archive is a gzip-compressed tar file named `portal-backup-<UTC time>.tar.gz`
 from __future__ import annotations
 
 import hashlib
+import hmac
+import json
 import re
 import shutil
 import sqlite3
@@ -27,6 +31,24 @@ EVIDENCE = "evidence/"
 DATABASE = {"sqlite": "database.sqlite", "postgresql": "database.pgdump"}
 NAME = re.compile(r"^portal-backup-(\d{8}T\d{6})Z(?:-(\d+))?\.tar\.gz$")
 _MEMBER = re.compile(r"^(?:database\.sqlite|database\.pgdump|secret_key|evidence/[A-Za-z0-9_.-]+)$")
+
+
+def _signature(manifest: dict, secret_key: str) -> str:
+    unsigned = {name: value for name, value in manifest.items() if name != "hmac"}
+    text = json.dumps(unsigned, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    key = hashlib.sha256(f"backup\x00{secret_key}".encode()).digest()
+    return hmac.new(key, text.encode(), hashlib.sha256).hexdigest()
+
+
+def signed(manifest: dict, secret_key: str) -> dict:
+    """`manifest` with its `hmac` under `secret_key`."""
+    return {**manifest, "hmac": _signature(manifest, secret_key)}
+
+
+def is_signed_by(manifest: dict, secret_key: str) -> bool:
+    """True when `manifest` carries the `hmac` that `secret_key` gives it (constant time)."""
+    given = manifest.get("hmac")
+    return isinstance(given, str) and hmac.compare_digest(given, _signature(manifest, secret_key))
 
 
 class ArchiveError(Exception):

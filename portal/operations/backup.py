@@ -42,6 +42,7 @@ from portal.operations.archive import (
     portal_version,
     program,
     sha256_of,
+    signed,
     sqlite_path,
 )
 from portal.settings import get_settings
@@ -189,6 +190,7 @@ def create(dest: Path, keep: int | None = None) -> Made:
             "files": {name: sha256_of(path) for name, path in members.items()},
         }
         manifest_path = Path(staging) / MANIFEST
+        manifest = signed(manifest, settings.secret_key)
         manifest_path.write_text(json.dumps(manifest, indent=2, sort_keys=True))
         path = _archive_name(dest, dt.datetime.now(dt.UTC))
         with _private_file(path) as partial:

@@ -1,6 +1,7 @@
 """`portal restore SRC [--force]`: put an archive made by `portal backup` back.
 
-Before anything is written the whole archive is read and checked: every member's SHA-256
+Before anything is written the whole archive is read and checked: the manifest's signature
+under the key of the portal that made it (never a key the archive carries), every member's SHA-256
 against the manifest, no member missing, unknown or outside the archive, the database kind
 the same as the configured one, and a schema revision this code knows (an archive from a
 newer portal is refused). A target that already holds accounts, records or evidence files
@@ -43,6 +44,7 @@ from portal.operations.archive import (
     copy_sqlite,
     database_kind,
     is_member_name,
+    is_signed_by,
     libpq,
     program,
     sqlite_path,
@@ -61,8 +63,47 @@ class Restored:
     secret_key_from_environment: bool  # PORTAL_SECRET_KEY overrides the restored key file
 
 
-def _unpack(src: Path, staging: Path) -> dict:
-    """Extract `src` into `staging`, checking every member; returns the manifest."""
+MANIFEST_LIMIT = 16 * 1024 * 1024  # a manifest lists counts and digests: far below this
+_CHUNK = 1024 * 1024
+
+
+def _copy_hashing(source, target: Path) -> str:
+    """Copy a member to `target` a chunk at a time (a large database never sits in
+    memory); returns its SHA-256."""
+    digest = hashlib.sha256()
+    with target.open("wb") as out:
+        while chunk := source.read(_CHUNK):
+            digest.update(chunk)
+            out.write(chunk)
+    return digest.hexdigest()
+
+
+def _signing_key(key_file: Path | None) -> str:
+    """The key the archive's manifest must be signed with: `--key-file` (the secret_key of
+    the portal that made it, kept apart from its backups), else PORTAL_SECRET_KEY, else
+    the key already in the target's data folder. Never the key inside the archive: whoever
+    could plant an archive could plant that too."""
+    settings = get_settings()
+    if key_file is not None:
+        try:
+            return key_file.read_text().strip()
+        except OSError as exc:
+            raise ArchiveError(f"the key file {key_file} cannot be read ({exc})") from None
+    if settings.secret_key_from_environment:
+        return settings.secret_key_from_environment
+    folder_key = settings.data_dir / SECRET_KEY
+    if folder_key.is_file():
+        return folder_key.read_text().strip()
+    raise ArchiveError(
+        "an archive is restored only when it is signed with the secret key of the portal "
+        "that made it: pass --key-file PATH (that portal's data folder's secret_key, kept "
+        "apart from the backups) or set PORTAL_SECRET_KEY"
+    )
+
+
+def _unpack(src: Path, staging: Path, key: str) -> dict:
+    """Extract `src` into `staging`, checking the manifest's signature under `key` and every
+    member; returns the manifest."""
     digests: dict[str, str] = {}
     manifest = None
     try:
@@ -73,18 +114,25 @@ def _unpack(src: Path, staging: Path) -> dict:
                     raise ArchiveError(f"the archive holds {name} twice")
                 if not member.isfile() or not (name == MANIFEST or is_member_name(name)):
                     raise ArchiveError(f"the archive holds an unexpected member: {name!r}")
-                data = archive.extractfile(member).read()
+                source = archive.extractfile(member)
                 if name == MANIFEST:
+                    data = source.read(MANIFEST_LIMIT + 1)
+                    if len(data) > MANIFEST_LIMIT:
+                        raise ArchiveError("the archive's manifest is too large to be one")
                     manifest = json.loads(data)
                     continue
-                digests[name] = hashlib.sha256(data).hexdigest()
                 target = staging / name
                 target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(data)
+                digests[name] = _copy_hashing(source, target)
     except (tarfile.TarError, EOFError, zlib.error, OSError, ValueError) as exc:
         raise ArchiveError(f"the archive is damaged or not a portal backup ({exc})") from None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise ArchiveError("the archive has no manifest of a format this portal reads")
+    if not is_signed_by(manifest, key):
+        raise ArchiveError(
+            "the archive's manifest is not signed with the key given: it was made by another "
+            "portal, or altered since"
+        )
     listed = manifest.get("files") or {}
     if set(listed) != set(digests):
         raise ArchiveError(
@@ -175,11 +223,12 @@ def _put_files(staging: Path, data_dir: Path) -> None:
         write_owner_only(target, key.read_text())
 
 
-def restore(src: Path, force: bool = False) -> Restored:
+def restore(src: Path, force: bool = False, key_file: Path | None = None) -> Restored:
     """Check the archive `src` whole, then restore it into the configured database and data
     folder and migrate. Raises ArchiveError, having written nothing, when a portal serves
-    from the data folder, or the archive is damaged, of another database kind, from a newer
-    schema, or the target is not empty (unless `force`)."""
+    from the data folder, or the archive is not signed with the key of the portal that
+    made it (see `_signing_key`), damaged, of another database kind, from a newer schema,
+    or the target is not empty (unless `force`)."""
     settings = get_settings()
     kind = database_kind(settings.db_url)
     if not src.is_file():
@@ -187,7 +236,7 @@ def restore(src: Path, force: bool = False) -> Restored:
     with none_serving(settings.data_dir):  # until the migrations are done
         with tempfile.TemporaryDirectory(prefix=".restore-", dir=settings.data_dir) as folder:
             staging = Path(folder)
-            manifest = _unpack(src, staging)
+            manifest = _unpack(src, staging, _signing_key(key_file))
             if manifest.get("database") != kind:
                 raise ArchiveError(
                     f"the archive holds a {manifest.get('database')} database; this portal is "

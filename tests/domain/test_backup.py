@@ -20,7 +20,7 @@ from portal.domain.core import migrations
 from portal.domain.core.db import current_engine, make_engine, use_engine
 from portal.domain.points import claims, evidence
 from portal.operations import backup, restore, serving
-from portal.operations.archive import NAME, ArchiveError
+from portal.operations.archive import NAME, ArchiveError, signed
 from portal.settings import get_settings
 from tests.dbs import backends, fresh_database
 from tests.domain.points.test_claims import PDF, activity, registrant_principal
@@ -72,7 +72,9 @@ def test_round_trip_keeps_rows_evidence_and_key(kind, tmp_path, configure, no_ke
         assert made.path.stat().st_mode & 0o077 == 0  # personal data: the owner's only
     with site(kind, tmp_path / "new", configure) as new:
         assert new.data_dir != old.data_dir
-        done = restore.restore(made.path)
+        with pytest.raises(ArchiveError, match="--key-file"):  # no key to check it against
+            restore.restore(made.path)
+        done = restore.restore(made.path, key_file=old.data_dir / "secret_key")
         assert done.counts == made.counts
         with current_engine().connect() as conn:
             assert migrations.revisions(conn) == (done.manifest["schema_revision"],) * 2
@@ -118,9 +120,13 @@ def rewrite(path: Path, change) -> Path:
     return copy
 
 
-def set_manifest(members: dict, **values) -> None:
+def set_manifest(members: dict, sign: bool = True, **values) -> None:
+    """Change the manifest; signed again with the tests' key unless `sign` is false (as
+    someone without the key would have to leave it)."""
     manifest = json.loads(members["manifest.json"])
     manifest.update(values)
+    if sign:
+        manifest = signed(manifest, get_settings().secret_key)
     members["manifest.json"] = json.dumps(manifest).encode()
 
 
@@ -142,6 +148,9 @@ def test_refuses_damaged_foreign_and_newer_archives(kind, tmp_path, configure):
             made.path, lambda m: m.update({"evidence/extra.pdf": PDF})
         ),
         "unexpected member": lambda: rewrite(made.path, lambda m: m.update({"../outside": b"x"})),
+        "not signed with the key": lambda: rewrite(
+            made.path, lambda m: set_manifest(m, sign=False, counts={"account": 1})
+        ),
         "newer than this portal": lambda: rewrite(
             made.path, lambda m: set_manifest(m, schema_revision="9999")
         ),
@@ -194,8 +203,6 @@ def test_a_refused_restore_leaves_an_empty_target_as_it_was(
         assert cli.main(["restore", str(made.path)]) == 1
         printed = capsys.readouterr()
         assert printed.out == ""
-        assert printed.err.splitlines() == [
-            "restore refused: the archive holds a sqlite database; this portal is configured "
-            "for postgresql (PORTAL_DB_URL)"
-        ]
+        [refusal] = printed.err.splitlines()
+        assert refusal.startswith("restore refused: ")
         assert (list(target.iterdir()) == []) if target.name == "empty" else not target.exists()
