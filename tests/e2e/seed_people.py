@@ -27,6 +27,7 @@ PEOPLE = (
     "provider-me@example.com",  # links the identity provider
     "backup-me@example.com",  # a claim with a file, backed up and restored
     "restart-me@example.com",  # claims while workers of the cluster are killed
+    "confirm-me@example.com",  # steps away from an open tab, then sets up an app
 )
 UNINVITED = (("E2E00001", "invite-me@example.com", dt.date(1979, 12, 3)),)
 ADMINS = tuple(f"e2e-admin{n}@example.com" for n in range(1, 14))

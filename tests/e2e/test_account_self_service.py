@@ -135,3 +135,32 @@ def test_invitation_activation_then_first_sign_in(page, portal):
     page.locator("#to-login").click()
     sign_in(page, portal, email, password=NEW_PASSWORD)
     expect(page.locator("#reg-number")).to_have_text("E2E00001")
+
+
+# Every session of the account last proved its owner ten minutes ago (they stepped away).
+STEPPED_AWAY = (
+    "import datetime as dt\n"
+    "from sqlmodel import select, update\n"
+    "from portal.domain.core.db import transaction\n"
+    "from portal.domain.accounts.tables import Account, WebSession\n"
+    "with transaction() as db:\n"
+    "    account = db.exec(select(Account.id).where(Account.email == {email!r})).one()\n"
+    "    db.execute(update(WebSession).where(WebSession.account_id == account)"
+    ".values(confirmed_at=dt.datetime.now(dt.UTC) - dt.timedelta(minutes=10)))\n"
+)
+
+
+def test_a_tab_left_open_asks_who_it_is_before_an_app_is_set_up(page, portal):
+    email = "confirm-me@example.com"
+    page.set_viewport_size({"width": 375, "height": 800})
+    sign_in(page, portal, email)
+    portal.server.python("-c", STEPPED_AWAY.format(email=email))
+    page.goto("/mypage/account")
+    expect(page.locator("#reauth")).to_be_visible()
+    expect(page.locator("#totp-start")).to_have_count(0)
+    check(page, "account-confirm")
+    page.locator("#reauth_password").fill(DEMO_PASSWORD)
+    page.locator("#reauth-submit").click()
+    expect(page.get_by_text("Confirmed. For the next 5 minutes")).to_be_visible()
+    page.locator("#totp-start").click()
+    expect(page.locator("#totp-key")).to_be_visible()
