@@ -26,30 +26,50 @@ from portal.settings import get_settings
 FACTOR_LIMIT = 10
 
 
+def _count_then_lock(
+    db: Session, account_id: int, counter, limit: int, lock, lock_value, action: str, ip: str
+) -> Account | None:
+    """Add one to the account's `counter`; the failure that reaches `limit` sets `lock`
+    (when not set yet) and is audited as `action`. Returns the account when this call
+    locked it (so its caller mails the owner once), else None."""
+    failures = db.execute(
+        update(Account)
+        .where(col(Account.id) == account_id)
+        .values({counter: counter + 1})
+        .returning(counter)
+    ).scalar_one()
+    if failures < limit:
+        return None
+    locked = db.execute(
+        update(Account)
+        .where(col(Account.id) == account_id)
+        .where(col(lock).is_(None))
+        .values({lock: lock_value})
+    )
+    if locked.rowcount != 1:
+        return None
+    trail.record(db, action, target=f"account:{account_id}", ip=ip)
+    return db.get(Account, account_id)
+
+
 def password_failed(account_id: int, ip: str) -> None:
     """One wrong password for the account (at sign-in, or a current-password check inside
     a session); the one reaching PORTAL_LOCKOUT_THRESHOLD locks it and mails the owner."""
     settings = get_settings()
-    now = utcnow()
+    until = utcnow() + dt.timedelta(minutes=settings.lockout_minutes)
     with transaction() as db:
-        failures = db.execute(
-            update(Account)
-            .where(col(Account.id) == account_id)
-            .values(failed_attempts=Account.failed_attempts + 1)
-            .returning(Account.failed_attempts)
-        ).scalar_one()
         trail.record(db, "signin.password_failed", target=f"account:{account_id}", ip=ip)
-        if failures < settings.lockout_threshold:
-            return
-        locked = db.execute(
-            update(Account)
-            .where(col(Account.id) == account_id)
-            .where(col(Account.locked_until).is_(None))
-            .values(locked_until=now + dt.timedelta(minutes=settings.lockout_minutes))
+        account = _count_then_lock(
+            db,
+            account_id,
+            Account.failed_attempts,
+            settings.lockout_threshold,
+            Account.locked_until,
+            until,
+            "account.locked",
+            ip,
         )
-        if locked.rowcount == 1:
-            account = db.get(Account, account_id)
-            trail.record(db, "account.locked", target=f"account:{account_id}", ip=ip)
+        if account is not None:
             post.enqueue(
                 db,
                 account.email,
@@ -61,23 +81,17 @@ def password_failed(account_id: int, ip: str) -> None:
 
 def factor_failed(db: Session, account_id: int, ip: str) -> None:
     """One wrong second-factor code; the FACTOR_LIMIT-th in a row locks the factor."""
-    failures = db.execute(
-        update(Account)
-        .where(col(Account.id) == account_id)
-        .values(factor_failures=Account.factor_failures + 1)
-        .returning(Account.factor_failures)
-    ).scalar_one()
-    if failures < FACTOR_LIMIT:
-        return
-    locked = db.execute(
-        update(Account)
-        .where(col(Account.id) == account_id)
-        .where(col(Account.factor_locked_at).is_(None))
-        .values(factor_locked_at=utcnow())
+    account = _count_then_lock(
+        db,
+        account_id,
+        Account.factor_failures,
+        FACTOR_LIMIT,
+        Account.factor_locked_at,
+        utcnow(),
+        "account.factor_locked",
+        ip,
     )
-    if locked.rowcount == 1:
-        account = db.get(Account, account_id)
-        trail.record(db, "account.factor_locked", target=f"account:{account_id}", ip=ip)
+    if account is not None:
         post.enqueue(db, account.email, "factor_locked", account.language, tries=FACTOR_LIMIT)
 
 
