@@ -7,9 +7,11 @@ import datetime as dt
 
 from sqlmodel import update
 
+from portal.domain.accounts import operations
 from portal.domain.accounts.tables import Account, WebSession
 from portal.domain.core.db import transaction
 from portal.web.pages.admin.record_state import AdminRecordState
+from portal.web.pages.admin.staff import AdminStaffState
 from portal.web.pages.mypage.account import AccountState
 from tests import factories
 from tests.domain.accounts.test_reauth import set_up_app
@@ -80,3 +82,25 @@ async def test_only_an_admin_resets_a_registrants_second_factor(tabs, configure)
 def has_app(account_id: int) -> bool:
     with transaction() as db:
         return db.get(Account, account_id).totp_secret is not None
+
+
+async def test_an_admin_resets_another_staff_members_lost_authenticator(tabs, configure):
+    configure(PORTAL_STAFF_REQUIRE_TOTP="false")
+    member_id = operations.create_staff("lost@example.com", "Str0ng-pass-phrase", "reviewer", "L")
+    set_up_app(factories.signed_in(member_id))
+    reviewer = tabs(staff("reviewer", "rev-s@example.com"))
+    await reviewer.send(
+        AdminStaffState, "reset_second_factor", {"account_id": str(member_id)}, path="/admin/staff"
+    )
+    assert has_app(member_id)
+    admin = tabs(staff("admin", "boss-s@example.com"))
+    await admin.send(AdminStaffState, "load", path="/admin/staff")
+    await admin.send(
+        AdminStaffState, "ask_reset", {"account_id": str(member_id)}, path="/admin/staff"
+    )
+    assert (await admin.state(AdminStaffState)).confirming == f"reset:{member_id}"
+    await admin.send(
+        AdminStaffState, "reset_second_factor", {"account_id": str(member_id)}, path="/admin/staff"
+    )
+    assert not has_app(member_id)
+    assert factories.outbox("lost@example.com", "authenticator_reset")

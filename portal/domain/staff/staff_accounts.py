@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, func, select
 
-from portal.domain.accounts import action_tokens, invitations, permissions, sessions
+from portal.domain.accounts import action_tokens, factors, invitations, permissions, sessions
 from portal.domain.accounts.sessions import Principal
 from portal.domain.accounts.tables import (
     Account,
@@ -232,3 +232,12 @@ def reactivate(principal: Principal, account_id: int, ip: str = "") -> None:
             ip=ip,
             status=account.status,
         )
+
+
+def reset_second_factor(principal: Principal, account_id: int, ip: str = "") -> None:
+    """Take away another staff member's authenticator app and provider link (a lost
+    phone): their sessions end, they enrol again at their next sign-in, and are mailed."""
+    permissions.require_admin(principal)
+    with transaction() as db:
+        email = _staff_account(db, principal, account_id).email
+    factors.reset_second_factor(principal, email, ip)

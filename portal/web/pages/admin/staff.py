@@ -143,6 +143,22 @@ class AdminStaffState(PageState, rx.State):
         return None
 
     @rx.event
+    async def ask_reset(self, account_id: str):
+        """Ask for confirmation before resetting a member's second factor."""
+        if await require_admin(self) is None:
+            return await turn_away(self)
+        self.confirming = "reset:" + account_id if int_id(account_id) is not None else ""
+        return None
+
+    @rx.event
+    async def reset_second_factor(self, account_id: str):
+        """Remove the member's authenticator app and provider link (a lost phone)."""
+        if await require_admin(self) is None:
+            return await turn_away(self)
+        await self._act(staff_accounts.reset_second_factor, account_id, "admin.second_factor_reset")
+        return None
+
+    @rx.event
     async def reactivate(self, account_id: str):
         """Let a deactivated member in again (or re-send an unanswered invitation)."""
         if await require_admin(self) is None:
@@ -157,15 +173,15 @@ def _actions(member: rx.Var) -> rx.Component:
         member["me"] == "yes",
         rx.text(t("staff.you"), size="2"),
         rx.cond(
-            AdminStaffState.confirming == member["id"],
+            AdminStaffState.confirming == "reset:" + member["id"],
             rx.flex(
-                rx.text(t("staff.confirm_deactivate"), size="2", weight="bold"),
+                rx.text(t("admin.reset_second_factor_explain"), size="2"),
                 rx.button(
-                    t("staff.deactivate"),
+                    t("admin.reset_second_factor"),
                     color_scheme="red",
                     size="2",
-                    on_click=AdminStaffState.deactivate(member["id"]),
-                    id="confirm-deactivate-" + member["id"],
+                    on_click=AdminStaffState.reset_second_factor(member["id"]),
+                    id="confirm-reset-" + member["id"],
                 ),
                 rx.button(
                     t("record.cancel"), variant="ghost", size="2", on_click=AdminStaffState.keep
@@ -174,50 +190,81 @@ def _actions(member: rx.Var) -> rx.Component:
                 wrap="wrap",
                 align="center",
             ),
-            rx.flex(
-                rx.cond(
-                    member["role"] == "admin",
-                    rx.button(
-                        t("staff.make_reviewer"),
-                        on_click=AdminStaffState.set_role(member["id"], "reviewer"),
-                        id="make-reviewer-" + member["id"],
-                        **button,
-                    ),
-                    rx.button(
-                        t("staff.make_admin"),
-                        on_click=AdminStaffState.set_role(member["id"], "admin"),
-                        id="make-admin-" + member["id"],
-                        **button,
-                    ),
-                ),
-                rx.cond(
-                    member["status"] == "disabled",
-                    rx.button(
-                        t("staff.reactivate"),
-                        on_click=AdminStaffState.reactivate(member["id"]),
-                        id="reactivate-" + member["id"],
-                        **button,
-                    ),
-                    rx.button(
-                        t("staff.deactivate"),
-                        color_scheme="red",
-                        on_click=AdminStaffState.ask_deactivate(member["id"]),
-                        id="deactivate-" + member["id"],
-                        **button,
-                    ),
-                ),
-                rx.cond(
-                    member["status"] == "invited",
-                    rx.button(
-                        t("staff.resend"),
-                        on_click=AdminStaffState.reactivate(member["id"]),
-                        id="resend-" + member["id"],
-                        **button,
-                    ),
-                ),
-                spacing="2",
-                wrap="wrap",
+            _deactivate_or_buttons(member, button),
+        ),
+    )
+
+
+def _deactivate_or_buttons(member: rx.Var, button: dict) -> rx.Component:
+    return rx.cond(
+        AdminStaffState.confirming == member["id"],
+        rx.flex(
+            rx.text(t("staff.confirm_deactivate"), size="2", weight="bold"),
+            rx.button(
+                t("staff.deactivate"),
+                color_scheme="red",
+                size="2",
+                on_click=AdminStaffState.deactivate(member["id"]),
+                id="confirm-deactivate-" + member["id"],
             ),
+            rx.button(t("record.cancel"), variant="ghost", size="2", on_click=AdminStaffState.keep),
+            spacing="2",
+            wrap="wrap",
+            align="center",
+        ),
+        rx.flex(
+            rx.cond(
+                member["role"] == "admin",
+                rx.button(
+                    t("staff.make_reviewer"),
+                    on_click=AdminStaffState.set_role(member["id"], "reviewer"),
+                    id="make-reviewer-" + member["id"],
+                    **button,
+                ),
+                rx.button(
+                    t("staff.make_admin"),
+                    on_click=AdminStaffState.set_role(member["id"], "admin"),
+                    id="make-admin-" + member["id"],
+                    **button,
+                ),
+            ),
+            rx.cond(
+                member["status"] == "disabled",
+                rx.button(
+                    t("staff.reactivate"),
+                    on_click=AdminStaffState.reactivate(member["id"]),
+                    id="reactivate-" + member["id"],
+                    **button,
+                ),
+                rx.button(
+                    t("staff.deactivate"),
+                    color_scheme="red",
+                    on_click=AdminStaffState.ask_deactivate(member["id"]),
+                    id="deactivate-" + member["id"],
+                    **button,
+                ),
+            ),
+            rx.cond(
+                member["status"] == "invited",
+                rx.button(
+                    t("staff.resend"),
+                    on_click=AdminStaffState.reactivate(member["id"]),
+                    id="resend-" + member["id"],
+                    **button,
+                ),
+            ),
+            rx.cond(
+                member["status"] == "active",
+                rx.button(
+                    t("admin.reset_second_factor"),
+                    color_scheme="red",
+                    on_click=AdminStaffState.ask_reset(member["id"]),
+                    id="reset-" + member["id"],
+                    **button,
+                ),
+            ),
+            spacing="2",
+            wrap="wrap",
         ),
     )
 
