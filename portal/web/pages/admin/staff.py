@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import reflex as rx
 
-from portal.domain.core.errors import DomainError
+from portal.domain.accounts.actor import Actor
 from portal.domain.staff import staff_accounts
 from portal.i18n import LANGUAGE_NAMES, format_datetime, translate
 from portal.web.changes import PageState
@@ -22,9 +22,10 @@ from portal.web.components.forms import (
 from portal.web.components.layout import card, page_title, scroll_region, shell
 from portal.web.components.text import t
 from portal.web.components.values import provider_text
-from portal.web.errors import field_messages, text_field
+from portal.web.errors import text_field
+from portal.web.guard import Need, act, guarded
 from portal.web.ids import int_id
-from portal.web.session import PROVIDER_NAME, client_ip, require_admin, translator, turn_away
+from portal.web.session import PROVIDER_NAME, translator
 
 
 class AdminStaffState(PageState, rx.State):
@@ -57,114 +58,90 @@ class AdminStaffState(PageState, rx.State):
         ]
 
     @rx.event
-    async def load(self):
+    @guarded(Need.ADMIN)
+    async def load(self, actor: Actor):
         """Admins see every staff account; anyone else is sent away."""
-        principal = await require_admin(self)
-        if principal is None:
-            return await turn_away(self)
         self.errors, self.info, self.problem, self.confirming = {}, "", "", ""
-        await self._fill(principal)
-        return None
+        await self._fill(actor.principal)
 
     @rx.event
-    async def invite(self, form: dict):
+    @guarded(Need.ADMIN)
+    async def invite(self, actor: Actor, form: dict):
         """Create an invited account and mail it the link to choose a password."""
-        principal = await require_admin(self)
-        if principal is None:
-            return await turn_away(self)
-        tr = await translator(self)
         email = text_field(form, "email", 254)
-        try:
-            await asyncio.to_thread(
-                staff_accounts.invite,
-                principal,
-                email,
-                text_field(form, "name", 101),
-                text_field(form, "role", 16),
-                text_field(form, "language", 5),
-                client_ip(self),
-            )
-        except DomainError as exc:
-            self.errors, self.problem = field_messages(exc, tr)
+        _, self.errors, self.problem = await act(
+            self,
+            staff_accounts.invite,
+            actor.principal,
+            email,
+            text_field(form, "name", 101),
+            text_field(form, "role", 16),
+            text_field(form, "language", 5),
+            actor.ip,
+        )
+        if self.errors or self.problem:
             self.info = ""
             return None
-        self.errors, self.problem = {}, ""
-        self.info = tr("staff.invited", email=email.strip().lower())
-        await self._fill(principal)
+        self.info = (await translator(self))("staff.invited", email=email.strip().lower())
+        await self._fill(actor.principal)
         return rx.set_value("email", "")
 
-    async def _act(self, work: Callable, account_id: object, done_key: str) -> None:
-        principal = await require_admin(self)
-        if principal is None:
-            return
-        tr = await translator(self)
-        target = int_id(account_id)
+    async def _change(self, actor: Actor, work: Callable, account_id: object, done: str) -> None:
+        """One change to another member's account, then the list again."""
         self.confirming = ""
-        try:
-            if target is None:
-                raise DomainError("staff.unknown")
-            await asyncio.to_thread(work, principal, target, ip=client_ip(self))
-        except DomainError as exc:
-            self.problem, self.info = tr(exc.key, **exc.params), ""
+        target = int_id(account_id)
+        if target is None:
+            self.problem, self.info = (await translator(self))("staff.unknown"), ""
             return
-        self.info, self.problem = tr(done_key), ""
-        await self._fill(principal)
+        _, _, self.problem = await act(self, work, actor.principal, target, actor.ip)
+        self.info = "" if self.problem else (await translator(self))(done)
+        await self._fill(actor.principal)
 
     @rx.event
-    async def set_role(self, account_id: str, role: str):
+    @guarded(Need.ADMIN)
+    async def set_role(self, actor: Actor, account_id: str, role: str):
         """Give another staff member the admin or reviewer role (never the last active admin's)."""
-        if await require_admin(self) is None:
-            return await turn_away(self)
 
         def work(principal, target, ip):
             staff_accounts.change_role(principal, target, role, ip)
 
-        await self._act(work, account_id, "staff.role_changed")
-        return None
+        await self._change(actor, work, account_id, "staff.role_changed")
 
     @rx.event
-    async def ask_deactivate(self, account_id: str):
+    @guarded(Need.ADMIN)
+    async def ask_deactivate(self, actor: Actor, account_id: str):
         """Ask for confirmation before deactivating."""
-        if await require_admin(self) is None:
-            return await turn_away(self)
         self.confirming = account_id if int_id(account_id) is not None else ""
-        return None
 
     @rx.event
     def keep(self):
         self.confirming = ""
 
     @rx.event
-    async def deactivate(self, account_id: str):
+    @guarded(Need.ADMIN)
+    async def deactivate(self, actor: Actor, account_id: str):
         """Disable the account and end its sessions."""
-        if await require_admin(self) is None:
-            return await turn_away(self)
-        await self._act(staff_accounts.deactivate, account_id, "staff.deactivated")
-        return None
+        await self._change(actor, staff_accounts.deactivate, account_id, "staff.deactivated")
 
     @rx.event
-    async def ask_reset(self, account_id: str):
+    @guarded(Need.ADMIN)
+    async def ask_reset(self, actor: Actor, account_id: str):
         """Ask for confirmation before resetting a member's second factor."""
-        if await require_admin(self) is None:
-            return await turn_away(self)
         self.confirming = "reset:" + account_id if int_id(account_id) is not None else ""
-        return None
 
     @rx.event
-    async def reset_second_factor(self, account_id: str):
+    @guarded(Need.ADMIN)
+    async def reset_second_factor(self, actor: Actor, account_id: str):
         """Remove the member's authenticator app and provider link (a lost phone)."""
-        if await require_admin(self) is None:
-            return await turn_away(self)
-        await self._act(staff_accounts.reset_second_factor, account_id, "admin.second_factor_reset")
-        return None
+        await self._change(
+            actor, staff_accounts.reset_second_factor, account_id, "admin.second_factor_reset"
+        )
 
     @rx.event
-    async def reactivate(self, account_id: str):
+    @guarded(Need.ADMIN)
+    async def reactivate(self, actor: Actor, account_id: str):
         """Let a deactivated member in again (or re-send an unanswered invitation)."""
-        if await require_admin(self) is None:
-            return await turn_away(self)
-        await self._act(staff_accounts.reactivate, account_id, "staff.reactivated")
-        return None
+        await self._change(actor, staff_accounts.reactivate, account_id, "staff.reactivated")
 
 
 def _actions(member: rx.Var) -> rx.Component:

@@ -1,0 +1,81 @@
+"""The one guard of the web layer: who may call a handler, decided once per event.
+
+    @rx.event
+    @guarded(Need.ADMIN)
+    async def deactivate(self, actor: Actor, account_id: str): ...
+
+`guarded` resolves the session once, turns away whoever does not meet the need (to their
+own start page, or the sign-in page) and calls the handler with the `Actor`. A browser
+cannot supply `actor`: Reflex sees the handler without it, and a payload naming it is
+dropped. `act` runs one domain call off the event loop and turns a refusal into the
+page's messages, with their parameters.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import inspect
+from collections.abc import Callable
+from enum import Enum
+from typing import Any, TypeVar
+
+import reflex as rx
+
+from portal.domain.accounts.actor import Actor
+from portal.domain.accounts.tables import AccountKind, StaffRole
+from portal.domain.core.errors import DomainError
+from portal.web.errors import field_messages
+from portal.web.session import client_ip, require, translator, turn_away
+
+T = TypeVar("T")
+
+
+class Need(Enum):
+    """Who a handler is for: (kind, role) as `web.session.require` reads them."""
+
+    SIGNED_IN = ("any", None)  # anyone signed in, staff still enrolling included
+    REGISTRANT = (AccountKind.REGISTRANT, None)
+    ORGANISATION = (AccountKind.ORGANISATION, None)
+    STAFF = (AccountKind.STAFF, None)
+    ADMIN = (AccountKind.STAFF, StaffRole.ADMIN)
+
+
+def guarded(need: Need) -> Callable:
+    """Decorate a state's async handler (under `@rx.event`) to run only for `need`."""
+    kind, role = need.value
+
+    def decorate(handler: Callable) -> Callable:
+        signature = inspect.signature(handler)
+        shown = [p for name, p in signature.parameters.items() if name != "actor"]
+
+        @functools.wraps(handler)
+        async def checked(self, *args: Any, **kwargs: Any):
+            kwargs.pop("actor", None)  # never the browser's
+            principal = await require(self, kind, role)
+            if principal is None:
+                return await turn_away(self)
+            agent = self.router.headers.user_agent or ""
+            actor = Actor(principal, client_ip(self), agent[:300])
+            return await handler(self, *args, actor=actor, **kwargs)
+
+        checked.__signature__ = signature.replace(parameters=shown)
+        checked.__annotations__ = {
+            name: hint for name, hint in handler.__annotations__.items() if name != "actor"
+        }
+        return checked
+
+    return decorate
+
+
+async def act(
+    state: rx.State, call: Callable[..., T], *args: Any, rename: dict[str, str] | None = None
+) -> tuple[T | None, dict[str, str], str]:
+    """Run the domain `call(*args)` in a worker thread. Returns (its result, the field
+    messages, the page-wide message): messages are empty on success; a DomainError's
+    become them, in the page's language with their parameters."""
+    try:
+        return await asyncio.to_thread(call, *args), {}, ""
+    except DomainError as exc:
+        errors, problem = field_messages(exc, await translator(state), rename)
+        return None, errors, problem
