@@ -8,16 +8,17 @@ import asyncio
 
 import reflex as rx
 
-from portal.domain.accounts.tables import AccountKind, StaffRole
-from portal.domain.core.errors import DomainError
+from portal.domain.accounts.actor import Actor
+from portal.domain.accounts.tables import StaffRole
 from portal.domain.registrants import registry_admin
 from portal.domain.registry import categories
 from portal.domain.renewal import reminders
 from portal.i18n import format_date, format_datetime, translate
 from portal.web.changes import PageState
 from portal.web.components.values import change_text, display_value, provider_text
+from portal.web.guard import Need, act, guarded
 from portal.web.ids import int_id, path_id
-from portal.web.session import PROVIDER_NAME, client_ip, require, translator, turn_away
+from portal.web.session import PROVIDER_NAME, translator
 
 
 class AdminRecordState(PageState, rx.State):
@@ -129,84 +130,62 @@ class AdminRecordState(PageState, rx.State):
         ]
 
     @rx.event
-    async def load(self):
+    @guarded(Need.STAFF)
+    async def load(self, actor: Actor):
         """Staff read the record; anyone else is sent away."""
-        principal = await require(self, AccountKind.STAFF)
-        if principal is None:
-            return await turn_away(self)
         self.info = self.problem = ""
-        await self._fill(principal)
-        return None
+        await self._fill(actor.principal)
 
-    async def _act(self, work, done_key: str) -> None:
-        principal = await require(self, AccountKind.STAFF)
-        if principal is None:
-            return
-        tr = await translator(self)
+    async def _change(self, actor: Actor, work, done_key: str) -> None:
+        """One change to this record's account by `work(principal, record_id)`, then the
+        record again (admins: the domain refuses anyone else)."""
         record_id = path_id(self)
-        try:
-            if record_id is None:
-                raise DomainError("activation.unknown_record")
-            await asyncio.to_thread(work, principal, record_id)
-        except DomainError as exc:
-            self.problem, self.info = tr(exc.key), ""
+        if record_id is None:
+            self.problem, self.info = (await translator(self))("activation.unknown_record"), ""
             return
-        self.info, self.problem = tr(done_key), ""
-        await self._fill(principal)
+        _, _, self.problem = await act(self, work, actor.principal, record_id)
+        self.info = "" if self.problem else (await translator(self))(done_key)
+        if not self.problem:
+            await self._fill(actor.principal)
 
     @rx.event
-    async def unlock(self):
+    @guarded(Need.STAFF)
+    async def unlock(self, actor: Actor):
         """Clear the account's lockout (admins)."""
-        principal = await require(self, AccountKind.STAFF)
-        if principal is None:
-            return await turn_away(self)
-        await self._act(registry_admin.unlock, "admin.unlocked")
-        return None
+        await self._change(actor, registry_admin.unlock, "admin.unlocked")
 
     @rx.event
-    async def reset_second_factor(self):
+    @guarded(Need.STAFF)
+    async def reset_second_factor(self, actor: Actor):
         """Remove the authenticator app and provider link of the account (admins)."""
-        principal = await require(self, AccountKind.STAFF)
-        if principal is None:
-            return await turn_away(self)
-        ip = client_ip(self)
-        await self._act(
-            lambda who, record_id: registry_admin.reset_second_factor(who, record_id, ip),
+        await self._change(
+            actor,
+            lambda who, record_id: registry_admin.reset_second_factor(who, record_id, actor.ip),
             "admin.second_factor_reset",
         )
-        return None
 
     @rx.event
-    async def saved(self):
+    @guarded(Need.STAFF)
+    async def saved(self, actor: Actor):
         """After an admin's edit: the record and its history as they are now."""
-        principal = await require(self, AccountKind.STAFF)
-        if principal is None:
-            return await turn_away(self)
-        tr = await translator(self)
-        await self._fill(principal)
-        self.info, self.problem = tr("admin.edit_saved"), ""
-        return None
+        await self._fill(actor.principal)
+        self.info, self.problem = (await translator(self))("admin.edit_saved"), ""
 
     @rx.event
-    async def approve_request(self, request_id: str):
+    @guarded(Need.STAFF)
+    async def approve_request(self, actor: Actor, request_id: str):
         """Take the requested address into the record and send the invitation (admins)."""
-        principal = await require(self, AccountKind.STAFF)
-        if principal is None:
-            return await turn_away(self)
         target = int_id(request_id)
         if target is None:
-            return None
-        await self._act(
+            return
+        await self._change(
+            actor,
             lambda who, record_id: registry_admin.approve_request(who, record_id, target),
             "admin.request_approved",
         )
-        return None
 
     @rx.event
-    async def resend_invitation(self):
+    @guarded(Need.STAFF)
+    async def resend_invitation(self, actor: Actor):
         """Send a new activation invitation (admins)."""
-        principal = await require(self, AccountKind.STAFF)
-        if principal is None:
-            return await turn_away(self)
-        await self._act(registry_admin.resend_invitation, "admin.invitation_sent")
-        return None
+        await self._change(actor, registry_admin.resend_invitation, "admin.invitation_sent")
