@@ -7,6 +7,7 @@ import asyncio
 
 import reflex as rx
 
+from portal.domain.accounts.actor import Actor
 from portal.domain.core.errors import DomainError
 from portal.domain.surveys import editing, reminders, results
 from portal.domain.surveys.tables import QuestionKind
@@ -23,9 +24,10 @@ from portal.web.components.forms import (
 )
 from portal.web.components.layout import card, scroll_region, shell
 from portal.web.components.text import t
-from portal.web.errors import field_messages, text_field, ticked
+from portal.web.errors import text_field, ticked
+from portal.web.guard import Need, act, guarded
 from portal.web.ids import int_id, path_id
-from portal.web.session import client_ip, require, translator, turn_away
+from portal.web.session import translator
 
 
 class AdminSurveyState(PageState, rx.State):
@@ -96,90 +98,88 @@ class AdminSurveyState(PageState, rx.State):
         self.texts = [{"question": q.text, "text": x} for q in shown.questions for x in q.texts]
 
     @rx.event
-    async def load(self):
+    @guarded(Need.STAFF)
+    async def load(self, actor: Actor):
         """The survey for staff; admins also get its actions."""
-        principal = await require(self, "staff")
-        if principal is None:
-            return await turn_away(self)
-        self.can_edit = principal.role == "admin"
+        self.can_edit = actor.principal.role == "admin"
         self.errors, self.info, self.problem = {}, "", ""
         survey_id = path_id(self)
         if survey_id is None:
             self.found = False
-            return None
-        await self._fill(principal, survey_id)
-        return None
+            return
+        await self._fill(actor.principal, survey_id)
 
-    async def _act(self, work, done_key: str):
-        principal = await require(self, "staff")
+    async def _change(self, actor: Actor, work, done_key: str):
+        """`work(principal, survey_id)` on this survey (admins: the domain refuses anyone
+        else), then the survey again; returns what `work` returned (None when refused)."""
         survey_id = path_id(self)
-        if principal is None or survey_id is None:
-            return await turn_away(self)
-        tr = await translator(self)
-        self.info, self.problem = "", ""
-        try:
-            outcome = await asyncio.to_thread(work, principal, survey_id)
-        except DomainError as exc:
-            self.errors, self.problem = field_messages(exc, tr)
+        if survey_id is None:
             return None
-        self.errors = {}
-        await self._fill(principal, survey_id)
-        self.info = tr(done_key)
+        self.info = ""
+        outcome, self.errors, self.problem = await act(self, work, actor.principal, survey_id)
+        if self.errors or self.problem:
+            return None
+        await self._fill(actor.principal, survey_id)
+        self.info = (await translator(self))(done_key)
         return outcome
 
     @rx.event
-    async def add_question(self, form: dict):
+    @guarded(Need.STAFF)
+    async def add_question(self, actor: Actor, form: dict):
         """Add a question to this draft (admins)."""
         if not isinstance(form, dict):
-            return None
+            return
         values = {
             name: text_field(form, name, 2000)
             for name in ("kind", "text_en", "text_ja", "choices", "max_length")
         }
         values["required"] = ticked(form, "required")
-        ip = client_ip(self)
-        await self._act(
-            lambda p, s: editing.add_question(p, s, values, ip), "survey.question_added"
+        await self._change(
+            actor,
+            lambda p, s: editing.add_question(p, s, values, actor.ip),
+            "survey.question_added",
         )
-        return None
 
     @rx.event
-    async def remove_question(self, question_id: str):
+    @guarded(Need.STAFF)
+    async def remove_question(self, actor: Actor, question_id: str):
         """Remove a question from this draft (admins)."""
         target = int_id(question_id)
         if target is None:
-            return None
-        ip = client_ip(self)
-        await self._act(lambda p, _s: editing.remove_question(p, target, ip), "survey.removed")
-        return None
+            return
+        await self._change(
+            actor, lambda p, _s: editing.remove_question(p, target, actor.ip), "survey.removed"
+        )
 
     @rx.event
-    async def open_survey(self):
+    @guarded(Need.STAFF)
+    async def open_survey(self, actor: Actor):
         """Start asking (admins); the questions are fixed from now on."""
-        ip = client_ip(self)
-        await self._act(lambda p, s: editing.open_survey(p, s, ip), "survey.opened")
+        await self._change(actor, lambda p, s: editing.open_survey(p, s, actor.ip), "survey.opened")
 
     @rx.event
-    async def close_survey(self):
+    @guarded(Need.STAFF)
+    async def close_survey(self, actor: Actor):
         """Stop asking (admins)."""
-        ip = client_ip(self)
-        await self._act(lambda p, s: editing.close_survey(p, s, ip), "survey.closed")
+        await self._change(
+            actor, lambda p, s: editing.close_survey(p, s, actor.ip), "survey.closed"
+        )
 
     @rx.event
-    async def remind(self):
+    @guarded(Need.STAFF)
+    async def remind(self, actor: Actor):
         """Mail the one reminder to those in the segment who have not answered (admins)."""
-        ip = client_ip(self)
-        written = await self._act(lambda p, s: reminders.send(p, s, ip), "survey.reminded")
+        written = await self._change(
+            actor, lambda p, s: reminders.send(p, s, actor.ip), "survey.reminded"
+        )
         if isinstance(written, int):
-            tr = await translator(self)
-            self.info = tr("survey.reminded_count", count=written)
-        return None
+            self.info = (await translator(self))("survey.reminded_count", count=written)
 
     @rx.event
-    async def copy_survey(self):
+    @guarded(Need.STAFF)
+    async def copy_survey(self, actor: Actor):
         """A new draft with the same questions; its page opens."""
-        ip = client_ip(self)
-        twin = await self._act(lambda p, s: editing.copy(p, s, ip), "survey.copied")
+        twin = await self._change(actor, lambda p, s: editing.copy(p, s, actor.ip), "survey.copied")
         return rx.redirect(f"/admin/surveys/{twin}") if isinstance(twin, int) else None
 
 
