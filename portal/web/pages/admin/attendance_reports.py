@@ -7,17 +7,17 @@ import asyncio
 
 import reflex as rx
 
-from portal.domain.accounts.tables import AccountKind
-from portal.domain.core.errors import DomainError
+from portal.domain.accounts.actor import Actor
 from portal.domain.organisations import attendance_reports
 from portal.i18n import format_datetime, translate
 from portal.web.changes import PageState
 from portal.web.components.forms import form, notice, text_area_field
 from portal.web.components.layout import card
 from portal.web.components.text import t
-from portal.web.errors import field_messages, text_field
+from portal.web.errors import text_field
+from portal.web.guard import Need, act, guarded
 from portal.web.ids import int_id
-from portal.web.session import require, translator, turn_away
+from portal.web.session import translator
 
 # What a report's counts are called on the page (the stored counts' names).
 COUNT_KEYS = (
@@ -64,58 +64,45 @@ class AdminReportsState(PageState, rx.State):
             self.open_id = ""
 
     @rx.event
-    async def load(self):
+    @guarded(Need.STAFF)
+    async def load(self, actor: Actor):
         """Staff see the lists waiting; anyone else is sent away."""
-        principal = await require(self, AccountKind.STAFF)
-        if principal is None:
-            return await turn_away(self)
         self.open_id, self.errors, self.info, self.problem = "", {}, "", ""
-        await self._fill(principal)
-        return None
+        await self._fill(actor.principal)
 
     @rx.event
-    async def open(self, report_id: str):
+    @guarded(Need.STAFF)
+    async def open(self, actor: Actor, report_id: str):
         """Show the decision of one waiting list."""
-        if await require(self, AccountKind.STAFF) is None:
-            return await turn_away(self)
         self.errors, self.info, self.problem = {}, "", ""
         self.open_id = report_id if report_id in {r["id"] for r in self.rows} else ""
-        return None
 
-    async def _decide(self, work, done_key: str, *args) -> None:
-        principal = await require(self, AccountKind.STAFF)
-        if principal is None:
-            return
-        tr = await translator(self)
+    async def _decide(self, actor: Actor, work, done_key: str, *args) -> None:
+        """Decide the open list by `work(principal, report_id, *args)`; the lists again."""
         target = int_id(self.open_id)
-        try:
-            if target is None:
-                raise DomainError("attendance.unknown_list")
-            await asyncio.to_thread(work, principal, target, *args)
-        except DomainError as exc:
-            self.errors, self.problem = field_messages(exc, tr)
+        if target is None:
+            self.errors, self.info = {}, ""
+            self.problem = (await translator(self))("attendance.unknown_list")
+            return
+        _, self.errors, self.problem = await act(self, work, actor.principal, target, *args)
+        if self.errors or self.problem:
             self.info = ""
         else:
-            self.errors, self.problem, self.open_id = {}, "", ""
-            self.info = tr(done_key)
-        await self._fill(principal)
+            self.open_id, self.info = "", (await translator(self))(done_key)
+        await self._fill(actor.principal)
 
     @rx.event
-    async def confirm(self):
+    @guarded(Need.STAFF)
+    async def confirm(self, actor: Actor):
         """Credit the open list (planned again against today's registry and claims)."""
-        if await require(self, AccountKind.STAFF) is None:
-            return await turn_away(self)
-        await self._decide(attendance_reports.confirm, "report.confirmed")
-        return None
+        await self._decide(actor, attendance_reports.confirm, "report.confirmed")
 
     @rx.event
-    async def send_back(self, form: dict):
+    @guarded(Need.STAFF)
+    async def send_back(self, actor: Actor, form: dict):
         """Return the open list to its organisation with the reason typed."""
-        if await require(self, AccountKind.STAFF) is None:
-            return await turn_away(self)
         reason = text_field(form, "report_reason", 1001)
-        await self._decide(attendance_reports.send_back, "report.returned", reason)
-        return None
+        await self._decide(actor, attendance_reports.send_back, "report.returned", reason)
 
 
 def _decision(row: rx.Var) -> rx.Component:
