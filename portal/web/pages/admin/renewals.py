@@ -6,9 +6,9 @@ import asyncio
 
 import reflex as rx
 
+from portal.domain.accounts.actor import Actor
 from portal.domain.accounts.tables import AccountKind
 from portal.domain.core.clock import local_date
-from portal.domain.core.errors import DomainError
 from portal.domain.renewal import renewal_review, requirement_text
 from portal.i18n import format_date, translate
 from portal.web.changes import PageState
@@ -17,7 +17,8 @@ from portal.web.components.layout import card, page_title, scroll_region, shell
 from portal.web.components.pager import neighbour_links, pager, query_href
 from portal.web.components.requirements import as_rows, checklist
 from portal.web.components.text import t
-from portal.web.errors import field_messages, text_field
+from portal.web.errors import text_field
+from portal.web.guard import Need, act, guarded
 from portal.web.ids import int_id
 from portal.web.selection import toggled
 from portal.web.session import require, translator, turn_away
@@ -172,40 +173,40 @@ class AdminRenewalsState(PageState, rx.State):
         ]
         return rx.scroll_to("decision")
 
-    async def _decide(self, action: str, reason: str):
-        principal = await require(self, AccountKind.STAFF)
-        if principal is None:
-            return await turn_away(self)
-        tr = await translator(self)
+    async def _decide(self, actor: Actor, action: str, reason: str):
+        """Decide the open application; the list again, with what happened."""
         target = int_id(self.open_id) or 0
-        try:
-            await asyncio.to_thread(renewal_review.decide, principal, target, action, reason)
-        except DomainError as exc:
-            self.errors, self.problem = field_messages(exc, tr)
+        principal = actor.principal
+        _, self.errors, self.problem = await act(
+            self, renewal_review.decide, principal, target, action, reason
+        )
+        if self.errors or self.problem:
             return None
+        tr = await translator(self)
         found = await asyncio.to_thread(renewal_review.detail, principal, target)
-        lang = principal.language
         if action == "approve" and found is not None:
             self.info = tr(
                 "renewals.approved",
                 number=found.application.certificate_number,
-                end=format_date(found.valid_until, lang),
+                end=format_date(found.valid_until, principal.language),
             )
         else:
             self.info = tr("renewals.rejected")
-        self.open_id, self.detail, self.errors, self.problem = "", {}, {}, ""
+        self.open_id, self.detail = "", {}
         await self._refresh(principal)
         return rx.scroll_to("main")
 
     @rx.event
-    async def approve(self):
+    @guarded(Need.STAFF)
+    async def approve(self, actor: Actor):
         """Approve the open application: next period, certificate, mail."""
-        return await self._decide("approve", "")
+        return await self._decide(actor, "approve", "")
 
     @rx.event
-    async def reject(self, form: dict):
+    @guarded(Need.STAFF)
+    async def reject(self, actor: Actor, form: dict):
         """Reject the open application with the reason typed."""
-        return await self._decide("reject", text_field(form, "reason", 2000))
+        return await self._decide(actor, "reject", text_field(form, "reason", 2000))
 
     @rx.event
     def toggle(self, certificate_id: str, checked: bool):
@@ -213,17 +214,13 @@ class AdminRenewalsState(PageState, rx.State):
         self.selected = toggled(self.selected, certificate_id, checked, shown)
 
     @rx.event
-    async def mark_mailed(self):
+    @guarded(Need.STAFF)
+    async def mark_mailed(self, actor: Actor):
         """Mark the selected certificates as mailed today."""
-        principal = await require(self, AccountKind.STAFF)
-        if principal is None:
-            return await turn_away(self)
-        tr = await translator(self)
         ids = [int(i) for i in self.selected if i.isdigit()]
-        count = await asyncio.to_thread(renewal_review.mark_mailed, principal, ids)
-        await self._refresh(principal)
-        self.info = tr("renewals.marked", count=count)
-        return None
+        count = await asyncio.to_thread(renewal_review.mark_mailed, actor.principal, ids)
+        await self._refresh(actor.principal)
+        self.info = (await translator(self))("renewals.marked", count=count)
 
 
 def _status_links() -> rx.Component:
