@@ -6,6 +6,7 @@ import asyncio
 
 import reflex as rx
 
+from portal.domain.accounts.actor import Actor
 from portal.domain.accounts.tables import AccountKind
 from portal.domain.core import staged_files
 from portal.domain.core.errors import DomainError
@@ -25,6 +26,7 @@ from portal.web.components.forms import (
 from portal.web.components.layout import card, page_title, scroll_region, shell
 from portal.web.components.text import t
 from portal.web.errors import field_messages, text_field
+from portal.web.guard import Need, guarded
 from portal.web.ids import int_id
 from portal.web.pages.admin.attendance_reports import reports_queue
 from portal.web.pages.admin.proposals import proposals_queue
@@ -91,21 +93,19 @@ class AdminActivitiesState(PageState, rx.State):
         }
 
     @rx.event
-    async def load(self):
+    @guarded(Need.STAFF)
+    async def load(self, actor: Actor):
         """Staff see the whole catalogue; anyone else is sent away."""
-        principal = await require(self, AccountKind.STAFF)
-        if principal is None:
-            return await turn_away(self)
+        principal = actor.principal
         self.editing, self.errors, self.info, self.problem = "", {}, "", ""
         await self._fill(principal)
         return None
 
     @rx.event
-    async def refresh(self, _form: dict | None = None):
+    @guarded(Need.STAFF)
+    async def refresh(self, actor: Actor, _form: dict | None = None):
         """Read the catalogue again (a proposal may just have been approved into it)."""
-        principal = await require(self, AccountKind.STAFF)
-        if principal is None:
-            return await turn_away(self)
+        principal = actor.principal
         await self._fill(principal)
         return None
 
@@ -126,11 +126,10 @@ class AdminActivitiesState(PageState, rx.State):
         self.editing, self.errors = "", {}
 
     @rx.event
-    async def save(self, form: dict):
+    @guarded(Need.STAFF)
+    async def save(self, actor: Actor, form: dict):
         """Create or update the activity; every field is checked on the server."""
-        principal = await require(self, AccountKind.STAFF)
-        if principal is None:
-            return await turn_away(self)
+        principal = actor.principal
         tr = await translator(self)
         values = {name: text_field(form, name, 1001) for name in FIELDS}
         self.values = values
@@ -148,11 +147,10 @@ class AdminActivitiesState(PageState, rx.State):
         return None
 
     @rx.event
-    async def set_archived(self, activity_id: str, archived: bool):
+    @guarded(Need.STAFF)
+    async def set_archived(self, actor: Actor, activity_id: str, archived: bool):
         """Hide an activity from registrants, or show it again."""
-        principal = await require(self, AccountKind.STAFF)
-        if principal is None:
-            return await turn_away(self)
+        principal = actor.principal
         tr = await translator(self)
         target = int_id(activity_id)
         try:
@@ -192,11 +190,10 @@ class AdminActivitiesState(PageState, rx.State):
         self.attendance_for = ""
 
     @rx.event
-    async def check_attendance(self, files: list[rx.UploadFile]):
+    @guarded(Need.STAFF)
+    async def check_attendance(self, actor: Actor, files: list[rx.UploadFile]):
         """Stage the list on the server and show who would be credited and who not, and why."""
-        principal = await require(self, AccountKind.STAFF)
-        if principal is None:
-            return await turn_away(self)
+        principal = actor.principal
         tr = await translator(self)
         target = int_id(self.attendance_for)
         self._forget_attendance()
@@ -219,11 +216,10 @@ class AdminActivitiesState(PageState, rx.State):
         return None
 
     @rx.event
-    async def credit_attendance(self):
+    @guarded(Need.STAFF)
+    async def credit_attendance(self, actor: Actor):
         """Credit everyone matched, in one transaction."""
-        principal = await require(self, AccountKind.STAFF)
-        if principal is None:
-            return await turn_away(self)
+        principal = actor.principal
         tr = await translator(self)
         target = int_id(self.attendance_for)
         data = await asyncio.to_thread(staged_files.load, self._staged) if self._staged else None

@@ -8,6 +8,7 @@ import asyncio
 
 import reflex as rx
 
+from portal.domain.accounts.actor import Actor
 from portal.domain.communications import announcements, kinds
 from portal.domain.core.errors import DomainError
 from portal.i18n import format_datetime, translate
@@ -26,6 +27,7 @@ from portal.web.components.layout import card, page_title, scroll_region, shell
 from portal.web.components.segment_form import read_segment, segment_fields
 from portal.web.components.text import t
 from portal.web.errors import field_messages, text_field, ticked
+from portal.web.guard import Need, guarded
 from portal.web.ids import int_id
 from portal.web.session import client_ip, require, translator, turn_away
 
@@ -92,11 +94,10 @@ class AdminAnnouncementsState(PageState, rx.State):
         self.categories = [{"code": c.code, "name": c.name(lang)} for c in catalogue.categories]
 
     @rx.event
-    async def load(self):
+    @guarded(Need.STAFF)
+    async def load(self, actor: Actor):
         """Staff read the list; admins also write."""
-        principal = await require(self, "staff")
-        if principal is None:
-            return await turn_away(self)
+        principal = actor.principal
         self.can_edit = principal.role == "admin"
         self.mode, self.errors, self.info, self.problem = "write", {}, "", ""
         self._pending = {}
@@ -104,11 +105,10 @@ class AdminAnnouncementsState(PageState, rx.State):
         return None
 
     @rx.event
-    async def refresh(self):
+    @guarded(Need.STAFF)
+    async def refresh(self, actor: Actor):
         """The list again (copies are written and delivered in the background)."""
-        principal = await require(self, "staff")
-        if principal is None:
-            return await turn_away(self)
+        principal = actor.principal
         await self._fill(principal)
         return None
 
@@ -171,20 +171,17 @@ class AdminAnnouncementsState(PageState, rx.State):
         return rx.scroll_to("main")
 
     @rx.event
-    async def cancel(self, announcement_id: str):
+    @guarded(Need.STAFF)
+    async def cancel(self, actor: Actor, announcement_id: str):
         """Stop an announcement; copies not yet sent are withdrawn (admins)."""
-        principal = await require(self, "staff")
-        if principal is None:
-            return await turn_away(self)
+        principal = actor.principal
         tr = await translator(self)
         target = int_id(announcement_id)
         self.info, self.problem = "", ""
         try:
             if target is None:
                 raise DomainError("announce.cannot_cancel")
-            withdrawn = await asyncio.to_thread(
-                announcements.cancel, principal, target, client_ip(self)
-            )
+            withdrawn = await asyncio.to_thread(announcements.cancel, principal, target, actor.ip)
         except DomainError as exc:
             self.problem = tr(exc.key)
             return None

@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 
 import reflex as rx
 
+from portal.domain.accounts.actor import Actor
 from portal.domain.staff import audit_log
 from portal.i18n import format_datetime
 from portal.web.changes import PageState
@@ -14,6 +15,7 @@ from portal.web.components.forms import date_filter, filter_bar, filter_control
 from portal.web.components.layout import card, page_title, scroll_region, shell
 from portal.web.components.text import t
 from portal.web.errors import text_field
+from portal.web.guard import Need, guarded
 from portal.web.session import require_admin, turn_away
 
 ROUTE = "/admin/audit"
@@ -34,11 +36,10 @@ class AdminAuditState(PageState, rx.State):
     newest_link: str = ""
 
     @rx.event
-    async def load(self):
+    @guarded(Need.ADMIN)
+    async def load(self, actor: Actor):
         """Read the page the URL asks for (admins); anyone else is sent away."""
-        principal = await require_admin(self)
-        if principal is None:
-            return await turn_away(self)
+        principal = actor.principal
         raw = {k: v for k, v in self.router.url.query_parameters.items() if isinstance(v, str)}
         query = audit_log.query_from(raw)
         found = await asyncio.to_thread(audit_log.page, principal, query)

@@ -6,7 +6,7 @@ import asyncio
 
 import reflex as rx
 
-from portal.domain.accounts.tables import AccountKind
+from portal.domain.accounts.actor import Actor
 from portal.domain.core.errors import DomainError
 from portal.domain.points import claim_review
 from portal.domain.points.tables import OPEN_STATUSES
@@ -24,8 +24,9 @@ from portal.web.components.layout import card, page_title, shell
 from portal.web.components.text import t
 from portal.web.components.values import pending_review
 from portal.web.errors import field_messages, text_field
+from portal.web.guard import Need, guarded
 from portal.web.ids import path_id
-from portal.web.session import require, translator, turn_away
+from portal.web.session import translator
 
 ACTIONS = ("approve", "ask", "reject")
 
@@ -96,11 +97,10 @@ class AdminClaimState(PageState, rx.State):
         ]
 
     @rx.event
-    async def load(self):
+    @guarded(Need.STAFF)
+    async def load(self, actor: Actor):
         """Staff open the claim (a submitted one is now "in review"); anyone else is sent away."""
-        principal = await require(self, AccountKind.STAFF)
-        if principal is None:
-            return await turn_away(self)
+        principal = actor.principal
         claim_id = path_id(self)
         if claim_id is not None:
             await asyncio.to_thread(claim_review.start_review, principal, claim_id)
@@ -109,11 +109,10 @@ class AdminClaimState(PageState, rx.State):
         return None
 
     @rx.event
-    async def decide(self, form: dict):
+    @guarded(Need.STAFF)
+    async def decide(self, actor: Actor, form: dict):
         """Record the decision; when someone else decided first, show theirs."""
-        principal = await require(self, AccountKind.STAFF)
-        if principal is None:
-            return await turn_away(self)
+        principal = actor.principal
         tr = await translator(self)
         claim_id = path_id(self)
         action = text_field(form, "action", 10)

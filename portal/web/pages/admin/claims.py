@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 
 import reflex as rx
 
+from portal.domain.accounts.actor import Actor
 from portal.domain.accounts.tables import AccountKind
 from portal.domain.core.clock import local_date
 from portal.domain.points import catalogue, claim_review
@@ -17,6 +18,7 @@ from portal.web.components.layout import card, page_title, scroll_region, shell
 from portal.web.components.pager import neighbour_links, pager
 from portal.web.components.text import t
 from portal.web.errors import text_field
+from portal.web.guard import Need, guarded
 from portal.web.selection import toggled
 from portal.web.session import require, translator, turn_away
 
@@ -42,11 +44,10 @@ class AdminClaimsState(PageState, rx.State):
     info: str = ""
 
     @rx.event
-    async def load(self):
+    @guarded(Need.STAFF)
+    async def load(self, actor: Actor):
         """Run the query in the URL (staff); anyone else is sent away."""
-        principal = await require(self, AccountKind.STAFF)
-        if principal is None:
-            return await turn_away(self)
+        principal = actor.principal
         await self._refresh(principal)
         return None
 
@@ -105,11 +106,10 @@ class AdminClaimsState(PageState, rx.State):
         self.selected = toggled(self.selected, claim_id, checked, {r["id"] for r in self.rows})
 
     @rx.event
-    async def approve_selected(self):
+    @guarded(Need.STAFF)
+    async def approve_selected(self, actor: Actor):
         """Approve the selected catalogue claims with the points asked."""
-        principal = await require(self, AccountKind.STAFF)
-        if principal is None:
-            return await turn_away(self)
+        principal = actor.principal
         tr = await translator(self)
         ids = [int(i) for i in self.selected if i.isdigit()]
         approved = await asyncio.to_thread(claim_review.approve_many, principal, ids)

@@ -7,6 +7,7 @@ import asyncio
 
 import reflex as rx
 
+from portal.domain.accounts.actor import Actor
 from portal.domain.communications import kinds
 from portal.domain.core.errors import DomainError
 from portal.i18n import translate
@@ -15,7 +16,8 @@ from portal.web.components.forms import field, form, labelled_checkbox, notice, 
 from portal.web.components.layout import card, page_title, scroll_region, shell
 from portal.web.components.text import t
 from portal.web.errors import field_messages, text_field
-from portal.web.session import client_ip, require, translator, turn_away
+from portal.web.guard import Need, guarded
+from portal.web.session import client_ip, require, translator
 
 
 class AdminKindsState(PageState, rx.State):
@@ -59,11 +61,10 @@ class AdminKindsState(PageState, rx.State):
         ]
 
     @rx.event
-    async def load(self):
+    @guarded(Need.STAFF)
+    async def load(self, actor: Actor):
         """Staff read; admins also get the forms."""
-        principal = await require(self, "staff")
-        if principal is None:
-            return await turn_away(self)
+        principal = actor.principal
         self.can_edit = principal.role == "admin"
         self.category_errors, self.topic_errors, self.info, self.problem = {}, {}, "", ""
         await self._fill(principal)

@@ -6,6 +6,7 @@ import asyncio
 
 import reflex as rx
 
+from portal.domain.accounts.actor import Actor
 from portal.domain.core.errors import DomainError
 from portal.domain.organisations import directory
 from portal.domain.organisations.tables import OrganisationKind
@@ -23,8 +24,9 @@ from portal.web.components.forms import (
 from portal.web.components.layout import card, page_title, scroll_region, shell
 from portal.web.components.text import t
 from portal.web.errors import field_messages, text_field
+from portal.web.guard import Need, guarded
 from portal.web.ids import int_id
-from portal.web.session import client_ip, require_admin, translator, turn_away
+from portal.web.session import require_admin, translator, turn_away
 
 _CREATE_FIELDS = {"name": "org_name", "kind": "org_kind", "notes": "org_notes"}
 _INVITE_FIELDS = {"email": "user_email", "name": "user_name"}
@@ -87,22 +89,20 @@ class AdminOrganisationsState(PageState, rx.State):
         self.confirming = ""
 
     @rx.event
-    async def load(self):
+    @guarded(Need.ADMIN)
+    async def load(self, actor: Actor):
         """Admins see every organisation; anyone else is sent away."""
-        principal = await require_admin(self)
-        if principal is None:
-            return await turn_away(self)
+        principal = actor.principal
         self._clear_messages()
         self.open_id = ""
         await self._fill(principal)
         return None
 
     @rx.event
-    async def create(self, form: dict):
+    @guarded(Need.ADMIN)
+    async def create(self, actor: Actor, form: dict):
         """Create an organisation and open it, ready to invite its first user."""
-        principal = await require_admin(self)
-        if principal is None:
-            return await turn_away(self)
+        principal = actor.principal
         tr = await translator(self)
         self._clear_messages()
         try:
@@ -113,7 +113,7 @@ class AdminOrganisationsState(PageState, rx.State):
                 text_field(form, "org_kind", 16),
                 text_field(form, "contact_email", 255),
                 text_field(form, "org_notes", 2001),
-                client_ip(self),
+                actor.ip,
             )
         except DomainError as exc:
             self.errors, self.problem = field_messages(exc, tr, _CREATE_FIELDS)
@@ -124,22 +124,20 @@ class AdminOrganisationsState(PageState, rx.State):
         return [rx.set_value(name, "") for name in ("org_name", "contact_email", "org_notes")]
 
     @rx.event
-    async def open(self, organisation_id: str):
+    @guarded(Need.ADMIN)
+    async def open(self, actor: Actor, organisation_id: str):
         """Show one organisation with its users."""
-        principal = await require_admin(self)
-        if principal is None:
-            return await turn_away(self)
+        principal = actor.principal
         self._clear_messages()
         self.open_id = organisation_id if int_id(organisation_id) is not None else ""
         await self._fill(principal)
         return None
 
     @rx.event
-    async def invite(self, form: dict):
+    @guarded(Need.ADMIN)
+    async def invite(self, actor: Actor, form: dict):
         """Invite a user of the open organisation by e-mail."""
-        principal = await require_admin(self)
-        if principal is None:
-            return await turn_away(self)
+        principal = actor.principal
         tr = await translator(self)
         target = int_id(self.open_id)
         self._clear_messages()
@@ -154,7 +152,7 @@ class AdminOrganisationsState(PageState, rx.State):
                 email,
                 text_field(form, "user_name", 101),
                 text_field(form, "user_language", 5),
-                client_ip(self),
+                actor.ip,
             )
         except DomainError as exc:
             self.invite_errors, self.problem = field_messages(exc, tr, _INVITE_FIELDS)
@@ -176,24 +174,19 @@ class AdminOrganisationsState(PageState, rx.State):
         self.confirming = ""
 
     @rx.event
-    async def deactivate(self, what: str):
+    @guarded(Need.ADMIN)
+    async def deactivate(self, actor: Actor, what: str):
         """Deactivate the open organisation ("organisation") or the user with id `what`."""
-        principal = await require_admin(self)
-        if principal is None:
-            return await turn_away(self)
+        principal = actor.principal
         tr = await translator(self)
         organisation_id, user_id = int_id(self.open_id), int_id(what)
         self._clear_messages()
         try:
             if what == "organisation" and organisation_id is not None:
-                await asyncio.to_thread(
-                    directory.deactivate, principal, organisation_id, client_ip(self)
-                )
+                await asyncio.to_thread(directory.deactivate, principal, organisation_id, actor.ip)
                 self.info = tr("organisation.deactivated")
             elif user_id is not None:
-                await asyncio.to_thread(
-                    directory.deactivate_user, principal, user_id, client_ip(self)
-                )
+                await asyncio.to_thread(directory.deactivate_user, principal, user_id, actor.ip)
                 self.info = tr("organisation.user_deactivated")
             else:
                 raise DomainError("organisation.unknown")

@@ -6,6 +6,7 @@ import asyncio
 
 import reflex as rx
 
+from portal.domain.accounts.actor import Actor
 from portal.domain.core.errors import DomainError
 from portal.domain.staff import outbox_admin
 from portal.i18n import format_datetime, translate
@@ -14,8 +15,9 @@ from portal.web.components.forms import notice
 from portal.web.components.layout import card, page_title, scroll_region, shell
 from portal.web.components.pager import neighbour_links, pager, query_href
 from portal.web.components.text import t
+from portal.web.guard import Need, guarded
 from portal.web.ids import int_id
-from portal.web.session import require_admin, translator, turn_away
+from portal.web.session import translator
 
 ROUTE = "/admin/outbox"
 
@@ -32,11 +34,10 @@ class AdminOutboxState(PageState, rx.State):
     problem: str = ""
 
     @rx.event
-    async def load(self):
+    @guarded(Need.ADMIN)
+    async def load(self, actor: Actor):
         """Admins see the page in the URL; anyone else is sent away."""
-        principal = await require_admin(self)
-        if principal is None:
-            return await turn_away(self)
+        principal = actor.principal
         self.info, self.problem = "", ""
         await self._refresh(principal)
         return None
@@ -68,11 +69,10 @@ class AdminOutboxState(PageState, rx.State):
         )
 
     @rx.event
-    async def retry(self, message_id: str):
+    @guarded(Need.ADMIN)
+    async def retry(self, actor: Actor, message_id: str):
         """Send a failed message again."""
-        principal = await require_admin(self)
-        if principal is None:
-            return await turn_away(self)
+        principal = actor.principal
         tr = await translator(self)
         try:
             await asyncio.to_thread(outbox_admin.retry, principal, int_id(message_id) or 0)

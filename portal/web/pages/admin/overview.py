@@ -6,7 +6,7 @@ import asyncio
 
 import reflex as rx
 
-from portal.domain.accounts.tables import AccountKind
+from portal.domain.accounts.actor import Actor
 from portal.domain.core.clock import today, utcnow
 from portal.domain.registrants import figures
 from portal.domain.renewal import season
@@ -14,7 +14,7 @@ from portal.i18n import translate
 from portal.web.changes import PageState
 from portal.web.components.layout import card, page_title, shell
 from portal.web.components.text import t
-from portal.web.session import require, turn_away
+from portal.web.guard import Need, guarded
 
 _TILES = (
     ("registrants", "admin.registrants"),
@@ -42,11 +42,10 @@ class AdminOverviewState(PageState, rx.State):
     queues: list[dict[str, str]] = []  # noqa: RUF012
 
     @rx.event
-    async def load(self):
+    @guarded(Need.STAFF)
+    async def load(self, actor: Actor):
         """Staff see the counts; everyone else is sent to their own start page."""
-        principal = await require(self, AccountKind.STAFF)
-        if principal is None:
-            return await turn_away(self)
+        principal = actor.principal
         overview, now = await asyncio.gather(
             asyncio.to_thread(figures.overview),
             asyncio.to_thread(season.season, principal, today()),

@@ -7,6 +7,7 @@ import asyncio
 
 import reflex as rx
 
+from portal.domain.accounts.actor import Actor
 from portal.domain.accounts.tables import AccountKind
 from portal.domain.core.errors import DomainError
 from portal.domain.organisations import proposals
@@ -17,6 +18,7 @@ from portal.web.components.forms import field, form, notice, options_select, tex
 from portal.web.components.layout import card
 from portal.web.components.text import t
 from portal.web.errors import field_messages, text_field
+from portal.web.guard import Need, guarded
 from portal.web.ids import int_id
 from portal.web.session import require, translator, turn_away
 
@@ -82,11 +84,10 @@ class AdminProposalsState(PageState, rx.State):
             self.open_id = ""
 
     @rx.event
-    async def load(self):
+    @guarded(Need.STAFF)
+    async def load(self, actor: Actor):
         """Staff see the proposals waiting; anyone else is sent away."""
-        principal = await require(self, AccountKind.STAFF)
-        if principal is None:
-            return await turn_away(self)
+        principal = actor.principal
         self.open_id, self.errors, self.info, self.problem = "", {}, "", ""
         await self._fill(principal)
         return None
@@ -101,11 +102,10 @@ class AdminProposalsState(PageState, rx.State):
         return None
 
     @rx.event
-    async def decide(self, form: dict):
+    @guarded(Need.STAFF)
+    async def decide(self, actor: Actor, form: dict):
         """Approve into the catalogue or return to the organisation."""
-        principal = await require(self, AccountKind.STAFF)
-        if principal is None:
-            return await turn_away(self)
+        principal = actor.principal
         tr = await translator(self)
         target = int_id(self.open_id)
         decision = text_field(form, "decision", 8)

@@ -6,6 +6,7 @@ import asyncio
 
 import reflex as rx
 
+from portal.domain.accounts.actor import Actor
 from portal.domain.core.errors import DomainError
 from portal.domain.registrants import registry_admin
 from portal.domain.registry import categories, records
@@ -24,9 +25,10 @@ from portal.web.components.record_form import changes_table, flag_checkbox
 from portal.web.components.text import t
 from portal.web.components.values import change_rows
 from portal.web.errors import field_messages, text_field
+from portal.web.guard import Need, guarded
 from portal.web.ids import path_id
 from portal.web.pages.admin.record_state import AdminRecordState
-from portal.web.session import client_ip, page_language, require_admin, translator, turn_away
+from portal.web.session import page_language, require_admin, translator, turn_away
 
 DATE_FIELDS = frozenset({"birth_date", "certified_on", "valid_from", "valid_until"})
 STATUSES = ("active", "expired", "withdrawn")
@@ -101,11 +103,10 @@ class AdminRecordEditState(PageState, rx.State):
         self.mode = "edit"
 
     @rx.event
-    async def review(self, form: dict):
+    @guarded(Need.ADMIN)
+    async def review(self, actor: Actor, form: dict):
         """Check the edit and list exactly what would change; nothing is saved."""
-        principal = await require_admin(self)
-        if principal is None:
-            return await turn_away(self)
+        principal = actor.principal
         record_id = path_id(self)
         if self.section not in records.STAFF_SECTIONS or record_id is None:
             return None
@@ -141,11 +142,10 @@ class AdminRecordEditState(PageState, rx.State):
         return None
 
     @rx.event
-    async def save(self):
+    @guarded(Need.ADMIN)
+    async def save(self, actor: Actor):
         """Save the reviewed edit with its reason, then show the record with its new history."""
-        principal = await require_admin(self)
-        if principal is None:
-            return await turn_away(self)
+        principal = actor.principal
         record_id = path_id(self)
         if self.mode != "confirm" or not self._pending or record_id is None:
             return None
@@ -158,7 +158,7 @@ class AdminRecordEditState(PageState, rx.State):
                 self.section,
                 self._pending,
                 self.reason,
-                client_ip(self),
+                actor.ip,
             )
         except DomainError as exc:
             self.errors, self.form_error = field_messages(exc, tr)

@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 
 import reflex as rx
 
-from portal.domain.accounts.tables import AccountKind
+from portal.domain.accounts.actor import Actor
 from portal.domain.registrants import registry_search
 from portal.i18n import format_date, translate
 from portal.web.changes import PageState
@@ -16,7 +16,7 @@ from portal.web.components.layout import page_title, scroll_region, shell
 from portal.web.components.pager import neighbour_links, pager, query_href
 from portal.web.components.text import t
 from portal.web.errors import text_field
-from portal.web.session import require, turn_away
+from portal.web.guard import Need, guarded
 
 _COLUMNS = (
     ("number", "field.registration_number"),
@@ -44,11 +44,10 @@ class AdminRegistrantsState(PageState, rx.State):
     export_links: dict[str, str] = {}  # noqa: RUF012
 
     @rx.event
-    async def load(self):
+    @guarded(Need.STAFF)
+    async def load(self, actor: Actor):
         """Run the query in the URL; anyone but staff goes elsewhere."""
-        principal = await require(self, AccountKind.STAFF)
-        if principal is None:
-            return await turn_away(self)
+        principal = actor.principal
         raw = {k: v for k, v in self.router.url.query_parameters.items() if isinstance(v, str)}
         query = registry_search.query_from(raw)
         found = await asyncio.to_thread(registry_search.search, query)
@@ -99,11 +98,9 @@ class AdminRegistrantsState(PageState, rx.State):
         return None
 
     @rx.event
-    async def apply_filters(self, form: dict):
+    @guarded(Need.STAFF)
+    async def apply_filters(self, actor: Actor, form: dict):
         """Put the filters into the URL (bookmarkable); the page load runs the query."""
-        principal = await require(self, AccountKind.STAFF)
-        if principal is None:
-            return await turn_away(self)
         params = {
             "q": text_field(form, "q", 100).strip(),
             "status": text_field(form, "status", 16),

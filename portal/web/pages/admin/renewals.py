@@ -49,11 +49,10 @@ class AdminRenewalsState(PageState, rx.State):
     problem: str = ""
 
     @rx.event
-    async def load(self):
+    @guarded(Need.STAFF)
+    async def load(self, actor: Actor):
         """Staff see the queue in the URL's status; anyone else is sent away."""
-        principal = await require(self, AccountKind.STAFF)
-        if principal is None:
-            return await turn_away(self)
+        principal = actor.principal
         params = self.router.url.query_parameters
         status = params.get("status", "submitted")
         self.status = status if status in renewal_review.STATUSES else "submitted"
@@ -127,11 +126,10 @@ class AdminRenewalsState(PageState, rx.State):
         return rx.redirect(_href({"status": self.status, "q": text_field(form, "q", 100).strip()}))
 
     @rx.event
-    async def open_application(self, application_id: str):
+    @guarded(Need.STAFF)
+    async def open_application(self, actor: Actor, application_id: str):
         """Show one application with its eligibility then and now."""
-        principal = await require(self, AccountKind.STAFF)
-        if principal is None:
-            return await turn_away(self)
+        principal = actor.principal
         target = int_id(application_id)
         found = (
             await asyncio.to_thread(renewal_review.detail, principal, target) if target else None

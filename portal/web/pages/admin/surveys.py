@@ -6,6 +6,7 @@ import asyncio
 
 import reflex as rx
 
+from portal.domain.accounts.actor import Actor
 from portal.domain.communications import kinds
 from portal.domain.core.errors import DomainError
 from portal.domain.points import catalogue as activity_catalogue
@@ -25,6 +26,7 @@ from portal.web.components.layout import card, page_title, scroll_region, shell
 from portal.web.components.segment_form import read_segment, segment_fields
 from portal.web.components.text import t
 from portal.web.errors import field_messages, text_field
+from portal.web.guard import Need, guarded
 from portal.web.session import client_ip, require, translator, turn_away
 
 
@@ -39,11 +41,10 @@ class AdminSurveysState(PageState, rx.State):
     problem: str = ""
 
     @rx.event
-    async def load(self):
+    @guarded(Need.STAFF)
+    async def load(self, actor: Actor):
         """Staff read the list; admins also get the form."""
-        principal = await require(self, "staff")
-        if principal is None:
-            return await turn_away(self)
+        principal = actor.principal
         lang = principal.language
         found = await asyncio.to_thread(editing.listing, principal)
         self.rows = [

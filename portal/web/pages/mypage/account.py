@@ -12,6 +12,7 @@ import asyncio
 import reflex as rx
 
 from portal.domain.accounts import account_changes, reauth, totp
+from portal.domain.accounts.actor import Actor
 from portal.domain.core.errors import DomainError, FieldErrors
 from portal.i18n import LANGUAGE_NAMES
 from portal.web.components.forms import (
@@ -26,8 +27,9 @@ from portal.web.components.layout import card, page_title, shell
 from portal.web.components.password_fields import NewPasswordCheck, new_password_fields
 from portal.web.components.text import t
 from portal.web.errors import field_messages, text_field
+from portal.web.guard import Need, guarded
 from portal.web.pages.mypage.account_provider import provider_card
-from portal.web.session import ShellState, client_ip, require, to_login, translator
+from portal.web.session import ShellState, translator
 
 
 class AccountState(NewPasswordCheck, rx.State):
@@ -68,11 +70,10 @@ class AccountState(NewPasswordCheck, rx.State):
         self.key_text = ""
 
     @rx.event
-    async def load(self):
+    @guarded(Need.SIGNED_IN)
+    async def load(self, actor: Actor):
         """Show the signed-in person's settings."""
-        principal = await require(self, "any")
-        if principal is None:
-            return to_login()
+        principal = actor.principal
         self.email = principal.email
         self.is_staff = principal.is_staff
         self.needs_enrolment = principal.needs_totp_enrolment
@@ -84,15 +85,14 @@ class AccountState(NewPasswordCheck, rx.State):
         return None
 
     @rx.event
-    async def reauthenticate(self, form: dict):
+    @guarded(Need.SIGNED_IN)
+    async def reauthenticate(self, actor: Actor, form: dict):
         """Prove it is the owner again (the password, or a code of the authenticator when
         there is one), so a sign-in factor may change for the next few minutes."""
-        principal = await require(self, "any")
-        if principal is None:
-            return to_login()
+        principal = actor.principal
         password = text_field(form, "reauth_password", 1024)
         code = text_field(form, "reauth_code", 20)
-        ip = client_ip(self)
+        ip = actor.ip
         if await self._attempt(
             lambda: reauth.confirm(principal, password, code, ip), "account.reauth_done"
         ):
@@ -109,11 +109,10 @@ class AccountState(NewPasswordCheck, rx.State):
         return True
 
     @rx.event
-    async def start_enrolment(self):
+    @guarded(Need.SIGNED_IN)
+    async def start_enrolment(self, actor: Actor):
         """Make a new pending secret and show it as a QR code and as text."""
-        principal = await require(self, "any")
-        if principal is None:
-            return to_login()
+        principal = actor.principal
         self._clear()
         try:
             enrolment = await asyncio.to_thread(totp.begin_enrolment, principal)
@@ -126,11 +125,10 @@ class AccountState(NewPasswordCheck, rx.State):
         return rx.set_focus("code")
 
     @rx.event
-    async def confirm_enrolment(self, form: dict):
+    @guarded(Need.SIGNED_IN)
+    async def confirm_enrolment(self, actor: Actor, form: dict):
         """Turn the authenticator on when the app's code matches; show recovery codes once."""
-        principal = await require(self, "any")
-        if principal is None:
-            return to_login()
+        principal = actor.principal
         tr = await translator(self)
         code = form.get("code", "") if isinstance(form, dict) else ""
         code = code[:20] if isinstance(code, str) else ""
@@ -139,9 +137,7 @@ class AccountState(NewPasswordCheck, rx.State):
             self.errors = {"code": tr("code.required")}
             return None
         try:
-            codes = await asyncio.to_thread(
-                totp.confirm_enrolment, principal, code, client_ip(self)
-            )
+            codes = await asyncio.to_thread(totp.confirm_enrolment, principal, code, actor.ip)
         except DomainError as exc:
             if self._not_confirmed(exc, tr):
                 return None
@@ -162,11 +158,10 @@ class AccountState(NewPasswordCheck, rx.State):
         self.recovery_codes = []
 
     @rx.event
-    async def disable(self, form: dict):
+    @guarded(Need.SIGNED_IN)
+    async def disable(self, actor: Actor, form: dict):
         """Turn the authenticator off after the password and a current code."""
-        principal = await require(self, "any")
-        if principal is None:
-            return to_login()
+        principal = actor.principal
         password = text_field(form, "password", 1024)
         code = text_field(form, "disable_code", 20)
 
@@ -178,18 +173,17 @@ class AccountState(NewPasswordCheck, rx.State):
                         **({"disable_code": ("code.required", {})} if not code.strip() else {}),
                     }
                 )
-            totp.disable(principal.account_id, password, code, client_ip(self))
+            totp.disable(principal.account_id, password, code, actor.ip)
 
         if await self._attempt(work, "account.totp_disabled", {"code": "disable_code"}):
             self.totp_enabled = False
         return None
 
     @rx.event
-    async def change_password(self, form: dict):
+    @guarded(Need.SIGNED_IN)
+    async def change_password(self, actor: Actor, form: dict):
         """Replace the password (current + new + confirmation); other devices are signed out."""
-        principal = await require(self, "any")
-        if principal is None:
-            return to_login()
+        principal = actor.principal
         await self._attempt(
             lambda: account_changes.change_password(
                 principal.account_id,
@@ -197,25 +191,24 @@ class AccountState(NewPasswordCheck, rx.State):
                 text_field(form, "current_password", 1024),
                 text_field(form, "new_password", 1024),
                 text_field(form, "new_password_confirm", 1024),
-                client_ip(self),
+                actor.ip,
             ),
             "account.password_changed",
         )
         return None
 
     @rx.event
-    async def change_email(self, form: dict):
+    @guarded(Need.SIGNED_IN)
+    async def change_email(self, actor: Actor, form: dict):
         """Send a confirmation link to a new address (typed twice) after the password."""
-        principal = await require(self, "any")
-        if principal is None:
-            return to_login()
+        principal = actor.principal
         await self._attempt(
             lambda: account_changes.request_email_change(
                 principal.account_id,
                 text_field(form, "new_email", 254),
                 text_field(form, "new_email_confirm", 254),
                 text_field(form, "email_password", 1024),
-                client_ip(self),
+                actor.ip,
             ),
             "account.email_sent",
             {"current_password": "email_password"},
@@ -223,18 +216,17 @@ class AccountState(NewPasswordCheck, rx.State):
         return None
 
     @rx.event
-    async def close_account(self, form: dict):
+    @guarded(Need.SIGNED_IN)
+    async def close_account(self, actor: Actor, form: dict):
         """Close the portal account ("I understand" + password), then leave through sign-out."""
-        principal = await require(self, "any")
-        if principal is None:
-            return to_login()
+        principal = actor.principal
         understood = isinstance(form, dict) and form.get("understood") in ("on", True, "true")
         closed = await self._attempt(
             lambda: account_changes.close(
                 principal.account_id,
                 understood,
                 text_field(form, "close_password", 1024),
-                client_ip(self),
+                actor.ip,
             ),
             "login.closed",
             {"current_password": "close_password"},

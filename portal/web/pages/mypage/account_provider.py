@@ -12,6 +12,7 @@ import asyncio
 import reflex as rx
 
 from portal.domain.accounts import provider_links
+from portal.domain.accounts.actor import Actor
 from portal.domain.core.errors import DomainError
 from portal.i18n import format_date
 from portal.web.changes import PageState
@@ -19,12 +20,11 @@ from portal.web.components.forms import form, notice, password_field
 from portal.web.components.layout import card
 from portal.web.components.text import t
 from portal.web.errors import field_messages, text_field
+from portal.web.guard import Need, guarded
 from portal.web.session import (
     PROVIDER_NAME,
-    client_ip,
     page_language,
     require,
-    to_login,
     translator,
 )
 
@@ -78,16 +78,15 @@ class ProviderLinkState(PageState, rx.State):
         return None
 
     @rx.event
-    async def unlink(self, form: dict):
+    @guarded(Need.SIGNED_IN)
+    async def unlink(self, actor: Actor, form: dict):
         """Remove the link after the password; the owner is mailed."""
-        principal = await require(self, "any")
-        if principal is None:
-            return to_login()
+        principal = actor.principal
         tr = await translator(self)
         password = text_field(form, "unlink_password", 1024)
         self.info, self.form_error = "", ""
         try:
-            await asyncio.to_thread(provider_links.unlink, principal, password, client_ip(self))
+            await asyncio.to_thread(provider_links.unlink, principal, password, actor.ip)
         except DomainError as exc:
             self.errors, self.form_error = field_messages(exc, tr)
             return rx.set_focus("unlink_password") if self.errors else None

@@ -7,7 +7,7 @@ import asyncio
 import reflex as rx
 
 from portal.domain.accounts import consents, legal
-from portal.domain.accounts.tables import AccountKind
+from portal.domain.accounts.actor import Actor
 from portal.domain.core.errors import DomainError
 from portal.web.changes import PageState
 from portal.web.components.forms import error_summary, form, primary_button
@@ -15,7 +15,8 @@ from portal.web.components.layout import card, page_title, shell
 from portal.web.components.legal_document import legal_document, ticked
 from portal.web.components.text import t
 from portal.web.errors import field_messages
-from portal.web.session import client_ip, page_language, require, translator, turn_away
+from portal.web.guard import Need, guarded
+from portal.web.session import page_language, translator
 
 
 class ConsentState(PageState, rx.State):
@@ -27,11 +28,10 @@ class ConsentState(PageState, rx.State):
     _versions: dict[str, str] = {}  # noqa: RUF012
 
     @rx.event
-    async def load(self):
+    @guarded(Need.REGISTRANT)
+    async def load(self, actor: Actor):
         """Show what needs accepting; with nothing to accept, go on to my page."""
-        principal = await require(self, AccountKind.REGISTRANT)
-        if principal is None:
-            return await turn_away(self)
+        principal = actor.principal
         missing = await asyncio.to_thread(consents.missing, principal.account_id)
         if not missing:
             return rx.redirect("/mypage")
@@ -44,11 +44,10 @@ class ConsentState(PageState, rx.State):
         return None
 
     @rx.event
-    async def accept(self, form: dict):
+    @guarded(Need.REGISTRANT)
+    async def accept(self, actor: Actor, form: dict):
         """Record acceptance of the documents shown, then continue."""
-        principal = await require(self, AccountKind.REGISTRANT)
-        if principal is None:
-            return await turn_away(self)
+        principal = actor.principal
         tr = await translator(self)
         unticked = {
             doc: tr("activation.must_accept") for doc in self.documents if not ticked(form, doc)
@@ -57,9 +56,7 @@ class ConsentState(PageState, rx.State):
             self.errors = unticked
             return rx.set_focus("error-summary")
         try:
-            await asyncio.to_thread(
-                consents.accept, principal.account_id, self._versions, client_ip(self)
-            )
+            await asyncio.to_thread(consents.accept, principal.account_id, self._versions, actor.ip)
         except DomainError as exc:
             self.errors, _ = field_messages(exc, tr)
             return None

@@ -6,6 +6,7 @@ import asyncio
 
 import reflex as rx
 
+from portal.domain.accounts.actor import Actor
 from portal.domain.accounts.tables import AccountKind
 from portal.domain.core.errors import DomainError
 from portal.domain.points import catalogue, claims, evidence
@@ -25,6 +26,7 @@ from portal.web.components.layout import card, page_title, shell
 from portal.web.components.text import t
 from portal.web.components.values import pending_review
 from portal.web.errors import field_messages, text_field
+from portal.web.guard import Need, guarded
 from portal.web.ids import int_id
 from portal.web.session import require, translator, turn_away
 from portal.web.uploads import read_at_most
@@ -147,11 +149,10 @@ class PointsState(PageState, rx.State):
         }
 
     @rx.event
-    async def load(self):
+    @guarded(Need.REGISTRANT)
+    async def load(self, actor: Actor):
         """Show the signed-in registrant's points; anyone else goes elsewhere."""
-        principal = await require(self, AccountKind.REGISTRANT)
-        if principal is None:
-            return await turn_away(self)
+        principal = actor.principal
         self.mode, self.attach_to, self.errors, self.info, self.problem = "", "", {}, "", ""
         await self._fill(principal)
         return None
@@ -229,11 +230,10 @@ class PointsState(PageState, rx.State):
         return None
 
     @rx.event
-    async def upload_evidence(self, files: list[rx.UploadFile]):
+    @guarded(Need.REGISTRANT)
+    async def upload_evidence(self, actor: Actor, files: list[rx.UploadFile]):
         """Attach the chosen files to the claim the panel is open for (checked on the server)."""
-        principal = await require(self, AccountKind.REGISTRANT)
-        if principal is None:
-            return await turn_away(self)
+        principal = actor.principal
         tr = await translator(self)
         claim_id = int_id(self.attach_to)
         limit = get_settings().evidence_max_mb * 1024 * 1024

@@ -6,7 +6,7 @@ import asyncio
 
 import reflex as rx
 
-from portal.domain.accounts.tables import AccountKind
+from portal.domain.accounts.actor import Actor
 from portal.domain.core.errors import DomainError
 from portal.domain.registry import categories, mail_topics, records
 from portal.i18n import format_datetime, translate
@@ -26,7 +26,8 @@ from portal.web.components.shown_value import shown_value
 from portal.web.components.text import t
 from portal.web.components.values import change_rows, display_value
 from portal.web.errors import field_messages, text_field
-from portal.web.session import client_ip, page_language, require, translator, turn_away
+from portal.web.guard import Need, guarded
+from portal.web.session import page_language, translator
 
 HINTS = {
     "postal_code": "record.postal_hint",
@@ -114,11 +115,10 @@ class RecordState(PageState, rx.State):
         return view
 
     @rx.event
-    async def load(self):
+    @guarded(Need.REGISTRANT)
+    async def load(self, actor: Actor):
         """Show the record of the signed-in registrant; anyone else goes elsewhere."""
-        principal = await require(self, AccountKind.REGISTRANT)
-        if principal is None:
-            return await turn_away(self)
+        principal = actor.principal
         await self._refresh(principal.account_id)
         self.mode, self.section, self.saved = "view", "", ""
         self.errors, self.form_error = {}, ""
@@ -137,11 +137,10 @@ class RecordState(PageState, rx.State):
         self.mode, self.section, self._pending = "view", "", {}
 
     @rx.event
-    async def review(self, form: dict):
+    @guarded(Need.REGISTRANT)
+    async def review(self, actor: Actor, form: dict):
         """Check what was typed and show exactly what would change; nothing is saved."""
-        principal = await require(self, AccountKind.REGISTRANT)
-        if principal is None:
-            return await turn_away(self)
+        principal = actor.principal
         if self.section not in records.SECTIONS:
             return None
         tr = await translator(self)
@@ -194,18 +193,17 @@ class RecordState(PageState, rx.State):
             self.mode = "edit"
 
     @rx.event
-    async def update(self):
+    @guarded(Need.REGISTRANT)
+    async def update(self, actor: Actor):
         """Save the reviewed changes; they are recorded with who and when."""
-        principal = await require(self, AccountKind.REGISTRANT)
-        if principal is None:
-            return await turn_away(self)
+        principal = actor.principal
         if self.mode != "confirm" or not self._pending:
             return None
         tr = await translator(self)
         try:
             await asyncio.to_thread(
                 lambda: records.apply(
-                    principal.account_id, self.section, self._pending, ip=client_ip(self)
+                    principal.account_id, self.section, self._pending, ip=actor.ip
                 )
             )
         except DomainError as exc:

@@ -6,7 +6,7 @@ import asyncio
 
 import reflex as rx
 
-from portal.domain.accounts.tables import AccountKind
+from portal.domain.accounts.actor import Actor
 from portal.domain.core.errors import DomainError
 from portal.domain.registry import records
 from portal.domain.renewal import renewals, requirement_text
@@ -19,8 +19,9 @@ from portal.web.components.requirements import as_rows, checklist, headline
 from portal.web.components.text import t
 from portal.web.components.values import change_rows
 from portal.web.errors import field_messages, text_field
+from portal.web.guard import Need, guarded
 from portal.web.ids import int_id
-from portal.web.session import client_ip, require, translator, turn_away
+from portal.web.session import translator
 
 ADDRESS_FIELDS = ("postal_code", "address")
 
@@ -100,11 +101,10 @@ class RenewalState(PageState, rx.State):
         ]
 
     @rx.event
-    async def load(self):
+    @guarded(Need.REGISTRANT)
+    async def load(self, actor: Actor):
         """Show the signed-in registrant's renewal; anyone else goes elsewhere."""
-        principal = await require(self, AccountKind.REGISTRANT)
-        if principal is None:
-            return await turn_away(self)
+        principal = actor.principal
         self.address_mode, self.errors, self.problem, self.info = "", {}, "", ""
         self._pending = {}
         await self._fill(principal)
@@ -119,11 +119,10 @@ class RenewalState(PageState, rx.State):
         self.address_mode, self.errors, self._pending = "", {}, {}
 
     @rx.event
-    async def check_address(self, form_data: dict):
+    @guarded(Need.REGISTRANT)
+    async def check_address(self, actor: Actor, form_data: dict):
         """The record's confirm step for the address: what would change, nothing saved yet."""
-        principal = await require(self, AccountKind.REGISTRANT)
-        if principal is None:
-            return await turn_away(self)
+        principal = actor.principal
         tr = await translator(self)
         values = {name: text_field(form_data, name, 300) for name in ADDRESS_FIELDS}
         try:
@@ -144,15 +143,14 @@ class RenewalState(PageState, rx.State):
         return None
 
     @rx.event
-    async def save_address(self):
+    @guarded(Need.REGISTRANT)
+    async def save_address(self, actor: Actor):
         """Save the reviewed address into the record (with its history), then back to applying."""
-        principal = await require(self, AccountKind.REGISTRANT)
-        if principal is None:
-            return await turn_away(self)
+        principal = actor.principal
         if self.address_mode != "confirm" or not self._pending:
             return None
         tr = await translator(self)
-        pending, ip = dict(self._pending), client_ip(self)
+        pending, ip = dict(self._pending), actor.ip
         try:
             await asyncio.to_thread(
                 lambda: records.apply(principal.account_id, "basic", pending, ip=ip)
@@ -166,14 +164,13 @@ class RenewalState(PageState, rx.State):
         return None
 
     @rx.event
-    async def submit(self, form_data: dict):
+    @guarded(Need.REGISTRANT)
+    async def submit(self, actor: Actor, form_data: dict):
         """Apply; the server checks every requirement again."""
-        principal = await require(self, AccountKind.REGISTRANT)
-        if principal is None:
-            return await turn_away(self)
+        principal = actor.principal
         tr = await translator(self)
         declared = isinstance(form_data, dict) and form_data.get("declare") in ("on", True, "true")
-        ip = client_ip(self)
+        ip = actor.ip
         try:
             await asyncio.to_thread(lambda: renewals.apply(principal, declared, ip=ip))
         except DomainError as exc:
@@ -185,14 +182,13 @@ class RenewalState(PageState, rx.State):
         return rx.scroll_to("main")
 
     @rx.event
-    async def withdraw(self, application_id: str):
+    @guarded(Need.REGISTRANT)
+    async def withdraw(self, actor: Actor, application_id: str):
         """Withdraw the registrant's own waiting application."""
-        principal = await require(self, AccountKind.REGISTRANT)
-        if principal is None:
-            return await turn_away(self)
+        principal = actor.principal
         tr = await translator(self)
         target = int_id(application_id) or 0
-        ip = client_ip(self)
+        ip = actor.ip
         try:
             await asyncio.to_thread(lambda: renewals.withdraw(principal, target, ip=ip))
         except DomainError as exc:

@@ -7,6 +7,7 @@ import asyncio
 
 import reflex as rx
 
+from portal.domain.accounts.actor import Actor
 from portal.domain.accounts.tables import AccountKind
 from portal.domain.core.errors import DomainError
 from portal.domain.surveys import answering
@@ -16,6 +17,7 @@ from portal.web.components.forms import error_summary, form, labelled_checkbox, 
 from portal.web.components.layout import card, shell
 from portal.web.components.text import t
 from portal.web.errors import field_messages
+from portal.web.guard import Need, guarded
 from portal.web.ids import path_id
 from portal.web.session import require, translator, turn_away
 
@@ -34,11 +36,10 @@ class SurveyAnswerState(PageState, rx.State):
     errors: dict[str, str] = {}  # noqa: RUF012
 
     @rx.event
-    async def load(self):
+    @guarded(Need.REGISTRANT)
+    async def load(self, actor: Actor):
         """The questions, when this registrant may answer this survey."""
-        principal = await require(self, AccountKind.REGISTRANT)
-        if principal is None:
-            return await turn_away(self)
+        principal = actor.principal
         self.done, self.errors = False, {}
         survey_id = path_id(self)
         try:

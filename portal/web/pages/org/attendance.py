@@ -7,6 +7,7 @@ import asyncio
 
 import reflex as rx
 
+from portal.domain.accounts.actor import Actor
 from portal.domain.accounts.tables import AccountKind
 from portal.domain.core import staged_files
 from portal.domain.core.errors import DomainError
@@ -17,9 +18,10 @@ from portal.web.components.attendance_preview import csv_drop, preview_rows, pre
 from portal.web.components.forms import notice
 from portal.web.components.layout import card
 from portal.web.components.text import t
+from portal.web.guard import Need, guarded
 from portal.web.ids import int_id
 from portal.web.pages.admin.attendance_reports import counts_text
-from portal.web.session import client_ip, require, translator, turn_away
+from portal.web.session import require, translator, turn_away
 from portal.web.uploads import one_upload
 
 REPORT_UPLOAD = "report-file"
@@ -74,11 +76,10 @@ class OrgReportState(PageState, rx.State):
         self.counts, self.lines = [], []
 
     @rx.event
-    async def load(self):
+    @guarded(Need.ORGANISATION)
+    async def load(self, actor: Actor):
         """Fill the organisation's activities and lists; anyone else is sent away."""
-        principal = await require(self, AccountKind.ORGANISATION)
-        if principal is None:
-            return await turn_away(self)
+        principal = actor.principal
         self._forget()
         self.report_for, self.info, self.problem = "", "", ""
         await self._fill(principal)
@@ -102,11 +103,10 @@ class OrgReportState(PageState, rx.State):
         self.report_for = ""
 
     @rx.event
-    async def check(self, files: list[rx.UploadFile]):
+    @guarded(Need.ORGANISATION)
+    async def check(self, actor: Actor, files: list[rx.UploadFile]):
         """Stage the list on the server and show what it would do; nothing is sent yet."""
-        principal = await require(self, AccountKind.ORGANISATION)
-        if principal is None:
-            return await turn_away(self)
+        principal = actor.principal
         tr = await translator(self)
         target = int_id(self.report_for)
         self._forget()
@@ -115,7 +115,7 @@ class OrgReportState(PageState, rx.State):
             return None
         try:
             plan = await asyncio.to_thread(
-                attendance_reports.preview, principal, target, data, client_ip(self)
+                attendance_reports.preview, principal, target, data, actor.ip
             )
         except DomainError as exc:
             self.problem = tr(exc.key, **exc.params)
@@ -127,11 +127,10 @@ class OrgReportState(PageState, rx.State):
         return None
 
     @rx.event
-    async def send(self):
+    @guarded(Need.ORGANISATION)
+    async def send(self, actor: Actor):
         """Send the checked list to the secretariat."""
-        principal = await require(self, AccountKind.ORGANISATION)
-        if principal is None:
-            return await turn_away(self)
+        principal = actor.principal
         tr = await translator(self)
         target = int_id(self.report_for)
         data = await asyncio.to_thread(staged_files.load, self._staged) if self._staged else None

@@ -7,7 +7,7 @@ import asyncio
 
 import reflex as rx
 
-from portal.domain.accounts.tables import AccountKind
+from portal.domain.accounts.actor import Actor
 from portal.domain.core.errors import DomainError
 from portal.domain.organisations import area, proposals
 from portal.i18n import LANGUAGE_NAMES, translate
@@ -25,9 +25,10 @@ from portal.web.components.forms import (
 from portal.web.components.layout import card, page_title, shell
 from portal.web.components.text import t
 from portal.web.errors import field_messages, text_field
+from portal.web.guard import Need, guarded
 from portal.web.pages.admin.proposals import category_options, proposal_rows
 from portal.web.pages.org.attendance import report_panel
-from portal.web.session import client_ip, require, translator, turn_away
+from portal.web.session import translator
 
 PROPOSAL_FIELDS = {
     "title": 201,
@@ -63,11 +64,10 @@ class OrgHomeState(PageState, rx.State):
         self.proposals = proposal_rows(found, lang, self.categories)
 
     @rx.event
-    async def load(self):
+    @guarded(Need.ORGANISATION)
+    async def load(self, actor: Actor):
         """Fill the page for an organisation user; anyone else goes to their own start page."""
-        principal = await require(self, AccountKind.ORGANISATION)
-        if principal is None:
-            return await turn_away(self)
+        principal = actor.principal
         mine = await asyncio.to_thread(area.overview, principal)
         self.errors, self.info, self.problem = {}, "", ""
         await self._fill(principal)
@@ -86,15 +86,14 @@ class OrgHomeState(PageState, rx.State):
         return None
 
     @rx.event
-    async def propose(self, form: dict):
+    @guarded(Need.ORGANISATION)
+    async def propose(self, actor: Actor, form: dict):
         """Send a proposal for the catalogue; every field is checked on the server."""
-        principal = await require(self, AccountKind.ORGANISATION)
-        if principal is None:
-            return await turn_away(self)
+        principal = actor.principal
         tr = await translator(self)
         values = {name: text_field(form, name, limit) for name, limit in PROPOSAL_FIELDS.items()}
         try:
-            await asyncio.to_thread(proposals.propose, principal, values, client_ip(self))
+            await asyncio.to_thread(proposals.propose, principal, values, actor.ip)
         except DomainError as exc:
             self.errors, self.problem = field_messages(exc, tr)
             self.info = ""
