@@ -7,7 +7,6 @@ import asyncio
 import reflex as rx
 
 from portal.domain.accounts.actor import Actor
-from portal.domain.accounts.tables import AccountKind
 from portal.domain.core import staged_files
 from portal.domain.core.errors import DomainError
 from portal.domain.points import attendance, catalogue
@@ -30,7 +29,7 @@ from portal.web.guard import Need, guarded
 from portal.web.ids import int_id
 from portal.web.pages.admin.attendance_reports import reports_queue
 from portal.web.pages.admin.proposals import proposals_queue
-from portal.web.session import require, translator, turn_away
+from portal.web.session import translator
 from portal.web.uploads import one_upload
 
 ATTENDANCE_UPLOAD = "attendance-file"
@@ -110,10 +109,9 @@ class AdminActivitiesState(PageState, rx.State):
         return None
 
     @rx.event
-    async def start(self, activity_id: str):
+    @guarded(Need.STAFF)
+    async def start(self, actor: Actor, activity_id: str):
         """Open the form empty ("new") or with one activity's values."""
-        if await require(self, AccountKind.STAFF) is None:
-            return await turn_away(self)
         if activity_id != "new" and activity_id not in self._raw:
             return None
         blank = {name: "" for name in FIELDS} | {"category": "seminar"}
@@ -166,10 +164,9 @@ class AdminActivitiesState(PageState, rx.State):
         return None
 
     @rx.event
-    async def start_attendance(self, activity_id: str):
+    @guarded(Need.STAFF)
+    async def start_attendance(self, actor: Actor, activity_id: str):
         """Open the attendance panel for one activity."""
-        if await require(self, AccountKind.STAFF) is None:
-            return await turn_away(self)
         if activity_id not in self._raw:
             return None
         self._forget_attendance()

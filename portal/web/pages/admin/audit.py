@@ -16,7 +16,6 @@ from portal.web.components.layout import card, page_title, scroll_region, shell
 from portal.web.components.text import t
 from portal.web.errors import text_field
 from portal.web.guard import Need, guarded
-from portal.web.session import require_admin, turn_away
 
 ROUTE = "/admin/audit"
 FILTERS = ("category", "actor", "target", "from", "to")
@@ -68,10 +67,9 @@ class AdminAuditState(PageState, rx.State):
         return None
 
     @rx.event
-    async def apply_filters(self, form: dict):
+    @guarded(Need.ADMIN)
+    async def apply_filters(self, actor: Actor, form: dict):
         """Put the filters into the URL (bookmarkable); the page load runs the query."""
-        if await require_admin(self) is None:
-            return await turn_away(self)
         return rx.redirect(_href({name: text_field(form, name, 100).strip() for name in FILTERS}))
 
 

@@ -8,7 +8,6 @@ from urllib.parse import urlencode
 import reflex as rx
 
 from portal.domain.accounts.actor import Actor
-from portal.domain.accounts.tables import AccountKind
 from portal.domain.core.clock import local_date
 from portal.domain.points import catalogue, claim_review
 from portal.i18n import format_date, translate
@@ -20,7 +19,7 @@ from portal.web.components.text import t
 from portal.web.errors import text_field
 from portal.web.guard import Need, guarded
 from portal.web.selection import toggled
-from portal.web.session import require, translator, turn_away
+from portal.web.session import translator
 
 ROUTE = "/admin/claims"
 FILTERS = ("status", "category", "from", "to")
@@ -95,10 +94,9 @@ class AdminClaimsState(PageState, rx.State):
         self.selected, self.info = [], ""
 
     @rx.event
-    async def apply_filters(self, form: dict):
+    @guarded(Need.STAFF)
+    async def apply_filters(self, actor: Actor, form: dict):
         """Put the filters into the URL (bookmarkable); the page load runs the query."""
-        if await require(self, AccountKind.STAFF) is None:
-            return await turn_away(self)
         return rx.redirect(_href({name: text_field(form, name, 32) for name in FILTERS}))
 
     @rx.event

@@ -6,6 +6,7 @@ import asyncio
 
 import reflex as rx
 
+from portal.domain.accounts.actor import Actor
 from portal.domain.core import staged_files
 from portal.domain.core.errors import DomainError
 from portal.domain.registrants import registry_import
@@ -13,6 +14,7 @@ from portal.web.changes import PageState
 from portal.web.components.forms import file_drop, notice
 from portal.web.components.layout import card, page_title, scroll_region, shell
 from portal.web.components.text import t
+from portal.web.guard import Need, guarded
 from portal.web.session import require_admin, translator, turn_away
 from portal.web.uploads import one_upload
 
@@ -43,10 +45,9 @@ class AdminImportState(PageState, rx.State):
     _staged: str = ""
 
     @rx.event
-    async def load(self):
+    @guarded(Need.ADMIN)
+    async def load(self, actor: Actor):
         """Admins start with an empty form; anyone else is sent away."""
-        if await require_admin(self) is None:
-            return await turn_away(self)
         self._reset_preview()
         self.stage = "upload"
         return None
@@ -109,10 +110,9 @@ class AdminImportState(PageState, rx.State):
             self.problem = tr("import.has_errors")
 
     @rx.event
-    async def check_file(self, files: list[rx.UploadFile]):
+    @guarded(Need.ADMIN)
+    async def check_file(self, actor: Actor, files: list[rx.UploadFile]):
         """Stage the uploaded file on the server and show what importing it would do."""
-        if await require_admin(self) is None:
-            return await turn_away(self)
         tr = await translator(self)
         self._reset_preview()
         self.stage = "upload"
@@ -127,10 +127,9 @@ class AdminImportState(PageState, rx.State):
         return None
 
     @rx.event
-    async def start_over(self):
+    @guarded(Need.ADMIN)
+    async def start_over(self, actor: Actor):
         """Forget the staged file and go back to the upload form."""
-        if await require_admin(self) is None:
-            return await turn_away(self)
         self._reset_preview()
         self.stage = "upload"
         return None

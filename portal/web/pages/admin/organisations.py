@@ -26,7 +26,7 @@ from portal.web.components.text import t
 from portal.web.errors import field_messages, text_field
 from portal.web.guard import Need, guarded
 from portal.web.ids import int_id
-from portal.web.session import require_admin, translator, turn_away
+from portal.web.session import translator
 
 _CREATE_FIELDS = {"name": "org_name", "kind": "org_kind", "notes": "org_notes"}
 _INVITE_FIELDS = {"email": "user_email", "name": "user_name"}
@@ -162,10 +162,9 @@ class AdminOrganisationsState(PageState, rx.State):
         return [rx.set_value("user_email", ""), rx.set_value("user_name", "")]
 
     @rx.event
-    async def ask(self, what: str):
+    @guarded(Need.ADMIN)
+    async def ask(self, actor: Actor, what: str):
         """Ask for confirmation before deactivating the organisation or one of its users."""
-        if await require_admin(self) is None:
-            return await turn_away(self)
         self.confirming = what if what == "organisation" or int_id(what) is not None else ""
         return None
 

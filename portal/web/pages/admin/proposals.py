@@ -8,7 +8,6 @@ import asyncio
 import reflex as rx
 
 from portal.domain.accounts.actor import Actor
-from portal.domain.accounts.tables import AccountKind
 from portal.domain.core.errors import DomainError
 from portal.domain.organisations import proposals
 from portal.domain.points import catalogue
@@ -20,7 +19,7 @@ from portal.web.components.text import t
 from portal.web.errors import field_messages, text_field
 from portal.web.guard import Need, guarded
 from portal.web.ids import int_id
-from portal.web.session import require, translator, turn_away
+from portal.web.session import translator
 
 
 def category_options(lang: str) -> list[dict[str, str]]:
@@ -93,10 +92,9 @@ class AdminProposalsState(PageState, rx.State):
         return None
 
     @rx.event
-    async def open(self, proposal_id: str):
+    @guarded(Need.STAFF)
+    async def open(self, actor: Actor, proposal_id: str):
         """Show the decision form of one waiting proposal."""
-        if await require(self, AccountKind.STAFF) is None:
-            return await turn_away(self)
         self.errors, self.info, self.problem = {}, "", ""
         self.open_id = proposal_id if proposal_id in {r["id"] for r in self.rows} else ""
         return None

@@ -28,7 +28,7 @@ from portal.web.errors import field_messages, text_field
 from portal.web.guard import Need, guarded
 from portal.web.ids import path_id
 from portal.web.pages.admin.record_state import AdminRecordState
-from portal.web.session import page_language, require_admin, translator, turn_away
+from portal.web.session import page_language, translator
 
 DATE_FIELDS = frozenset({"birth_date", "certified_on", "valid_from", "valid_until"})
 STATUSES = ("active", "expired", "withdrawn")
@@ -58,18 +58,16 @@ class AdminRecordEditState(PageState, rx.State):
     _pending: dict = {}  # noqa: RUF012
 
     @rx.event
-    async def start(self, section: str):
+    @guarded(Need.ADMIN)
+    async def start(self, actor: Actor, section: str):
         """Open a section's form, filled with the record's current values (admins)."""
-        if await require_admin(self) is None:
-            return await turn_away(self)
         await self._open(section)
         return None
 
     @rx.event
-    async def reinstate(self):
+    @guarded(Need.ADMIN)
+    async def reinstate(self, actor: Actor):
         """The certification form with the status set back to active, to review with a reason."""
-        if await require_admin(self) is None:
-            return await turn_away(self)
         await self._open("certification")
         if self.section == "certification":
             self.values["status"], self.reinstating = "active", True

@@ -7,7 +7,6 @@ import asyncio
 import reflex as rx
 
 from portal.domain.accounts.actor import Actor
-from portal.domain.accounts.tables import AccountKind
 from portal.domain.core.clock import local_date
 from portal.domain.renewal import renewal_review, requirement_text
 from portal.i18n import format_date, translate
@@ -21,7 +20,7 @@ from portal.web.errors import text_field
 from portal.web.guard import Need, act, guarded
 from portal.web.ids import int_id
 from portal.web.selection import toggled
-from portal.web.session import require, translator, turn_away
+from portal.web.session import translator
 
 ROUTE = "/admin/renewals"
 _href = query_href(ROUTE)
@@ -119,10 +118,9 @@ class AdminRenewalsState(PageState, rx.State):
         return int(raw) if isinstance(raw, str) and raw.isdigit() and len(raw) < 7 else 1
 
     @rx.event
-    async def search(self, form: dict):
+    @guarded(Need.STAFF)
+    async def search(self, actor: Actor, form: dict):
         """Put the search into the URL (bookmarkable); the page load runs it."""
-        if await require(self, AccountKind.STAFF) is None:
-            return await turn_away(self)
         return rx.redirect(_href({"status": self.status, "q": text_field(form, "q", 100).strip()}))
 
     @rx.event

@@ -26,8 +26,8 @@ from portal.web.components.forms import (
 from portal.web.components.layout import card, page_title, shell
 from portal.web.components.password_fields import NewPasswordCheck, new_password_fields
 from portal.web.components.text import t
-from portal.web.errors import field_messages, text_field
-from portal.web.guard import Need, guarded
+from portal.web.errors import text_field
+from portal.web.guard import Need, act, guarded
 from portal.web.pages.mypage.account_provider import provider_card
 from portal.web.session import ShellState, translator
 
@@ -54,14 +54,11 @@ class AccountState(NewPasswordCheck, rx.State):
 
     async def _attempt(self, work, success_key: str, rename: dict[str, str] | None = None) -> bool:
         """Run `work` off the loop; show its refusal on the fields, or `success_key`."""
-        tr = await translator(self)
         self._clear()
-        try:
-            await asyncio.to_thread(work)
-        except DomainError as exc:
-            self.errors, self.form_error = field_messages(exc, tr, rename)
+        _, self.errors, self.form_error = await act(self, work, rename=rename)
+        if self.errors or self.form_error:
             return False
-        self.info = tr(success_key)
+        self.info = (await translator(self))(success_key)
         return True
 
     def _end_enrolment(self) -> None:

@@ -7,7 +7,6 @@ import asyncio
 import reflex as rx
 
 from portal.domain.accounts.actor import Actor
-from portal.domain.accounts.tables import AccountKind
 from portal.domain.core.errors import DomainError
 from portal.domain.points import catalogue, claims, evidence
 from portal.domain.points.tables import OPEN_STATUSES
@@ -25,10 +24,10 @@ from portal.web.components.forms import (
 from portal.web.components.layout import card, page_title, shell
 from portal.web.components.text import t
 from portal.web.components.values import pending_review
-from portal.web.errors import field_messages, text_field
-from portal.web.guard import Need, guarded
+from portal.web.errors import text_field
+from portal.web.guard import Need, act, guarded
 from portal.web.ids import int_id
-from portal.web.session import require, translator, turn_away
+from portal.web.session import translator
 from portal.web.uploads import read_at_most
 
 UPLOAD_ID = "evidence-file"
@@ -157,34 +156,28 @@ class PointsState(PageState, rx.State):
         await self._fill(principal)
         return None
 
-    async def _run(self, work, done_key: str, **params) -> bool:
-        """Run a claims service for the signed-in registrant; messages in their language."""
-        principal = await require(self, AccountKind.REGISTRANT)
-        if principal is None:
-            return False
-        tr = await translator(self)
-        try:
-            await asyncio.to_thread(work, principal)
-        except DomainError as exc:
-            self.errors, self.problem = field_messages(exc, tr)
+    async def _run(self, actor: Actor, work, done_key: str, **params) -> bool:
+        """Run a claims service `work(principal)` for the registrant; then the page again
+        with the outcome in their language. True when it was done."""
+        _, self.errors, self.problem = await act(self, work, actor.principal)
+        if self.errors or self.problem:
             self.info = ""
             return False
-        self.errors, self.problem, self.info = {}, "", tr(done_key, **params)
-        await self._fill(principal)
+        self.info = (await translator(self))(done_key, **params)
+        await self._fill(actor.principal)
         return True
 
     @rx.event
-    async def claim_activity(self, activity_id: str):
+    @guarded(Need.REGISTRANT)
+    async def claim_activity(self, actor: Actor, activity_id: str):
         """Claim a catalogue activity, then offer to attach evidence to the new claim."""
-        if await require(self, AccountKind.REGISTRANT) is None:
-            return await turn_away(self)
         target = int_id(activity_id)
         created: list[int] = []
 
         def work(principal):
             created.append(claims.submit_catalogue(principal, target or 0))
 
-        if await self._run(work, "points.claimed"):
+        if await self._run(actor, work, "points.claimed"):
             self._offer_attach(str(created[0]))
         return None
 
@@ -197,10 +190,9 @@ class PointsState(PageState, rx.State):
         self.mode, self.attach_to, self.errors = "", "", {}
 
     @rx.event
-    async def submit_other(self, form: dict):
+    @guarded(Need.REGISTRANT)
+    async def submit_other(self, actor: Actor, form: dict):
         """Claim an activity outside the catalogue."""
-        if await require(self, AccountKind.REGISTRANT) is None:
-            return await turn_away(self)
         values = {
             name: text_field(form, name, 600)
             for name in ("description", "organiser", "activity_date", "points")
@@ -210,7 +202,7 @@ class PointsState(PageState, rx.State):
         def work(principal):
             created.append(claims.submit_other(principal, values))
 
-        if await self._run(work, "points.claimed"):
+        if await self._run(actor, work, "points.claimed"):
             self._offer_attach(str(created[0]))
         return None
 
@@ -221,10 +213,9 @@ class PointsState(PageState, rx.State):
         self.mode, self.attach_to, self.attach_title = "attach", claim_id, found["title"]
 
     @rx.event
-    async def start_attach(self, claim_id: str):
+    @guarded(Need.REGISTRANT)
+    async def start_attach(self, actor: Actor, claim_id: str):
         """Open the evidence panel for one of the registrant's open claims."""
-        if await require(self, AccountKind.REGISTRANT) is None:
-            return await turn_away(self)
         self.errors, self.problem, self.info = {}, "", ""
         self._offer_attach(claim_id if isinstance(claim_id, str) else "")
         return None
@@ -259,23 +250,23 @@ class PointsState(PageState, rx.State):
         return rx.clear_selected_files(UPLOAD_ID)
 
     @rx.event
-    async def withdraw(self, claim_id: str):
+    @guarded(Need.REGISTRANT)
+    async def withdraw(self, actor: Actor, claim_id: str):
         """Withdraw one of the registrant's open claims."""
-        if await require(self, AccountKind.REGISTRANT) is None:
-            return await turn_away(self)
         target = int_id(claim_id) or 0
-        await self._run(lambda principal: claims.withdraw(principal, target), "points.withdrawn")
+        await self._run(
+            actor, lambda principal: claims.withdraw(principal, target), "points.withdrawn"
+        )
         return None
 
     @rx.event
-    async def answer(self, form: dict):
+    @guarded(Need.REGISTRANT)
+    async def answer(self, actor: Actor, form: dict):
         """Answer the secretariat's question about a claim."""
-        if await require(self, AccountKind.REGISTRANT) is None:
-            return await turn_away(self)
         target = int_id(text_field(form, "claim_id", 12)) or 0
         message = text_field(form, "message", 1001)
         await self._run(
-            lambda principal: claims.answer(principal, target, message), "points.answered"
+            actor, lambda principal: claims.answer(principal, target, message), "points.answered"
         )
         return None
 

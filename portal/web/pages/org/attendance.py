@@ -8,7 +8,6 @@ import asyncio
 import reflex as rx
 
 from portal.domain.accounts.actor import Actor
-from portal.domain.accounts.tables import AccountKind
 from portal.domain.core import staged_files
 from portal.domain.core.errors import DomainError
 from portal.domain.organisations import attendance_reports
@@ -21,7 +20,7 @@ from portal.web.components.text import t
 from portal.web.guard import Need, guarded
 from portal.web.ids import int_id
 from portal.web.pages.admin.attendance_reports import counts_text
-from portal.web.session import require, translator, turn_away
+from portal.web.session import translator
 from portal.web.uploads import one_upload
 
 REPORT_UPLOAD = "report-file"
@@ -86,10 +85,9 @@ class OrgReportState(PageState, rx.State):
         return None
 
     @rx.event
-    async def start(self, activity_id: str):
+    @guarded(Need.ORGANISATION)
+    async def start(self, actor: Actor, activity_id: str):
         """Open the upload for one of the organisation's activities that has taken place."""
-        if await require(self, AccountKind.ORGANISATION) is None:
-            return await turn_away(self)
         chosen = [a for a in self.activities if a["id"] == activity_id and a["done"]]
         self._forget()
         self.info, self.problem = "", ""
