@@ -151,43 +151,37 @@ def _actions(member: rx.Var) -> rx.Component:
         rx.text(t("staff.you"), size="2"),
         rx.cond(
             AdminStaffState.confirming == "reset:" + member["id"],
-            rx.flex(
+            _confirm_row(
                 rx.text(t("admin.reset_second_factor_explain"), size="2"),
-                rx.button(
-                    t("admin.reset_second_factor"),
-                    color_scheme="red",
-                    size="2",
-                    on_click=AdminStaffState.reset_second_factor(member["id"]),
-                    id="confirm-reset-" + member["id"],
-                ),
-                rx.button(
-                    t("record.cancel"), variant="ghost", size="2", on_click=AdminStaffState.keep
-                ),
-                spacing="2",
-                wrap="wrap",
-                align="center",
+                "admin.reset_second_factor",
+                AdminStaffState.reset_second_factor(member["id"]),
+                "confirm-reset-" + member["id"],
             ),
             _deactivate_or_buttons(member, button),
         ),
     )
 
 
+def _confirm_row(question: rx.Component, action_key: str, on_click, button_id) -> rx.Component:
+    """A question about one member, the red button that does it, and Cancel."""
+    return rx.flex(
+        question,
+        rx.button(t(action_key), color_scheme="red", size="2", on_click=on_click, id=button_id),
+        rx.button(t("record.cancel"), variant="ghost", size="2", on_click=AdminStaffState.keep),
+        spacing="2",
+        wrap="wrap",
+        align="center",
+    )
+
+
 def _deactivate_or_buttons(member: rx.Var, button: dict) -> rx.Component:
     return rx.cond(
         AdminStaffState.confirming == member["id"],
-        rx.flex(
+        _confirm_row(
             rx.text(t("staff.confirm_deactivate"), size="2", weight="bold"),
-            rx.button(
-                t("staff.deactivate"),
-                color_scheme="red",
-                size="2",
-                on_click=AdminStaffState.deactivate(member["id"]),
-                id="confirm-deactivate-" + member["id"],
-            ),
-            rx.button(t("record.cancel"), variant="ghost", size="2", on_click=AdminStaffState.keep),
-            spacing="2",
-            wrap="wrap",
-            align="center",
+            "staff.deactivate",
+            AdminStaffState.deactivate(member["id"]),
+            "confirm-deactivate-" + member["id"],
         ),
         rx.flex(
             rx.cond(
