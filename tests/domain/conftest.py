@@ -33,18 +33,7 @@ class FrozenClock:
 
 @pytest.fixture
 def frozen(monkeypatch):
-    """Freeze utcnow() everywhere it was imported; returns the clock to advance."""
-    import importlib
-    import pkgutil
-
-    import portal
-
-    real = clock.utcnow
-    fake = FrozenClock(real())
-    for info in pkgutil.walk_packages(portal.__path__, "portal."):
-        if info.name.startswith("portal.web") or info.name in ("portal.portal", "portal.cli"):
-            continue
-        module = importlib.import_module(info.name)
-        if getattr(module, "utcnow", None) is real:
-            monkeypatch.setattr(module, "utcnow", fake)
+    """Freeze the one clock every rule reads (`clock.source`); returns it to advance."""
+    fake = FrozenClock(clock.utcnow())
+    monkeypatch.setattr(clock, "source", fake)
     return fake

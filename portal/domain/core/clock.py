@@ -4,13 +4,22 @@ association's calendar day (`PORTAL_TIMEZONE`) on which rules count days."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from portal.settings import get_settings
 
 
-def utcnow() -> dt.datetime:
-    """The current time, timezone-aware in UTC (SQLModel stores it as UTC)."""
+def _system_time() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+# Where the time comes from: the system clock, or a clock a test sets (tests' `frozen`).
+source: Callable[[], dt.datetime] = _system_time
+
+
+def utcnow() -> dt.datetime:
+    """The current time, timezone-aware in UTC (SQLModel stores it as UTC), from `source`."""
+    return source()
 
 
 def local(value: dt.datetime) -> dt.datetime:
