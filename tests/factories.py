@@ -96,7 +96,7 @@ def ledger_row(number="R0001", family="山田", given="花子", email="", **extr
     return ",".join(values[c] for c in exports.COLUMNS)
 
 
-def signed_in(account_id: int, with_: str = "email") -> Principal:
+def fresh_session(account_id: int, with_: str = "email") -> Principal:
     """The principal of a session just started for the account (as after signing in with
     `with_`: "email" or "totp"), so factor changes are allowed for the next few minutes."""
     with transaction() as db:

@@ -3,6 +3,8 @@
 - A domain package imports only the packages below it (docs/ARCHITECTURE.md draws them).
 - The domain never imports the web layer, the HTTP layer, the CLI, mail delivery or Reflex.
 - No module of `portal/` takes part in an import cycle.
+- Tests share helpers through `tests/support/` (and the layer harnesses), never by
+  importing another test module.
 """
 
 from __future__ import annotations
@@ -179,3 +181,20 @@ def test_the_http_layer_never_imports_the_reflex_layer():
         if target.startswith("portal.web")
     ]
     assert wrong == []
+
+
+# The cluster test replays the single-worker journeys themselves on several workers.
+REPLAYS = {"tests.e2e.test_multiworker"}
+
+
+def test_tests_share_helpers_through_tests_support_never_through_another_test_module():
+    tests = PORTAL.parent / "tests"
+    wrong = []
+    for path in sorted(tests.rglob("*.py")):
+        name = ".".join(path.relative_to(tests.parent).with_suffix("").parts)
+        if name in REPLAYS:
+            continue
+        for target in _imports(path, name):
+            if target.rpartition(".")[2].startswith("test_") and target.startswith("tests."):
+                wrong.append(f"{name} -> {target}")
+    assert wrong == [], "import shared helpers from tests.support:\n" + "\n".join(wrong)

@@ -10,7 +10,7 @@ from portal.domain.core.clock import today
 from portal.domain.core.db import transaction
 from portal.domain.registry.tables import RegistryRecord
 from tests import factories
-from tests.domain.registry.test_categories_and_topics import add_category
+from tests.support.catalogue import add_category
 
 
 def record_of(account_id: int) -> RegistryRecord:

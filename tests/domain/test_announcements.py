@@ -17,10 +17,9 @@ from portal.domain.core.errors import DomainError, FieldErrors, NotAllowed
 from portal.domain.outbox.tables import OutboxMessage, OutboxStatus
 from portal.mail import delivery
 from tests import factories
-from tests.domain.accounts.test_provider_links import session_of
 from tests.domain.communications_people import population
-from tests.domain.registry.test_categories_and_topics import add_topic
-from tests.domain.staff.test_staff_accounts import staff_principal
+from tests.support.catalogue import add_topic
+from tests.support.people import sign_in, staff_principal
 
 MESSAGE = {
     "topic": "news",
@@ -125,12 +124,12 @@ def test_sending_writes_one_copy_each_in_their_language_with_links_and_notices(d
     assert 'your mail settings include "Association news"' in rendered.get_content()
     assert "chose" not in rendered.get_content()
     assert rendered["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
-    student = session_of("student@example.com")[0]
+    student = sign_in("student@example.com")[0]
     [notice] = notices.for_registrant(student)
     assert (notice.subject, notice.read) == ("5月の研修会", False)
     notices.mark_read(student, notice.id)
     assert notices.for_registrant(student)[0].read
-    general = session_of("general@example.com")[0]
+    general = sign_in("general@example.com")[0]
     notices.mark_read(general, notice.id)  # not theirs: nothing happens
     assert notices.for_registrant(general) == []
     assert people  # the population stays as set up
@@ -222,7 +221,7 @@ def test_only_admins_send_and_cancel_and_registrants_read_nothing(db):
     with pytest.raises(NotAllowed):
         announcements.send(reviewer, MESSAGE)
     factories.registrant("member@example.com")
-    member = session_of("member@example.com")[0]
+    member = sign_in("member@example.com")[0]
     for call in (
         lambda: announcements.check(member, MESSAGE),
         lambda: announcements.listing(member),

@@ -23,8 +23,8 @@ from portal.operations import backup, restore, serving
 from portal.operations.archive import NAME, ArchiveError, signed
 from portal.settings import get_settings
 from tests.dbs import backends, fresh_database
-from tests.domain.points.test_claims import PDF, activity, registrant_principal
-from tests.domain.staff.test_staff_accounts import staff_principal
+from tests.support.catalogue import PDF, activity
+from tests.support.people import registrant_principal, staff_principal
 
 
 @dataclass

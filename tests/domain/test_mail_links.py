@@ -13,7 +13,7 @@ from portal.domain.registry.tables import RecordChange, RegistryRecord
 from portal.mail.delivery import build_message
 from portal.settings import get_settings
 from tests import factories
-from tests.domain.registry.test_categories_and_topics import add_topic
+from tests.support.catalogue import add_topic
 
 
 def token(email: str) -> str:

@@ -19,9 +19,8 @@ from portal.domain.accounts.tables import ProviderLink
 from portal.domain.audit.tables import AuditEvent
 from portal.domain.core.db import transaction
 from tests import factories
-from tests.domain.accounts.test_provider_links import session_of, signed_in
-from tests.domain.staff.test_staff_accounts import staff_principal
 from tests.identity_provider import Provider, query, running_provider
+from tests.support.people import sign_in, signed_in, staff_principal
 
 CALLBACK = "http://localhost:3000/auth/oidc/callback"
 
@@ -62,7 +61,7 @@ def come_back(http: TestClient, url: str) -> str:
 def link(provider: Provider, email: str, subject: str) -> sessions.Principal:
     """A registrant signed in the usual way links `subject`."""
     me = signed_in(email)
-    http = browser(session_of(email)[1])
+    http = browser(sign_in(email)[1])
     back = provider.authorize(trip(http, "/auth/oidc/link"), subject)
     assert come_back(http, back) == "/mypage/account?provider=linked"
     return me
@@ -142,7 +141,7 @@ def test_cancelling_at_the_provider(db, provider):
     assert query(back)["error"] == "access_denied"
     assert come_back(http, back) == "/login?reason=provider_cancelled"
     me = signed_in("cancel@example.com")
-    http = browser(session_of("cancel@example.com")[1])
+    http = browser(sign_in("cancel@example.com")[1])
     back = provider.authorize(trip(http, "/auth/oidc/link"), None)
     # this provider leaves `state` out of a refusal, so the portal cannot tell the trip:
     # the message is the sign-in page's (which sends a signed-in visitor home)
@@ -300,7 +299,7 @@ def test_every_provider_sign_in_and_link_is_audited(db, provider):
 def test_a_session_left_open_links_no_identity_until_the_owner_confirms(db, provider, frozen):
     """Someone at a borrowed tab cannot link their own provider account to it."""
     factories.registrant("open-tab@example.com")
-    _, secret = session_of("open-tab@example.com")
+    _, secret = sign_in("open-tab@example.com")
     frozen.advance(minutes=6)
     assert come_back(browser(secret), "/auth/oidc/link") == "/mypage/account?provider=reauth"
     owner = sessions.resolve(secret)

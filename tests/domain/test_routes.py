@@ -88,8 +88,8 @@ def test_uploads_above_the_ceiling_are_refused_before_reading():
 def test_evidence_is_downloaded_by_its_owner_and_staff_only(db, configure):
     configure(PORTAL_STAFF_REQUIRE_TOTP="false")
     from portal.domain.points import claims, evidence
-    from tests.domain.points.test_claims import PDF, activity, registrant_principal
-    from tests.domain.staff.test_staff_accounts import staff_principal
+    from tests.support.catalogue import PDF, activity
+    from tests.support.people import registrant_principal, staff_principal
 
     boss, boss_secret = staff_principal("boss@example.com")
     me = registrant_principal("me@example.com")

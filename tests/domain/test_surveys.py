@@ -15,10 +15,9 @@ from portal.domain.core.errors import DomainError, FieldErrors, NotAllowed
 from portal.domain.surveys import answering, editing, results
 from portal.domain.surveys.tables import SurveyAnswer, SurveyAnswered, SurveyAnswerPool
 from tests import factories
-from tests.domain.accounts.test_provider_links import session_of
 from tests.domain.communications_people import change
-from tests.domain.registry.test_categories_and_topics import add_category
-from tests.domain.staff.test_staff_accounts import staff_principal
+from tests.support.catalogue import add_category
+from tests.support.people import sign_in, staff_principal
 
 TITLE = {"title_en": "How did we do?", "title_ja": "ご意見をお聞かせください"}
 
@@ -59,7 +58,7 @@ def members(count: int, prefix: str = "m") -> list:
     people = []
     for n in range(count):
         factories.registrant(f"{prefix}{n}@example.com")
-        people.append(session_of(f"{prefix}{n}@example.com")[0])
+        people.append(sign_in(f"{prefix}{n}@example.com")[0])
     return people
 
 

@@ -42,7 +42,7 @@ def admin_with_app(email: str, password: str) -> str:
     Enrolment used the previous 30-second step, so the current code still signs in.
     """
     account_id = operations.create_staff(email, password, "admin", email.split("@")[0].upper())
-    owner = factories.signed_in(account_id)  # enrolment needs a freshly confirmed session
+    owner = factories.fresh_session(account_id)  # enrolment needs a freshly confirmed session
     key = totp.begin_enrolment(owner).key_text.replace(" ", "")
     totp.confirm_enrolment(owner, pyotp.TOTP(key).at(time.time() - 30))
     return key

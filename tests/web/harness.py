@@ -144,3 +144,12 @@ async def open_page(tab: Browser, path: str) -> None:
     await tab.send(ShellState, "sync", path=path)
     tab.deltas.clear()
     tab.events.clear()
+
+
+async def open_record(tab: Browser, record_id: int) -> None:
+    """Open a registrant's record page as staff do."""
+    from portal.web.pages.admin.record_state import AdminRecordState
+
+    path = f"/admin/registrants/{record_id}"
+    await open_page(tab, path)
+    await tab.send(AdminRecordState, "load", path=path)

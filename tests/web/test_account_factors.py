@@ -14,11 +14,9 @@ from portal.web.pages.admin.record_state import AdminRecordState
 from portal.web.pages.admin.staff import AdminStaffState
 from portal.web.pages.mypage.account import AccountState
 from tests import factories
-from tests.domain.accounts.test_reauth import set_up_app
 from tests.domain.communications_people import record_of
+from tests.support.people import session_cookie, set_up_app, staff
 from tests.web.harness import open_page
-from tests.web.test_admin_record import staff
-from tests.web.test_hostile_clients import session_cookie
 
 PATH = "/mypage/account"
 
@@ -63,7 +61,7 @@ async def test_a_borrowed_session_gets_no_authenticator_secret(tabs):
 async def test_only_an_admin_resets_a_registrants_second_factor(tabs, configure):
     configure(PORTAL_STAFF_REQUIRE_TOTP="false")
     account_id = factories.registrant("phone-lost@example.com")
-    owner = factories.signed_in(account_id)
+    owner = factories.fresh_session(account_id)
     set_up_app(owner)
     path = f"/admin/registrants/{record_of(account_id).id}"
     factories.registrant("nosy-f@example.com")
@@ -87,7 +85,7 @@ def has_app(account_id: int) -> bool:
 async def test_an_admin_resets_another_staff_members_lost_authenticator(tabs, configure):
     configure(PORTAL_STAFF_REQUIRE_TOTP="false")
     member_id = operations.create_staff("lost@example.com", "Str0ng-pass-phrase", "reviewer", "L")
-    set_up_app(factories.signed_in(member_id))
+    set_up_app(factories.fresh_session(member_id))
     reviewer = tabs(staff("reviewer", "rev-s@example.com"))
     await reviewer.send(
         AdminStaffState, "reset_second_factor", {"account_id": str(member_id)}, path="/admin/staff"

@@ -9,9 +9,8 @@ from portal.domain.points import catalogue
 from portal.domain.points.tables import Activity
 from portal.web.pages.admin.activities import AdminActivitiesState
 from tests import factories
+from tests.support.people import session_cookie, staff
 from tests.web.harness import open_page
-from tests.web.test_admin_record import staff
-from tests.web.test_hostile_clients import session_cookie
 
 PATH = "/admin/activities"
 FORM = {
@@ -73,9 +72,8 @@ async def test_staff_credit_an_attendance_list_after_seeing_the_preview(tabs, co
     import reflex as rx
 
     from portal.domain.points import claims
-    from tests.domain.points.test_attendance import number_of
-    from tests.domain.points.test_claims import activity, registrant_principal
-    from tests.domain.staff.test_staff_accounts import staff_principal
+    from tests.support.catalogue import activity
+    from tests.support.people import number_of, registrant_principal, staff_principal
 
     configure(PORTAL_STAFF_REQUIRE_TOTP="false")
     boss, _ = staff_principal("boss@example.com")

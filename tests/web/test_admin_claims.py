@@ -10,12 +10,14 @@ from portal.domain.points.tables import Claim
 from portal.web.pages.admin.claim import AdminClaimState
 from portal.web.pages.admin.claims import AdminClaimsState
 from tests import factories
-from tests.domain.points.test_claims import activity, registrant_principal
-from tests.domain.staff.test_staff_accounts import staff_principal
+from tests.support.catalogue import activity
+from tests.support.people import (
+    STAFF_PASSWORD,
+    registrant_principal,
+    session_cookie,
+    staff_principal,
+)
 from tests.web.harness import open_page
-from tests.web.test_hostile_clients import session_cookie
-
-STAFF_PASSWORD = "Lantern-Orchard-58"
 
 
 def status_of(claim_id: int) -> str:

@@ -15,8 +15,8 @@ from portal.settings import get_settings
 from portal.web.pages.admin.import_ledger import AdminImportState
 from tests import factories
 from tests.factories import ledger_csv, ledger_row
+from tests.support.people import staff
 from tests.web.harness import open_page
-from tests.web.test_admin_record import staff
 
 PATH = "/admin/import"
 
@@ -72,7 +72,7 @@ async def test_admin_previews_a_bad_file_then_imports_the_corrected_one(tabs, co
 async def test_reviewers_and_registrants_cannot_stage_or_apply_a_file(tabs, configure):
     configure(PORTAL_STAFF_REQUIRE_TOTP="false")
     factories.registrant("reg@example.com")
-    from tests.web.test_hostile_clients import session_cookie
+    from tests.support.people import session_cookie
 
     data = ledger_csv(ledger_row("R0001")).encode()
     for cookie in (

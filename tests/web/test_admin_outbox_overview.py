@@ -11,10 +11,8 @@ from portal.web.pages.admin.overview import AdminOverviewState
 from portal.web.pages.admin.record_state import AdminRecordState
 from tests import factories
 from tests.domain.renewal.renewal_people import record_of, renewing
-from tests.domain.staff.test_staff_accounts import staff_principal
+from tests.support.people import STAFF_PASSWORD, session_cookie, staff_principal
 from tests.web.harness import open_page
-from tests.web.test_admin_claims import STAFF_PASSWORD
-from tests.web.test_hostile_clients import session_cookie
 
 
 def fail_reminders() -> int:

@@ -4,20 +4,15 @@ from __future__ import annotations
 
 from sqlmodel import select
 
-from portal.domain.accounts import operations, signin
+from portal.domain.accounts import signin
 from portal.domain.accounts.tables import Account
 from portal.domain.core.db import transaction
 from portal.domain.registry import records
 from portal.domain.registry.tables import RegistryRecord
 from portal.web.pages.admin.record_state import AdminRecordState
 from tests import factories
-from tests.web.harness import open_page
-from tests.web.test_hostile_clients import STAFF_PASSWORD, session_cookie
-
-
-def staff(role: str, email: str) -> str:
-    operations.create_staff(email, STAFF_PASSWORD, role, role.title())
-    return session_cookie(email, STAFF_PASSWORD)
+from tests.support.people import session_cookie, staff
+from tests.web.harness import open_page, open_record
 
 
 def locked_registrant() -> tuple[int, int]:
@@ -30,12 +25,6 @@ def locked_registrant() -> tuple[int, int]:
             select(RegistryRecord.id).where(RegistryRecord.account_id == account_id)
         ).one()
     return account_id, record_id
-
-
-async def open_record(tab, record_id: int) -> None:
-    path = f"/admin/registrants/{record_id}"
-    await open_page(tab, path)
-    await tab.send(AdminRecordState, "load", path=path)
 
 
 async def test_reviewer_reads_history_but_cannot_unlock(tabs, configure):

@@ -15,8 +15,8 @@ from portal.web.pages.admin.record_edit import AdminRecordEditState
 from portal.web.pages.admin.record_state import AdminRecordState
 from tests import factories
 from tests.factories import ledger_csv, ledger_row
-from tests.web.test_admin_record import open_record, staff
-from tests.web.test_hostile_clients import session_cookie
+from tests.support.people import session_cookie, staff
+from tests.web.harness import open_record
 
 
 def record_of(account_id: int) -> RegistryRecord:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from portal.domain.accounts import operations
 from portal.web.pages.admin.registrants import AdminRegistrantsState
 from tests import factories
+from tests.support.people import STAFF_PASSWORD, session_cookie
 from tests.web.harness import open_page
-from tests.web.test_hostile_clients import STAFF_PASSWORD, session_cookie
 
 
 async def staff_tab(tabs, configure):

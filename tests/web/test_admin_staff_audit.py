@@ -10,9 +10,8 @@ from portal.domain.core.db import transaction
 from portal.web.pages.admin.audit import AdminAuditState
 from portal.web.pages.admin.staff import AdminStaffState
 from tests import factories
+from tests.support.people import session_cookie, staff
 from tests.web.harness import open_page
-from tests.web.test_admin_record import staff
-from tests.web.test_hostile_clients import session_cookie
 
 
 def account(email: str) -> Account:

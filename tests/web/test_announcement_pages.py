@@ -12,8 +12,7 @@ from portal.web.pages.admin.announcements import AdminAnnouncementsState
 from portal.web.pages.mypage.dashboard import DashboardState, NoticesState
 from tests import factories
 from tests.domain.communications_people import population
-from tests.web.test_admin_record import staff
-from tests.web.test_hostile_clients import session_cookie
+from tests.support.people import session_cookie, staff
 
 FORM = {
     "topic": "news",

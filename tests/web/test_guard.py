@@ -8,8 +8,8 @@ from portal.domain.accounts import operations, sessions
 from portal.domain.accounts.tables import Account, AccountStatus
 from portal.domain.core.db import transaction
 from portal.web.pages.admin.staff import AdminStaffState
+from tests.support.people import staff
 from tests.web.harness import open_page
-from tests.web.test_admin_record import staff
 
 PATH = "/admin/staff"
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from portal.domain.accounts import operations, signin, totp
+from portal.domain.accounts import operations, totp
 from portal.domain.accounts.tables import Account, LoginChallenge, WebSession
 from portal.domain.core.db import transaction
 from portal.web.pages.admin.overview import AdminOverviewState
@@ -16,15 +16,8 @@ from portal.web.pages.mypage.account import AccountState
 from portal.web.pages.mypage.dashboard import DashboardState
 from portal.web.session import ShellState
 from tests import factories
+from tests.support.people import STAFF_PASSWORD, session_cookie
 from tests.web.harness import open_page
-
-STAFF_PASSWORD = "Quiet-harbour-71!"
-
-
-def session_cookie(email: str, password: str = factories.PASSWORD) -> str:
-    step = signin.check_password(email, password)
-    ticket = signin.verify_code(step.attempt, factories.last_code(email)).ticket
-    return f"portal_session={signin.redeem_ticket(ticket).secret}"
 
 
 def secrets_in_db() -> list[str]:

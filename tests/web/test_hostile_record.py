@@ -9,8 +9,8 @@ from portal.domain.core.db import transaction
 from portal.domain.registry.tables import RecordChange, RegistryRecord
 from portal.web.pages.mypage.record import RecordState
 from tests import factories
+from tests.support.people import session_cookie
 from tests.web.harness import open_page
-from tests.web.test_hostile_clients import session_cookie
 
 
 async def test_anonymous_tab_cannot_review_or_update(tabs):

@@ -13,8 +13,8 @@ from portal.web.pages.auth.forgot import ForgotState
 from portal.web.pages.auth.reset import ResetState
 from portal.web.pages.mypage.account import AccountState
 from tests import factories
+from tests.support.people import session_cookie
 from tests.web.harness import open_page
-from tests.web.test_hostile_clients import session_cookie
 
 NEW = "Fresh-meadow-2026!"
 FORM = {"form": {"new_password": NEW, "new_password_confirm": NEW}}

@@ -9,7 +9,7 @@ from reflex.utils.format import json_dumps
 from portal.web.pages.mypage.dashboard import DashboardState
 from portal.web.session import ShellState
 from tests.domain.renewal.renewal_people import renewing
-from tests.web.test_hostile_clients import session_cookie
+from tests.support.people import session_cookie
 
 
 @pytest.mark.parametrize(

@@ -19,9 +19,8 @@ from portal.web.pages.org.attendance import OrgReportState
 from portal.web.pages.org.home import OrgHomeState
 from tests import factories
 from tests.domain.organisations.people import invitation_token
+from tests.support.people import STAFF_PASSWORD, session_cookie, staff
 from tests.web.harness import open_page
-from tests.web.test_admin_record import STAFF_PASSWORD, staff
-from tests.web.test_hostile_clients import session_cookie
 
 ADMIN_PAGE = "/admin/organisations"
 
@@ -208,7 +207,7 @@ async def test_a_provider_reports_attendance_and_staff_confirm_it(tabs, configur
     from portal.domain.core.clock import today
     from portal.domain.organisations import proposals
     from portal.domain.points import claims
-    from tests.domain.organisations.test_attendance_reports import person
+    from tests.support.people import person
 
     configure(PORTAL_STAFF_REQUIRE_TOTP="false")
     (p0, n0, name0), (_, n1, _) = person("p0@example.com"), person("p1@example.com")

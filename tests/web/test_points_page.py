@@ -12,10 +12,9 @@ from portal.domain.core.db import transaction
 from portal.domain.points import claims as claim_service
 from portal.domain.points.tables import Claim, EvidenceFile
 from portal.web.pages.mypage.points import PointsState
-from tests.domain.points.test_claims import PDF, activity, registrant_principal
-from tests.domain.staff.test_staff_accounts import staff_principal
+from tests.support.catalogue import PDF, activity
+from tests.support.people import registrant_principal, session_cookie, staff_principal
 from tests.web.harness import open_page
-from tests.web.test_hostile_clients import session_cookie
 
 PATH = "/mypage/points"
 

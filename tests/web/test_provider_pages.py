@@ -10,7 +10,7 @@ from portal.web.pages.auth.code import CodeState
 from portal.web.pages.auth.login import LoginState
 from portal.web.pages.mypage.account_provider import ProviderLinkState
 from tests import factories
-from tests.web.test_hostile_clients import session_cookie
+from tests.support.people import session_cookie
 
 ISSUER = "http://127.0.0.1:9"
 
@@ -96,7 +96,8 @@ async def test_staff_see_the_link_on_the_record_page(tabs, configure):
     from portal.domain.accounts.tables import Account
     from portal.domain.core.db import transaction
     from portal.domain.registry.tables import RegistryRecord
-    from tests.web.test_admin_record import open_record, staff
+    from tests.support.people import staff
+    from tests.web.harness import open_record
 
     configure(PORTAL_STAFF_REQUIRE_TOTP="false")
     linked("seen@example.com", "seen")

@@ -7,9 +7,8 @@ from portal.domain.registry import records
 from portal.web.pages.admin.communications import AdminKindsState
 from portal.web.pages.mypage.record import RecordState
 from tests import factories
-from tests.domain.registry.test_categories_and_topics import add_category, add_topic
-from tests.web.test_admin_record import staff
-from tests.web.test_hostile_clients import session_cookie
+from tests.support.catalogue import add_category, add_topic
+from tests.support.people import session_cookie, staff
 
 
 async def test_a_registrant_chooses_topics_and_is_warned_about_the_newsletter(tabs):

@@ -12,10 +12,8 @@ from portal.web.pages.mypage.dashboard import DashboardState
 from portal.web.pages.mypage.renewal import RenewalState
 from portal.web.pages.verify import VerifyState
 from tests.domain.renewal.renewal_people import renewing
-from tests.domain.staff.test_staff_accounts import staff_principal
+from tests.support.people import STAFF_PASSWORD, session_cookie, staff_principal
 from tests.web.harness import open_page
-from tests.web.test_admin_claims import STAFF_PASSWORD
-from tests.web.test_hostile_clients import session_cookie
 
 RENEWAL = "/mypage/renewal"
 QUEUE = "/admin/renewals"

@@ -12,8 +12,7 @@ from portal.web.pages.admin.surveys import AdminSurveysState
 from portal.web.pages.mypage.dashboard import DashboardState
 from portal.web.pages.mypage.survey import SurveyAnswerState, SurveysWaitingState
 from tests import factories
-from tests.web.test_admin_record import staff
-from tests.web.test_hostile_clients import session_cookie
+from tests.support.people import session_cookie, staff
 
 
 def count(table) -> int:

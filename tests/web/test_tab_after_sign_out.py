@@ -17,8 +17,8 @@ from portal.web.session import ShellState
 from tests import factories
 from tests.dbs import fresh_redis
 from tests.domain.communications_people import change
+from tests.support.people import session_cookie
 from tests.web.harness import hydrate, open_page
-from tests.web.test_hostile_clients import session_cookie
 
 
 @pytest.fixture(

@@ -12,6 +12,7 @@ from portal.domain.core.errors import DomainError, FieldErrors
 from portal.domain.registry.tables import RegistryRecord
 from tests import factories
 from tests.factories import PASSWORD
+from tests.support.people import sign_in
 
 NEW = "Fresh-meadow-2026!"
 
@@ -21,9 +22,8 @@ def link_token(recipient: str, template: str) -> str:
 
 
 def session_of(email: str, password: str = PASSWORD) -> str:
-    step = signin.check_password(email, password)
-    ticket = signin.verify_code(step.attempt, factories.last_code(email)).ticket
-    return signin.redeem_ticket(ticket).secret
+    """The cookie secret of a fresh sign-in."""
+    return sign_in(email, password)[1]
 
 
 def account(email: str) -> Account:

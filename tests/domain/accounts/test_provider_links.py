@@ -9,22 +9,9 @@ from portal.domain.audit.tables import AuditEvent
 from portal.domain.core.db import transaction
 from portal.domain.core.errors import DomainError, FieldErrors
 from tests import factories
-from tests.domain.staff.test_staff_accounts import staff_principal
+from tests.support.people import sign_in, signed_in, staff_principal
 
 ISSUER = "http://127.0.0.1:9"
-
-
-def session_of(email: str) -> tuple[sessions.Principal, str]:
-    step = signin.check_password(email, factories.PASSWORD)
-    ticket = signin.verify_code(step.attempt, factories.last_code(email)).ticket
-    secret = signin.redeem_ticket(ticket).secret
-    return sessions.resolve(secret), secret
-
-
-def signed_in(email: str) -> sessions.Principal:
-    """A new registrant, signed in."""
-    factories.registrant(email)
-    return session_of(email)[0]
 
 
 def actions() -> list[str]:
@@ -75,7 +62,7 @@ def test_one_subject_one_account_and_one_link_per_account(db):
 
 def test_a_link_needs_the_session_that_asked_to_be_alive(db):
     factories.registrant("gone@example.com")
-    me, secret = session_of("gone@example.com")
+    me, secret = sign_in("gone@example.com")
     sessions.end(secret)
     assert sessions.resolve(secret) is None
     other = signed_in("other@example.com")

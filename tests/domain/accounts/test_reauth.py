@@ -4,8 +4,6 @@ owner is mailed, and a reset or the secretariat can take an intruder's factor aw
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pyotp
 import pytest
 from sqlmodel import select
@@ -17,28 +15,13 @@ from portal.domain.audit.tables import AuditEvent
 from portal.domain.core.db import transaction
 from portal.domain.core.errors import DomainError, FieldErrors, NotAllowed
 from tests import factories
-from tests.domain.staff.test_staff_accounts import staff_principal
 from tests.factories import PASSWORD
-
-
-def pending_secret(account_id: int) -> str:
-    with transaction() as db:
-        return totp._decrypt(db.get(Account, account_id).totp_pending_secret)
-
-
-def set_up_app(owner, now: dt.datetime | None = None) -> str:
-    """The authenticator set up in `owner`'s session (at `now`, the test's clock); returns
-    its secret."""
-    totp.begin_enrolment(owner)
-    secret = pending_secret(owner.account_id)
-    at = now or dt.datetime.now(dt.UTC)
-    totp.confirm_enrolment(owner, pyotp.TOTP(secret).at(int(at.timestamp())))
-    return secret
+from tests.support.people import pending_secret, set_up_app, staff_principal
 
 
 def test_a_session_left_open_sets_up_no_authenticator_until_the_owner_confirms(db, frozen):
     account_id = factories.registrant("borrowed@example.com")
-    session = factories.signed_in(account_id)
+    session = factories.fresh_session(account_id)
     frozen.advance(minutes=6)  # the owner stepped away; someone else has the tab
     with pytest.raises(DomainError, match=r"reauth\.needed"):
         totp.begin_enrolment(session)
@@ -58,7 +41,7 @@ def test_a_session_left_open_sets_up_no_authenticator_until_the_owner_confirms(d
 
 def test_replacing_an_authenticator_needs_the_authenticator_not_just_the_password(db, frozen):
     account_id = factories.registrant("has-app@example.com")
-    session = factories.signed_in(account_id)
+    session = factories.fresh_session(account_id)
     secret = set_up_app(session, frozen.now)
     frozen.advance(minutes=6)
     reauth.confirm(session, PASSWORD, "")  # someone who learnt the password
@@ -71,7 +54,7 @@ def test_replacing_an_authenticator_needs_the_authenticator_not_just_the_passwor
 
 def test_a_pending_secret_cannot_be_confirmed_once_the_confirmation_wore_off(db, frozen):
     account_id = factories.registrant("slow@example.com")
-    session = factories.signed_in(account_id)
+    session = factories.fresh_session(account_id)
     totp.begin_enrolment(session)
     secret = pending_secret(account_id)
     frozen.advance(minutes=6)
@@ -81,7 +64,7 @@ def test_a_pending_secret_cannot_be_confirmed_once_the_confirmation_wore_off(db,
 
 def test_wrong_codes_while_confirming_count_toward_the_factor_lock(db):
     account_id = factories.registrant("guess-app@example.com")
-    session = factories.signed_in(account_id)
+    session = factories.fresh_session(account_id)
     set_up_app(session)
     for _ in range(10):
         with pytest.raises(FieldErrors):
@@ -92,7 +75,7 @@ def test_wrong_codes_while_confirming_count_toward_the_factor_lock(db):
 
 def test_a_reset_can_take_away_the_authenticator_and_the_provider_link(db):
     account_id = factories.registrant("taken@example.com")
-    set_up_app(factories.signed_in(account_id))  # the intruder's app
+    set_up_app(factories.fresh_session(account_id))  # the intruder's app
     with transaction() as db_session:
         db_session.add(ProviderLink(account_id=account_id, issuer="https://idp", subject="evil"))
     password_reset.request("taken@example.com")
@@ -109,7 +92,7 @@ def test_a_reset_can_take_away_the_authenticator_and_the_provider_link(db):
 
 def test_staff_and_the_command_line_reset_a_lost_second_factor(db, capsys):
     account_id = factories.registrant("lost-phone@example.com")
-    owner = factories.signed_in(account_id)
+    owner = factories.fresh_session(account_id)
     set_up_app(owner)
     reviewer, _ = staff_principal("rev@example.com", role="reviewer")
     with pytest.raises(NotAllowed):

@@ -170,7 +170,7 @@ def test_ip_throttle(db, configure):
 
 
 def enrol(account_id: int) -> tuple[str, list[str]]:
-    owner = factories.signed_in(account_id)
+    owner = factories.fresh_session(account_id)
     totp.begin_enrolment(owner)
     with transaction() as session:
         secret = totp._decrypt(session.get(Account, account_id).totp_pending_secret)
@@ -203,7 +203,7 @@ def test_recovery_codes_work_once(db):
 
 def test_wrong_enrolment_code_leaves_totp_off(db):
     account_id = factories.registrant("half@example.com")
-    owner = factories.signed_in(account_id)
+    owner = factories.fresh_session(account_id)
     totp.begin_enrolment(owner)
     try:
         totp.confirm_enrolment(owner, "000000")

@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlparse
 from portal.domain.accounts import password_reset, sessions, signin
 from portal.domain.organisations import directory
 from tests import factories
-from tests.domain.staff.test_staff_accounts import PASSWORD, staff_principal
+from tests.support.people import STAFF_PASSWORD, staff_principal
 
 
 def admin():
@@ -27,7 +27,7 @@ def invitation_token(email: str) -> str:
 
 def sign_in(email: str) -> tuple[sessions.Principal, str, str]:
     """Sign an active account in with its e-mailed code: (principal, cookie secret, landing)."""
-    step = signin.check_password(email, PASSWORD)
+    step = signin.check_password(email, STAFF_PASSWORD)
     ticket = signin.verify_code(step.attempt, factories.last_code(email)).ticket
     started = signin.redeem_ticket(ticket)
     return sessions.resolve(started.secret), started.secret, started.landing
@@ -37,6 +37,6 @@ def org_user(by, email: str, organisation_id: int, language: str = "en"):
     """An organisation user invited by the admin `by`, who accepted the invitation and
     signed in: (principal, secret)."""
     directory.invite_user(by, organisation_id, email, "Provider Clerk", language)
-    password_reset.complete(invitation_token(email), PASSWORD, PASSWORD)
+    password_reset.complete(invitation_token(email), STAFF_PASSWORD, STAFF_PASSWORD)
     principal, secret, _ = sign_in(email)
     return principal, secret

@@ -11,11 +11,9 @@ from portal.domain.core.errors import DomainError, FieldErrors, NotAllowed
 from portal.domain.organisations import attendance_reports, proposals
 from portal.domain.points import claims
 from portal.domain.points.tables import Claim
-from portal.domain.registry.tables import RegistryRecord
 from tests import factories
 from tests.domain.organisations.people import admin, org_user, provider
-from tests.domain.points.test_claims import registrant_principal
-from tests.domain.staff.test_staff_accounts import staff_principal
+from tests.support.people import person, staff_principal
 
 
 def catalogue_seminar(boss, clerk, days_ago: int = 10) -> int:
@@ -24,16 +22,6 @@ def catalogue_seminar(boss, clerk, days_ago: int = 10) -> int:
     values = {"title": f"Seminar {days_ago}", "category": "seminar", "starts_on": day}
     proposal_id = proposals.propose(clerk, {**values, "points_requested": "2"})
     return proposals.approve(boss, proposal_id, "2", "seminar")
-
-
-def person(email: str):
-    """A registrant: (principal, registration number, name as the registry holds it)."""
-    principal = registrant_principal(email)
-    with transaction() as db:
-        record = db.exec(
-            select(RegistryRecord).where(RegistryRecord.account_id == principal.account_id)
-        ).one()
-        return principal, record.registration_number, f"{record.family_name} {record.given_name}"
 
 
 def csv_bytes(*rows: tuple[str, str]) -> bytes:

@@ -8,14 +8,13 @@ from portal.domain.core.errors import DomainError, FieldErrors, NotAllowed
 from portal.domain.organisations import area, directory
 from tests import factories
 from tests.domain.organisations.people import (
-    PASSWORD,
     admin,
     invitation_token,
     org_user,
     provider,
     sign_in,
 )
-from tests.domain.staff.test_staff_accounts import staff_principal
+from tests.support.people import STAFF_PASSWORD, staff_principal
 
 
 def audit_actions() -> list[str]:
@@ -30,8 +29,10 @@ def test_an_invited_provider_user_chooses_a_password_signs_in_and_lands_on_org(d
     [mail] = factories.outbox("clerk@seminars.example", "organisation_invite")
     assert mail.language == "ja"
     assert mail.params["organisation"] == "Tokyo Seminars"
-    assert not signin.check_password("clerk@seminars.example", PASSWORD).ok  # no password yet
-    password_reset.complete(invitation_token("clerk@seminars.example"), PASSWORD, PASSWORD)
+    assert not signin.check_password("clerk@seminars.example", STAFF_PASSWORD).ok  # no password yet
+    password_reset.complete(
+        invitation_token("clerk@seminars.example"), STAFF_PASSWORD, STAFF_PASSWORD
+    )
     # A first password changed nothing: no "your password was changed, if not you…" mail.
     assert factories.outbox("clerk@seminars.example", "password_changed") == []
     principal, _, landing = sign_in("clerk@seminars.example")
@@ -64,7 +65,7 @@ def test_only_admins_change_organisations_and_only_staff_read_them(db):
     org = provider(boss)
     reviewer, _ = staff_principal("rev@example.com", "reviewer")
     clerk, _ = org_user(boss, "clerk@seminars.example", org)
-    factories.registrant("reg@example.com", password=PASSWORD)
+    factories.registrant("reg@example.com", password=STAFF_PASSWORD)
     registrant, _, _ = sign_in("reg@example.com")
     for who in (reviewer, clerk, registrant):
         for action, args in (
@@ -85,7 +86,7 @@ def test_only_admins_change_organisations_and_only_staff_read_them(db):
 
 def test_only_an_organisation_user_has_an_organisation_area(db):
     boss = admin()
-    factories.registrant("reg@example.com", password=PASSWORD)
+    factories.registrant("reg@example.com", password=STAFF_PASSWORD)
     registrant, _, landing = sign_in("reg@example.com")
     assert landing != "/org"
     for who in (boss, registrant):
@@ -103,7 +104,7 @@ def test_deactivating_an_organisation_ends_its_sessions_at_once(db):
     directory.deactivate(boss, org)
     assert sessions.resolve(first) is None and sessions.resolve(second) is None
     assert sessions.resolve(elsewhere) is not None
-    assert not signin.check_password("one@seminars.example", PASSWORD).ok
+    assert not signin.check_password("one@seminars.example", STAFF_PASSWORD).ok
     detail = directory.detail(boss, org)
     assert detail.status == "deactivated"
     assert {u.status for u in detail.users} == {"disabled"}
@@ -140,7 +141,7 @@ def test_an_organisation_user_changes_their_address_like_a_registrant(db):
     boss = admin()
     clerk, secret = org_user(boss, "clerk@seminars.example", provider(boss))
     account_changes.request_email_change(
-        clerk.account_id, "Desk@Seminars.example", "desk@seminars.example", PASSWORD
+        clerk.account_id, "Desk@Seminars.example", "desk@seminars.example", STAFF_PASSWORD
     )
     [mail] = factories.outbox("desk@seminars.example", "email_change_confirm")
     account_changes.confirm_email_change(mail.params["link"].split("token=")[1])

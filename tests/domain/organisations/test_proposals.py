@@ -10,7 +10,7 @@ from portal.domain.points import catalogue
 from portal.domain.points.tables import Activity
 from tests import factories
 from tests.domain.organisations.people import admin, org_user, provider
-from tests.domain.staff.test_staff_accounts import staff_principal
+from tests.support.people import staff_principal
 
 SEMINAR = {
     "title": "Interviewing skills",

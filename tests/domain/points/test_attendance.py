@@ -5,18 +5,8 @@ from portal.domain.audit.tables import AuditEvent
 from portal.domain.core.db import transaction
 from portal.domain.core.errors import NotAllowed
 from portal.domain.points import attendance, claims
-from portal.domain.registry.tables import RegistryRecord
-from tests.domain.points.test_claims import activity, registrant_principal
-from tests.domain.staff.test_staff_accounts import staff_principal
-
-
-def number_of(principal) -> str:
-    with transaction() as db:
-        return db.exec(
-            select(RegistryRecord.registration_number).where(
-                RegistryRecord.account_id == principal.account_id
-            )
-        ).one()
+from tests.support.catalogue import activity
+from tests.support.people import number_of, registrant_principal, staff_principal
 
 
 def test_attendance_credits_three_and_reports_the_rest(db):

@@ -4,7 +4,6 @@ import threading
 import pytest
 from sqlmodel import select
 
-from portal.domain.accounts import sessions, signin
 from portal.domain.audit.tables import AuditEvent
 from portal.domain.core.clock import today
 from portal.domain.core.db import transaction
@@ -14,39 +13,10 @@ from portal.domain.points.tables import Claim, ClaimEvent, EvidenceFile
 from portal.domain.registry.tables import RegistryRecord
 from portal.settings import get_settings
 from tests import factories
-from tests.domain.staff.test_staff_accounts import staff_principal
+from tests.support.catalogue import PDF, activity
+from tests.support.people import registrant_principal, staff_principal
 
-PDF = b"%PDF-1.7\n" + b"x" * 100
 PNG = b"\x89PNG\r\n\x1a\n" + b"x" * 100
-
-
-def registrant_principal(email: str):
-    """A signed-in registrant whose validity runs from a year ago to two years ahead."""
-    account_id = factories.registrant(email)
-    with transaction() as db:
-        record = db.exec(
-            select(RegistryRecord).where(RegistryRecord.account_id == account_id)
-        ).one()
-        record.valid_from = today() - dt.timedelta(days=365)
-        record.valid_until = today() + dt.timedelta(days=730)
-        catalogue.ensure_categories(db)
-    step = signin.check_password(email, factories.PASSWORD)
-    ticket = signin.verify_code(step.attempt, factories.last_code(email)).ticket
-    return sessions.resolve(signin.redeem_ticket(ticket).secret)
-
-
-def activity(staff, days_ago: int = 30, points: int = 2, category: str = "seminar") -> int:
-    day = (today() - dt.timedelta(days=days_ago)).isoformat()
-    return catalogue.save_activity(
-        staff,
-        None,
-        {
-            "title": f"Seminar {days_ago}",
-            "category": category,
-            "starts_on": day,
-            "points": str(points),
-        },
-    )
 
 
 def test_catalogue_values_are_checked_per_field(db):

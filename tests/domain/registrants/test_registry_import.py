@@ -202,7 +202,7 @@ def test_imported_and_reimported_names_are_found_by_search(db):
 
 
 def test_the_category_column_is_optional_checked_and_kept(db):
-    from tests.domain.registry.test_categories_and_topics import add_category
+    from tests.support.catalogue import add_category
 
     add_category("student", self_service=True)
     data = csv_text(row("R0001", category="Student"), row("R0002"), row("R0003", category="ghost"))

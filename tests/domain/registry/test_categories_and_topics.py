@@ -8,27 +8,12 @@ from portal.domain.core.db import transaction
 from portal.domain.core.errors import FieldErrors
 from portal.domain.registry import mail_topics, records
 from portal.domain.registry.tables import (
-    MailTopic,
     RecordChange,
-    RegistrantCategory,
     RegistryRecord,
     TopicChoice,
 )
 from tests import factories
-
-
-def add_category(code: str, self_service: bool) -> None:
-    with transaction() as db:
-        db.add(
-            RegistrantCategory(
-                code=code, name_en=code.title(), name_ja=code, self_service=self_service
-            )
-        )
-
-
-def add_topic(code: str, default_on: bool) -> None:
-    with transaction() as db:
-        db.add(MailTopic(code=code, name_en=code.title(), name_ja=code, default_on=default_on))
+from tests.support.catalogue import add_category, add_topic
 
 
 def record_of(account_id: int) -> RegistryRecord:

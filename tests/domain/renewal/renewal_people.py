@@ -11,7 +11,7 @@ from portal.domain.core.db import transaction
 from portal.domain.points import catalogue
 from portal.domain.points.tables import ActivityCategory, Claim
 from portal.domain.registry.tables import RegistryRecord
-from tests.domain.points.test_claims import registrant_principal
+from tests.support.people import registrant_principal
 
 
 def renewing(email: str, *, days_left: int = 60, points: int = 5, course: bool = True, **values):

@@ -15,7 +15,7 @@ from portal.domain.renewal import certificates, renewal_review, renewals
 from portal.domain.renewal.tables import Certificate, RenewalApplication
 from portal.settings import get_settings
 from tests.domain.renewal.renewal_people import record_of, renewing
-from tests.domain.staff.test_staff_accounts import staff_principal
+from tests.support.people import staff_principal
 
 
 def issued(email: str = "me@example.com"):

@@ -18,7 +18,7 @@ from portal.settings import REMINDER_STAGES
 from portal.web import daily_jobs
 from tests import factories
 from tests.domain.renewal.renewal_people import record_of, renewing
-from tests.domain.staff.test_staff_accounts import staff_principal
+from tests.support.people import staff_principal
 
 RULES = eligibility.Rules()
 

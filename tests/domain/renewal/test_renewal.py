@@ -13,7 +13,7 @@ from portal.domain.renewal import renewal_review, renewals
 from portal.domain.renewal.tables import Certificate, RenewalEvent
 from tests import factories
 from tests.domain.renewal.renewal_people import record_of, renewing
-from tests.domain.staff.test_staff_accounts import staff_principal
+from tests.support.people import staff_principal
 
 
 def test_an_eligible_registrant_applies_once_per_cycle(db):

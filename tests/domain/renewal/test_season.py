@@ -8,7 +8,7 @@ import datetime as dt
 from portal.domain.core.clock import today
 from portal.domain.renewal import reminders, season
 from tests.domain.renewal.renewal_people import renewing
-from tests.domain.staff.test_staff_accounts import staff_principal
+from tests.support.people import staff_principal
 
 
 def test_this_weeks_reminders_start_at_midnight_on_the_associations_monday(db, frozen):

@@ -9,7 +9,7 @@ from portal.domain.audit.tables import AuditEvent
 from portal.domain.core.db import transaction
 from portal.domain.core.errors import NotAllowed
 from portal.domain.staff import audit_log
-from tests.domain.staff.test_staff_accounts import staff_principal
+from tests.support.people import staff_principal
 
 
 def add(action: str, actor_id=None, target="", **detail) -> None:

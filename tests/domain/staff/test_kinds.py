@@ -7,8 +7,7 @@ from portal.domain.communications import kinds
 from portal.domain.core.errors import FieldErrors, NotAllowed
 from portal.domain.registry import categories, mail_topics
 from tests import factories
-from tests.domain.accounts.test_provider_links import session_of
-from tests.domain.staff.test_staff_accounts import staff_principal
+from tests.support.people import sign_in, staff_principal
 
 
 def test_admins_add_and_change_categories_and_topics(db):
@@ -57,7 +56,7 @@ def test_reviewers_read_and_registrants_get_nothing(db):
     with pytest.raises(NotAllowed):
         kinds.save_category(reviewer, {"code": "x1", "name_en": "x", "name_ja": "x"})
     factories.registrant("kinds-registrant@example.com")
-    registrant = session_of("kinds-registrant@example.com")[0]
+    registrant = sign_in("kinds-registrant@example.com")[0]
     for call in (
         lambda: kinds.read(registrant),
         lambda: kinds.save_topic(registrant, {"code": "x1", "name_en": "x", "name_ja": "x"}),

@@ -4,24 +4,14 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from sqlmodel import col, select
 
-from portal.domain.accounts import operations, password_reset, sessions, signin
+from portal.domain.accounts import password_reset, sessions, signin
 from portal.domain.accounts.tables import Account
 from portal.domain.audit.tables import AuditEvent
 from portal.domain.core.db import transaction
 from portal.domain.core.errors import DomainError, FieldErrors, NotAllowed
 from portal.domain.staff import staff_accounts
 from tests import factories
-
-PASSWORD = "Lantern-Orchard-58"
-
-
-def staff_principal(email: str, role: str = "admin"):
-    """A signed-in staff principal (the second factor done by e-mail code)."""
-    operations.create_staff(email, PASSWORD, role, email.split("@")[0].title())
-    step = signin.check_password(email, PASSWORD)
-    ticket = signin.verify_code(step.attempt, factories.last_code(email)).ticket
-    redeemed = signin.redeem_ticket(ticket)
-    return sessions.resolve(redeemed.secret), redeemed.secret
+from tests.support.people import STAFF_PASSWORD, staff_principal
 
 
 def account(email: str) -> Account:
@@ -37,10 +27,10 @@ def test_an_invited_staff_member_chooses_a_password_and_becomes_active(db):
     [mail] = factories.outbox("new@example.com", "staff_invite")
     assert mail.language == "ja" and mail.params["inviter"] == "Boss"
     token = parse_qs(urlparse(mail.params["link"]).query)["token"][0]
-    assert not signin.check_password("new@example.com", PASSWORD).ok  # no password yet
-    password_reset.complete(token, PASSWORD, PASSWORD)
+    assert not signin.check_password("new@example.com", STAFF_PASSWORD).ok  # no password yet
+    password_reset.complete(token, STAFF_PASSWORD, STAFF_PASSWORD)
     assert account("new@example.com").status == "active"
-    assert signin.check_password("new@example.com", PASSWORD).ok
+    assert signin.check_password("new@example.com", STAFF_PASSWORD).ok
 
 
 def test_invitation_input_is_checked_per_field(db):
@@ -88,9 +78,9 @@ def test_deactivation_ends_sessions_at_once_and_is_audited(db):
     assert sessions.resolve(secret) is not None
     staff_accounts.deactivate(boss, victim.account_id)
     assert sessions.resolve(secret) is None
-    assert not signin.check_password("leaving@example.com", PASSWORD).ok
+    assert not signin.check_password("leaving@example.com", STAFF_PASSWORD).ok
     staff_accounts.reactivate(boss, victim.account_id)
-    assert signin.check_password("leaving@example.com", PASSWORD).ok
+    assert signin.check_password("leaving@example.com", STAFF_PASSWORD).ok
     with transaction() as db_:
         actions = db_.exec(
             select(AuditEvent.action)
