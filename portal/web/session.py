@@ -18,7 +18,7 @@ import reflex as rx
 
 from portal import client_address
 from portal.cookies import LANGUAGE_COOKIE, SESSION_COOKIE
-from portal.domain.accounts import operations, sessions
+from portal.domain.accounts import operations, sessions, start_pages
 from portal.domain.accounts.sessions import Principal
 from portal.domain.accounts.tables import AccountKind, StaffRole
 from portal.domain.core.db import reading
@@ -146,12 +146,10 @@ async def turn_away(state: rx.State) -> rx.event.EventSpec:
 
 
 def home_for(principal: Principal) -> str:
-    """The start page of a signed-in principal."""
-    if principal.is_staff:
-        return "/mypage/account" if principal.needs_totp_enrolment else "/admin"
-    if principal.is_organisation:
-        return "/org"
-    return "/mypage"
+    """The start page of a signed-in principal (accounts.start_pages)."""
+    return start_pages.start_page(
+        principal.kind, principal.needs_totp_enrolment, bool(principal.consent_missing)
+    )
 
 
 class ShellState(PageState, rx.State):

@@ -30,6 +30,7 @@ from portal.domain.accounts import (
     password_reset,
     passwords,
     sessions,
+    start_pages,
     throttle,
     tokens,
     totp,
@@ -276,14 +277,12 @@ def resend_code(attempt: str | None) -> str | None:
 
 
 def landing_for(db: Session, account: Account, provider_mfa: bool = False) -> str:
-    """Where a freshly signed-in account starts: enrolment or new terms come first."""
-    if account.kind == AccountKind.STAFF:
-        if sessions.needs_totp_enrolment(account.kind, bool(account.totp_secret), provider_mfa):
-            return "/mypage/account"
-        return "/admin"
-    if account.kind == AccountKind.ORGANISATION:
-        return "/org"
-    return "/consent" if consents.missing_in(db, account.id) else "/mypage"
+    """Where a freshly signed-in account starts (accounts.start_pages)."""
+    return start_pages.start_page(
+        account.kind,
+        sessions.needs_totp_enrolment(account.kind, bool(account.totp_secret), provider_mfa),
+        account.kind == AccountKind.REGISTRANT and bool(consents.missing_in(db, account.id)),
+    )
 
 
 def redeem_ticket(ticket: str | None, ip: str = "", user_agent: str = "") -> SessionStart | None:

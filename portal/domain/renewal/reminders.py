@@ -40,7 +40,7 @@ from portal.domain.renewal import eligibility, eligibility_batch, requirement_te
 from portal.domain.renewal.eligibility import months_before
 from portal.domain.renewal.tables import ApplicationStatus, Reminder, RenewalApplication
 from portal.i18n import format_date, translate
-from portal.settings import get_settings
+from portal.settings import REMINDER_STAGES, get_settings
 
 LATEST_AFTER_END = dt.timedelta(days=30)
 CHUNK = 1000
@@ -48,13 +48,14 @@ CHUNK = 1000
 
 def stage_dates(end: dt.date, window_months: int, stages: tuple[str, ...]) -> dict[str, dt.date]:
     """The day each configured stage falls on for a period ending on `end`."""
-    dates = {
-        "window_opens": months_before(end, window_months),
-        "months_3": months_before(end, 3),
-        "month_1": months_before(end, 1),
-        "days_7": end - dt.timedelta(days=7),
-        "day_after": end + dt.timedelta(days=1),
-    }
+    days = (  # in the order of settings.REMINDER_STAGES, the one list of the stages
+        months_before(end, window_months),
+        months_before(end, 3),
+        months_before(end, 1),
+        end - dt.timedelta(days=7),
+        end + dt.timedelta(days=1),
+    )
+    dates = dict(zip(REMINDER_STAGES, days, strict=True))
     return {stage: dates[stage] for stage in stages}
 
 

@@ -97,14 +97,6 @@ class Certificate(SQLModel, table=True):
     mailed_on: dt.date | None = None
 
 
-class ReminderStage(StrEnum):
-    WINDOW_OPENS = "window_opens"
-    MONTHS_3 = "months_3"
-    MONTH_1 = "month_1"
-    DAYS_7 = "days_7"
-    DAY_AFTER = "day_after"
-
-
 class Reminder(SQLModel, table=True):
     """One reminder stage sent to one record for one cycle; its delivery is the outbox row's."""
 

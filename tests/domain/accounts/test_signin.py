@@ -5,7 +5,15 @@ import pyotp
 import pytest
 from sqlmodel import select
 
-from portal.domain.accounts import account_changes, lockout, operations, passwords, signin, totp
+from portal.domain.accounts import (
+    account_changes,
+    lockout,
+    operations,
+    passwords,
+    signin,
+    start_pages,
+    totp,
+)
 from portal.domain.accounts.tables import Account
 from portal.domain.audit.tables import AuditEvent
 from portal.domain.core.db import transaction
@@ -341,3 +349,17 @@ def test_a_wrong_current_password_inside_a_session_counts_toward_the_lockout(db)
             )
     assert account("borrowed@example.com").locked_until is not None
     assert factories.outbox("borrowed@example.com", "account_locked")
+
+
+@pytest.mark.parametrize(
+    ("kind", "enrol", "terms", "start"),
+    [
+        ("staff", True, False, "/mypage/account"),
+        ("staff", False, False, "/admin"),
+        ("organisation", False, False, "/org"),
+        ("registrant", False, True, "/consent"),
+        ("registrant", False, False, "/mypage"),
+    ],
+)
+def test_one_rule_says_where_each_person_starts(kind, enrol, terms, start):
+    assert start_pages.start_page(kind, enrol, terms) == start
