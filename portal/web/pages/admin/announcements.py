@@ -29,7 +29,7 @@ from portal.web.components.text import t
 from portal.web.errors import field_messages, text_field, ticked
 from portal.web.guard import Need, guarded
 from portal.web.ids import int_id
-from portal.web.session import client_ip, require, translator, turn_away
+from portal.web.session import translator
 
 TEXTS = ("subject_en", "body_en", "subject_ja", "body_ja")
 
@@ -113,11 +113,10 @@ class AdminAnnouncementsState(PageState, rx.State):
         return None
 
     @rx.event
-    async def check(self, form: dict):
-        """Validate the message and show who it reaches; nothing is sent yet."""
-        principal = await require(self, "staff")
-        if principal is None or not self.can_edit:
-            return await turn_away(self)
+    @guarded(Need.ADMIN)
+    async def check(self, actor: Actor, form: dict):
+        """Validate the message and show who it reaches; nothing is sent yet (admins)."""
+        principal = actor.principal
         tr = await translator(self)
         values = read_form(form)
         self.info, self.problem = "", ""
@@ -152,14 +151,15 @@ class AdminAnnouncementsState(PageState, rx.State):
         self.mode = "write"
 
     @rx.event
-    async def send(self):
+    @guarded(Need.ADMIN)
+    async def send(self, actor: Actor):
         """Send (or schedule) the checked message; its copies are written in the background."""
-        principal = await require(self, "staff")
-        if principal is None or self.mode != "check" or not self._pending:
-            return await turn_away(self) if principal is None else None
+        principal = actor.principal
+        if self.mode != "check" or not self._pending:
+            return None
         tr = await translator(self)
         try:
-            await asyncio.to_thread(announcements.send, principal, self._pending, client_ip(self))
+            await asyncio.to_thread(announcements.send, principal, self._pending, actor.ip)
         except DomainError as exc:
             self.errors, self.problem = field_messages(exc, tr)
             self.mode = "write"

@@ -17,7 +17,7 @@ from portal.web.components.layout import card, page_title, scroll_region, shell
 from portal.web.components.text import t
 from portal.web.errors import field_messages, text_field
 from portal.web.guard import Need, guarded
-from portal.web.session import client_ip, require, translator
+from portal.web.session import translator
 
 
 class AdminKindsState(PageState, rx.State):
@@ -70,18 +70,18 @@ class AdminKindsState(PageState, rx.State):
         await self._fill(principal)
         return None
 
-    async def _save(self, work, form: dict, prefix: str, names: tuple[str, ...], flag: str):
+    async def _save(
+        self, actor: Actor, work, form: dict, prefix: str, names: tuple[str, ...], flag: str
+    ):
         """Run `work` with the form's values (inputs are named `prefix` + name: two forms
         share the page); returns (the code saved or None, messages per input)."""
-        principal = await require(self, "staff")
-        if principal is None:
-            return None, {}
+        principal = actor.principal
         tr = await translator(self)
         values: dict[str, object] = {n: text_field(form, prefix + n, 400) for n in names}
         values[flag] = isinstance(form, dict) and form.get(prefix + flag) in ("on", True, "true")
         self.info, self.problem = "", ""
         try:
-            code = await asyncio.to_thread(work, principal, values, client_ip(self))
+            code = await asyncio.to_thread(work, principal, values, actor.ip)
         except DomainError as exc:
             errors, self.problem = field_messages(exc, tr, {n: prefix + n for n in names})
             return None, errors
@@ -90,17 +90,25 @@ class AdminKindsState(PageState, rx.State):
         return code, {}
 
     @rx.event
-    async def save_category(self, form: dict):
+    @guarded(Need.STAFF)
+    async def save_category(self, actor: Actor, form: dict):
         """Add a category or change the one with this code (admins)."""
         code, self.category_errors = await self._save(
-            kinds.save_category, form, "category_", ("code", "name_en", "name_ja"), "self_service"
+            actor,
+            kinds.save_category,
+            form,
+            "category_",
+            ("code", "name_en", "name_ja"),
+            "self_service",
         )
         return None if code else rx.set_focus("category-form")
 
     @rx.event
-    async def save_topic(self, form: dict):
+    @guarded(Need.STAFF)
+    async def save_topic(self, actor: Actor, form: dict):
         """Add a mail topic or change the one with this code (admins)."""
         code, self.topic_errors = await self._save(
+            actor,
             kinds.save_topic,
             form,
             "topic_",

@@ -27,7 +27,7 @@ from portal.web.components.segment_form import read_segment, segment_fields
 from portal.web.components.text import t
 from portal.web.errors import field_messages, text_field
 from portal.web.guard import Need, guarded
-from portal.web.session import client_ip, require, translator, turn_away
+from portal.web.session import client_ip, translator
 
 
 class AdminSurveysState(PageState, rx.State):
@@ -69,11 +69,12 @@ class AdminSurveysState(PageState, rx.State):
         return None
 
     @rx.event
-    async def create(self, form: dict):
+    @guarded(Need.STAFF)
+    async def create(self, actor: Actor, form: dict):
         """A new draft; its page opens to add questions (admins)."""
-        principal = await require(self, "staff")
-        if principal is None or not isinstance(form, dict):
-            return await turn_away(self) if principal is None else None
+        principal = actor.principal
+        if not isinstance(form, dict):
+            return None
         tr = await translator(self)
         values = {
             "title_en": text_field(form, "title_en", 300),

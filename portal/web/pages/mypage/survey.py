@@ -8,7 +8,6 @@ import asyncio
 import reflex as rx
 
 from portal.domain.accounts.actor import Actor
-from portal.domain.accounts.tables import AccountKind
 from portal.domain.core.errors import DomainError
 from portal.domain.surveys import answering
 from portal.settings import get_settings
@@ -19,7 +18,7 @@ from portal.web.components.text import t
 from portal.web.errors import field_messages
 from portal.web.guard import Need, guarded
 from portal.web.ids import path_id
-from portal.web.session import require, translator, turn_away
+from portal.web.session import translator
 
 SCALE = ("1", "2", "3", "4", "5")
 
@@ -67,12 +66,13 @@ class SurveyAnswerState(PageState, rx.State):
         return None
 
     @rx.event
-    async def submit(self, form: dict):
+    @guarded(Need.REGISTRANT)
+    async def submit(self, actor: Actor, form: dict):
         """Send the answers; they are kept apart from who gave them."""
-        principal = await require(self, AccountKind.REGISTRANT)
+        principal = actor.principal
         survey_id = path_id(self)
-        if principal is None or survey_id is None or not isinstance(form, dict):
-            return await turn_away(self) if principal is None else None
+        if survey_id is None or not isinstance(form, dict):
+            return None
         tr = await translator(self)
         values: dict[str, object] = {}
         for q in self.questions:
