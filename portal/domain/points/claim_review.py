@@ -19,7 +19,7 @@ from sqlmodel import col, func, select, update
 from portal.domain.accounts.sessions import Principal
 from portal.domain.accounts.tables import Account
 from portal.domain.audit import trail
-from portal.domain.core import typed_dates
+from portal.domain.core import decisions, typed_dates
 from portal.domain.core.clock import utcnow
 from portal.domain.core.db import transaction
 from portal.domain.core.errors import DomainError, FieldErrors, NotAllowed
@@ -75,7 +75,7 @@ def decide(
         raise NotAllowed()
     if action not in ACTIONS:
         raise DomainError("error.not_allowed")
-    reason = reason.strip() if isinstance(reason, str) else ""
+    reason = decisions.reason(reason, action != "approve", "review.reason_required")
     with transaction() as db:
         claim = db.get(Claim, claim_id) if isinstance(claim_id, int) else None
         if claim is None:
@@ -87,26 +87,22 @@ def decide(
                 raise FieldErrors({"points": ("catalogue.points", {"max": MAX_POINTS})})
             if granted != claim.points_requested and not reason:
                 raise FieldErrors({"reason": ("review.reason_for_adjustment", {})})
-        elif not reason:
-            raise FieldErrors({"reason": ("review.reason_required", {})})
-        if len(reason) > 1000:
-            raise FieldErrors({"reason": ("record.too_long", {"max": 1000})})
         status = ACTIONS[action]
         now = utcnow()
         decidable = [s for s in OPEN_STATUSES if action != "ask" or s != ClaimStatus.INFO_REQUESTED]
-        changed = db.execute(
-            update(Claim)
-            .where(col(Claim.id) == claim.id, col(Claim.status).in_(decidable))
-            .values(
-                status=status,
-                updated_at=now,
-                points_granted=granted,
-                decided_at=now if action != "ask" else None,
-                decided_by=principal.account_id if action != "ask" else None,
-            )
-        ).rowcount
-        if not changed:
-            raise DomainError("review.already_decided")
+        decisions.decide_once(
+            db,
+            Claim,
+            claim.id,
+            decidable,
+            "review.already_decided",
+            "claims.unknown",
+            status=status,
+            updated_at=now,
+            points_granted=granted,
+            decided_at=now if action != "ask" else None,
+            decided_by=principal.account_id if action != "ask" else None,
+        )
         db.add(
             ClaimEvent(
                 claim_id=claim.id,

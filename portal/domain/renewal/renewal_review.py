@@ -25,9 +25,10 @@ from portal.domain.accounts import permissions
 from portal.domain.accounts.sessions import Principal
 from portal.domain.accounts.tables import Account
 from portal.domain.audit import trail
+from portal.domain.core import decisions
 from portal.domain.core.clock import today, utcnow
 from portal.domain.core.db import transaction
-from portal.domain.core.errors import DomainError, FieldErrors
+from portal.domain.core.errors import DomainError
 from portal.domain.outbox import post
 from portal.domain.registrants import registry_search
 from portal.domain.registrants.exports import safe_cell
@@ -47,7 +48,6 @@ from portal.settings import get_settings
 
 PER_PAGE = 50
 STATUSES = tuple(s.value for s in ApplicationStatus)
-MAX_REASON = 1000
 
 
 @dataclass(frozen=True)
@@ -194,27 +194,22 @@ def decide(principal: Principal, application_id: int, action: str, reason: str =
     permissions.require_staff(principal)
     if action not in ("approve", "reject") or not isinstance(application_id, int):
         raise DomainError("error.not_allowed")
-    reason = reason.strip() if isinstance(reason, str) else ""
-    if action == "reject" and not reason:
-        raise FieldErrors({"reason": ("review.reason_required", {})})
-    if len(reason) > MAX_REASON:
-        raise FieldErrors({"reason": ("record.too_long", {"max": MAX_REASON})})
+    reason = decisions.reason(reason, action == "reject", "review.reason_required")
     status = ApplicationStatus.APPROVED if action == "approve" else ApplicationStatus.REJECTED
     now = utcnow()
     with transaction() as db:
-        app = db.get(RenewalApplication, application_id)
-        if app is None:
-            raise DomainError("renewal.unknown")
-        changed = db.execute(
-            update(RenewalApplication)
-            .where(
-                col(RenewalApplication.id) == app.id,
-                RenewalApplication.status == ApplicationStatus.SUBMITTED,
-            )
-            .values(status=status, decided_at=now, decided_by=principal.account_id, reason=reason)
-        ).rowcount
-        if not changed:
-            raise DomainError("review.already_decided")
+        app = decisions.decide_once(
+            db,
+            RenewalApplication,
+            application_id,
+            ApplicationStatus.SUBMITTED,
+            "review.already_decided",
+            "renewal.unknown",
+            status=status,
+            decided_at=now,
+            decided_by=principal.account_id,
+            reason=reason,
+        )
         db.add(
             RenewalEvent(
                 application_id=app.id,
