@@ -9,6 +9,7 @@ from portal.api.headers import security_headers
 from portal.api.routes import build_api
 from portal.api.scheme import public_scheme
 from portal.api.upload_limit import upload_limit
+from portal.domain.core import paths
 from portal.i18n import translate
 from portal.web.daily_jobs import daily_jobs
 from portal.web.hydrate_guard import HydrateGuard
@@ -81,65 +82,81 @@ def _add(component, route: str, title_key: str, *on_load, public: bool = False) 
 
 
 _add(login_page, "/", "login.title", LoginState.load, public=True)
-_add(login_page, "/login", "login.title", LoginState.load, public=True)
-_add(code_page, "/login/code", "code.title", CodeState.load, public=True)
-_add(forgot_page, "/password/forgot", "forgot.title", ForgotState.load, public=True)
-_add(reset_page, "/password/reset", "reset.title", ResetState.load, public=True)
+_add(login_page, paths.LOGIN, "login.title", LoginState.load, public=True)
+_add(code_page, paths.LOGIN_CODE, "code.title", CodeState.load, public=True)
+_add(forgot_page, paths.PASSWORD_FORGOT, "forgot.title", ForgotState.load, public=True)
+_add(reset_page, paths.PASSWORD_RESET, "reset.title", ResetState.load, public=True)
 _add(
-    email_confirm_page, "/email/confirm", "emailconfirm.title", EmailConfirmState.load, public=True
+    email_confirm_page,
+    paths.EMAIL_CONFIRM,
+    "emailconfirm.title",
+    EmailConfirmState.load,
+    public=True,
 )
-_add(activate_page, "/activate", "activate.title", ActivateState.load, public=True)
+_add(activate_page, paths.ACTIVATE, "activate.title", ActivateState.load, public=True)
 _add(
     mail_preferences_page,
-    "/mail/preferences",
+    paths.MAIL_PREFERENCES,
     "mailprefs.title",
     MailPreferencesState.load,
     public=True,
 )
 _add(
     activation_request_page,
-    "/activate/request",
+    paths.ACTIVATE_REQUEST,
     "activate.request_title",
     ActivationRequestState.load,
     public=True,
 )
-_add(verify_page, "/verify/[number]", "verify.title", VerifyState.load, public=True)
-_add(consent_page, "/consent", "consent.title", ConsentState.load)
-_add(dashboard_page, "/mypage", "mypage.title", DashboardState.load)
-_add(record_page, "/mypage/record", "record.title", RecordState.load)
-_add(points_page, "/mypage/points", "points.title", PointsState.load)
-_add(renewal_page, "/mypage/renewal", "renewal.title", RenewalState.load)
+_add(verify_page, paths.VERIFY + "/[number]", "verify.title", VerifyState.load, public=True)
+_add(consent_page, paths.CONSENT, "consent.title", ConsentState.load)
+_add(dashboard_page, paths.MY_PAGE, "mypage.title", DashboardState.load)
+_add(record_page, paths.MY_RECORD, "record.title", RecordState.load)
+_add(points_page, paths.MY_POINTS, "points.title", PointsState.load)
+_add(renewal_page, paths.MY_RENEWAL, "renewal.title", RenewalState.load)
 _add(
     account_page,
-    "/mypage/account",
+    paths.MY_ACCOUNT,
     "account.title",
     AccountState.load,
     ProviderLinkState.load,
 )
-_add(org_home_page, "/org", "organisation.area_title", OrgHomeState.load, OrgReportState.load)
-_add(overview_page, "/admin", "admin.title", AdminOverviewState.load)
+_add(org_home_page, paths.ORG, "organisation.area_title", OrgHomeState.load, OrgReportState.load)
+_add(overview_page, paths.ADMIN, "admin.title", AdminOverviewState.load)
 _add(
     activities_page,
-    "/admin/activities",
+    paths.ADMIN_ACTIVITIES,
     "activities.page_title",
     AdminActivitiesState.load,
     AdminProposalsState.load,
     AdminReportsState.load,
 )
-_add(claims_queue_page, "/admin/claims", "review.queue_title", AdminClaimsState.load)
-_add(claim_page, "/admin/claims/[claim_id]", "review.queue_title", AdminClaimState.load)
-_add(renewals_page, "/admin/renewals", "renewals.title", AdminRenewalsState.load)
-_add(outbox_page, "/admin/outbox", "outbox.title", AdminOutboxState.load)
-_add(audit_page, "/admin/audit", "audit.title", AdminAuditState.load)
-_add(staff_page, "/admin/staff", "admin.staff", AdminStaffState.load)
-_add(organisations_page, "/admin/organisations", "organisation.nav", AdminOrganisationsState.load)
-_add(communications_page, "/admin/communications", "kinds.title", AdminKindsState.load)
-_add(announcements_page, "/admin/announcements", "announce.title", AdminAnnouncementsState.load)
-_add(surveys_page, "/admin/surveys", "survey.page_title", AdminSurveysState.load)
-_add(survey_page, "/admin/surveys/[survey_id]", "survey.page_title", AdminSurveyState.load)
+_add(claims_queue_page, paths.ADMIN_CLAIMS, "review.queue_title", AdminClaimsState.load)
+_add(claim_page, paths.ADMIN_CLAIMS + "/[claim_id]", "review.queue_title", AdminClaimState.load)
+_add(renewals_page, paths.ADMIN_RENEWALS, "renewals.title", AdminRenewalsState.load)
+_add(outbox_page, paths.ADMIN_OUTBOX, "outbox.title", AdminOutboxState.load)
+_add(audit_page, paths.ADMIN_AUDIT, "audit.title", AdminAuditState.load)
+_add(staff_page, paths.ADMIN_STAFF, "admin.staff", AdminStaffState.load)
 _add(
-    survey_answer_page, "/mypage/surveys/[survey_id]", "survey.answer_title", SurveyAnswerState.load
+    organisations_page, paths.ADMIN_ORGANISATIONS, "organisation.nav", AdminOrganisationsState.load
 )
-_add(import_page, "/admin/import", "import.title", AdminImportState.load)
-_add(registrants_page, "/admin/registrants", "admin.registrants_title", AdminRegistrantsState.load)
-_add(admin_record_page, "/admin/registrants/[record_id]", "admin.history", AdminRecordState.load)
+_add(communications_page, paths.ADMIN_COMMUNICATIONS, "kinds.title", AdminKindsState.load)
+_add(announcements_page, paths.ADMIN_ANNOUNCEMENTS, "announce.title", AdminAnnouncementsState.load)
+_add(surveys_page, paths.ADMIN_SURVEYS, "survey.page_title", AdminSurveysState.load)
+_add(survey_page, paths.ADMIN_SURVEYS + "/[survey_id]", "survey.page_title", AdminSurveyState.load)
+_add(
+    survey_answer_page,
+    paths.MY_SURVEYS + "/[survey_id]",
+    "survey.answer_title",
+    SurveyAnswerState.load,
+)
+_add(import_page, paths.ADMIN_IMPORT, "import.title", AdminImportState.load)
+_add(
+    registrants_page, paths.ADMIN_REGISTRANTS, "admin.registrants_title", AdminRegistrantsState.load
+)
+_add(
+    admin_record_page,
+    paths.ADMIN_REGISTRANTS + "/[record_id]",
+    "admin.history",
+    AdminRecordState.load,
+)

@@ -5,11 +5,13 @@
 - No module of `portal/` takes part in an import cycle.
 - Tests share helpers through `tests/support/` (and the layer harnesses), never by
   importing another test module.
+- Pages and routes are spelt once, in `portal/domain/core/paths.py`.
 """
 
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 PORTAL = Path(__file__).resolve().parent.parent / "portal"
@@ -198,3 +200,37 @@ def test_tests_share_helpers_through_tests_support_never_through_another_test_mo
             if target.rpartition(".")[2].startswith("test_") and target.startswith("tests."):
                 wrong.append(f"{name} -> {target}")
     assert wrong == [], "import shared helpers from tests.support:\n" + "\n".join(wrong)
+
+
+_PORTAL_PATH = re.compile(
+    r"^/(login|mypage|admin|org|auth|mail|password|activate|email|consent|evidence"
+    r"|certificates|verify|readyz|healthz)(/|\?|$)"
+)
+
+
+def _docstrings(tree: ast.AST) -> set[int]:
+    found = set()
+    for node in ast.walk(tree):
+        body = getattr(node, "body", None)
+        first = body[0] if isinstance(body, list) and body else None
+        if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
+            found.add(id(first.value))
+    return found
+
+
+def test_pages_and_routes_are_spelt_once_in_core_paths():
+    spelt = []
+    for path in sorted(PORTAL.rglob("*.py")):
+        if path.relative_to(PORTAL).as_posix() == "domain/core/paths.py":
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        skip = _docstrings(tree)
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Constant)
+                and isinstance(node.value, str)
+                and id(node) not in skip
+                and _PORTAL_PATH.match(node.value)
+            ):
+                spelt.append(f"{path.relative_to(PORTAL)}:{node.lineno} {node.value!r}")
+    assert spelt == [], "use portal.domain.core.paths:\n" + "\n".join(spelt)

@@ -17,6 +17,7 @@ from starlette.responses import PlainTextResponse, RedirectResponse, Response
 
 from portal import client_address
 from portal.domain.communications import preference_links
+from portal.domain.core import paths
 
 _NO_STORE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
 
@@ -25,7 +26,9 @@ async def one_click(request: Request) -> Response:
     token = request.query_params.get("token", "")[:100]
     if request.method == "GET":
         query = urlencode({"token": token})
-        return RedirectResponse(f"/mail/preferences?{query}", status_code=303, headers=_NO_STORE)
+        return RedirectResponse(
+            f"{paths.MAIL_PREFERENCES}?{query}", status_code=303, headers=_NO_STORE
+        )
     topic = request.query_params.get("topic", "")[:40]
     ip = client_address.of_request(request)
     done = await asyncio.to_thread(preference_links.one_click_off, token, topic, ip)

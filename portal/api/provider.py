@@ -30,13 +30,14 @@ from portal import client_address
 from portal.api import cookie_jar
 from portal.cookies import PROVIDER_ATTEMPT_COOKIE, PROVIDER_TRIP_COOKIE, SESSION_COOKIE
 from portal.domain.accounts import provider_flows, provider_links, reauth, sessions
+from portal.domain.core import paths
 from portal.domain.core.errors import DomainError
 from portal.settings import OidcSettings, get_settings
 
 log = logging.getLogger("portal.provider")
 
 _NO_STORE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
-CALLBACK_PATH = "/auth/oidc/callback"
+CALLBACK_PATH = paths.OIDC_CALLBACK
 _clients: dict[OidcSettings, object] = {}
 
 
@@ -85,9 +86,7 @@ def _back(url: str, trip_done: bool = True) -> Response:
     (a forged callback must not spoil the trip really under way in this browser)."""
     response = RedirectResponse(url, status_code=303, headers=_NO_STORE)
     if trip_done:
-        response.delete_cookie(
-            PROVIDER_TRIP_COOKIE, path="/auth/oidc", httponly=True, samesite="lax"
-        )
+        response.delete_cookie(PROVIDER_TRIP_COOKIE, path=paths.OIDC, httponly=True, samesite="lax")
     return response
 
 
@@ -95,8 +94,8 @@ def _ending(purpose: str, what: str) -> Response:
     """Where a trip ends with a message: sign-in trips on /login, link trips on the account
     page (`what` names the message)."""
     if purpose == "link":
-        return _back(f"/mypage/account?provider={what}")
-    return _back(f"/login?reason=provider_{what}")
+        return _back(f"{paths.MY_ACCOUNT}?provider={what}")
+    return _back(f"{paths.LOGIN}?reason=provider_{what}")
 
 
 async def _start(
@@ -127,7 +126,7 @@ async def _start(
         response,
         PROVIDER_TRIP_COOKIE,
         browser,
-        path="/auth/oidc",
+        path=paths.OIDC,
         max_age=lifetime,
         same_site="lax",
     )
@@ -146,7 +145,7 @@ async def start_link(request: Request) -> Response:
         return Response("Not found", status_code=404, headers=_NO_STORE)
     principal = await asyncio.to_thread(sessions.resolve, request.cookies.get(SESSION_COOKIE))
     if principal is None:
-        return RedirectResponse("/login", status_code=303, headers=_NO_STORE)
+        return RedirectResponse(paths.LOGIN, status_code=303, headers=_NO_STORE)
     if not provider_links.may_use(principal.kind):
         return _ending("link", "not_for_you")
     if not await asyncio.to_thread(reauth.is_recent, principal):
@@ -208,7 +207,7 @@ async def callback(request: Request) -> Response:
         )
     if trip is None:
         log.warning("provider callback: unknown, foreign, late or replayed state")
-        return _back("/login?reason=provider_failed", trip_done=False)
+        return _back(f"{paths.LOGIN}?reason=provider_failed", trip_done=False)
     try:
         claims = await _identify(oidc, trip, params.get("code", "")[:2000])
     except ProviderDown as exc:
@@ -261,7 +260,7 @@ async def _finish_signin(request: Request, issuer: str, subject: str, mfa: bool)
         cookie_jar.set_session(response, result.session.secret)
         return response
     # The second factor: /login/code takes the attempt from this cookie (?via=provider).
-    response = _back("/login/code?via=provider")
+    response = _back(f"{paths.LOGIN_CODE}?via=provider")
     lifetime = get_settings().code_minutes * 60
     cookie_jar.set_http_only(response, PROVIDER_ATTEMPT_COOKIE, result.attempt, max_age=lifetime)
     return response

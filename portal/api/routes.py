@@ -37,6 +37,7 @@ from portal import client_address
 from portal.api import cookie_jar, mail_links, provider
 from portal.cookies import PROVIDER_ATTEMPT_COOKIE, SESSION_COOKIE
 from portal.domain.accounts import sessions, signin
+from portal.domain.core import paths
 from portal.domain.core.clock import utcnow
 from portal.domain.core.db import current_engine
 from portal.domain.core.errors import DomainError
@@ -102,7 +103,7 @@ async def start_session(request: Request) -> Response:
         signin.redeem_ticket, ticket if isinstance(ticket, str) else None, ip, user_agent
     )
     if started is None:
-        return RedirectResponse("/login", status_code=303, headers=_NO_STORE)
+        return RedirectResponse(paths.LOGIN, status_code=303, headers=_NO_STORE)
     response = RedirectResponse(started.landing, status_code=303, headers=_NO_STORE)
     cookie_jar.set_session(response, started.secret)
     response.delete_cookie(PROVIDER_ATTEMPT_COOKIE, path="/", httponly=True, samesite="strict")
@@ -116,7 +117,9 @@ async def sign_out(request: Request) -> Response:
     await asyncio.to_thread(sessions.end, request.cookies.get(SESSION_COOKIE))
     reason = request.query_params.get("reason", "signed_out")
     reason = reason if reason in _SIGN_OUT_REASONS else "signed_out"
-    response = RedirectResponse(f"/login?reason={reason}", status_code=303, headers=_NO_STORE)
+    response = RedirectResponse(
+        f"{paths.LOGIN}?reason={reason}", status_code=303, headers=_NO_STORE
+    )
     response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="strict")
     return response
 
@@ -224,18 +227,20 @@ def build_api() -> Starlette:
     """The Starlette app Reflex mounts in front of its own routes."""
     return Starlette(
         routes=[
-            Route("/healthz", healthz, methods=["GET"]),
-            Route("/readyz", readyz, methods=["GET"]),
-            Route("/auth/session", start_session, methods=["POST"]),
-            Route("/auth/signout", sign_out, methods=["GET"]),
-            Route("/mail/unsubscribe", mail_links.one_click, methods=["GET", "POST"]),
-            Route("/auth/oidc/start", provider.start_signin, methods=["GET"]),
-            Route("/auth/oidc/link", provider.start_link, methods=["GET"]),
+            Route(paths.HEALTHZ, healthz, methods=["GET"]),
+            Route(paths.READYZ, readyz, methods=["GET"]),
+            Route(paths.AUTH_SESSION, start_session, methods=["POST"]),
+            Route(paths.AUTH_SIGNOUT, sign_out, methods=["GET"]),
+            Route(paths.MAIL_UNSUBSCRIBE, mail_links.one_click, methods=["GET", "POST"]),
+            Route(paths.OIDC_START, provider.start_signin, methods=["GET"]),
+            Route(paths.OIDC_LINK, provider.start_link, methods=["GET"]),
             Route(provider.CALLBACK_PATH, provider.callback, methods=["GET"]),
-            Route("/admin/registrants/export", export_registry, methods=["GET"]),
-            Route("/evidence/{file_id}", evidence_file, methods=["GET"]),
-            Route("/certificates/{number}", certificate_pdf, methods=["GET"]),
-            Route("/admin/renewals/labels", mailing_labels, methods=["GET"]),
-            Route("/admin/surveys/{survey_id}/answers.csv", survey_answers, methods=["GET"]),
+            Route(paths.REGISTRANTS_EXPORT, export_registry, methods=["GET"]),
+            Route(paths.EVIDENCE + "/{file_id}", evidence_file, methods=["GET"]),
+            Route(paths.CERTIFICATES + "/{number}", certificate_pdf, methods=["GET"]),
+            Route(paths.RENEWAL_LABELS, mailing_labels, methods=["GET"]),
+            Route(
+                paths.ADMIN_SURVEYS + "/{survey_id}/answers.csv", survey_answers, methods=["GET"]
+            ),
         ]
     )

@@ -21,6 +21,7 @@ from portal.cookies import LANGUAGE_COOKIE, SESSION_COOKIE
 from portal.domain.accounts import operations, sessions, start_pages
 from portal.domain.accounts.sessions import Principal
 from portal.domain.accounts.tables import AccountKind, StaffRole
+from portal.domain.core import paths
 from portal.domain.core.db import reading
 from portal.i18n import language_from_header, translate
 from portal.settings import LANGUAGES, get_settings
@@ -136,7 +137,7 @@ def client_ip(state: rx.State) -> str:
 
 def to_login() -> rx.event.EventSpec:
     """Where a refused visitor goes."""
-    return rx.redirect("/login")
+    return rx.redirect(paths.LOGIN)
 
 
 async def turn_away(state: rx.State) -> rx.event.EventSpec:

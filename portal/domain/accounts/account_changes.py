@@ -32,7 +32,7 @@ from portal.domain.accounts import (
 from portal.domain.accounts.password_reset import set_password
 from portal.domain.accounts.tables import Account, AccountStatus, RecoveryCode, TokenPurpose
 from portal.domain.audit import trail
-from portal.domain.core import email_address
+from portal.domain.core import email_address, paths
 from portal.domain.core.db import transaction
 from portal.domain.core.errors import DomainError, FieldErrors
 from portal.domain.outbox import post
@@ -121,7 +121,7 @@ def request_email_change(
                 address,
                 "email_change_confirm",
                 account.language,
-                link=f"{settings.base_url}/email/confirm?token={token}",
+                link=f"{settings.base_url}{paths.EMAIL_CONFIRM}?token={token}",
                 hours=settings.email_link_hours,
             )
         post.enqueue(

@@ -33,7 +33,7 @@ from portal.domain.accounts.tables import (
     TokenPurpose,
 )
 from portal.domain.audit import trail
-from portal.domain.core import bulk, email_address, typed_dates
+from portal.domain.core import bulk, email_address, paths, typed_dates
 from portal.domain.core.clock import utcnow
 from portal.domain.core.db import column_defaults, transaction
 from portal.domain.core.errors import DomainError, FieldErrors
@@ -117,7 +117,7 @@ def _invitation(account_id: int, address: str, language: str) -> tuple[dict, dic
         "activation_invite",
         language,
         code=code,
-        link=f"{settings.base_url}/activate?code={code}",
+        link=f"{settings.base_url}{paths.ACTIVATE}?code={code}",
         days=settings.invitation_days,
     )
     return token, mail

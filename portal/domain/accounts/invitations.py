@@ -8,6 +8,7 @@ from sqlmodel import Session
 
 from portal.domain.accounts import action_tokens
 from portal.domain.accounts.tables import Account, TokenPurpose
+from portal.domain.core import paths
 from portal.domain.outbox import post
 from portal.settings import get_settings
 
@@ -24,7 +25,7 @@ def send(db: Session, account: Account, template: str, **params: object) -> None
         account.email,
         template,
         account.language,
-        link=f"{settings.base_url}/password/reset?token={token}",
+        link=f"{settings.base_url}{paths.PASSWORD_RESET}?token={token}",
         days=settings.invitation_days,
         **params,
     )

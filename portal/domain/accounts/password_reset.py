@@ -24,7 +24,7 @@ from portal.domain.accounts import (
 )
 from portal.domain.accounts.tables import Account, AccountKind, AccountStatus, TokenPurpose
 from portal.domain.audit import trail
-from portal.domain.core import email_address
+from portal.domain.core import email_address, paths
 from portal.domain.core.clock import utcnow
 from portal.domain.core.db import transaction
 from portal.domain.core.errors import DomainError
@@ -61,7 +61,7 @@ def send_link(db, account: Account, ip: str = "") -> None:
         account.email,
         "password_reset",
         account.language,
-        link=f"{settings.base_url}/password/reset?token={token}",
+        link=f"{settings.base_url}{paths.PASSWORD_RESET}?token={token}",
         hours=settings.reset_link_hours,
     )
     trail.record(db, "password.reset_requested", target=f"account:{account.id}", ip=ip)

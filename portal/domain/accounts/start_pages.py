@@ -4,6 +4,7 @@ visitor away to their own start page."""
 from __future__ import annotations
 
 from portal.domain.accounts.tables import AccountKind
+from portal.domain.core import paths
 
 
 def start_page(kind: str, needs_enrolment: bool, consent_missing: bool) -> str:
@@ -11,7 +12,7 @@ def start_page(kind: str, needs_enrolment: bool, consent_missing: bool) -> str:
     staff on /admin; organisation users on /org; registrants on /consent while new terms
     wait for them, else on /mypage."""
     if kind == AccountKind.STAFF:
-        return "/mypage/account" if needs_enrolment else "/admin"
+        return paths.MY_ACCOUNT if needs_enrolment else paths.ADMIN
     if kind == AccountKind.ORGANISATION:
-        return "/org"
-    return "/consent" if consent_missing else "/mypage"
+        return paths.ORG
+    return paths.CONSENT if consent_missing else paths.MY_PAGE

@@ -23,6 +23,7 @@ from sqlmodel import Session
 
 from portal.domain.accounts import tokens
 from portal.domain.accounts.tables import Account
+from portal.domain.core import paths
 from portal.domain.core.db import transaction
 from portal.domain.outbox import post
 from portal.domain.registry import mail_topics, records
@@ -59,13 +60,13 @@ def token_for(record_id: int, address: str) -> str:
 def preferences_url(record_id: int, address: str) -> str:
     """The page where the holder of `address` chooses topics, without signing in."""
     query = urlencode({"token": token_for(record_id, address)})
-    return f"{get_settings().base_url}/mail/preferences?{query}"
+    return f"{get_settings().base_url}{paths.MAIL_PREFERENCES}?{query}"
 
 
 def one_click_url(record_id: int, address: str, topic: str) -> str:
     """The List-Unsubscribe target for mail of `topic` (POSTed by mail clients)."""
     query = urlencode({"token": token_for(record_id, address), "topic": topic})
-    return f"{get_settings().base_url}/mail/unsubscribe?{query}"
+    return f"{get_settings().base_url}{paths.MAIL_UNSUBSCRIBE}?{query}"
 
 
 def _record(db: Session, token: str | None) -> RegistryRecord | None:

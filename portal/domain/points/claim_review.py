@@ -19,7 +19,7 @@ from sqlmodel import col, func, select, update
 from portal.domain.accounts.sessions import Principal
 from portal.domain.accounts.tables import Account
 from portal.domain.audit import trail
-from portal.domain.core import decisions, typed_dates
+from portal.domain.core import decisions, paths, typed_dates
 from portal.domain.core.clock import utcnow
 from portal.domain.core.db import transaction
 from portal.domain.core.errors import DomainError, FieldErrors, NotAllowed
@@ -140,7 +140,7 @@ def _mail(db, claim: Claim, status: str, reason: str, granted: int | None) -> No
         title=title,
         reason=reason,
         points=granted if granted is not None else claim.points_requested,
-        link=f"{get_settings().base_url}/mypage/points",
+        link=f"{get_settings().base_url}{paths.MY_POINTS}",
     )
 
 

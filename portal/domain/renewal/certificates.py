@@ -24,6 +24,7 @@ from fpdf import FPDF
 from sqlmodel import Session, col, func, select
 
 from portal.domain.accounts.sessions import Principal
+from portal.domain.core import paths
 from portal.domain.core.clock import local_date
 from portal.domain.core.db import transaction
 from portal.domain.core.errors import DomainError
@@ -58,7 +59,7 @@ def next_period(old_end: dt.date, years: int) -> tuple[dt.date, dt.date]:
 
 def verify_url(number: str) -> str:
     """The public address that checks a certificate number."""
-    return f"{get_settings().base_url}/verify/{number}"
+    return f"{get_settings().base_url}{paths.VERIFY}/{number}"
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
+from portal.domain.core import paths
 from portal.domain.points import points_rules
 from portal.settings import get_settings
 
@@ -151,12 +152,12 @@ def _requirement(code: str, met: bool, facts: dict, fix: str) -> Requirement:
 @functools.lru_cache(maxsize=4096)
 def _course(course_on: dt.date | None, pending: bool) -> Requirement:
     facts = {"attended_on": course_on, "pending": pending}
-    return _requirement("course", course_on is not None, facts, "/mypage/points")
+    return _requirement("course", course_on is not None, facts, paths.MY_POINTS)
 
 
 @functools.lru_cache(maxsize=2)
 def _newsletter(subscribed: bool) -> Requirement:
-    return _requirement("newsletter", subscribed, {}, "/mypage/record")
+    return _requirement("newsletter", subscribed, {}, paths.MY_RECORD)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -167,7 +168,7 @@ def _points(counted: int, pending: int, required: int) -> Requirement:
         "missing": max(0, required - counted),
         "pending": pending,
     }
-    return _requirement("points", counted >= required, facts, "/mypage/points")
+    return _requirement("points", counted >= required, facts, paths.MY_POINTS)
 
 
 @functools.lru_cache(maxsize=8192)
@@ -187,4 +188,4 @@ def _window(
     else:
         state = "open" if window_open else "unknown"
     facts = {"opens": opens, "closes": closes, "state": state}
-    return _requirement("window", window_open, facts, "/mypage/renewal"), opens, closes
+    return _requirement("window", window_open, facts, paths.MY_RENEWAL), opens, closes

@@ -30,7 +30,7 @@ from sqlalchemy import or_, tuple_
 from sqlmodel import col, select
 
 from portal.domain.accounts.tables import Account, AccountStatus
-from portal.domain.core import bulk
+from portal.domain.core import bulk, paths
 from portal.domain.core.clock import utcnow
 from portal.domain.core.db import column_defaults, transaction
 from portal.domain.outbox import post
@@ -157,9 +157,9 @@ def _message(p: Planned) -> dict:
     end = format_date(p.cycle_end, lang)
     headline = translate(f"reminder.{p.stage}", lang, end=end)
     missing = "\n".join(p.missing) if p.missing else translate("reminder.all_met", lang)
-    template, page = ("renewal_reminder", "/mypage")
+    template, page = ("renewal_reminder", paths.MY_PAGE)
     if not p.activated:
-        template, page = ("renewal_reminder_activate", "/activate")
+        template, page = ("renewal_reminder_activate", paths.ACTIVATE)
     return post.row(
         p.email,
         template,

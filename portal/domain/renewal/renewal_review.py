@@ -25,7 +25,7 @@ from portal.domain.accounts import permissions
 from portal.domain.accounts.sessions import Principal
 from portal.domain.accounts.tables import Account
 from portal.domain.audit import trail
-from portal.domain.core import decisions
+from portal.domain.core import decisions, paths
 from portal.domain.core.clock import today, utcnow
 from portal.domain.core.db import transaction
 from portal.domain.core.errors import DomainError
@@ -266,7 +266,7 @@ def _mail(
     if account is None:
         return
     lang = account.language
-    params: dict = {"link": f"{get_settings().base_url}/mypage/renewal", "reason": reason or "-"}
+    params: dict = {"link": f"{get_settings().base_url}{paths.MY_RENEWAL}", "reason": reason or "-"}
     if issued:
         params |= {
             "number": issued["certificate"],

@@ -10,13 +10,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from portal.domain.core import paths
 from portal.domain.renewal.eligibility import Eligibility
 from portal.i18n import format_date, translate
 
 _FIX = {
-    "course": ("req.fix_course", "/mypage/points"),
-    "newsletter": ("req.fix_newsletter", "/mypage/record"),
-    "points": ("req.fix_points", "/mypage/points"),
+    "course": ("req.fix_course", paths.MY_POINTS),
+    "newsletter": ("req.fix_newsletter", paths.MY_RECORD),
+    "points": ("req.fix_points", paths.MY_POINTS),
     "window": ("", ""),
 }
 

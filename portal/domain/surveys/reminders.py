@@ -16,6 +16,7 @@ from portal.domain.accounts.sessions import Principal
 from portal.domain.audit import trail
 from portal.domain.communications import announcement_queue, segments
 from portal.domain.communications.tables import Announcement, AnnouncementStatus
+from portal.domain.core import paths
 from portal.domain.core.clock import utcnow
 from portal.domain.core.db import transaction
 from portal.domain.core.errors import DomainError
@@ -48,7 +49,7 @@ def send(principal: Principal, survey_id: int, ip: str = "") -> int:
         if claimed.rowcount != 1:
             raise DomainError("survey.cannot_remind")
         survey = db.get(Survey, survey_id)
-        link = f"{get_settings().base_url}/mypage/surveys/{survey_id}"
+        link = f"{get_settings().base_url}{paths.MY_SURVEYS}/{survey_id}"
         texts = {
             lang: (
                 translate("survey.reminder_subject", lang, title=_title(survey, lang)),

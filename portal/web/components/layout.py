@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from portal.domain.core import paths
 from portal.i18n import LANGUAGE_NAMES
 from portal.settings import get_settings
 from portal.web.components.text import t
@@ -19,16 +20,22 @@ class HtmlLang(rx.Component):
 
 
 ADMIN_ONLY = frozenset(
-    {"/admin/import", "/admin/organisations", "/admin/staff", "/admin/audit", "/admin/outbox"}
+    {
+        paths.ADMIN_IMPORT,
+        paths.ADMIN_ORGANISATIONS,
+        paths.ADMIN_STAFF,
+        paths.ADMIN_AUDIT,
+        paths.ADMIN_OUTBOX,
+    }
 )
-REGISTRANT_ONLY = frozenset({"/mypage", "/mypage/record", "/mypage/points", "/mypage/renewal"})
+REGISTRANT_ONLY = frozenset({paths.MY_PAGE, paths.MY_RECORD, paths.MY_POINTS, paths.MY_RENEWAL})
 # On wide screens these sit under one "More" menu; phones list every link in the menu anyway.
 GROUPED = frozenset(
     {
-        "/admin/activities",
-        "/admin/announcements",
-        "/admin/communications",
-        "/admin/surveys",
+        paths.ADMIN_ACTIVITIES,
+        paths.ADMIN_ANNOUNCEMENTS,
+        paths.ADMIN_COMMUNICATIONS,
+        paths.ADMIN_SURVEYS,
         *ADMIN_ONLY,
     }
 )
@@ -36,25 +43,25 @@ GROUPED = frozenset(
 
 def _nav_links() -> list[tuple[str, str]]:
     return [
-        ("/mypage", "app.my_page"),
-        ("/mypage/record", "app.record"),
-        ("/mypage/points", "points.title"),
-        ("/mypage/renewal", "renewal.title"),
-        ("/org", "organisation.area_title"),
-        ("/admin", "app.admin"),
-        ("/admin/registrants", "admin.registrants_title"),
-        ("/admin/claims", "review.nav"),
-        ("/admin/renewals", "renewals.nav"),
-        ("/admin/activities", "activities.nav"),
-        ("/admin/import", "admin.import"),
-        ("/admin/organisations", "organisation.nav"),
-        ("/admin/announcements", "announce.nav"),
-        ("/admin/surveys", "survey.nav"),
-        ("/admin/communications", "kinds.nav"),
-        ("/admin/staff", "admin.staff"),
-        ("/admin/audit", "audit.title"),
-        ("/admin/outbox", "outbox.title"),
-        ("/mypage/account", "app.my_account"),
+        (paths.MY_PAGE, "app.my_page"),
+        (paths.MY_RECORD, "app.record"),
+        (paths.MY_POINTS, "points.title"),
+        (paths.MY_RENEWAL, "renewal.title"),
+        (paths.ORG, "organisation.area_title"),
+        (paths.ADMIN, "app.admin"),
+        (paths.ADMIN_REGISTRANTS, "admin.registrants_title"),
+        (paths.ADMIN_CLAIMS, "review.nav"),
+        (paths.ADMIN_RENEWALS, "renewals.nav"),
+        (paths.ADMIN_ACTIVITIES, "activities.nav"),
+        (paths.ADMIN_IMPORT, "admin.import"),
+        (paths.ADMIN_ORGANISATIONS, "organisation.nav"),
+        (paths.ADMIN_ANNOUNCEMENTS, "announce.nav"),
+        (paths.ADMIN_SURVEYS, "survey.nav"),
+        (paths.ADMIN_COMMUNICATIONS, "kinds.nav"),
+        (paths.ADMIN_STAFF, "admin.staff"),
+        (paths.ADMIN_AUDIT, "audit.title"),
+        (paths.ADMIN_OUTBOX, "outbox.title"),
+        (paths.MY_ACCOUNT, "app.my_account"),
     ]
 
 
@@ -65,11 +72,11 @@ def _link(href: str, key: str) -> rx.Component:
 def _visible(href: str) -> rx.Var:
     if href in REGISTRANT_ONLY:
         return ShellState.signed_in & ~ShellState.is_staff & ~ShellState.is_organisation
-    if href == "/org":
+    if href == paths.ORG:
         return ShellState.is_organisation
     if href in ADMIN_ONLY:
         return ShellState.is_admin
-    if href.startswith("/admin"):
+    if href.startswith(paths.ADMIN):
         return ShellState.is_staff
     return ShellState.signed_in
 

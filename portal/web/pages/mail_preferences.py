@@ -8,6 +8,7 @@ import asyncio
 import reflex as rx
 
 from portal.domain.communications import preference_links
+from portal.domain.core import paths
 from portal.web.changes import PageState
 from portal.web.components.forms import form, labelled_checkbox, notice, primary_button
 from portal.web.components.layout import card, page_title, shell
@@ -105,7 +106,7 @@ def mail_preferences_page() -> rx.Component:
             ),
             card(
                 rx.text(t("mailprefs.link_invalid"), id="prefs-invalid"),
-                rx.link(t("mailprefs.sign_in"), href="/login"),
+                rx.link(t("mailprefs.sign_in"), href=paths.LOGIN),
             ),
         ),
     )

@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 import reflex as rx
 
 from portal.domain.accounts.actor import Actor
+from portal.domain.core import paths
 from portal.domain.staff import audit_log
 from portal.i18n import format_datetime
 from portal.web.changes import PageState
@@ -17,7 +18,7 @@ from portal.web.components.text import t
 from portal.web.errors import text_field
 from portal.web.guard import Need, guarded
 
-ROUTE = "/admin/audit"
+ROUTE = paths.ADMIN_AUDIT
 FILTERS = ("category", "actor", "target", "from", "to")
 
 

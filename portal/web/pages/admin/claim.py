@@ -7,6 +7,7 @@ import asyncio
 import reflex as rx
 
 from portal.domain.accounts.actor import Actor
+from portal.domain.core import paths
 from portal.domain.core.errors import DomainError
 from portal.domain.points import claim_review
 from portal.domain.points.tables import OPEN_STATUSES
@@ -56,7 +57,7 @@ class AdminClaimState(PageState, rx.State):
         self.found = found is not None
         waiting = await asyncio.to_thread(claim_review.queue, principal, claim_review.QueueQuery())
         following = next((r.id for r in waiting.rows if r.id != claim_id), None)
-        self.next_href = f"/admin/claims/{following}" if following else ""
+        self.next_href = f"{paths.ADMIN_CLAIMS}/{following}" if following else ""
         if found is None:
             return
         lang = principal.language
@@ -86,12 +87,12 @@ class AdminClaimState(PageState, rx.State):
             for e in claim.timeline
         ]
         self.images = [
-            {"name": name, "href": f"/evidence/{file_id}"}
+            {"name": name, "href": f"{paths.EVIDENCE}/{file_id}"}
             for file_id, name, kind in found.files
             if kind.startswith("image/")
         ]
         self.documents = [
-            {"name": name, "href": f"/evidence/{file_id}"}
+            {"name": name, "href": f"{paths.EVIDENCE}/{file_id}"}
             for file_id, name, kind in found.files
             if not kind.startswith("image/")
         ]
@@ -226,7 +227,7 @@ def _decision() -> rx.Component:
 
 def claim_page() -> rx.Component:
     return shell(
-        rx.link(t("review.back"), href="/admin/claims"),
+        rx.link(t("review.back"), href=paths.ADMIN_CLAIMS),
         rx.cond(
             AdminClaimState.found,
             rx.fragment(

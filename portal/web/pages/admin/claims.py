@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 import reflex as rx
 
 from portal.domain.accounts.actor import Actor
+from portal.domain.core import paths
 from portal.domain.core.clock import local_date
 from portal.domain.points import catalogue, claim_review
 from portal.i18n import format_date, translate
@@ -21,7 +22,7 @@ from portal.web.guard import Need, guarded
 from portal.web.selection import toggled
 from portal.web.session import translator
 
-ROUTE = "/admin/claims"
+ROUTE = paths.ADMIN_CLAIMS
 FILTERS = ("status", "category", "from", "to")
 
 

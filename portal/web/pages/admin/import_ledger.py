@@ -7,7 +7,7 @@ import asyncio
 import reflex as rx
 
 from portal.domain.accounts.actor import Actor
-from portal.domain.core import staged_files
+from portal.domain.core import paths, staged_files
 from portal.domain.core.errors import DomainError
 from portal.domain.registrants import registry_import
 from portal.web.changes import PageState
@@ -347,7 +347,7 @@ def _done() -> rx.Component:
     return card(
         rx.text(AdminImportState.result, id="import-result", role="status"),
         rx.flex(
-            rx.link(t("import.to_list"), href="/admin/registrants"),
+            rx.link(t("import.to_list"), href=paths.ADMIN_REGISTRANTS),
             rx.link(t("import.another"), href="#", on_click=AdminImportState.start_over),
             spacing="4",
             wrap="wrap",

@@ -7,6 +7,7 @@ import asyncio
 import reflex as rx
 
 from portal.domain.accounts.actor import Actor
+from portal.domain.core import paths
 from portal.domain.core.errors import DomainError
 from portal.domain.staff import outbox_admin
 from portal.i18n import format_datetime, translate
@@ -19,7 +20,7 @@ from portal.web.guard import Need, guarded
 from portal.web.ids import int_id
 from portal.web.session import translator
 
-ROUTE = "/admin/outbox"
+ROUTE = paths.ADMIN_OUTBOX
 
 
 class AdminOutboxState(PageState, rx.State):

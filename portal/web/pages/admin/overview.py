@@ -7,6 +7,7 @@ import asyncio
 import reflex as rx
 
 from portal.domain.accounts.actor import Actor
+from portal.domain.core import paths
 from portal.domain.core.clock import today, utcnow
 from portal.domain.registrants import figures
 from portal.domain.renewal import season
@@ -66,14 +67,14 @@ class AdminOverviewState(PageState, rx.State):
                 "title": translate("overview.claims_waiting", lang),
                 "value": f"{now.claims_waiting:,}",
                 "note": _waiting(now.claims_waiting, now.oldest_claim, lang),
-                "href": "/admin/claims",
+                "href": paths.ADMIN_CLAIMS,
             },
             {
                 "id": "applications",
                 "title": translate("overview.applications_waiting", lang),
                 "value": f"{now.applications_waiting:,}",
                 "note": _waiting(now.applications_waiting, now.oldest_application, lang),
-                "href": "/admin/renewals",
+                "href": paths.ADMIN_RENEWALS,
             },
             {
                 "id": "reminders",
@@ -85,7 +86,7 @@ class AdminOverviewState(PageState, rx.State):
                     sent=now.reminders_sent_week,
                     failed=now.reminders_failed_week,
                 ),
-                "href": "/admin/outbox?status=failed",
+                "href": paths.ADMIN_OUTBOX + "?status=failed",
             },
         ]
         return None

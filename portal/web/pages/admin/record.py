@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from portal.domain.core import paths
 from portal.web.components.forms import notice
 from portal.web.components.layout import card, page_title, scroll_region, shell
 from portal.web.components.shown_value import shown_value
@@ -129,7 +130,7 @@ def _reminders() -> rx.Component:
 
 def admin_record_page() -> rx.Component:
     return shell(
-        rx.link(t("admin.back_to_list"), href="/admin/registrants"),
+        rx.link(t("admin.back_to_list"), href=paths.ADMIN_REGISTRANTS),
         rx.cond(
             AdminRecordState.found,
             rx.fragment(

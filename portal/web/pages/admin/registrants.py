@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 import reflex as rx
 
 from portal.domain.accounts.actor import Actor
+from portal.domain.core import paths
 from portal.domain.registrants import registry_search
 from portal.i18n import format_date, translate
 from portal.web.changes import PageState
@@ -29,7 +30,7 @@ _COLUMNS = (
 )
 
 
-_href = query_href("/admin/registrants")
+_href = query_href(paths.ADMIN_REGISTRANTS)
 
 
 class AdminRegistrantsState(PageState, rx.State):
@@ -89,7 +90,7 @@ class AdminRegistrantsState(PageState, rx.State):
         }
         filters = {k: v for k, v in self.params.items() if k in ("q", "status", "from", "to") and v}
         self.export_links = {
-            enc: "/admin/registrants/export?" + urlencode({**filters, "encoding": enc})
+            enc: paths.REGISTRANTS_EXPORT + "?" + urlencode({**filters, "encoding": enc})
             for enc in ("utf-8", "shift_jis")
         }
         self.prev_link, self.next_link = neighbour_links(
@@ -167,7 +168,9 @@ def _header(sort_key: str | None, label_key: str) -> rx.Component:
 
 def _row(row: rx.Var) -> rx.Component:
     return rx.table.row(
-        rx.table.row_header_cell(rx.link(row["number"], href="/admin/registrants/" + row["id"])),
+        rx.table.row_header_cell(
+            rx.link(row["number"], href=paths.ADMIN_REGISTRANTS + "/" + row["id"])
+        ),
         rx.table.cell(row["name"]),
         rx.table.cell(row["kana"]),
         rx.table.cell(row["email"]),

@@ -7,6 +7,7 @@ import asyncio
 import reflex as rx
 
 from portal.domain.accounts.actor import Actor
+from portal.domain.core import paths
 from portal.domain.core.clock import local_date
 from portal.domain.renewal import renewal_review, requirement_text
 from portal.i18n import format_date, translate
@@ -22,7 +23,7 @@ from portal.web.ids import int_id
 from portal.web.selection import toggled
 from portal.web.session import translator
 
-ROUTE = "/admin/renewals"
+ROUTE = paths.ADMIN_RENEWALS
 _href = query_href(ROUTE)
 
 
@@ -80,7 +81,7 @@ class AdminRenewalsState(PageState, rx.State):
                 "id": str(r.id),
                 "number": r.number,
                 "name": r.name,
-                "record_href": f"/admin/registrants/{r.record_id}",
+                "record_href": f"{paths.ADMIN_REGISTRANTS}/{r.record_id}",
                 "cycle_end": format_date(r.cycle_end, lang),
                 "submitted": format_date(local_date(r.submitted_at), lang),
                 "then": eligible(r.eligible_then),
@@ -143,7 +144,7 @@ class AdminRenewalsState(PageState, rx.State):
         self.detail = {
             "name": found.name,
             "number": found.number,
-            "record_href": f"/admin/registrants/{found.record_id}",
+            "record_href": f"{paths.ADMIN_REGISTRANTS}/{found.record_id}",
             "status": translate(f"renewal_status.{app.status}", lang),
             "decidable": "yes" if app.status == "submitted" else "",
             "period": translate(

@@ -8,6 +8,7 @@ import asyncio
 import reflex as rx
 
 from portal.domain.accounts.actor import Actor
+from portal.domain.core import paths
 from portal.domain.core.errors import DomainError
 from portal.domain.surveys import editing, reminders, results
 from portal.domain.surveys.tables import QuestionKind
@@ -180,7 +181,7 @@ class AdminSurveyState(PageState, rx.State):
     async def copy_survey(self, actor: Actor):
         """A new draft with the same questions; its page opens."""
         twin = await self._change(actor, lambda p, s: editing.copy(p, s, actor.ip), "survey.copied")
-        return rx.redirect(f"/admin/surveys/{twin}") if isinstance(twin, int) else None
+        return rx.redirect(f"{paths.ADMIN_SURVEYS}/{twin}") if isinstance(twin, int) else None
 
 
 def _questions() -> rx.Component:
@@ -332,7 +333,7 @@ def _results() -> rx.Component:
                 ),
                 rx.el.a(
                     t("survey.download"),
-                    href="/admin/surveys/" + AdminSurveyState.survey_id + "/answers.csv",
+                    href=paths.ADMIN_SURVEYS + "/" + AdminSurveyState.survey_id + "/answers.csv",
                     download=True,
                     reload_document=True,
                     class_name="download-link",
@@ -370,7 +371,8 @@ def survey_page() -> rx.Component:
             rx.vstack(
                 rx.heading(t("survey.page_title"), as_="h1", size="7"),
                 card(
-                    rx.text(t("survey.unknown")), rx.link(t("survey.list"), href="/admin/surveys")
+                    rx.text(t("survey.unknown")),
+                    rx.link(t("survey.list"), href=paths.ADMIN_SURVEYS),
                 ),
                 width="100%",
             ),

@@ -8,6 +8,7 @@ import reflex as rx
 
 from portal.domain.accounts.actor import Actor
 from portal.domain.communications import kinds
+from portal.domain.core import paths
 from portal.domain.core.errors import DomainError
 from portal.domain.points import catalogue as activity_catalogue
 from portal.domain.surveys import editing
@@ -88,7 +89,7 @@ class AdminSurveysState(PageState, rx.State):
         except DomainError as exc:
             self.errors, self.problem = field_messages(exc, tr)
             return rx.set_focus("error-summary") if self.errors else None
-        return rx.redirect(f"/admin/surveys/{survey_id}")
+        return rx.redirect(f"{paths.ADMIN_SURVEYS}/{survey_id}")
 
 
 def _list() -> rx.Component:
@@ -105,7 +106,7 @@ def _list() -> rx.Component:
                         AdminSurveysState.rows,
                         lambda row: rx.table.row(
                             rx.table.row_header_cell(
-                                rx.link(row["title"], href="/admin/surveys/" + row["id"])
+                                rx.link(row["title"], href=paths.ADMIN_SURVEYS + "/" + row["id"])
                             ),
                             rx.table.cell(row["status"]),
                             rx.table.cell(row["moment"]),

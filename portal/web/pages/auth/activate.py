@@ -7,6 +7,7 @@ import asyncio
 import reflex as rx
 
 from portal.domain.accounts import activation, legal
+from portal.domain.core import paths
 from portal.domain.core.errors import DomainError
 from portal.web.components.forms import error_summary, field, form, notice, primary_button
 from portal.web.components.layout import card, page_title, shell
@@ -156,7 +157,7 @@ def _identity_step() -> rx.Component:
             on_submit=ActivateState.submit_identity,
         ),
         rx.text(t("activate.no_invitation"), size="2"),
-        rx.link(t("activate.request_link"), href="/activate/request", id="request-link"),
+        rx.link(t("activate.request_link"), href=paths.ACTIVATE_REQUEST, id="request-link"),
     )
 
 
@@ -197,7 +198,7 @@ def activate_page() -> rx.Component:
             card(
                 rx.callout(t("activate.done"), color_scheme="green", role="status", width="100%"),
                 rx.link(
-                    t("login.to_sign_in"), href="/login", size="4", weight="bold", id="to-login"
+                    t("login.to_sign_in"), href=paths.LOGIN, size="4", weight="bold", id="to-login"
                 ),
             ),
         ),

@@ -8,6 +8,7 @@ import reflex as rx
 
 from portal.cookies import PROVIDER_ATTEMPT_COOKIE
 from portal.domain.accounts import signin
+from portal.domain.core import paths
 from portal.settings import get_settings
 from portal.web.changes import PageState
 from portal.web.components.forms import error_summary, field, form, notice, primary_button
@@ -58,14 +59,14 @@ class CodeState(PageState, rx.State):
             if method is not None:
                 self._begin(attempt, method)
         if not self._attempt:
-            return rx.redirect("/login")
+            return rx.redirect(paths.LOGIN)
         return None
 
     @rx.event
     async def submit(self, form: dict):
         """Check the code; on success hand the one-time ticket to the session route."""
         if not isinstance(form, dict) or not self._attempt:
-            return rx.redirect("/login")
+            return rx.redirect(paths.LOGIN)
         tr = await translator(self)
         code = form.get("code", "")
         code = code.strip()[:40] if isinstance(code, str) else ""
@@ -90,7 +91,7 @@ class CodeState(PageState, rx.State):
     async def resend(self):
         """Send a new code by e-mail, replacing the old one (throttled in the domain)."""
         if not self._attempt:
-            return rx.redirect("/login")
+            return rx.redirect(paths.LOGIN)
         tr = await translator(self)
         problem = await asyncio.to_thread(signin.resend_code, self._attempt)
         self.errors = {}
@@ -137,7 +138,7 @@ def code_page() -> rx.Component:
                         t("code.resend"), variant="soft", on_click=CodeState.resend, type="button"
                     ),
                 ),
-                rx.link(t("code.back"), href="/login"),
+                rx.link(t("code.back"), href=paths.LOGIN),
                 spacing="4",
                 align="center",
                 wrap="wrap",

@@ -7,6 +7,7 @@ import asyncio
 import reflex as rx
 
 from portal.domain.accounts import account_changes
+from portal.domain.core import paths
 from portal.domain.core.errors import DomainError
 from portal.web.changes import PageState
 from portal.web.components.forms import notice
@@ -57,7 +58,7 @@ def email_confirm_page() -> rx.Component:
                     EmailConfirmState.done, color_scheme="green", role="status", width="100%"
                 ),
                 rx.link(
-                    t("login.to_sign_in"), href="/login", size="4", weight="bold", id="to-login"
+                    t("login.to_sign_in"), href=paths.LOGIN, size="4", weight="bold", id="to-login"
                 ),
             ),
             card(

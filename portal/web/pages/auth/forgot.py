@@ -8,7 +8,7 @@ import asyncio
 import reflex as rx
 
 from portal.domain.accounts import password_reset
-from portal.domain.core import email_address
+from portal.domain.core import email_address, paths
 from portal.web.changes import PageState
 from portal.web.components.forms import error_summary, field, form, notice, primary_button
 from portal.web.components.layout import card, page_title, shell
@@ -63,6 +63,6 @@ def forgot_page() -> rx.Component:
                 primary_button("forgot.submit", id="forgot-submit"),
                 on_submit=ForgotState.submit,
             ),
-            rx.link(t("code.back"), href="/login"),
+            rx.link(t("code.back"), href=paths.LOGIN),
         ),
     )

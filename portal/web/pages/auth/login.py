@@ -7,6 +7,7 @@ import asyncio
 import reflex as rx
 
 from portal.domain.accounts import signin
+from portal.domain.core import paths
 from portal.web.changes import PageState
 from portal.web.components.forms import (
     error_summary,
@@ -91,7 +92,7 @@ class LoginState(PageState, rx.State):
             return None
         code_state = await self.get_state(CodeState)
         code_state._begin(result.attempt, result.method)
-        return rx.redirect("/login/code")
+        return rx.redirect(paths.LOGIN_CODE)
 
 
 def login_page() -> rx.Component:
@@ -117,7 +118,7 @@ def login_page() -> rx.Component:
                 primary_button("login.submit", id="login-submit"),
                 on_submit=LoginState.submit,
             ),
-            rx.link(t("login.forgot"), href="/password/forgot"),
+            rx.link(t("login.forgot"), href=paths.PASSWORD_FORGOT),
         ),
         _provider_door(),
     )
@@ -131,7 +132,7 @@ def _provider_door() -> rx.Component:
         rx.text(t("login.provider_intro")),
         rx.el.a(
             t("login.provider_button").replace("{provider}", LoginState.provider_name),  # type: ignore[attr-defined]
-            href="/auth/oidc/start",
+            href=paths.OIDC_START,
             reload_document=True,
             id="provider-signin",
             class_name="button-link",

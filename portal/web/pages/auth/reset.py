@@ -7,6 +7,7 @@ import asyncio
 import reflex as rx
 
 from portal.domain.accounts import password_reset
+from portal.domain.core import paths
 from portal.domain.core.errors import DomainError
 from portal.web.components.forms import (
     error_summary,
@@ -73,7 +74,7 @@ def reset_page() -> rx.Component:
             card(
                 rx.callout(t("reset.done"), color_scheme="green", role="status", width="100%"),
                 rx.link(
-                    t("login.to_sign_in"), href="/login", size="4", weight="bold", id="to-login"
+                    t("login.to_sign_in"), href=paths.LOGIN, size="4", weight="bold", id="to-login"
                 ),
             ),
             rx.cond(
@@ -100,7 +101,10 @@ def reset_page() -> rx.Component:
                         t("reset.link_invalid"), color_scheme="red", role="alert", width="100%"
                     ),
                     rx.link(
-                        t("reset.request_new"), href="/password/forgot", size="4", id="request-new"
+                        t("reset.request_new"),
+                        href=paths.PASSWORD_FORGOT,
+                        size="4",
+                        id="request-new",
                     ),
                 ),
             ),

@@ -13,6 +13,7 @@ import reflex as rx
 
 from portal.domain.accounts import account_changes, reauth, totp
 from portal.domain.accounts.actor import Actor
+from portal.domain.core import paths
 from portal.domain.core.errors import DomainError, FieldErrors
 from portal.i18n import LANGUAGE_NAMES
 from portal.web.components.forms import (
@@ -462,7 +463,11 @@ def account_page() -> rx.Component:
         rx.cond(
             AccountState.is_staff & AccountState.totp_enabled,
             rx.link(
-                t("account.continue_admin"), href="/admin", size="4", weight="bold", id="to-admin"
+                t("account.continue_admin"),
+                href=paths.ADMIN,
+                size="4",
+                weight="bold",
+                id="to-admin",
             ),
         ),
         rx.cond(~AccountState.confirmed, _confirm_card()),

@@ -13,6 +13,7 @@ import reflex as rx
 
 from portal.domain.accounts import provider_links
 from portal.domain.accounts.actor import Actor
+from portal.domain.core import paths
 from portal.domain.core.errors import DomainError
 from portal.i18n import format_date
 from portal.web.changes import PageState
@@ -135,7 +136,7 @@ def _not_linked() -> rx.Component:
         rx.text(_name("account.provider_intro")),
         rx.el.a(
             _name("account.provider_link"),
-            href="/auth/oidc/link",
+            href=paths.OIDC_LINK,
             reload_document=True,
             id="provider-link",
             class_name="button-link",

@@ -8,6 +8,7 @@ import reflex as rx
 
 from portal.domain.accounts import consents, legal
 from portal.domain.accounts.actor import Actor
+from portal.domain.core import paths
 from portal.domain.core.errors import DomainError
 from portal.web.changes import PageState
 from portal.web.components.forms import error_summary, form, primary_button
@@ -34,7 +35,7 @@ class ConsentState(PageState, rx.State):
         principal = actor.principal
         missing = await asyncio.to_thread(consents.missing, principal.account_id)
         if not missing:
-            return rx.redirect("/mypage")
+            return rx.redirect(paths.MY_PAGE)
         lang = await page_language(self)
         texts = await asyncio.to_thread(legal.texts, lang)
         self.documents = missing
@@ -60,7 +61,7 @@ class ConsentState(PageState, rx.State):
         except DomainError as exc:
             self.errors, _ = field_messages(exc, tr)
             return None
-        return rx.redirect("/mypage")
+        return rx.redirect(paths.MY_PAGE)
 
 
 def consent_page() -> rx.Component:

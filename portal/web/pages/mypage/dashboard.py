@@ -6,6 +6,7 @@ import reflex as rx
 
 from portal.domain.accounts.tables import AccountKind
 from portal.domain.communications import notices
+from portal.domain.core import paths
 from portal.domain.core.clock import local_date, today
 from portal.domain.registrants import figures
 from portal.domain.renewal import renewals, requirement_text
@@ -58,7 +59,7 @@ class DashboardState(PageState, rx.State):
             return await turn_away(self)
         missing, mine, posted, waiting = page
         if missing:
-            return rx.redirect("/consent")
+            return rx.redirect(paths.CONSENT)
         lang = principal.language
         self.welcome = translate("mypage.welcome", lang, name=principal.display_name)
         if mine is None:
@@ -141,7 +142,7 @@ def _renewal_card() -> rx.Component:
                 aria_label=t("points.title"),
                 width="100%",
             ),
-            rx.link(DashboardState.points, href="/mypage/points", id="points-link", size="2"),
+            rx.link(DashboardState.points, href=paths.MY_POINTS, id="points-link", size="2"),
             width="100%",
             spacing="1",
         ),
@@ -149,7 +150,7 @@ def _renewal_card() -> rx.Component:
             DashboardState.applied != "",
             rx.vstack(
                 rx.text(DashboardState.applied, id="applied"),
-                rx.link(t("renew.see_application"), href="/mypage/renewal"),
+                rx.link(t("renew.see_application"), href=paths.MY_RENEWAL),
                 spacing="1",
             ),
         ),
@@ -157,7 +158,7 @@ def _renewal_card() -> rx.Component:
             DashboardState.can_apply,
             rx.link(
                 rx.button(t("renew.apply"), size="3", width="100%"),
-                href="/mypage/renewal",
+                href=paths.MY_RENEWAL,
                 id="apply",
                 width="100%",
             ),

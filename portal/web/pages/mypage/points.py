@@ -7,6 +7,7 @@ import asyncio
 import reflex as rx
 
 from portal.domain.accounts.actor import Actor
+from portal.domain.core import paths
 from portal.domain.core.errors import DomainError
 from portal.domain.points import catalogue, claims, evidence
 from portal.domain.points.tables import OPEN_STATUSES
@@ -143,7 +144,9 @@ class PointsState(PageState, rx.State):
             for c in mine
         }
         self.files = {
-            str(c.id): [{"id": str(i), "name": n, "href": f"/evidence/{i}"} for i, n in c.files]
+            str(c.id): [
+                {"id": str(i), "name": n, "href": f"{paths.EVIDENCE}/{i}"} for i, n in c.files
+            ]
             for c in mine
         }
 

@@ -7,6 +7,7 @@ import asyncio
 import reflex as rx
 
 from portal.domain.accounts.actor import Actor
+from portal.domain.core import paths
 from portal.domain.core.errors import DomainError
 from portal.domain.registry import categories, mail_topics, records
 from portal.i18n import format_datetime, translate
@@ -378,7 +379,7 @@ def record_page() -> rx.Component:
                 _section_card("workplace", True),
                 _section_card("mail", True),
                 _section_card("certification", False),
-                rx.link(t("app.my_account"), href="/mypage/account"),
+                rx.link(t("app.my_account"), href=paths.MY_ACCOUNT),
                 spacing="5",
                 width="100%",
             ),

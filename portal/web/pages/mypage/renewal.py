@@ -7,6 +7,7 @@ import asyncio
 import reflex as rx
 
 from portal.domain.accounts.actor import Actor
+from portal.domain.core import paths
 from portal.domain.core.errors import DomainError
 from portal.domain.registry import records
 from portal.domain.renewal import renewals, requirement_text
@@ -95,7 +96,7 @@ class RenewalState(PageState, rx.State):
                 "mailing": translate("renewal.mailed", lang, date=format_date(c.mailed_on, lang))
                 if c.mailing_status == "mailed"
                 else translate("renewal.to_mail", lang),
-                "href": f"/certificates/{c.number}",
+                "href": f"{paths.CERTIFICATES}/{c.number}",
             }
             for c in mine.certificates
         ]

@@ -8,6 +8,7 @@ import asyncio
 import reflex as rx
 
 from portal.domain.accounts.actor import Actor
+from portal.domain.core import paths
 from portal.domain.core.errors import DomainError
 from portal.domain.surveys import answering
 from portal.settings import get_settings
@@ -115,7 +116,7 @@ def surveys_card() -> rx.Component:
             rx.text(t("survey.for_you_intro"), size="2"),
             rx.foreach(
                 SurveysWaitingState.waiting,
-                lambda s: rx.link(s["title"], href="/mypage/surveys/" + s["id"], weight="bold"),
+                lambda s: rx.link(s["title"], href=paths.MY_SURVEYS + "/" + s["id"], weight="bold"),
             ),
             id="surveys-waiting",
         ),
@@ -184,7 +185,7 @@ def _answer_or_refusal() -> rx.Component:
         SurveyAnswerState.done,
         card(
             rx.callout(t("survey.thanks"), color_scheme="green", role="status", width="100%"),
-            rx.link(t("app.my_page"), href="/mypage", id="back-to-mypage"),
+            rx.link(t("app.my_page"), href=paths.MY_PAGE, id="back-to-mypage"),
         ),
         rx.cond(
             SurveyAnswerState.found,
@@ -198,13 +199,13 @@ def _answer_or_refusal() -> rx.Component:
                         primary_button("survey.send", id="survey-send"),
                         on_submit=SurveyAnswerState.submit,
                     ),
-                    rx.link(t("survey.not_now"), href="/mypage", id="survey-skip"),
+                    rx.link(t("survey.not_now"), href=paths.MY_PAGE, id="survey-skip"),
                 ),
                 width="100%",
             ),
             card(
                 rx.text(t("survey.not_for_you"), id="survey-not-for-you"),
-                rx.link(t("app.my_page"), href="/mypage"),
+                rx.link(t("app.my_page"), href=paths.MY_PAGE),
             ),
         ),
     )
