@@ -134,9 +134,7 @@ async def export_registry(request: Request) -> Response:
     filename = f"registrants-{utcnow():%Y%m%d}.csv"
     charset = "shift_jis" if encoding == "shift_jis" else "utf-8"
     return StreamingResponse(
-        exports.export_csv(
-            query, encoding, principal.account_id, client_address.of_request(request)
-        ),
+        exports.export_csv(principal, query, encoding, client_address.of_request(request)),
         media_type=f"text/csv; charset={charset}",
         headers={**_NO_STORE, "Content-Disposition": f'attachment; filename="{filename}"'},
     )

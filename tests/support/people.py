@@ -98,3 +98,12 @@ def person(email: str) -> tuple[Principal, str, str]:
             select(RegistryRecord).where(RegistryRecord.account_id == principal.account_id)
         ).one()
         return principal, record.registration_number, f"{record.family_name} {record.given_name}"
+
+
+_readers = [0]
+
+
+def reviewer() -> Principal:
+    """A new signed-in reviewer (staff who read the registry), a fresh address each call."""
+    _readers[0] += 1
+    return staff_principal(f"reader{_readers[0]}@example.com", "reviewer")[0]

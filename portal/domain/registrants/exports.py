@@ -15,6 +15,8 @@ from collections.abc import Iterator
 
 from sqlmodel import col, func, select
 
+from portal.domain.accounts import permissions
+from portal.domain.accounts.sessions import Principal
 from portal.domain.audit import trail
 from portal.domain.core.db import current_engine, transaction
 from portal.domain.registrants.registry_search import RegistryQuery, conditions_for
@@ -70,11 +72,13 @@ def _filter_of(query: RegistryQuery) -> dict[str, str]:
 
 
 def export_csv(
-    query: RegistryQuery, encoding: str, actor_id: int | None = None, ip: str = ""
+    principal: Principal, query: RegistryQuery, encoding: str, ip: str = ""
 ) -> Iterator[bytes]:
-    """The matching records as CSV bytes, header first, in registration-number order. The
-    audit entry (who, from where, the filter, how many rows) is written before the first
-    byte leaves, so a download broken off half-way is on record too."""
+    """The matching records as CSV bytes, header first, in registration-number order (staff
+    only: NotAllowed for anyone else, at the call). The audit entry (who, from where, the
+    filter, how many rows) is written at the call, before the first byte leaves, so a
+    download broken off half-way is on record too."""
+    permissions.require_staff(principal)
     codec = ENCODINGS.get(encoding, "utf-8-sig")
     conditions = conditions_for(query, current_engine().dialect.name)
     with transaction() as db:
@@ -84,12 +88,16 @@ def export_csv(
         trail.record(
             db,
             "registry.exported",
-            actor_id=actor_id,
+            actor_id=principal.account_id,
             ip=ip,
             rows=matching,
             encoding=encoding,
             filter=_filter_of(query),
         )
+    return _streamed(conditions, codec)
+
+
+def _streamed(conditions: list, codec: str) -> Iterator[bytes]:
     yield _line(list(COLUMNS)).encode(codec)
     last_id = 0
     while True:

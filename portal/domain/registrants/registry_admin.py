@@ -70,8 +70,10 @@ class RecordDetail:
     history: list[HistoryEntry]
 
 
-def detail(record_id: int) -> RecordDetail | None:
-    """Everything staff may read about one record, or None when there is no such record."""
+def detail(principal: Principal, record_id: int) -> RecordDetail | None:
+    """Everything staff may read about one record, or None when there is no such record
+    (staff only: NotAllowed for anyone else)."""
+    permissions.require_staff(principal)
     with transaction() as db:
         record = db.get(RegistryRecord, record_id)
         if record is None:

@@ -14,6 +14,7 @@ from tests import factories
 from tests.factories import HEADER
 from tests.factories import ledger_csv as csv_text
 from tests.factories import ledger_row as row
+from tests.support.people import reviewer
 
 
 def count(model) -> int:
@@ -148,11 +149,11 @@ def test_new_registrants_with_an_address_are_invited_in_their_language(db):
 def test_an_exported_file_imports_back_unchanged(db):
     data = csv_text(row("R0001", address="=SUM(A1)", family="-Minus")).encode()
     registry_import.apply(data, actor_id=None, reason="import")
-    exported = b"".join(exports.export_csv(RegistryQuery(), "utf-8"))
+    exported = b"".join(exports.export_csv(reviewer(), RegistryQuery(), "utf-8"))
     assert b"'=SUM(A1)" in exported
     plan = registry_import.plan(exported)
     assert plan.ok and plan.unchanged == 1
-    sjis = b"".join(exports.export_csv(RegistryQuery(), "shift_jis"))
+    sjis = b"".join(exports.export_csv(reviewer(), RegistryQuery(), "shift_jis"))
     assert registry_import.plan(sjis).unchanged == 1
 
 
@@ -189,7 +190,7 @@ def test_imported_and_reimported_names_are_found_by_search(db):
 
     def found(text: str) -> list[str]:
         query = registry_search.RegistryQuery(text=text)
-        return [r.registration_number for r in registry_search.search(query).rows]
+        return [r.registration_number for r in registry_search.search(reviewer(), query).rows]
 
     registry_import.apply(
         csv_text(row("R0001", family="Oldname")).encode(), actor_id=None, reason=""
@@ -218,6 +219,8 @@ def test_the_category_column_is_optional_checked_and_kept(db):
         "registration_number,family_name,given_name,birth_date\r\nR0001,山田,花子,1980-04-01\r\n"
     )
     assert registry_import.plan(old_format.encode()).unchanged == 1  # the category stays
-    exported = b"".join(exports.export_csv(RegistryQuery(), "utf-8")).decode("utf-8-sig")
+    exported = b"".join(exports.export_csv(reviewer(), RegistryQuery(), "utf-8")).decode(
+        "utf-8-sig"
+    )
     assert exported.splitlines()[0].endswith(",newsletter,category")
     assert ",student" in exported.splitlines()[1]

@@ -5,6 +5,7 @@ from portal.domain.core.db import transaction
 from portal.domain.registrants import registry_search
 from portal.domain.registrants.registry_search import RegistryQuery, query_from, search
 from portal.domain.registry.tables import RegistryRecord
+from tests.support.people import reviewer
 
 
 def add(number, family, given, kana_f, kana_g, email=None, status="active", days=100):
@@ -25,7 +26,7 @@ def add(number, family, given, kana_f, kana_g, email=None, status="active", days
 
 
 def numbers(query: RegistryQuery) -> list[str]:
-    return [row.registration_number for row in search(query).rows]
+    return [row.registration_number for row in search(reviewer(), query).rows]
 
 
 def test_text_search_ignores_width_case_and_kana(db):
@@ -44,12 +45,12 @@ def test_filters_sort_and_pages(db, monkeypatch):
         add(f"B{n}", "F", "G", "カ", "ナ", status="expired" if n == 4 else "active", days=days)
     assert numbers(RegistryQuery(status="expired")) == ["B4"]
     assert numbers(RegistryQuery(sort="valid_until")) == ["B1", "B3"]
-    second = search(RegistryQuery(sort="valid_until", page=2))
+    second = search(reviewer(), RegistryQuery(sort="valid_until", page=2))
     assert [r.registration_number for r in second.rows] == ["B2", "B0"] and second.pages == 3
     assert second.total == 5
     until = today() + dt.timedelta(days=100)
     assert numbers(RegistryQuery(valid_until_to=until, sort="valid_until")) == ["B1", "B3"]
-    assert search(RegistryQuery(page=99)).page == 3  # past the end shows the last page
+    assert search(reviewer(), RegistryQuery(page=99)).page == 3  # past the end shows the last page
 
 
 def test_url_parameters_are_checked():
@@ -77,3 +78,21 @@ def test_search_text_follows_edits(db):
         session.exec(select(RegistryRecord)).one().family_name = "Newname"
     assert numbers(RegistryQuery(text="newname")) == ["C001"]
     assert numbers(RegistryQuery(text="old")) == []
+
+
+def test_only_staff_read_the_registry_whoever_calls(db):
+    """The services check who asks themselves, not only the pages in front of them."""
+    import pytest
+
+    from portal.domain.core.errors import NotAllowed
+    from portal.domain.registrants import exports, registry_admin
+    from tests.support.people import signed_in
+
+    registrant = signed_in("curious@example.com")
+    for read in (
+        lambda: registry_search.search(registrant, RegistryQuery()),
+        lambda: registry_admin.detail(registrant, 1),
+        lambda: exports.export_csv(registrant, RegistryQuery(), "utf-8"),
+    ):
+        with pytest.raises(NotAllowed):
+            read()

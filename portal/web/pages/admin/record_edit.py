@@ -61,24 +61,24 @@ class AdminRecordEditState(PageState, rx.State):
     @guarded(Need.ADMIN)
     async def start(self, actor: Actor, section: str):
         """Open a section's form, filled with the record's current values (admins)."""
-        await self._open(section)
+        await self._open(actor, section)
         return None
 
     @rx.event
     @guarded(Need.ADMIN)
     async def reinstate(self, actor: Actor):
         """The certification form with the status set back to active, to review with a reason."""
-        await self._open("certification")
+        await self._open(actor, "certification")
         if self.section == "certification":
             self.values["status"], self.reinstating = "active", True
         return None
 
-    async def _open(self, section: str) -> None:
+    async def _open(self, actor: Actor, section: str) -> None:
         self.reinstating = False
         record_id = path_id(self)
         if section not in records.STAFF_SECTIONS or record_id is None:
             return
-        found = await asyncio.to_thread(registry_admin.detail, record_id)
+        found = await asyncio.to_thread(registry_admin.detail, actor.principal, record_id)
         if found is None:
             return
         self.values = {

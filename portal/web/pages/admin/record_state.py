@@ -39,7 +39,11 @@ class AdminRecordState(PageState, rx.State):
 
     async def _fill(self, principal) -> None:
         record_id = path_id(self)
-        found = await asyncio.to_thread(registry_admin.detail, record_id) if record_id else None
+        found = (
+            await asyncio.to_thread(registry_admin.detail, principal, record_id)
+            if record_id
+            else None
+        )
         lang = principal.language
         self.found = found is not None
         self.can_act = principal.role == StaffRole.ADMIN

@@ -51,7 +51,7 @@ class AdminRegistrantsState(PageState, rx.State):
         principal = actor.principal
         raw = {k: v for k, v in self.router.url.query_parameters.items() if isinstance(v, str)}
         query = registry_search.query_from(raw)
-        found = await asyncio.to_thread(registry_search.search, query)
+        found = await asyncio.to_thread(registry_search.search, principal, query)
         lang = principal.language
         self.params = {
             "q": query.text,
