@@ -35,8 +35,10 @@ from starlette.routing import Route
 
 from portal import client_address
 from portal.api import cookie_jar, mail_links, provider
+from portal.api.route_guard import guarded_route
 from portal.cookies import PROVIDER_ATTEMPT_COOKIE, SESSION_COOKIE
 from portal.domain.accounts import sessions, signin
+from portal.domain.accounts.actor import Actor
 from portal.domain.core import paths
 from portal.domain.core.clock import utcnow
 from portal.domain.core.db import current_engine
@@ -124,32 +126,29 @@ async def sign_out(request: Request) -> Response:
     return response
 
 
-async def export_registry(request: Request) -> Response:
-    principal = await asyncio.to_thread(sessions.resolve, request.cookies.get(SESSION_COOKIE))
-    if principal is None or not principal.is_staff or principal.needs_totp_enrolment:
-        return Response("Forbidden", status_code=403, headers=_NO_STORE)
+@guarded_route(staff_only=True)
+async def export_registry(request: Request, actor: Actor) -> Response:
+    """The registry list's current filter as CSV (staff)."""
     params = {k: v for k, v in request.query_params.items()}
     query = registry_search.query_from(params)
     encoding = params.get("encoding", "utf-8")
     filename = f"registrants-{utcnow():%Y%m%d}.csv"
     charset = "shift_jis" if encoding == "shift_jis" else "utf-8"
     return StreamingResponse(
-        exports.export_csv(principal, query, encoding, client_address.of_request(request)),
+        exports.export_csv(actor.principal, query, encoding, actor.ip),
         media_type=f"text/csv; charset={charset}",
         headers={**_NO_STORE, "Content-Disposition": f'attachment; filename="{filename}"'},
     )
 
 
-async def evidence_file(request: Request) -> Response:
+@guarded_route()
+async def evidence_file(request: Request, actor: Actor) -> Response:
     """One evidence file, to its claim's registrant or to staff, always as a download."""
-    principal = await asyncio.to_thread(sessions.resolve, request.cookies.get(SESSION_COOKIE))
     raw = request.path_params.get("file_id", "")
-    if principal is None or (principal.is_staff and principal.needs_totp_enrolment):
-        return Response("Forbidden", status_code=403, headers=_NO_STORE)
     try:
         if not raw.isdigit() or len(raw) > 12:
             raise DomainError("evidence.unknown")
-        found = await asyncio.to_thread(evidence.read, principal, int(raw))
+        found = await asyncio.to_thread(evidence.read, actor.principal, int(raw))
     except DomainError:
         return Response("Not found", status_code=404, headers=_NO_STORE)
     return Response(
@@ -163,11 +162,10 @@ async def evidence_file(request: Request) -> Response:
     )
 
 
-async def certificate_pdf(request: Request) -> Response:
+@guarded_route()
+async def certificate_pdf(request: Request, actor: Actor) -> Response:
     """A certificate as PDF, to its holder or to staff, in the reader's language; 404 otherwise."""
-    principal = await asyncio.to_thread(sessions.resolve, request.cookies.get(SESSION_COOKIE))
-    if principal is None or (principal.is_staff and principal.needs_totp_enrolment):
-        return Response("Forbidden", status_code=403, headers=_NO_STORE)
+    principal = actor.principal
     number = request.path_params.get("number", "")[:40]
     try:
         cert = await asyncio.to_thread(certificates.readable, principal, number)
@@ -188,12 +186,10 @@ async def certificate_pdf(request: Request) -> Response:
     )
 
 
-async def mailing_labels(request: Request) -> Response:
+@guarded_route(staff_only=True)
+async def mailing_labels(request: Request, actor: Actor) -> Response:
     """Mailing labels of the certificates still to be mailed, as CSV, staff only."""
-    principal = await asyncio.to_thread(sessions.resolve, request.cookies.get(SESSION_COOKIE))
-    if principal is None or not principal.is_staff or principal.needs_totp_enrolment:
-        return Response("Forbidden", status_code=403, headers=_NO_STORE)
-    data = await asyncio.to_thread(renewal_review.mailing_labels, principal)
+    data = await asyncio.to_thread(renewal_review.mailing_labels, actor.principal)
     filename = f"mailing-labels-{utcnow():%Y%m%d}.csv"
     return Response(
         data,
@@ -202,16 +198,14 @@ async def mailing_labels(request: Request) -> Response:
     )
 
 
-async def survey_answers(request: Request) -> Response:
+@guarded_route(staff_only=True)
+async def survey_answers(request: Request, actor: Actor) -> Response:
     """A survey's counted answers as CSV, staff only; 404 while too few or unknown."""
-    principal = await asyncio.to_thread(sessions.resolve, request.cookies.get(SESSION_COOKIE))
-    if principal is None or not principal.is_staff or principal.needs_totp_enrolment:
-        return Response("Forbidden", status_code=403, headers=_NO_STORE)
     raw = request.path_params.get("survey_id", "")
     try:
         if not raw.isdigit() or len(raw) > 11:
             raise DomainError("survey.unknown")
-        data = await asyncio.to_thread(surveys_results.answers_csv, principal, int(raw))
+        data = await asyncio.to_thread(surveys_results.answers_csv, actor.principal, int(raw))
     except DomainError:
         return Response("Not found", status_code=404, headers=_NO_STORE)
     return Response(

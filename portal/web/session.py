@@ -18,7 +18,7 @@ import reflex as rx
 
 from portal import client_address
 from portal.cookies import LANGUAGE_COOKIE, SESSION_COOKIE
-from portal.domain.accounts import operations, sessions, start_pages
+from portal.domain.accounts import operations, permissions, sessions, start_pages
 from portal.domain.accounts.sessions import Principal
 from portal.domain.accounts.tables import AccountKind, StaffRole
 from portal.domain.core import paths
@@ -69,11 +69,10 @@ def _admitted(principal: Principal | None, kind: str, role: str | None) -> Princ
         return principal
     if principal.kind != kind:
         return None
-    if kind == AccountKind.STAFF:
-        if principal.needs_totp_enrolment:
-            return None
-        if role is not None and principal.role != role:
-            return None
+    if not permissions.counts_as_signed_in(principal):
+        return None
+    if kind == AccountKind.STAFF and role is not None and principal.role != role:
+        return None
     return principal
 
 

@@ -1,7 +1,7 @@
 """Who may do staff work: the two checks every staff service starts with.
 
-The pages also require an enrolled authenticator app (web.session.require); these checks
-hold for any caller of the domain (CLI, routes, pages).
+These checks hold for any caller of the domain (CLI, routes, pages); the pages and routes
+also apply `counts_as_signed_in` (staff must set up their authenticator app first).
 """
 
 from __future__ import annotations
@@ -21,3 +21,10 @@ def require_admin(principal: Principal) -> None:
     """Raise NotAllowed unless the principal is an administrator."""
     if not principal.is_staff or principal.role != StaffRole.ADMIN:
         raise NotAllowed()
+
+
+def counts_as_signed_in(principal: Principal) -> bool:
+    """Whether a session counts for anything but setting up the second factor: staff who
+    must still enrol an authenticator app (PORTAL_STAFF_REQUIRE_TOTP) reach only their
+    account page until they have."""
+    return not (principal.is_staff and principal.needs_totp_enrolment)
