@@ -25,6 +25,37 @@ def _pairs(rows: rx.Var) -> rx.Component:
     )
 
 
+def _reset_second_factor() -> rx.Component:
+    """Reset second factor, asked again in a dialog first (admins)."""
+    return rx.alert_dialog.root(
+        rx.alert_dialog.trigger(
+            rx.button(
+                t("admin.reset_second_factor"),
+                variant="outline",
+                color_scheme="red",
+                id="reset-second-factor",
+            )
+        ),
+        rx.alert_dialog.content(
+            rx.alert_dialog.title(t("admin.reset_second_factor")),
+            rx.alert_dialog.description(t("admin.reset_second_factor_explain")),
+            rx.hstack(
+                rx.alert_dialog.cancel(rx.button(t("record.cancel"), variant="soft")),
+                rx.alert_dialog.action(
+                    rx.button(
+                        t("admin.reset_second_factor"),
+                        color_scheme="red",
+                        on_click=AdminRecordState.reset_second_factor,
+                        id="reset-second-factor-confirm",
+                    )
+                ),
+                spacing="3",
+                justify="end",
+            ),
+        ),
+    )
+
+
 def _history() -> rx.Component:
     return scroll_region(
         rx.table.root(
@@ -173,37 +204,7 @@ def admin_record_page() -> rx.Component:
                                 on_click=AdminRecordState.resend_invitation,
                                 id="resend-invitation",
                             ),
-                            rx.alert_dialog.root(
-                                rx.alert_dialog.trigger(
-                                    rx.button(
-                                        t("admin.reset_second_factor"),
-                                        variant="outline",
-                                        color_scheme="red",
-                                        id="reset-second-factor",
-                                    )
-                                ),
-                                rx.alert_dialog.content(
-                                    rx.alert_dialog.title(t("admin.reset_second_factor")),
-                                    rx.alert_dialog.description(
-                                        t("admin.reset_second_factor_explain")
-                                    ),
-                                    rx.hstack(
-                                        rx.alert_dialog.cancel(
-                                            rx.button(t("record.cancel"), variant="soft")
-                                        ),
-                                        rx.alert_dialog.action(
-                                            rx.button(
-                                                t("admin.reset_second_factor"),
-                                                color_scheme="red",
-                                                on_click=AdminRecordState.reset_second_factor,
-                                                id="reset-second-factor-confirm",
-                                            )
-                                        ),
-                                        spacing="3",
-                                        justify="end",
-                                    ),
-                                ),
-                            ),
+                            rx.cond(AdminRecordState.second_factor, _reset_second_factor()),
                             spacing="3",
                             wrap="wrap",
                         ),

@@ -33,6 +33,7 @@ class AdminRecordState(PageState, rx.State):
     can_act: bool = False
     expired: bool = False
     has_account: bool = False
+    second_factor: bool = False  # an authenticator app or a provider link to reset
     requests: list[dict[str, str]] = []  # noqa: RUF012
     info: str = ""
     problem: str = ""
@@ -86,6 +87,9 @@ class AdminRecordState(PageState, rx.State):
             for k, v in values.items()
         ]
         self.has_account = found.account is not None
+        self.second_factor = bool(
+            found.account and (found.account.totp or found.account.provider_linked)
+        )
         facts = found.account
         self.account_rows = (
             [

@@ -53,6 +53,7 @@ class AdminStaffState(PageState, rx.State):
                 "last": format_datetime(m.last_sign_in, lang) or "—",
                 "provider": provider_text(m.provider_linked, lang),
                 "me": "yes" if m.id == principal.account_id else "",
+                "resettable": "yes" if m.totp or m.provider_linked else "",
             }
             for m in found
         ]
@@ -225,7 +226,7 @@ def _deactivate_or_buttons(member: rx.Var, button: dict) -> rx.Component:
                 ),
             ),
             rx.cond(
-                member["status"] == "active",
+                (member["status"] == "active") & (member["resettable"] == "yes"),
                 rx.button(
                     t("admin.reset_second_factor"),
                     color_scheme="red",
