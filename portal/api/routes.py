@@ -135,7 +135,7 @@ async def export_registry(request: Request, actor: Actor) -> Response:
     filename = f"registrants-{utcnow():%Y%m%d}.csv"
     charset = "shift_jis" if encoding == "shift_jis" else "utf-8"
     return StreamingResponse(
-        exports.export_csv(actor.principal, query, encoding, actor.ip),
+        exports.export_csv(actor, query, encoding),
         media_type=f"text/csv; charset={charset}",
         headers={**_NO_STORE, "Content-Disposition": f'attachment; filename="{filename}"'},
     )

@@ -15,6 +15,7 @@ from starlette.testclient import TestClient
 from portal.api import provider as provider_route
 from portal.api.routes import build_api
 from portal.domain.accounts import provider_links, reauth, sessions, signin
+from portal.domain.accounts.actor import Actor
 from portal.domain.accounts.tables import ProviderLink
 from portal.domain.audit.tables import AuditEvent
 from portal.domain.core.db import transaction
@@ -303,5 +304,5 @@ def test_a_session_left_open_links_no_identity_until_the_owner_confirms(db, prov
     frozen.advance(minutes=6)
     assert come_back(browser(secret), "/auth/oidc/link") == "/mypage/account?provider=reauth"
     owner = sessions.resolve(secret)
-    reauth.confirm(owner, factories.PASSWORD, "")
+    reauth.confirm(Actor(owner), factories.PASSWORD, "")
     assert trip(browser(secret), "/auth/oidc/link").startswith(provider.issuer)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from sqlmodel import Session, col, delete, select
 
 from portal.domain.accounts import permissions, sessions
-from portal.domain.accounts.sessions import Principal
+from portal.domain.accounts.actor import Actor
 from portal.domain.accounts.tables import Account, ProviderLink, RecoveryCode
 from portal.domain.audit import trail
 from portal.domain.core import email_address
@@ -40,10 +40,11 @@ def remove_all(db: Session, account: Account, actor_id: int | None, ip: str = ""
     return removed
 
 
-def reset_second_factor(principal: Principal | None, email: str, ip: str = "") -> None:
-    """Staff (administrators) or the command line (`principal` None) take away a person's
+def reset_second_factor(actor: Actor | None, email: str) -> None:
+    """Staff (administrators) or the command line (`actor` None) take away a person's
     second factors — they lost their phone — and end their sessions; the owner is mailed.
     DomainError("account.unknown") for an address without an account."""
+    principal = actor.principal if actor else None
     if principal is not None:
         permissions.require_admin(principal)
     with transaction() as db:
@@ -52,6 +53,8 @@ def reset_second_factor(principal: Principal | None, email: str, ip: str = "") -
         ).first()
         if account is None:
             raise DomainError("account.unknown")
-        remove_all(db, account, principal.account_id if principal else None, ip)
+        remove_all(
+            db, account, principal.account_id if principal else None, actor.ip if actor else ""
+        )
         sessions.end_all(db, account.id)
         post.enqueue(db, account.email, "authenticator_reset", account.language)

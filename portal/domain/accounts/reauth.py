@@ -18,6 +18,7 @@ Guarantees:
 from __future__ import annotations
 
 from portal.domain.accounts import lockout, passwords, session_confirmation, totp
+from portal.domain.accounts.actor import Actor
 from portal.domain.accounts.session_confirmation import AUTHENTICATOR
 from portal.domain.accounts.sessions import Principal
 from portal.domain.accounts.tables import Account
@@ -25,10 +26,11 @@ from portal.domain.core.db import transaction
 from portal.domain.core.errors import DomainError, FieldErrors
 
 
-def confirm(principal: Principal, password: str, code: str, ip: str = "") -> None:
+def confirm(actor: Actor, password: str, code: str) -> None:
     """Confirm the session: with `code` (a current authenticator or recovery code) when the
     account has an authenticator and a code is given, else with `password`. Raises
     FieldErrors on "reauth_password" / "reauth_code"."""
+    principal, ip = actor.principal, actor.ip
     with transaction() as db:
         account = db.get(Account, principal.account_id)
         if account is None:

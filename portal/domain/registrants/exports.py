@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from sqlmodel import col, func, select
 
 from portal.domain.accounts import permissions
-from portal.domain.accounts.sessions import Principal
+from portal.domain.accounts.actor import Actor
 from portal.domain.audit import trail
 from portal.domain.core.db import current_engine, transaction
 from portal.domain.registrants.registry_search import RegistryQuery, conditions_for
@@ -71,13 +71,12 @@ def _filter_of(query: RegistryQuery) -> dict[str, str]:
     return {name: value for name, value in given.items() if value}
 
 
-def export_csv(
-    principal: Principal, query: RegistryQuery, encoding: str, ip: str = ""
-) -> Iterator[bytes]:
+def export_csv(actor: Actor, query: RegistryQuery, encoding: str) -> Iterator[bytes]:
     """The matching records as CSV bytes, header first, in registration-number order (staff
     only: NotAllowed for anyone else, at the call). The audit entry (who, from where, the
     filter, how many rows) is written at the call, before the first byte leaves, so a
     download broken off half-way is on record too."""
+    principal = actor.principal
     permissions.require_staff(principal)
     codec = ENCODINGS.get(encoding, "utf-8-sig")
     conditions = conditions_for(query, current_engine().dialect.name)
@@ -89,7 +88,7 @@ def export_csv(
             db,
             "registry.exported",
             actor_id=principal.account_id,
-            ip=ip,
+            ip=actor.ip,
             rows=matching,
             encoding=encoding,
             filter=_filter_of(query),

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from sqlmodel import col, func, select
 
 from portal.domain.accounts import activation, factors, operations, permissions
+from portal.domain.accounts.actor import Actor
 from portal.domain.accounts.sessions import Principal
 from portal.domain.accounts.tables import Account, ProviderLink, WebSession
 from portal.domain.core.clock import utcnow
@@ -132,11 +133,11 @@ def unlock(principal: Principal, record_id: int) -> None:
     operations.unlock(_account_email(record_id), actor_id=principal.account_id)
 
 
-def reset_second_factor(principal: Principal, record_id: int, ip: str = "") -> None:
+def reset_second_factor(actor: Actor, record_id: int) -> None:
     """Take away the authenticator app and provider link of the record's account — the
     registrant lost their phone (admins only; audited; the owner is mailed)."""
-    permissions.require_admin(principal)
-    factors.reset_second_factor(principal, _account_email(record_id), ip)
+    permissions.require_admin(actor.principal)
+    factors.reset_second_factor(actor, _account_email(record_id))
 
 
 def edit_preview(

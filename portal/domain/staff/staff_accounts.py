@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, func, select
 
 from portal.domain.accounts import action_tokens, factors, invitations, permissions, sessions
+from portal.domain.accounts.actor import Actor
 from portal.domain.accounts.sessions import Principal
 from portal.domain.accounts.tables import (
     Account,
@@ -240,4 +241,4 @@ def reset_second_factor(principal: Principal, account_id: int, ip: str = "") -> 
     permissions.require_admin(principal)
     with transaction() as db:
         email = _staff_account(db, principal, account_id).email
-    factors.reset_second_factor(principal, email, ip)
+    factors.reset_second_factor(Actor(principal, ip), email)

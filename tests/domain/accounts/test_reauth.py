@@ -10,6 +10,7 @@ from sqlmodel import select
 
 from portal import cli
 from portal.domain.accounts import factors, password_reset, reauth, signin, totp
+from portal.domain.accounts.actor import Actor
 from portal.domain.accounts.tables import Account, ProviderLink, WebSession
 from portal.domain.audit.tables import AuditEvent
 from portal.domain.core.db import transaction
@@ -26,8 +27,8 @@ def test_a_session_left_open_sets_up_no_authenticator_until_the_owner_confirms(d
     with pytest.raises(DomainError, match=r"reauth\.needed"):
         totp.begin_enrolment(session)
     with pytest.raises(FieldErrors):
-        reauth.confirm(session, "Not-the-password-9", "")
-    reauth.confirm(session, PASSWORD, "")  # the owner, with the password
+        reauth.confirm(Actor(session), "Not-the-password-9", "")
+    reauth.confirm(Actor(session), PASSWORD, "")  # the owner, with the password
     set_up_app(session, frozen.now)
     [mail] = factories.outbox("borrowed@example.com", "authenticator_added")
     assert mail.language == "en"
@@ -44,11 +45,11 @@ def test_replacing_an_authenticator_needs_the_authenticator_not_just_the_passwor
     session = factories.fresh_session(account_id)
     secret = set_up_app(session, frozen.now)
     frozen.advance(minutes=6)
-    reauth.confirm(session, PASSWORD, "")  # someone who learnt the password
+    reauth.confirm(Actor(session), PASSWORD, "")  # someone who learnt the password
     with pytest.raises(DomainError, match=r"reauth\.needed_app"):
         totp.begin_enrolment(session)
     frozen.advance(seconds=30)
-    reauth.confirm(session, "", pyotp.TOTP(secret).at(int(frozen.now.timestamp())))
+    reauth.confirm(Actor(session), "", pyotp.TOTP(secret).at(int(frozen.now.timestamp())))
     totp.begin_enrolment(session)  # the owner, holding the app
 
 
@@ -68,7 +69,7 @@ def test_wrong_codes_while_confirming_count_toward_the_factor_lock(db):
     set_up_app(session)
     for _ in range(10):
         with pytest.raises(FieldErrors):
-            reauth.confirm(session, "", "000000")
+            reauth.confirm(Actor(session), "", "000000")
     with transaction() as db_session:
         assert db_session.get(Account, account_id).factor_locked_at is not None
 
@@ -96,9 +97,9 @@ def test_staff_and_the_command_line_reset_a_lost_second_factor(db, capsys):
     set_up_app(owner)
     reviewer, _ = staff_principal("rev@example.com", role="reviewer")
     with pytest.raises(NotAllowed):
-        factors.reset_second_factor(reviewer, "lost-phone@example.com")
+        factors.reset_second_factor(Actor(reviewer), "lost-phone@example.com")
     admin, _ = staff_principal("boss@example.com")
-    factors.reset_second_factor(admin, "lost-phone@example.com", ip="10.0.0.9")
+    factors.reset_second_factor(Actor(admin, "10.0.0.9"), "lost-phone@example.com")
     with transaction() as db_session:
         assert db_session.get(Account, account_id).totp_secret is None
         event = db_session.exec(

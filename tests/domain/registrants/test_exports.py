@@ -5,6 +5,7 @@ import io
 from sqlmodel import select
 
 from portal.domain.accounts import operations, signin
+from portal.domain.accounts.actor import Actor
 from portal.domain.audit.tables import AuditEvent
 from portal.domain.core.clock import today
 from portal.domain.core.db import transaction
@@ -45,7 +46,7 @@ def test_cells_that_a_spreadsheet_would_run_are_neutralised():
 def test_utf8_export_has_bom_header_and_the_filtered_rows(db):
     add("E1", "山田", address="=cmd|' /C calc'!A0")
     add("E2", "鈴木", status="expired")
-    data = b"".join(exports.export_csv(reviewer(), RegistryQuery(status="active"), "utf-8"))
+    data = b"".join(exports.export_csv(Actor(reviewer()), RegistryQuery(status="active"), "utf-8"))
     assert data.startswith(b"\xef\xbb\xbf")
     rows = read(data, "utf-8-sig")
     assert rows[0] == list(exports.COLUMNS)
@@ -55,7 +56,7 @@ def test_utf8_export_has_bom_header_and_the_filtered_rows(db):
 
 def test_shift_jis_export_for_excel(db):
     add("S1", "髙橋")
-    data = b"".join(exports.export_csv(reviewer(), RegistryQuery(), "shift_jis"))
+    data = b"".join(exports.export_csv(Actor(reviewer()), RegistryQuery(), "shift_jis"))
     rows = read(data, "cp932")
     assert rows[1][1] == "髙橋"  # CP932 has the variant kanji
 
@@ -64,7 +65,9 @@ def test_export_streams_in_batches_and_is_audited(db, monkeypatch):
     monkeypatch.setattr(exports, "BATCH", 2)
     for n in range(5):
         add(f"B{n}", "田中")
-    download = exports.export_csv(reviewer(), RegistryQuery(text="田中"), "utf-8", ip="192.0.2.8")
+    download = exports.export_csv(
+        Actor(reviewer(), "192.0.2.8"), RegistryQuery(text="田中"), "utf-8"
+    )
     next(download)  # the header: the download has begun, and is on record already
     with transaction() as session:
         event = session.exec(

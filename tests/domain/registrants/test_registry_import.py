@@ -3,6 +3,7 @@ import datetime as dt
 import pytest
 from sqlmodel import col, func, select
 
+from portal.domain.accounts.actor import Actor
 from portal.domain.accounts.tables import Account
 from portal.domain.audit.tables import AuditEvent
 from portal.domain.core.db import transaction
@@ -149,11 +150,11 @@ def test_new_registrants_with_an_address_are_invited_in_their_language(db):
 def test_an_exported_file_imports_back_unchanged(db):
     data = csv_text(row("R0001", address="=SUM(A1)", family="-Minus")).encode()
     registry_import.apply(data, actor_id=None, reason="import")
-    exported = b"".join(exports.export_csv(reviewer(), RegistryQuery(), "utf-8"))
+    exported = b"".join(exports.export_csv(Actor(reviewer()), RegistryQuery(), "utf-8"))
     assert b"'=SUM(A1)" in exported
     plan = registry_import.plan(exported)
     assert plan.ok and plan.unchanged == 1
-    sjis = b"".join(exports.export_csv(reviewer(), RegistryQuery(), "shift_jis"))
+    sjis = b"".join(exports.export_csv(Actor(reviewer()), RegistryQuery(), "shift_jis"))
     assert registry_import.plan(sjis).unchanged == 1
 
 
@@ -219,7 +220,7 @@ def test_the_category_column_is_optional_checked_and_kept(db):
         "registration_number,family_name,given_name,birth_date\r\nR0001,山田,花子,1980-04-01\r\n"
     )
     assert registry_import.plan(old_format.encode()).unchanged == 1  # the category stays
-    exported = b"".join(exports.export_csv(reviewer(), RegistryQuery(), "utf-8")).decode(
+    exported = b"".join(exports.export_csv(Actor(reviewer()), RegistryQuery(), "utf-8")).decode(
         "utf-8-sig"
     )
     assert exported.splitlines()[0].endswith(",newsletter,category")

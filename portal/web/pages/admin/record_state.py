@@ -168,7 +168,7 @@ class AdminRecordState(PageState, rx.State):
         """Remove the authenticator app and provider link of the account (admins)."""
         await self._change(
             actor,
-            lambda who, record_id: registry_admin.reset_second_factor(who, record_id, actor.ip),
+            lambda _who, record_id: registry_admin.reset_second_factor(actor, record_id),
             "admin.second_factor_reset",
         )
 

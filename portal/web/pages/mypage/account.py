@@ -87,12 +87,10 @@ class AccountState(NewPasswordCheck, rx.State):
     async def reauthenticate(self, actor: Actor, form: dict):
         """Prove it is the owner again (the password, or a code of the authenticator when
         there is one), so a sign-in factor may change for the next few minutes."""
-        principal = actor.principal
         password = text_field(form, "reauth_password", 1024)
         code = text_field(form, "reauth_code", 20)
-        ip = actor.ip
         if await self._attempt(
-            lambda: reauth.confirm(principal, password, code, ip), "account.reauth_done"
+            lambda: reauth.confirm(actor, password, code), "account.reauth_done"
         ):
             self.confirmed = True
         return None
