@@ -21,6 +21,7 @@ from pathlib import Path
 from sqlmodel import col, select
 
 from bench.registry_scale import _rows, _timed
+from portal.domain.accounts.actor import Actor
 from portal.domain.accounts.sessions import Principal
 from portal.domain.accounts.tables import Account
 from portal.domain.core import bulk
@@ -33,8 +34,9 @@ from tests.dbs import engine_with_tables
 STATUSES = ["approved"] * 14 + ["rejected", "submitted", "in_review", "info_requested"]
 
 
-def _principal(account_id: int, kind: str, role: str | None) -> Principal:
-    return Principal(
+def _principal(account_id: int, kind: str, role: str | None) -> Actor:
+    """Someone acting in the benchmark (a session that exists only here)."""
+    principal = Principal(
         account_id=account_id,
         session_id=0,
         kind=kind,
@@ -45,6 +47,7 @@ def _principal(account_id: int, kind: str, role: str | None) -> Principal:
         totp_enabled=True,
         needs_totp_enrolment=False,
     )
+    return Actor(principal, "127.0.0.1", "bench")
 
 
 def _fill(engine, records: int, claims_each: int) -> tuple[int, int, int]:

@@ -52,18 +52,18 @@ def run(kind: str, rows: int) -> None:
     with engine_with_tables(kind, Path(tempfile.mkdtemp(prefix="portal-io-"))) as engine:
         use_engine(engine)
         try:
-            plan = _timed("preview, empty registry", lambda: registry_import.plan(first))
+            plan = _timed("preview, empty registry", lambda: registry_import.plan(first, None))
             assert plan.ok and len(plan.new) == rows, plan.file_problem or plan.problems[:3]
             result = _timed(
                 "apply: all new, with invitations",
-                lambda: registry_import.apply(first, actor_id=None, reason="bench"),
+                lambda: registry_import.apply(first, None, reason="bench"),
             )
             assert result.created == rows and result.invited == rows
-            plan = _timed("preview, 10% changed", lambda: registry_import.plan(second))
+            plan = _timed("preview, 10% changed", lambda: registry_import.plan(second, None))
             assert len(plan.changed) == rows // 10, len(plan.changed)
             _timed(
                 "apply: 10% changed",
-                lambda: registry_import.apply(second, actor_id=None, reason="bench"),
+                lambda: registry_import.apply(second, None, reason="bench"),
             )
             for encoding in ("utf-8", "shift_jis"):
                 size = _timed(

@@ -12,11 +12,11 @@ import sys
 def session_cookie(email: str, password: str) -> str:
     """A Cookie header value holding a new session of `email`."""
     from portal.domain.accounts import signin
-    from tests.factories import last_code
+    from tests.factories import BROWSER, last_code
 
-    step = signin.check_password(email, password)
-    ticket = signin.verify_code(step.attempt, last_code(email)).ticket
-    return f"portal_session={signin.redeem_ticket(ticket).secret}"
+    step = signin.check_password(email, password, BROWSER)
+    ticket = signin.verify_code(step.attempt, last_code(email), BROWSER).ticket
+    return f"portal_session={signin.redeem_ticket(ticket, BROWSER).secret}"
 
 
 if __name__ == "__main__":

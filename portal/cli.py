@@ -35,6 +35,7 @@ from portal.domain.accounts import activation, factors, operations
 from portal.domain.core import migrations
 from portal.domain.core.clock import local, today
 from portal.domain.core.errors import DomainError
+from portal.domain.core.origin import SYSTEM
 from portal.domain.organisations import directory
 from portal.domain.organisations.tables import OrganisationKind
 from portal.domain.registrants import registry_import
@@ -201,7 +202,7 @@ def _expire_records(args) -> int:
 
 
 def _unlock(args) -> int:
-    if operations.unlock(args.email):
+    if operations.unlock(args.email, SYSTEM):
         print(f"Unlocked {args.email}.")
         return 0
     print(f"No account with the address {args.email}.", file=sys.stderr)
@@ -219,7 +220,7 @@ def _reset_second_factor(args) -> int:
 
 
 def _invite(args) -> int:
-    address = activation.invite(args.registration_number)
+    address = activation.invite(args.registration_number, SYSTEM)
     print(
         f"Invitation sent to {address}; the code works for {get_settings().invitation_days} days."
     )
@@ -228,7 +229,7 @@ def _invite(args) -> int:
 
 def _activation_requests(args) -> int:
     if args.approve is not None:
-        address = activation.approve_request(args.approve)
+        address = activation.approve_request(args.approve, SYSTEM)
         print(f"Approved: the registry now holds {address} and the invitation went there.")
         return 0
     pending = activation.pending_requests()
@@ -256,7 +257,7 @@ def _import_registrants(args) -> int:
     lang = get_settings().language
     with open(args.file, "rb") as handle:
         data = handle.read()
-    plan = registry_import.plan(data)
+    plan = registry_import.plan(data, None)
     print(
         f"rows {plan.rows}: new {len(plan.new)}, changed {len(plan.changed)}, "
         f"unchanged {plan.unchanged}, with errors {plan.rows_with_problems}; "
@@ -280,7 +281,7 @@ def _import_registrants(args) -> int:
 
     result = registry_import.apply(
         data,
-        actor_id=None,
+        None,
         reason=f"import {os.path.basename(args.file)}",
         source=os.path.basename(args.file),
         invite=not args.no_invite,

@@ -7,15 +7,18 @@ import datetime as dt
 from sqlmodel import col, select
 
 from portal.domain.accounts import passwords, sessions
-from portal.domain.accounts.sessions import Principal
+from portal.domain.accounts.actor import Actor
 from portal.domain.core.clock import today
 from portal.domain.core.db import transaction
+from portal.domain.core.origin import Origin
 from portal.domain.demo import add_registrant
 from portal.domain.outbox import sealed_params
 from portal.domain.outbox.tables import OutboxMessage
 from portal.domain.registrants import exports
 
 PASSWORD = "Correct-Horse-42"
+# The browser the tests' people use: an address from TEST-NET-1 and a user agent.
+BROWSER = Origin("192.0.2.10", "pytest")
 
 _counter = [0]
 
@@ -96,9 +99,9 @@ def ledger_row(number="R0001", family="山田", given="花子", email="", **extr
     return ",".join(values[c] for c in exports.COLUMNS)
 
 
-def fresh_session(account_id: int, with_: str = "email") -> Principal:
-    """The principal of a session just started for the account (as after signing in with
+def fresh_session(account_id: int, with_: str = "email") -> Actor:
+    """The Actor of a session just started for the account (as after signing in with
     `with_`: "email" or "totp"), so factor changes are allowed for the next few minutes."""
     with transaction() as db:
-        secret = sessions.start(db, account_id, signed_in_with=with_)
-    return sessions.resolve(secret)
+        secret = sessions.start(db, account_id, BROWSER, signed_in_with=with_)
+    return Actor(sessions.resolve(secret), BROWSER.ip, BROWSER.user_agent)

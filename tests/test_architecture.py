@@ -234,3 +234,121 @@ def test_pages_and_routes_are_spelt_once_in_core_paths():
             ):
                 spelt.append(f"{path.relative_to(PORTAL)}:{node.lineno} {node.value!r}")
     assert spelt == [], "use portal.domain.core.paths:\n" + "\n".join(spelt)
+
+
+# Who acts is an argument: a public service of these packages that opens a transaction
+# takes an `Actor` (signed in), an `Origin` (not signed in yet, or the command line's
+# SYSTEM) or an `Acting` (either, in the packages below accounts). The exceptions, each
+# with the reason it needs none:
+SERVICE_PACKAGES = {
+    "accounts",
+    "communications",
+    "organisations",
+    "points",
+    "registrants",
+    "registry",
+    "renewal",
+    "staff",
+    "surveys",
+}
+WHO_ACTS = {"Actor", "Origin", "Acting"}
+NEEDS_NO_ACTOR = {
+    # A secret the caller holds is the authority: a cookie, a tab's attempt, a trip, a link.
+    "accounts.sessions.resolve",
+    "accounts.sessions.end",
+    "accounts.signin.pending_method",
+    "accounts.signin.resend_code",
+    "accounts.provider_flows.claim",
+    "accounts.password_reset.link_is_live",
+    "communications.preference_links.read",
+    "renewal.certificates.verify",  # the public check of a certificate number
+    # Command line only (`portal create-staff`, `portal activation --list`), or inside a
+    # staff service that checked the actor (registrants.registry_admin.requests_for).
+    "accounts.operations.create_staff",
+    "accounts.activation.pending_requests",
+    # Self-service by the session's own account id, read from the session by the page.
+    "accounts.operations.set_language",
+    "accounts.provider_links.linked_since",
+    # Lists anyone signed in (or the public catalogue) may read.
+    "points.catalogue.categories",
+    "points.catalogue.activities",
+    "registry.categories.listing",
+    "registry.mail_topics.listing",
+    # The registry sits below accounts: registrants.registry_admin checks the actor first.
+    "registry.records.staff_preview",
+    "registry.records.history",
+    # The daily job and the mail worker (`portal daily`, `portal worker`), and the steps of
+    # services that checked their actor.
+    "communications.announcement_queue.run_batch",
+    "renewal.daily.done",
+    "renewal.daily.run_once",
+    "renewal.eligibility_batch.for_all",
+    "renewal.expiry.expire_records",
+    "renewal.reminders.plan",
+    "renewal.reminders.send",
+    "renewal.reminders.for_record",
+    "surveys.pool.discard_waiting",
+    "surveys.pool.move_waiting",
+}
+
+
+def _opens_a_transaction(function: ast.FunctionDef) -> bool:
+    return any(
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id == "transaction"
+        for node in ast.walk(function)
+    )
+
+
+def _says_who_acts(function: ast.FunctionDef) -> bool:
+    arguments = function.args.args + function.args.kwonlyargs
+    hints = [ast.unparse(a.annotation) for a in arguments if a.annotation is not None]
+    return any(re.search(rf"\b{who}\b", hint) for hint in hints for who in WHO_ACTS)
+
+
+def _services_without_an_actor() -> set[str]:
+    found = set()
+    for package in SERVICE_PACKAGES:
+        for path in sorted((PORTAL / "domain" / package).glob("*.py")):
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            for node in tree.body:
+                if (
+                    isinstance(node, ast.FunctionDef)
+                    and not node.name.startswith("_")
+                    and _opens_a_transaction(node)
+                    and not _says_who_acts(node)
+                ):
+                    found.add(f"{package}.{path.stem}.{node.name}")
+    return found
+
+
+def test_every_service_that_opens_a_transaction_is_told_who_acts():
+    missing = sorted(_services_without_an_actor() - NEEDS_NO_ACTOR)
+    assert missing == [], "take an Actor (or Origin), or say why not in NEEDS_NO_ACTOR:\n" + (
+        "\n".join(missing)
+    )
+
+
+def test_the_list_of_services_that_need_no_actor_holds_no_stale_names():
+    assert sorted(NEEDS_NO_ACTOR - _services_without_an_actor()) == []
+
+
+def _parameters(function: ast.FunctionDef) -> list[str]:
+    return [a.arg for a in function.args.args + function.args.kwonlyargs]
+
+
+def test_no_audit_entry_can_lose_who_or_where():
+    """trail.record takes who acted and from where as one required argument."""
+    source = (PORTAL / "domain" / "audit" / "trail.py").read_text(encoding="utf-8")
+    [record] = [
+        n for n in ast.parse(source).body if isinstance(n, ast.FunctionDef) and n.name == "record"
+    ]
+    assert [a.arg for a in record.args.args] == ["session", "action", "by"]
+    assert record.args.defaults == []
+    by_hand = []  # a client address passed beside the actor, to be forgotten one day
+    for path in sorted((PORTAL / "domain").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef) and "ip" in _parameters(node):
+                by_hand.append(f"{path.relative_to(PORTAL)}:{node.lineno} {node.name}")
+    assert by_hand == [], "read the address from the Actor or Origin:\n" + "\n".join(by_hand)

@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 
-from portal import client_address
+from portal.api.route_guard import origin_of
 from portal.domain.communications import preference_links
 from portal.domain.core import paths
 
@@ -30,8 +30,7 @@ async def one_click(request: Request) -> Response:
             f"{paths.MAIL_PREFERENCES}?{query}", status_code=303, headers=_NO_STORE
         )
     topic = request.query_params.get("topic", "")[:40]
-    ip = client_address.of_request(request)
-    done = await asyncio.to_thread(preference_links.one_click_off, token, topic, ip)
+    done = await asyncio.to_thread(preference_links.one_click_off, token, topic, origin_of(request))
     if not done:
         return PlainTextResponse("This link is not valid.", status_code=400, headers=_NO_STORE)
     return PlainTextResponse("Unsubscribed.", headers=_NO_STORE)

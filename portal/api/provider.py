@@ -26,8 +26,8 @@ from joserfc.errors import BadSignatureError, JoseError
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from portal import client_address
 from portal.api import cookie_jar
+from portal.api.route_guard import origin_of
 from portal.cookies import PROVIDER_ATTEMPT_COOKIE, PROVIDER_TRIP_COOKIE, SESSION_COOKIE
 from portal.domain.accounts import provider_flows, provider_links, reauth, sessions
 from portal.domain.core import paths
@@ -77,10 +77,6 @@ def redirect_uri() -> str:
     return get_settings().base_url + CALLBACK_PATH
 
 
-def _ip(request: Request) -> str:
-    return client_address.of_request(request)
-
-
 def _back(url: str, trip_done: bool = True) -> Response:
     """A 303 back into the portal, forgetting the trip's cookie once it has done its work
     (a forged callback must not spoil the trip really under way in this browser)."""
@@ -114,7 +110,7 @@ async def _start(
         trip["state"],
         trip["nonce"],
         trip["code_verifier"],
-        _ip(request),
+        origin_of(request),
         account_id,
         session_id,
     )
@@ -236,7 +232,12 @@ async def _finish_link(
 ) -> Response:
     try:
         await asyncio.to_thread(
-            provider_links.link, trip.account_id, trip.session_id, issuer, subject, _ip(request)
+            provider_links.link,
+            trip.account_id,
+            trip.session_id,
+            issuer,
+            subject,
+            origin_of(request),
         )
     except DomainError as exc:
         log.info("provider link refused for account %s: %s", trip.account_id, exc.key)
@@ -250,8 +251,7 @@ async def _finish_signin(request: Request, issuer: str, subject: str, mfa: bool)
         issuer,
         subject,
         mfa,
-        _ip(request),
-        request.headers.get("user-agent", ""),
+        origin_of(request),
     )
     if result.problem is not None:
         return _ending("signin", result.problem)

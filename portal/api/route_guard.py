@@ -22,9 +22,16 @@ from portal import client_address
 from portal.cookies import SESSION_COOKIE
 from portal.domain.accounts import permissions, sessions
 from portal.domain.accounts.actor import Actor
+from portal.domain.core.origin import Origin
 
 NO_STORE = {"Cache-Control": "no-store"}
 Route = Callable[[Request, Actor], Awaitable[Response]]
+
+
+def origin_of(request: Request) -> Origin:
+    """Where a request comes from: its client address (portal.client_address) and user agent."""
+    agent = request.headers.get("user-agent", "")[:300]
+    return Origin(client_address.of_request(request), agent)
 
 
 def guarded_route(staff_only: bool = False) -> Callable[[Route], Callable]:
@@ -41,8 +48,8 @@ def guarded_route(staff_only: bool = False) -> Callable[[Route], Callable]:
                 or (staff_only and not principal.is_staff)
             ):
                 return Response("Forbidden", status_code=403, headers=NO_STORE)
-            agent = request.headers.get("user-agent", "")[:300]
-            return await route(request, Actor(principal, client_address.of_request(request), agent))
+            where = origin_of(request)
+            return await route(request, Actor(principal, where.ip, where.user_agent))
 
         return checked
 

@@ -35,7 +35,7 @@ from starlette.routing import Route
 
 from portal import client_address
 from portal.api import cookie_jar, mail_links, provider
-from portal.api.route_guard import guarded_route
+from portal.api.route_guard import guarded_route, origin_of
 from portal.cookies import PROVIDER_ATTEMPT_COOKIE, SESSION_COOKIE
 from portal.domain.accounts import sessions, signin
 from portal.domain.accounts.actor import Actor
@@ -99,10 +99,8 @@ async def start_session(request: Request) -> Response:
         return Response("Forbidden", status_code=403, headers=_NO_STORE)
     form = await request.form()
     ticket = form.get("ticket")
-    ip = client_address.of_request(request)
-    user_agent = request.headers.get("user-agent", "")
     started = await asyncio.to_thread(
-        signin.redeem_ticket, ticket if isinstance(ticket, str) else None, ip, user_agent
+        signin.redeem_ticket, ticket if isinstance(ticket, str) else None, origin_of(request)
     )
     if started is None:
         return RedirectResponse(paths.LOGIN, status_code=303, headers=_NO_STORE)

@@ -17,6 +17,7 @@ from portal.domain.accounts.tables import Account, AccountKind, AccountStatus, S
 from portal.domain.core.clock import today, utcnow
 from portal.domain.core.db import transaction
 from portal.domain.core.errors import DomainError
+from portal.domain.core.origin import SYSTEM
 from portal.domain.organisations.tables import (
     Organisation,
     OrganisationKind,
@@ -100,7 +101,7 @@ def add_registrant(
     db.add(account)
     db.flush()
     if password_hash and status == AccountStatus.ACTIVE:
-        consents.record(db, account.id, legal.current_versions())
+        consents.record(db, account.id, legal.current_versions(), SYSTEM)
     db.add(
         RegistryRecord(
             registration_number=registration_number,

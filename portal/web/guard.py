@@ -26,7 +26,7 @@ from portal.domain.accounts.actor import Actor
 from portal.domain.accounts.tables import AccountKind, StaffRole
 from portal.domain.core.errors import DomainError
 from portal.web.errors import field_messages
-from portal.web.session import client_ip, require, translator, turn_away
+from portal.web.session import origin, require, translator, turn_away
 
 T = TypeVar("T")
 
@@ -41,9 +41,19 @@ class Need(Enum):
     ADMIN = (AccountKind.STAFF, StaffRole.ADMIN)
 
 
+async def actor_for(state: rx.State, need: Need) -> Actor | None:
+    """The Actor of this event's session when it meets `need`, else None (resolved once).
+    For the handlers `guarded` cannot wrap: background tasks call it inside `async with`."""
+    kind, role = need.value
+    principal = await require(state, kind, role)
+    if principal is None:
+        return None
+    where = origin(state)
+    return Actor(principal, where.ip, where.user_agent)
+
+
 def guarded(need: Need) -> Callable:
     """Decorate a state's async handler (under `@rx.event`) to run only for `need`."""
-    kind, role = need.value
 
     def decorate(handler: Callable) -> Callable:
         signature = inspect.signature(handler)
@@ -52,11 +62,9 @@ def guarded(need: Need) -> Callable:
         @functools.wraps(handler)
         async def checked(self, *args: Any, **kwargs: Any):
             kwargs.pop("actor", None)  # never the browser's
-            principal = await require(self, kind, role)
-            if principal is None:
+            actor = await actor_for(self, need)
+            if actor is None:
                 return await turn_away(self)
-            agent = self.router.headers.user_agent or ""
-            actor = Actor(principal, client_ip(self), agent[:300])
             return await handler(self, *args, actor=actor, **kwargs)
 
         checked.__signature__ = signature.replace(parameters=shown)

@@ -19,10 +19,12 @@ import reflex as rx
 from portal import client_address
 from portal.cookies import LANGUAGE_COOKIE, SESSION_COOKIE
 from portal.domain.accounts import operations, permissions, sessions, start_pages
+from portal.domain.accounts.actor import Actor
 from portal.domain.accounts.sessions import Principal
 from portal.domain.accounts.tables import AccountKind, StaffRole
 from portal.domain.core import paths
 from portal.domain.core.db import reading
+from portal.domain.core.origin import Origin
 from portal.i18n import language_from_header, translate
 from portal.settings import LANGUAGES, get_settings
 from portal.web.changes import PageState
@@ -89,18 +91,20 @@ async def require(state: rx.State, kind: str, role: str | None = None) -> Princi
 async def require_and_read(
     state: rx.State,
     kind: str,
-    read: Callable[[Principal], T] | None = None,
+    read: Callable[[Actor], T] | None = None,
     role: str | None = None,
-) -> tuple[Principal | None, T | None]:
-    """`require(state, kind, role)`, and for an admitted principal `read(principal)`: both
-    in one worker thread, so a page's first event crosses to a thread once instead of twice.
-    Returns (the admitted principal or None, what `read` returned or None)."""
+) -> tuple[Actor | None, T | None]:
+    """`require(state, kind, role)`, and for an admitted principal `read(actor)`: both in
+    one worker thread, so a page's first event crosses to a thread once instead of twice.
+    Returns (the admitted Actor or None, what `read` returned or None)."""
     secret = session_secret(state)
+    where = origin(state)
 
-    def check_then_read() -> tuple[Principal | None, Principal | None, T | None]:
+    def check_then_read() -> tuple[Principal | None, Actor | None, T | None]:
         with reading():  # the check and the page's reads share one pooled connection
             principal = sessions.resolve(secret) if secret else None
-            admitted = _admitted(principal, kind, role)
+            found_principal = _admitted(principal, kind, role)
+            admitted = found_principal and Actor(found_principal, where.ip, where.user_agent)
             found = read(admitted) if read is not None and admitted is not None else None
         return principal, admitted, found
 
@@ -127,11 +131,12 @@ async def require_admin(state: rx.State) -> Principal | None:
     return await require(state, AccountKind.STAFF, StaffRole.ADMIN)
 
 
-def client_ip(state: rx.State) -> str:
-    """The client address of this socket: the peer, or behind a trusted proxy the client it
-    names (portal.client_address)."""
+def origin(state: rx.State) -> Origin:
+    """Where this socket's events come from: the peer, or behind a trusted proxy the client
+    it names (portal.client_address), and the browser's user agent."""
     forwarded = state.router.headers.raw_headers.get("x-forwarded-for")
-    return client_address.resolve(state.router.session.client_ip, forwarded)
+    agent = state.router.headers.user_agent or ""
+    return Origin(client_address.resolve(state.router.session.client_ip, forwarded), agent[:300])
 
 
 def to_login() -> rx.event.EventSpec:

@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 from sqlmodel import select, update
 
+from portal.domain.accounts.actor import Actor
 from portal.domain.accounts.tables import Account, AccountStatus
 from portal.domain.communications import announcement_queue, announcements, notices, segments
 from portal.domain.communications.tables import Announcement, NoticeRecipient
@@ -19,7 +20,7 @@ from portal.mail import delivery
 from tests import factories
 from tests.domain.communications_people import population
 from tests.support.catalogue import add_topic
-from tests.support.people import sign_in, staff_principal
+from tests.support.people import HERE, acting_as, sign_in, staff_principal
 
 MESSAGE = {
     "topic": "news",
@@ -94,7 +95,7 @@ def test_an_added_topic_respects_choices_and_its_default(db):
     assert reach(topic="events") == (5, 4)
     from portal.domain.registry import records
 
-    records.apply(people["general"], "mail", {"topic:events": False})
+    records.apply(acting_as(people["general"]), "mail", {"topic:events": False})
     assert reach(topic="events") == (4, 4)  # the notice still reaches them
 
 
@@ -104,7 +105,9 @@ def test_sending_writes_one_copy_each_in_their_language_with_links_and_notices(d
     checked = announcements.check(admin, {**MESSAGE, "categories": ["student"]})
     assert (checked.reach.mail, checked.reach.notice) == (2, 2) and checked.draft.missing == []
     assert [m.address for m in checked.sample] == ["student@example.com", "old@example.com"]
-    sent = announcements.send(admin, {**MESSAGE, "categories": ["student"]}, ip="10.0.0.1")
+    sent = announcements.send(
+        Actor(admin.principal, "10.0.0.1"), {**MESSAGE, "categories": ["student"]}
+    )
     assert copies(sent) == []  # nothing is written in the request
     assert announcement_queue.run_all(size=1) >= 2
     mails = copies(sent)
@@ -208,7 +211,7 @@ def test_bulk_copies_go_at_the_configured_pace_after_personal_mail(db, configure
     factories.registrant("personal@example.com")  # no mail yet; queue one personal message
     from portal.domain.accounts import signin
 
-    signin.check_password("personal@example.com", factories.PASSWORD)
+    signin.check_password("personal@example.com", factories.PASSWORD, HERE)
     first = delivery.deliver_due(limit=50)
     assert first.logged == 1 + 2 + 1  # the staff sign-in code, personal code, 2 copies
     assert delivery.deliver_due(limit=50).logged == 0  # the minute's allowance is spent

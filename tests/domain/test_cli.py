@@ -12,6 +12,7 @@ from tests import factories
 from tests.domain.renewal.renewal_people import record_of, renewing
 from tests.factories import ledger_csv as csv_text
 from tests.factories import ledger_row as row
+from tests.support.people import HERE
 
 
 def run(monkeypatch, *argv, stdin=""):
@@ -35,7 +36,7 @@ def test_create_staff_reads_the_password_from_stdin(db, monkeypatch, capsys):
     with transaction() as session:
         account = session.exec(select(Account)).one()
     assert account.email == "chief@example.com" and account.role == "admin"
-    assert signin.check_password("chief@example.com", "Calm-river-stone-8").ok
+    assert signin.check_password("chief@example.com", "Calm-river-stone-8", HERE).ok
 
 
 def test_create_staff_refuses_a_weak_password(db, monkeypatch, capsys):
@@ -67,7 +68,7 @@ def test_unlock(db, monkeypatch, capsys):
     assert run(monkeypatch, "unlock", "nobody@example.com") == 1
     run(monkeypatch, "seed-demo", "--password", "Demo-pass-123!")
     assert run(monkeypatch, "unlock", "registrant4@example.com") == 0
-    assert signin.check_password("registrant4@example.com", "Demo-pass-123!").ok
+    assert signin.check_password("registrant4@example.com", "Demo-pass-123!", HERE).ok
 
 
 def test_import_registrants_dry_run_then_import_then_refuse_a_bad_file(

@@ -14,6 +14,7 @@ from portal.mail.delivery import build_message
 from portal.settings import get_settings
 from tests import factories
 from tests.support.catalogue import add_topic
+from tests.support.people import HERE, acting_as
 
 
 def token(email: str) -> str:
@@ -45,8 +46,8 @@ def test_a_link_shows_only_that_addresses_topics_masked(db):
 def test_saving_choices_records_history_and_a_changed_address_voids_old_links(db):
     add_topic("events", default_on=True)
     link, account_id = token("move@example.com")
-    assert preference_links.save(link, {"topic:events": False, "other_notices": True})
-    assert records.view(account_id).values["topic:events"] is False
+    assert preference_links.save(link, {"topic:events": False, "other_notices": True}, HERE)
+    assert records.view(acting_as(account_id)).values["topic:events"] is False
     with transaction() as db_session:
         rows = db_session.exec(select(RecordChange)).all()
         assert {(r.section, r.field, r.changed_by) for r in rows} == {
@@ -56,7 +57,7 @@ def test_saving_choices_records_history_and_a_changed_address_voids_old_links(db
         from portal.domain.accounts.tables import Account
 
         db_session.get(Account, account_id).email = "moved@example.com"
-    assert preference_links.read(link) is None and not preference_links.save(link, {})
+    assert preference_links.read(link) is None and not preference_links.save(link, {}, HERE)
 
 
 def test_one_click_turns_off_exactly_one_topic_and_a_get_changes_nothing(db):
@@ -66,10 +67,10 @@ def test_one_click_turns_off_exactly_one_topic_and_a_get_changes_nothing(db):
     url = f"/mail/unsubscribe?token={link}&topic=events"
     looked = http.get(url)
     assert looked.status_code == 303 and looked.headers["location"].startswith("/mail/preferences")
-    assert records.view(account_id).values["topic:events"] is True
+    assert records.view(acting_as(account_id)).values["topic:events"] is True
     done = http.post(url, content=b"List-Unsubscribe=One-Click")
     assert done.status_code == 200
-    values = records.view(account_id).values
+    values = records.view(acting_as(account_id)).values
     assert (values["topic:events"], values["newsletter"]) == (False, True)
     assert http.post(f"/mail/unsubscribe?token={link}&topic=ghost").status_code == 400
     assert http.post("/mail/unsubscribe?token=1.forged&topic=events").status_code == 400
@@ -77,11 +78,11 @@ def test_one_click_turns_off_exactly_one_topic_and_a_get_changes_nothing(db):
 
 def test_one_click_off_the_newsletter_says_it_is_a_renewal_requirement(db):
     link, account_id = token("news@example.com")
-    assert preference_links.one_click_off(link, "newsletter")
-    assert records.view(account_id).values["newsletter"] is False
+    assert preference_links.one_click_off(link, "newsletter", HERE)
+    assert records.view(acting_as(account_id)).values["newsletter"] is False
     [mail] = factories.outbox("news@example.com", "newsletter_off")
     assert mail.params["link"].startswith("http://localhost:3000/mail/preferences?token=")
-    assert preference_links.one_click_off(link, "newsletter")  # again: nothing more is sent
+    assert preference_links.one_click_off(link, "newsletter", HERE)  # again: nothing more is sent
     assert len(factories.outbox("news@example.com", "newsletter_off")) == 1
 
 

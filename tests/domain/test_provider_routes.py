@@ -15,13 +15,12 @@ from starlette.testclient import TestClient
 from portal.api import provider as provider_route
 from portal.api.routes import build_api
 from portal.domain.accounts import provider_links, reauth, sessions, signin
-from portal.domain.accounts.actor import Actor
 from portal.domain.accounts.tables import ProviderLink
 from portal.domain.audit.tables import AuditEvent
 from portal.domain.core.db import transaction
 from tests import factories
 from tests.identity_provider import Provider, query, running_provider
-from tests.support.people import sign_in, signed_in, staff_principal
+from tests.support.people import HERE, actor_of, sign_in, signed_in, staff_principal
 
 CALLBACK = "http://localhost:3000/auth/oidc/callback"
 
@@ -86,7 +85,7 @@ def test_link_then_sign_in_through_the_provider_and_the_emailed_code(db, provide
     assert come_back(http, back) == "/login/code?via=provider"
     attempt = http.cookies.get("portal_provider_attempt")
     assert signin.pending_method(attempt) == "email"
-    ticket = signin.verify_code(attempt, factories.last_code("linked@example.com")).ticket
+    ticket = signin.verify_code(attempt, factories.last_code("linked@example.com"), HERE).ticket
     response = http.post(
         "/auth/session", data={"ticket": ticket}, headers={"origin": "http://localhost:3000"}
     )
@@ -303,6 +302,6 @@ def test_a_session_left_open_links_no_identity_until_the_owner_confirms(db, prov
     _, secret = sign_in("open-tab@example.com")
     frozen.advance(minutes=6)
     assert come_back(browser(secret), "/auth/oidc/link") == "/mypage/account?provider=reauth"
-    owner = sessions.resolve(secret)
-    reauth.confirm(Actor(owner), factories.PASSWORD, "")
+    owner = actor_of(secret)
+    reauth.confirm(owner, factories.PASSWORD, "")
     assert trip(browser(secret), "/auth/oidc/link").startswith(provider.issuer)

@@ -7,6 +7,7 @@ from portal.api.routes import build_api
 from portal.domain.accounts import sessions, signin
 from portal.domain.core.db import use_engine
 from tests import factories
+from tests.support.people import HERE
 
 ORIGIN = {"origin": "http://localhost:3000"}
 
@@ -17,8 +18,8 @@ def client() -> TestClient:
 
 def ticket_for(email: str) -> str:
     factories.registrant(email)
-    step = signin.check_password(email, factories.PASSWORD)
-    return signin.verify_code(step.attempt, factories.last_code(email)).ticket
+    step = signin.check_password(email, factories.PASSWORD, HERE)
+    return signin.verify_code(step.attempt, factories.last_code(email), HERE).ticket
 
 
 def test_health_ok(db):
@@ -99,9 +100,9 @@ def test_evidence_is_downloaded_by_its_owner_and_staff_only(db, configure):
     def fetch(email: str | None, secret: str | None = None):
         browser = client()
         if secret is None and email is not None:
-            step = signin.check_password(email, factories.PASSWORD)
-            ticket = signin.verify_code(step.attempt, factories.last_code(email)).ticket
-            secret = signin.redeem_ticket(ticket).secret
+            step = signin.check_password(email, factories.PASSWORD, HERE)
+            ticket = signin.verify_code(step.attempt, factories.last_code(email), HERE).ticket
+            secret = signin.redeem_ticket(ticket, HERE).secret
         if secret:
             browser.cookies.set("portal_session", secret)
         return browser.get(f"/evidence/{file_id}")

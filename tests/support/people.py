@@ -9,7 +9,7 @@ import pyotp
 from sqlmodel import select
 
 from portal.domain.accounts import operations, sessions, signin, totp
-from portal.domain.accounts.sessions import Principal
+from portal.domain.accounts.actor import Actor
 from portal.domain.accounts.tables import Account
 from portal.domain.core.clock import today
 from portal.domain.core.db import transaction
@@ -18,14 +18,25 @@ from portal.domain.registry.tables import RegistryRecord
 from tests import factories
 
 STAFF_PASSWORD = "Lantern-Orchard-58"
+HERE = factories.BROWSER  # the browser the tests' people use
 
 
-def sign_in(email: str, password: str = factories.PASSWORD) -> tuple[Principal, str]:
-    """(the principal, the session cookie's secret) of a fresh sign-in of `email`."""
-    step = signin.check_password(email, password)
-    ticket = signin.verify_code(step.attempt, factories.last_code(email)).ticket
-    secret = signin.redeem_ticket(ticket).secret
-    return sessions.resolve(secret), secret
+def acting_as(account_id: int | None):
+    """The tests' browser acting as `account_id` (a self-service call by account id)."""
+    return HERE.known_as(account_id)
+
+
+def actor_of(secret: str) -> Actor:
+    """The Actor of the session whose cookie secret is `secret`, from the tests' browser."""
+    return Actor(sessions.resolve(secret), HERE.ip, HERE.user_agent)
+
+
+def sign_in(email: str, password: str = factories.PASSWORD) -> tuple[Actor, str]:
+    """(the Actor, the session cookie's secret) of a fresh sign-in of `email`."""
+    step = signin.check_password(email, password, HERE)
+    ticket = signin.verify_code(step.attempt, factories.last_code(email), HERE).ticket
+    secret = signin.redeem_ticket(ticket, HERE).secret
+    return actor_of(secret), secret
 
 
 def session_cookie(email: str, password: str = factories.PASSWORD) -> str:
@@ -33,7 +44,7 @@ def session_cookie(email: str, password: str = factories.PASSWORD) -> str:
     return f"portal_session={sign_in(email, password)[1]}"
 
 
-def staff_principal(email: str, role: str = "admin", name: str = "") -> tuple[Principal, str]:
+def staff_principal(email: str, role: str = "admin", name: str = "") -> tuple[Actor, str]:
     """A new staff member (named after the address unless `name`), signed in (the second
     factor done by e-mail code)."""
     operations.create_staff(email, STAFF_PASSWORD, role, name or email.split("@")[0].title())
@@ -45,13 +56,13 @@ def staff(role: str, email: str) -> str:
     return f"portal_session={staff_principal(email, role, role.title())[1]}"
 
 
-def signed_in(email: str) -> Principal:
+def signed_in(email: str) -> Actor:
     """A new registrant, signed in."""
     factories.registrant(email)
     return sign_in(email)[0]
 
 
-def registrant_principal(email: str) -> Principal:
+def registrant_principal(email: str) -> Actor:
     """A new registrant, signed in, whose validity runs from a year ago to two years ahead
     (with the points catalogue's categories in place)."""
     account_id = factories.registrant(email)
@@ -90,7 +101,7 @@ def number_of(principal) -> str:
         ).one()
 
 
-def person(email: str) -> tuple[Principal, str, str]:
+def person(email: str) -> tuple[Actor, str, str]:
     """A registrant: (principal, registration number, name as the registry holds it)."""
     principal = registrant_principal(email)
     with transaction() as db:
@@ -103,7 +114,7 @@ def person(email: str) -> tuple[Principal, str, str]:
 _readers = [0]
 
 
-def reviewer() -> Principal:
+def reviewer() -> Actor:
     """A new signed-in reviewer (staff who read the registry), a fresh address each call."""
     _readers[0] += 1
     return staff_principal(f"reader{_readers[0]}@example.com", "reviewer")[0]

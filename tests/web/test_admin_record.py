@@ -11,15 +11,15 @@ from portal.domain.registry import records
 from portal.domain.registry.tables import RegistryRecord
 from portal.web.pages.admin.record_state import AdminRecordState
 from tests import factories
-from tests.support.people import session_cookie, staff
+from tests.support.people import HERE, acting_as, session_cookie, staff
 from tests.web.harness import open_page, open_record
 
 
 def locked_registrant() -> tuple[int, int]:
     account_id = factories.registrant("locked@example.com")
-    records.apply(account_id, "workplace", {"employer": "Acme"})
+    records.apply(acting_as(account_id), "workplace", {"employer": "Acme"})
     for _ in range(5):
-        signin.check_password("locked@example.com", "Wrong-password-1")
+        signin.check_password("locked@example.com", "Wrong-password-1", HERE)
     with transaction() as db:
         record_id = db.exec(
             select(RegistryRecord.id).where(RegistryRecord.account_id == account_id)
@@ -52,7 +52,7 @@ async def test_admin_unlocks(tabs, configure):
     await open_record(tab, record_id)
     await tab.send(AdminRecordState, "unlock", path=f"/admin/registrants/{record_id}")
     assert (await tab.state(AdminRecordState)).info == "The account was unlocked."
-    assert signin.check_password("locked@example.com", factories.PASSWORD).ok
+    assert signin.check_password("locked@example.com", factories.PASSWORD, HERE).ok
 
 
 async def test_registrant_and_bad_ids_get_nothing(tabs, configure):

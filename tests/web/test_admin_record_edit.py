@@ -110,7 +110,7 @@ async def test_admin_approves_an_activation_request_on_the_record_page(tabs, con
     configure(PORTAL_STAFF_REQUIRE_TOTP="false")
     registry_import.apply(
         ledger_csv(ledger_row("R0001", email="old@example.com")).encode(),
-        actor_id=None,
+        None,
         reason="import",
         invite=False,
     )

@@ -8,12 +8,13 @@ from sqlmodel import select
 from portal.domain.accounts import password_reset, signin
 from portal.domain.accounts.tables import Account
 from portal.domain.core.db import transaction
+from portal.domain.core.origin import SYSTEM
 from portal.web.pages.auth.email_confirm import EmailConfirmState
 from portal.web.pages.auth.forgot import ForgotState
 from portal.web.pages.auth.reset import ResetState
 from portal.web.pages.mypage.account import AccountState
 from tests import factories
-from tests.support.people import session_cookie
+from tests.support.people import HERE, session_cookie
 from tests.web.harness import open_page
 
 NEW = "Fresh-meadow-2026!"
@@ -42,7 +43,7 @@ async def test_reset_without_a_real_token_changes_nothing(tabs, path):
 async def test_a_link_changes_only_its_own_account(tabs):
     factories.registrant("mine@example.com")
     factories.registrant("theirs@example.com")
-    password_reset.request("theirs@example.com")
+    password_reset.request("theirs@example.com", HERE)
     token = (
         factories.outbox("theirs@example.com", "password_reset")[-1]
         .params["link"]
@@ -54,7 +55,7 @@ async def test_a_link_changes_only_its_own_account(tabs):
     await tab.send(ResetState, "submit", FORM, path="/password/reset")
     assert (await tab.state(ResetState)).done
     assert password_hash("mine@example.com") == mine
-    assert signin.check_password("theirs@example.com", NEW).ok
+    assert signin.check_password("theirs@example.com", NEW, HERE).ok
 
 
 async def test_email_confirm_without_token_is_refused(tabs):
@@ -97,7 +98,7 @@ async def test_close_with_forged_checkbox_value_is_refused(tabs):
     form = {"understood": {"checked": True}, "close_password": factories.PASSWORD}
     await tab.send(AccountState, "close_account", {"form": form}, path="/mypage/account")
     assert "understood" in (await tab.state(AccountState)).errors
-    assert signin.check_password("stay@example.com", factories.PASSWORD).ok
+    assert signin.check_password("stay@example.com", factories.PASSWORD, HERE).ok
 
 
 async def test_forgot_answers_the_same_for_known_and_unknown(tabs):
@@ -130,7 +131,7 @@ async def test_activation_steps_cannot_be_skipped(tabs):
                 valid_until=today() + dt.timedelta(days=100),
             )
         )
-    activation.invite("S000001")
+    activation.invite("S000001", SYSTEM)
     tab = tabs()
     await open_page(tab, "/activate")
     await tab.send(
@@ -142,7 +143,7 @@ async def test_activation_steps_cannot_be_skipped(tabs):
     await tab.send(ActivateState, "submit_password", FORM, path="/activate")
     state = await tab.state(ActivateState)
     assert state.step != 4 and state.errors
-    assert not signin.check_password("skip@example.com", NEW).ok
+    assert not signin.check_password("skip@example.com", NEW, HERE).ok
 
 
 async def test_consent_page_needs_a_registrant_and_real_ticks(tabs):

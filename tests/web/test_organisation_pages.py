@@ -19,7 +19,7 @@ from portal.web.pages.org.attendance import OrgReportState
 from portal.web.pages.org.home import OrgHomeState
 from tests import factories
 from tests.domain.organisations.people import invitation_token
-from tests.support.people import STAFF_PASSWORD, session_cookie, staff
+from tests.support.people import HERE, STAFF_PASSWORD, actor_of, session_cookie, staff
 from tests.web.harness import open_page
 
 ADMIN_PAGE = "/admin/organisations"
@@ -34,7 +34,7 @@ def provider_user(email: str, organisation: str = "Tokyo Seminars") -> str:
     """A provider (created from the command line) whose first user accepted the invitation
     and signed in; returns the user's cookie."""
     directory.create(None, organisation, "provider", "", first_user=(email, "Clerk", "en"))
-    password_reset.complete(invitation_token(email), STAFF_PASSWORD, STAFF_PASSWORD)
+    password_reset.complete(invitation_token(email), STAFF_PASSWORD, STAFF_PASSWORD, HERE)
     return session_cookie(email, STAFF_PASSWORD)
 
 
@@ -58,7 +58,9 @@ async def test_an_admin_creates_a_provider_invites_a_user_and_deactivates_it(tab
     await tab.send(AdminOrganisationsState, "invite", {"form": invite}, ADMIN_PAGE)
     state = await tab.state(AdminOrganisationsState)
     assert [(u["email"], u["status"]) for u in state.users] == [("clerk@t.example", "invited")]
-    password_reset.complete(invitation_token("clerk@t.example"), STAFF_PASSWORD, STAFF_PASSWORD)
+    password_reset.complete(
+        invitation_token("clerk@t.example"), STAFF_PASSWORD, STAFF_PASSWORD, HERE
+    )
     clerk = session_cookie("clerk@t.example", STAFF_PASSWORD)
     secret = clerk.split("=", 1)[1]
 
@@ -73,7 +75,7 @@ async def test_an_admin_creates_a_provider_invites_a_user_and_deactivates_it(tab
 
 async def test_an_organisation_user_sees_their_organisation_and_nothing_else(tabs, configure):
     configure(PORTAL_STAFF_REQUIRE_TOTP="false")
-    boss = sessions.resolve(staff("admin", "boss@example.com").split("=", 1)[1])
+    boss = actor_of(staff("admin", "boss@example.com").split("=", 1)[1])
     cookie = provider_user("clerk@t.example")
     provider_user("desk@o.example", "Osaka Lectures")
     tab = tabs(cookie=cookie)
@@ -213,8 +215,8 @@ async def test_a_provider_reports_attendance_and_staff_confirm_it(tabs, configur
     (p0, n0, name0), (_, n1, _) = person("p0@example.com"), person("p1@example.com")
     clerk_cookie = provider_user("clerk@t.example")
     boss_cookie = staff("admin", "boss@example.com")
-    boss = sessions.resolve(boss_cookie.split("=", 1)[1])
-    clerk = sessions.resolve(clerk_cookie.split("=", 1)[1])
+    boss = actor_of(boss_cookie.split("=", 1)[1])
+    clerk = actor_of(clerk_cookie.split("=", 1)[1])
     day = (today() - dt.timedelta(days=3)).isoformat()
     form = {"title": "Fair hiring", "category": "seminar", "starts_on": day}
     seminar = proposals.approve(

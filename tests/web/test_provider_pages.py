@@ -4,13 +4,13 @@ hostile or not, would drive them."""
 
 from __future__ import annotations
 
-from portal.domain.accounts import provider_links, sessions, signin
+from portal.domain.accounts import provider_links, signin
 from portal.web.pages.admin.record_state import AdminRecordState
 from portal.web.pages.auth.code import CodeState
 from portal.web.pages.auth.login import LoginState
 from portal.web.pages.mypage.account_provider import ProviderLinkState
 from tests import factories
-from tests.support.people import session_cookie
+from tests.support.people import HERE, actor_of, session_cookie
 
 ISSUER = "http://127.0.0.1:9"
 
@@ -19,8 +19,8 @@ def linked(email: str, subject: str) -> str:
     """A registrant linked to `subject`; returns their session cookie."""
     factories.registrant(email)
     cookie = session_cookie(email)
-    me = sessions.resolve(cookie.split("=", 1)[1])
-    provider_links.link(me.account_id, me.session_id, ISSUER, subject)
+    me = actor_of(cookie.split("=", 1)[1])
+    provider_links.link(me.account_id, me.session_id, ISSUER, subject, HERE)
     return cookie
 
 
@@ -48,8 +48,8 @@ async def test_unlinking_takes_the_password_and_touches_only_ones_own_link(tabs)
     await tab.send(ProviderLinkState, "unlink", {"form": {"unlink_password": factories.PASSWORD}})
     state = await tab.state(ProviderLinkState)
     assert state.linked_on == "" and "no longer linked" in state.info
-    assert provider_links.sign_in(ISSUER, "mine", False).problem == "unlinked"
-    assert provider_links.sign_in(ISSUER, "theirs", False).problem is None
+    assert provider_links.sign_in(ISSUER, "mine", False, HERE).problem == "unlinked"
+    assert provider_links.sign_in(ISSUER, "theirs", False, HERE).problem is None
 
 
 async def test_a_visitor_without_a_session_unlinks_nothing(tabs):
@@ -59,7 +59,7 @@ async def test_a_visitor_without_a_session_unlinks_nothing(tabs):
         await tab.send(ProviderLinkState, "unlink", {"form": {"unlink_password": "x"}})
         await tab.send(ProviderLinkState, "unlink", {"form": "not-a-form"})
         assert tab.redirects_to("/login")
-    assert provider_links.sign_in(ISSUER, "target", False).problem is None
+    assert provider_links.sign_in(ISSUER, "target", False, HERE).problem is None
 
 
 async def test_login_explains_why_the_provider_sign_in_failed(tabs):
@@ -73,7 +73,7 @@ async def test_login_explains_why_the_provider_sign_in_failed(tabs):
 
 async def test_the_code_page_takes_the_attempt_the_provider_callback_left(tabs):
     linked("code@example.com", "code")
-    step = provider_links.sign_in(ISSUER, "code", False)
+    step = provider_links.sign_in(ISSUER, "code", False, HERE)
     tab = tabs(f"portal_provider_attempt={step.attempt}")
     await tab.send(CodeState, "load", path="/login/code?via=provider")
     assert not tab.redirects_to("/login")

@@ -8,7 +8,7 @@ from portal.web.pages.admin.communications import AdminKindsState
 from portal.web.pages.mypage.record import RecordState
 from tests import factories
 from tests.support.catalogue import add_category, add_topic
-from tests.support.people import session_cookie, staff
+from tests.support.people import acting_as, session_cookie, staff
 
 
 async def test_a_registrant_chooses_topics_and_is_warned_about_the_newsletter(tabs):
@@ -33,7 +33,7 @@ async def test_a_registrant_chooses_topics_and_is_warned_about_the_newsletter(ta
         ("Events", "No"),
     }
     await tab.send(RecordState, "update")
-    values = records.view(account_id).values
+    values = records.view(acting_as(account_id)).values
     assert (values["newsletter"], values["other_notices"], values["topic:events"]) == (
         False,
         True,
@@ -59,7 +59,7 @@ async def test_the_category_is_chosen_only_among_self_service_ones(tabs):
     state = await tab.state(RecordState)
     assert [(c["key"], c["new"]) for c in state.changes] == [("field.category", "Student")]
     await tab.send(RecordState, "update")
-    assert records.view(account_id).values["category"] == "student"
+    assert records.view(acting_as(account_id)).values["category"] == "student"
 
 
 async def test_only_admins_change_categories_and_topics(tabs, configure):

@@ -29,12 +29,14 @@ from portal.domain.accounts import (
     sessions,
     throttle,
 )
+from portal.domain.accounts.actor import Actor
 from portal.domain.accounts.password_reset import set_password
 from portal.domain.accounts.tables import Account, AccountStatus, RecoveryCode, TokenPurpose
 from portal.domain.audit import trail
 from portal.domain.core import email_address, paths
 from portal.domain.core.db import transaction
 from portal.domain.core.errors import DomainError, FieldErrors
+from portal.domain.core.origin import Origin
 from portal.domain.outbox import post
 from portal.domain.registry.tables import RegistryRecord
 from portal.settings import get_settings
@@ -54,38 +56,32 @@ def _names(db, account: Account) -> tuple[str, ...]:
     return (record.family_name, record.given_name) if record else (account.display_name,)
 
 
-def _require_password(account_id: int, password_hash: str | None, password: str, ip: str) -> None:
+def _require_password(actor: Actor, password_hash: str | None, password: str) -> None:
     """The current password, or FieldErrors; a wrong one counts toward the lockout (someone
     in a borrowed session guessing it is stopped as at the sign-in page)."""
     if not password:
         raise FieldErrors({"current_password": ("password.required", {})})
     if not passwords.verify_password(password, password_hash):
-        lockout.password_failed(account_id, ip)
+        lockout.password_failed(actor.account_id, actor)
         raise FieldErrors({"current_password": ("password.wrong", {})})
 
 
-def change_password(
-    account_id: int, session_id: int, current: str, new: str, confirmation: str, ip: str = ""
-) -> None:
+def change_password(actor: Actor, current: str, new: str, confirmation: str) -> None:
     """Replace the password; other sessions end. Raises FieldErrors per field."""
     with transaction() as db:
-        account = _account(db, account_id)
+        account = _account(db, actor.account_id)
         password_hash, email, names = account.password_hash, account.email, _names(db, account)
-    _require_password(account_id, password_hash, current, ip)
+    _require_password(actor, password_hash, current)
     new_password.check(new, confirmation, email=email, names=names, current_hash=password_hash)
     new_hash = passwords.hash_password(new)
     with transaction() as db:
-        account = _account(db, account_id)
+        account = _account(db, actor.account_id)
         set_password(db, account, new_hash)
-        sessions.end_all(db, account_id, except_session_id=session_id)
-        trail.record(
-            db, "password.changed", actor_id=account_id, target=f"account:{account_id}", ip=ip
-        )
+        sessions.end_all(db, actor.account_id, except_session_id=actor.session_id)
+        trail.record(db, "password.changed", actor, target=f"account:{actor.account_id}")
 
 
-def request_email_change(
-    account_id: int, new_email: str, confirmation: str, password: str, ip: str = ""
-) -> None:
+def request_email_change(actor: Actor, new_email: str, confirmation: str, password: str) -> None:
     """Send a confirmation link to the new address; raises FieldErrors per field."""
     errors: dict[str, tuple[str, dict]] = {}
     if (problem := email_address.problem(new_email)) is not None:
@@ -94,27 +90,27 @@ def request_email_change(
         errors["new_email_confirm"] = ("email.confirm_differs", {})
     address = email_address.normalize(new_email)
     with transaction() as db:
-        account = _account(db, account_id)
+        account = _account(db, actor.account_id)
         if not errors and address == account.email:
             errors["new_email"] = ("email.same_as_current", {})
         password_hash = account.password_hash
     if errors:
         raise FieldErrors(errors)
-    _require_password(account_id, password_hash, password, ip)
+    _require_password(actor, password_hash, password)
     settings = get_settings()
     with transaction() as db:
         if not throttle.allow(
-            db, "email-change", str(account_id), EMAIL_CHANGES_PER_DAY, dt.timedelta(days=1)
+            db, "email-change", str(actor.account_id), EMAIL_CHANGES_PER_DAY, dt.timedelta(days=1)
         ):
             raise DomainError("email.change_throttled")
-        account = _account(db, account_id)
+        account = _account(db, actor.account_id)
         taken = db.exec(select(Account).where(Account.email == address)).first()
         if taken is not None:
             post.enqueue(db, address, "email_in_use", taken.language)
         else:
             lifetime = dt.timedelta(hours=settings.email_link_hours)
             token = action_tokens.issue(
-                db, account_id, TokenPurpose.EMAIL_CHANGE, lifetime, new_email=address
+                db, actor.account_id, TokenPurpose.EMAIL_CHANGE, lifetime, new_email=address
             )
             post.enqueue(
                 db,
@@ -127,12 +123,10 @@ def request_email_change(
         post.enqueue(
             db, account.email, "email_change_requested", account.language, new_email=address
         )
-        trail.record(
-            db, "email.change_requested", actor_id=account_id, target=f"account:{account_id}", ip=ip
-        )
+        trail.record(db, "email.change_requested", actor, target=f"account:{actor.account_id}")
 
 
-def confirm_email_change(token: str | None, ip: str = "") -> str:
+def confirm_email_change(token: str | None, origin: Origin) -> str:
     """Apply a pending e-mail change; returns the new address.
 
     Raises DomainError("email.link_invalid") for a dead link and
@@ -160,30 +154,28 @@ def confirm_email_change(token: str | None, ip: str = "") -> str:
             sessions.end_all(db, account.id)
             post.enqueue(db, old, "email_changed", account.language, new_email=row.new_email)
             trail.record(
-                db, "email.changed", actor_id=account.id, target=f"account:{account.id}", ip=ip
+                db, "email.changed", origin.known_as(account.id), target=f"account:{account.id}"
             )
             return row.new_email
     except IntegrityError:
         raise DomainError("email.taken") from None
 
 
-def close(account_id: int, understood: bool, password: str, ip: str = "") -> None:
+def close(actor: Actor, understood: bool, password: str) -> None:
     """Close the account. Raises FieldErrors when not understood or the password is wrong."""
     if understood is not True:
         raise FieldErrors({"understood": ("close.must_understand", {})})
     with transaction() as db:
-        password_hash = _account(db, account_id).password_hash
-    _require_password(account_id, password_hash, password, ip)
+        password_hash = _account(db, actor.account_id).password_hash
+    _require_password(actor, password_hash, password)
     with transaction() as db:
-        account = _account(db, account_id)
+        account = _account(db, actor.account_id)
         account.status = AccountStatus.CLOSED
         account.password_hash = None
         account.totp_secret = None
         account.totp_pending_secret = None
-        db.execute(delete(RecoveryCode).where(col(RecoveryCode.account_id) == account_id))
-        action_tokens.void(db, account_id)
-        sessions.end_all(db, account_id)
+        db.execute(delete(RecoveryCode).where(col(RecoveryCode.account_id) == actor.account_id))
+        action_tokens.void(db, actor.account_id)
+        sessions.end_all(db, actor.account_id)
         post.enqueue(db, account.email, "account_closed", account.language)
-        trail.record(
-            db, "account.closed", actor_id=account_id, target=f"account:{account_id}", ip=ip
-        )
+        trail.record(db, "account.closed", actor, target=f"account:{actor.account_id}")

@@ -33,10 +33,12 @@ from portal.domain.accounts.tables import (
     TokenPurpose,
 )
 from portal.domain.audit import trail
+from portal.domain.audit.trail import Acting
 from portal.domain.core import bulk, email_address, paths, typed_dates
 from portal.domain.core.clock import utcnow
 from portal.domain.core.db import column_defaults, transaction
 from portal.domain.core.errors import DomainError, FieldErrors
+from portal.domain.core.origin import Origin
 from portal.domain.outbox import post
 from portal.domain.outbox.tables import OutboxMessage
 from portal.domain.registry.tables import RegistryRecord
@@ -61,7 +63,7 @@ def normalize_code(code: str) -> str:
     return "".join(ch for ch in folded.upper() if ch.isalnum())
 
 
-def invite(registration_number: str, actor_id: int | None = None, ip: str = "") -> str:
+def invite(registration_number: str, by: Acting) -> str:
     """Send (or resend) the invitation for a registry record; returns the address used.
 
     Raises DomainError for an unknown number, a record without an address, an
@@ -75,10 +77,10 @@ def invite(registration_number: str, actor_id: int | None = None, ip: str = "") 
         ).first()
         if record is None:
             raise DomainError("activation.unknown_record")
-        return _invite(db, record, actor_id, ip)
+        return _invite(db, record, by)
 
 
-def _invite(db: Session, record: RegistryRecord, actor_id: int | None, ip: str) -> str:
+def _invite(db: Session, record: RegistryRecord, by: Acting) -> str:
     if not record.email:
         raise DomainError("activation.no_email")
     address = email_address.normalize(record.email)
@@ -102,7 +104,7 @@ def _invite(db: Session, record: RegistryRecord, actor_id: int | None, ip: str) 
         account.email = address
         account.status = AccountStatus.INVITED
     _send_invitation(db, account.id, address, account.language)
-    trail.record(db, "activation.invited", actor_id=actor_id, target=f"record:{record.id}", ip=ip)
+    trail.record(db, "activation.invited", by, target=f"record:{record.id}")
     return address
 
 
@@ -176,7 +178,7 @@ def _live_code(db: Session, code: str) -> ActionToken | None:
 
 
 def prove_identity(
-    code: str, registration_number: str, birth_date_text: str, ip: str = ""
+    code: str, registration_number: str, birth_date_text: str, origin: Origin
 ) -> Identity:
     """Check number + birth date + code. Raises FieldErrors or DomainError saying what to do."""
     errors: dict[str, tuple[str, dict]] = {}
@@ -191,7 +193,7 @@ def prove_identity(
         raise FieldErrors(errors)
     with transaction() as db:
         if not throttle.allow(
-            db, "activation-client", throttle.client(ip), CLIENT_LIMIT, CLIENT_WINDOW
+            db, "activation-client", throttle.client(origin.ip), CLIENT_LIMIT, CLIENT_WINDOW
         ):
             raise DomainError("activation.throttled")
         row = _live_code(db, code)
@@ -217,7 +219,7 @@ def prove_identity(
             .values(failed_tries=ActionToken.failed_tries + 1)
             .returning(ActionToken.failed_tries)
         ).scalar_one()
-        trail.record(db, "activation.identity_failed", target=f"account:{row.account_id}", ip=ip)
+        trail.record(db, "activation.identity_failed", origin, target=f"account:{row.account_id}")
         if wrong >= get_settings().activation_tries:
             action_tokens.void(db, row.account_id, TokenPurpose.ACTIVATION)
     if wrong >= get_settings().activation_tries:
@@ -232,13 +234,13 @@ def complete(
     accepted: dict[str, str],
     password: str,
     confirmation: str,
-    ip: str = "",
+    origin: Origin,
 ) -> None:
     """Activate: identity again, consent to the current documents, then the first password.
 
     `accepted` maps each document to the version the person was shown and accepted.
     """
-    identity = prove_identity(code, registration_number, birth_date_text, ip)
+    identity = prove_identity(code, registration_number, birth_date_text, origin)
     consents.check(accepted)
     with transaction() as db:
         record = db.get(RegistryRecord, identity.record_id)
@@ -256,13 +258,13 @@ def complete(
         account.must_reset_password = False
         account.failed_attempts = 0
         account.locked_until = None
-        consents.record(db, account.id, accepted, ip)
+        consents.record(db, account.id, accepted, origin)
         trail.record(
-            db, "activation.completed", actor_id=account.id, target=f"account:{account.id}", ip=ip
+            db, "activation.completed", origin.known_as(account.id), target=f"account:{account.id}"
         )
 
 
-def request(registration_number: str, birth_date_text: str, email: str, ip: str = "") -> None:
+def request(registration_number: str, birth_date_text: str, email: str, origin: Origin) -> None:
     """A registrant without an invitation asks for one. Same outcome on screen in every case."""
     birth_date = typed_dates.parse(birth_date_text)
     address = email_address.normalize(email)
@@ -270,7 +272,7 @@ def request(registration_number: str, birth_date_text: str, email: str, ip: str 
         return
     with transaction() as db:
         if not throttle.allow(
-            db, "activation-request", throttle.client(ip), CLIENT_LIMIT, CLIENT_WINDOW
+            db, "activation-request", throttle.client(origin.ip), CLIENT_LIMIT, CLIENT_WINDOW
         ):
             return
         record = db.exec(
@@ -285,12 +287,12 @@ def request(registration_number: str, birth_date_text: str, email: str, ip: str 
             return
         if record.email and email_address.normalize(record.email) == address:
             try:
-                _invite(db, record, None, ip)
+                _invite(db, record, origin)
             except DomainError:
                 return
             return
         db.add(ActivationRequest(record_id=record.id, email=address))
-        trail.record(db, "activation.requested", target=f"record:{record.id}", ip=ip)
+        trail.record(db, "activation.requested", origin, target=f"record:{record.id}")
 
 
 @dataclass(frozen=True)
@@ -330,7 +332,7 @@ def pending_requests(record_id: int | None = None) -> list[PendingRequest]:
         ]
 
 
-def approve_request(request_id: int, actor_id: int | None = None) -> str:
+def approve_request(request_id: int, by: Acting) -> str:
     """Take the requested address into the registry record and send the invitation there."""
     with transaction() as db:
         req = db.get(ActivationRequest, request_id)
@@ -340,7 +342,7 @@ def approve_request(request_id: int, actor_id: int | None = None) -> str:
         trail.record(
             db,
             "registry.email_changed",
-            actor_id=actor_id,
+            by,
             target=f"record:{record.id}",
             old=record.email or "",
             new=req.email,
@@ -349,5 +351,5 @@ def approve_request(request_id: int, actor_id: int | None = None) -> str:
         record.email = req.email
         req.status = "approved"
         req.decided_at = utcnow()
-        req.decided_by = actor_id
-        return _invite(db, record, actor_id, "")
+        req.decided_by = by.account_id
+        return _invite(db, record, by)

@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 from portal.domain.accounts import legal
 from portal.domain.accounts.tables import Consent
 from portal.domain.audit import trail
+from portal.domain.audit.trail import Acting
 from portal.domain.core.db import reading, transaction
 from portal.domain.core.errors import FieldErrors
 
@@ -80,16 +81,14 @@ def check(accepted: dict[str, str]) -> dict[str, str]:
     return current
 
 
-def record(db: Session, account_id: int, accepted: dict[str, str], ip: str = "") -> None:
+def record(db: Session, account_id: int, accepted: dict[str, str], by: Acting) -> None:
     """Store the acceptance of the versions in force; FieldErrors when one is missing or stale."""
     for document, version in check(accepted).items():
-        db.add(Consent(account_id=account_id, document=document, version=version, ip=ip[:64]))
+        db.add(Consent(account_id=account_id, document=document, version=version, ip=by.ip[:64]))
 
 
-def accept(account_id: int, accepted: dict[str, str], ip: str = "") -> None:
+def accept(actor: Acting, accepted: dict[str, str]) -> None:
     """Record a signed-in person's acceptance of the current documents."""
     with transaction() as db:
-        record(db, account_id, accepted, ip)
-        trail.record(
-            db, "consent.accepted", actor_id=account_id, target=f"account:{account_id}", ip=ip
-        )
+        record(db, actor.account_id, accepted, actor)
+        trail.record(db, "consent.accepted", actor, target=f"account:{actor.account_id}")

@@ -11,13 +11,15 @@ from portal.domain.accounts import permissions, sessions
 from portal.domain.accounts.actor import Actor
 from portal.domain.accounts.tables import Account, ProviderLink, RecoveryCode
 from portal.domain.audit import trail
+from portal.domain.audit.trail import Acting
 from portal.domain.core import email_address
 from portal.domain.core.db import transaction
 from portal.domain.core.errors import DomainError
+from portal.domain.core.origin import SYSTEM
 from portal.domain.outbox import post
 
 
-def remove_all(db: Session, account: Account, actor_id: int | None, ip: str = "") -> bool:
+def remove_all(db: Session, account: Account, by: Acting) -> bool:
     """Remove the account's authenticator, recovery codes and provider link (audited);
     True when there was any."""
     had_app = bool(account.totp_secret or account.totp_pending_secret)
@@ -31,9 +33,8 @@ def remove_all(db: Session, account: Account, actor_id: int | None, ip: str = ""
         trail.record(
             db,
             "account.factors_removed",
-            actor_id=actor_id,
+            by,
             target=f"account:{account.id}",
-            ip=ip,
             authenticator=had_app,
             provider_link=bool(unlinked.rowcount),
         )
@@ -44,17 +45,14 @@ def reset_second_factor(actor: Actor | None, email: str) -> None:
     """Staff (administrators) or the command line (`actor` None) take away a person's
     second factors — they lost their phone — and end their sessions; the owner is mailed.
     DomainError("account.unknown") for an address without an account."""
-    principal = actor.principal if actor else None
-    if principal is not None:
-        permissions.require_admin(principal)
+    if actor is not None:
+        permissions.require_admin(actor)
     with transaction() as db:
         account = db.exec(
             select(Account).where(Account.email == email_address.normalize(email))
         ).first()
         if account is None:
             raise DomainError("account.unknown")
-        remove_all(
-            db, account, principal.account_id if principal else None, actor.ip if actor else ""
-        )
+        remove_all(db, account, actor or SYSTEM)
         sessions.end_all(db, account.id)
         post.enqueue(db, account.email, "authenticator_reset", account.language)

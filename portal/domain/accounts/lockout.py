@@ -18,6 +18,7 @@ from sqlmodel import Session, col, update
 
 from portal.domain.accounts.tables import Account
 from portal.domain.audit import trail
+from portal.domain.audit.trail import Acting
 from portal.domain.core.clock import utcnow
 from portal.domain.core.db import transaction
 from portal.domain.outbox import post
@@ -27,7 +28,7 @@ FACTOR_LIMIT = 10
 
 
 def _count_then_lock(
-    db: Session, account_id: int, counter, limit: int, lock, lock_value, action: str, ip: str
+    db: Session, account_id: int, counter, limit: int, lock, lock_value, action: str, by: Acting
 ) -> Account | None:
     """Add one to the account's `counter`; the failure that reaches `limit` sets `lock`
     (when not set yet) and is audited as `action`. Returns the account when this call
@@ -48,17 +49,17 @@ def _count_then_lock(
     )
     if locked.rowcount != 1:
         return None
-    trail.record(db, action, target=f"account:{account_id}", ip=ip)
+    trail.record(db, action, by, target=f"account:{account_id}")
     return db.get(Account, account_id)
 
 
-def password_failed(account_id: int, ip: str) -> None:
+def password_failed(account_id: int, by: Acting) -> None:
     """One wrong password for the account (at sign-in, or a current-password check inside
     a session); the one reaching PORTAL_LOCKOUT_THRESHOLD locks it and mails the owner."""
     settings = get_settings()
     until = utcnow() + dt.timedelta(minutes=settings.lockout_minutes)
     with transaction() as db:
-        trail.record(db, "signin.password_failed", target=f"account:{account_id}", ip=ip)
+        trail.record(db, "signin.password_failed", by, target=f"account:{account_id}")
         account = _count_then_lock(
             db,
             account_id,
@@ -67,7 +68,7 @@ def password_failed(account_id: int, ip: str) -> None:
             Account.locked_until,
             until,
             "account.locked",
-            ip,
+            by,
         )
         if account is not None:
             post.enqueue(
@@ -79,7 +80,7 @@ def password_failed(account_id: int, ip: str) -> None:
             )
 
 
-def factor_failed(db: Session, account_id: int, ip: str) -> None:
+def factor_failed(db: Session, account_id: int, by: Acting) -> None:
     """One wrong second-factor code; the FACTOR_LIMIT-th in a row locks the factor."""
     account = _count_then_lock(
         db,
@@ -89,7 +90,7 @@ def factor_failed(db: Session, account_id: int, ip: str) -> None:
         Account.factor_locked_at,
         utcnow(),
         "account.factor_locked",
-        ip,
+        by,
     )
     if account is not None:
         post.enqueue(db, account.email, "factor_locked", account.language, tries=FACTOR_LIMIT)

@@ -7,10 +7,12 @@ from sqlmodel import col, select, update
 from portal.domain.accounts import passwords
 from portal.domain.accounts.tables import Account, AccountKind, AccountStatus, StaffRole
 from portal.domain.audit import trail
+from portal.domain.audit.trail import Acting
 from portal.domain.core import email_address
 from portal.domain.core.clock import utcnow
 from portal.domain.core.db import transaction
 from portal.domain.core.errors import DomainError
+from portal.domain.core.origin import SYSTEM
 from portal.settings import LANGUAGES
 
 
@@ -46,11 +48,11 @@ def create_staff(
         )
         db.add(account)
         db.flush()
-        trail.record(db, "staff.created", target=f"account:{account.id}", role=role)
+        trail.record(db, "staff.created", SYSTEM, target=f"account:{account.id}", role=role)
         return account.id
 
 
-def unlock(email: str, actor_id: int | None = None) -> bool:
+def unlock(email: str, by: Acting) -> bool:
     """Clear the lockout of the account with this address — the password's and the second
     factor's; False when there is none."""
     with transaction() as db:
@@ -62,7 +64,7 @@ def unlock(email: str, actor_id: int | None = None) -> bool:
         ).first()
         if result is None:
             return False
-        trail.record(db, "account.unlocked", actor_id=actor_id, target=f"account:{result[0]}")
+        trail.record(db, "account.unlocked", by, target=f"account:{result[0]}")
         return True
 
 

@@ -28,6 +28,7 @@ from portal.domain.core import email_address, paths
 from portal.domain.core.clock import utcnow
 from portal.domain.core.db import transaction
 from portal.domain.core.errors import DomainError
+from portal.domain.core.origin import Origin
 from portal.domain.outbox import post
 from portal.domain.registry.tables import RegistryRecord
 from portal.settings import get_settings
@@ -37,21 +38,21 @@ PER_CLIENT = 20
 WINDOW = dt.timedelta(hours=1)
 
 
-def request(email: str, ip: str = "") -> None:
+def request(email: str, origin: Origin) -> None:
     """Mail a reset link when `email` belongs to an active account; otherwise do nothing."""
     address = email_address.normalize(email)[:254]
     with transaction() as db:
-        if not throttle.allow(db, "reset-client", throttle.client(ip), PER_CLIENT, WINDOW):
+        if not throttle.allow(db, "reset-client", throttle.client(origin.ip), PER_CLIENT, WINDOW):
             return
         if not throttle.allow(db, "reset-address", address, PER_ADDRESS, WINDOW):
             return
         account = db.exec(select(Account).where(Account.email == address)).first()
         if account is None or account.status != AccountStatus.ACTIVE:
             return
-        send_link(db, account, ip)
+        send_link(db, account, origin)
 
 
-def send_link(db, account: Account, ip: str = "") -> None:
+def send_link(db, account: Account, origin: Origin) -> None:
     """Issue a reset token for `account` and queue the mail carrying its link."""
     settings = get_settings()
     lifetime = dt.timedelta(hours=settings.reset_link_hours)
@@ -64,7 +65,7 @@ def send_link(db, account: Account, ip: str = "") -> None:
         link=f"{settings.base_url}{paths.PASSWORD_RESET}?token={token}",
         hours=settings.reset_link_hours,
     )
-    trail.record(db, "password.reset_requested", target=f"account:{account.id}", ip=ip)
+    trail.record(db, "password.reset_requested", origin, target=f"account:{account.id}")
 
 
 def link_is_live(token: str | None) -> bool:
@@ -77,7 +78,7 @@ def complete(
     token: str | None,
     password: str,
     confirmation: str,
-    ip: str = "",
+    origin: Origin,
     remove_factors: bool = False,
 ) -> None:
     """Set the new password through a live link; every session ends and pending e-mail
@@ -111,11 +112,10 @@ def complete(
         if first:
             account.status = AccountStatus.ACTIVE
         sessions.end_all(db, account.id)
-        trail.record(
-            db, "password.reset", actor_id=account.id, target=f"account:{account.id}", ip=ip
-        )
+        owner = origin.known_as(account.id)
+        trail.record(db, "password.reset", owner, target=f"account:{account.id}")
         if remove_factors:
-            factors.remove_all(db, account, actor_id=account.id, ip=ip)
+            factors.remove_all(db, account, owner)
 
 
 def set_password(db, account: Account, password_hash: str, tell_owner: bool = True) -> None:

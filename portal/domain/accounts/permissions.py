@@ -6,25 +6,25 @@ also apply `counts_as_signed_in` (staff must set up their authenticator app firs
 
 from __future__ import annotations
 
-from portal.domain.accounts.sessions import Principal
+from portal.domain.accounts.actor import Actor
 from portal.domain.accounts.tables import StaffRole
 from portal.domain.core.errors import NotAllowed
 
 
-def require_staff(principal: Principal) -> None:
+def require_staff(actor: Actor) -> None:
     """Raise NotAllowed unless the principal is staff (any role)."""
-    if not principal.is_staff:
+    if not actor.is_staff:
         raise NotAllowed()
 
 
-def require_admin(principal: Principal) -> None:
+def require_admin(actor: Actor) -> None:
     """Raise NotAllowed unless the principal is an administrator."""
-    if not principal.is_staff or principal.role != StaffRole.ADMIN:
+    if not actor.is_staff or actor.role != StaffRole.ADMIN:
         raise NotAllowed()
 
 
-def counts_as_signed_in(principal: Principal) -> bool:
+def counts_as_signed_in(actor: Actor) -> bool:
     """Whether a session counts for anything but setting up the second factor: staff who
     must still enrol an authenticator app (PORTAL_STAFF_REQUIRE_TOTP) reach only their
     account page until they have."""
-    return not (principal.is_staff and principal.needs_totp_enrolment)
+    return not (actor.is_staff and actor.needs_totp_enrolment)

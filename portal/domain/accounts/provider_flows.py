@@ -21,6 +21,7 @@ from portal.domain.accounts import throttle, tokens
 from portal.domain.accounts.tables import ProviderFlow
 from portal.domain.core.clock import utcnow
 from portal.domain.core.db import transaction
+from portal.domain.core.origin import Origin
 from portal.settings import get_settings
 
 TRIP_LIFETIME = dt.timedelta(minutes=10)
@@ -44,7 +45,7 @@ def begin(
     state: str,
     nonce: str,
     code_verifier: str,
-    ip: str = "",
+    origin: Origin,
     account_id: int | None = None,
     session_id: int | None = None,
 ) -> str | None:
@@ -55,7 +56,7 @@ def begin(
     now = utcnow()
     with transaction() as db:
         limit = get_settings().signin_per_client
-        if not throttle.allow(db, "provider-ip", throttle.client(ip), limit, WINDOW):
+        if not throttle.allow(db, "provider-ip", throttle.client(origin.ip), limit, WINDOW):
             return None
         db.execute(delete(ProviderFlow).where(col(ProviderFlow.expires_at) < now))
         db.add(

@@ -22,12 +22,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, delete, select
 
 from portal.domain.accounts import lockout, passwords, sessions, signin
-from portal.domain.accounts.sessions import Principal
+from portal.domain.accounts.actor import Actor
 from portal.domain.accounts.tables import Account, AccountStatus, ProviderLink, WebSession
 from portal.domain.audit import trail
 from portal.domain.core.clock import utcnow
 from portal.domain.core.db import transaction
 from portal.domain.core.errors import DomainError, FieldErrors
+from portal.domain.core.origin import Origin
 from portal.domain.outbox import post
 from portal.settings import OidcSettings, get_settings
 
@@ -55,9 +56,7 @@ def may_use(kind: str) -> bool:
     return oidc is not None and kind in oidc.kinds
 
 
-def sign_in(
-    issuer: str, subject: str, mfa_proved: bool, ip: str = "", user_agent: str = ""
-) -> ProviderSignIn:
+def sign_in(issuer: str, subject: str, mfa_proved: bool, origin: Origin) -> ProviderSignIn:
     """Sign in the account linked to (issuer, subject), or say why not."""
     now = utcnow()
     with transaction() as db:
@@ -67,27 +66,27 @@ def sign_in(
             )
         ).first()
         if link is None:
-            trail.record(db, "signin.provider_unlinked", ip=ip)
+            trail.record(db, "signin.provider_unlinked", origin)
             return ProviderSignIn(problem="unlinked")
         account = db.get(Account, link.account_id)
         signin.clear_expired_lock(db, account, now)
         target = f"account:{account.id}"
         if not may_use(account.kind):
-            trail.record(db, "signin.provider_refused", target=target, ip=ip, why="kind")
+            trail.record(db, "signin.provider_refused", origin, target=target, why="kind")
             return ProviderSignIn(problem="not_for_you")
         if account.status != AccountStatus.ACTIVE or account.locked_until is not None:
-            trail.record(db, "signin.provider_refused", target=target, ip=ip, why="unusable")
+            trail.record(db, "signin.provider_refused", origin, target=target, why="unusable")
             return ProviderSignIn(problem="refused")
         link.last_used_at = now
         if mfa_proved:
-            secret = sessions.start(db, account.id, ip, user_agent, provider_mfa=True)
+            secret = sessions.start(db, account.id, origin, provider_mfa=True)
             trail.record(
-                db, "signin.success", actor_id=account.id, target=target, ip=ip, via="provider"
+                db, "signin.success", origin.known_as(account.id), target=target, via="provider"
             )
             landing = signin.landing_for(db, account, provider_mfa=True)
             return ProviderSignIn(session=signin.SessionStart(secret=secret, landing=landing))
         attempt, method = signin.new_challenge(db, account)
-        trail.record(db, "signin.provider_ok", target=target, ip=ip, method=method)
+        trail.record(db, "signin.provider_ok", origin, target=target, method=method)
         return ProviderSignIn(attempt=attempt, method=method)
 
 
@@ -104,8 +103,11 @@ def _live_session(db, account_id: int, session_id: int | None) -> bool:
     )
 
 
-def link(account_id: int, session_id: int | None, issuer: str, subject: str, ip: str = "") -> None:
-    """Link the account to (issuer, subject) for the session that asked; mails the owner.
+def link(
+    account_id: int, session_id: int | None, issuer: str, subject: str, origin: Origin
+) -> None:
+    """Link the account to (issuer, subject) for the session that asked (self-service: the
+    provider's answer names the account its trip began for); mails the owner.
 
     Raises DomainError: "account.provider_session_gone" when that session ended meanwhile,
     "account.provider_not_for_you" for a kind of account the provider is not for,
@@ -128,7 +130,12 @@ def link(account_id: int, session_id: int | None, issuer: str, subject: str, ip:
                 )
             ).first()
             if taken is not None and taken.account_id != account_id:
-                trail.record(db, "provider.link_refused", target=f"account:{account_id}", ip=ip)
+                trail.record(
+                    db,
+                    "provider.link_refused",
+                    origin.known_as(account_id),
+                    target=f"account:{account_id}",
+                )
                 raise DomainError("account.provider_taken")
             own = db.exec(select(ProviderLink).where(ProviderLink.account_id == account_id)).first()
             if own is not None:
@@ -138,9 +145,8 @@ def link(account_id: int, session_id: int | None, issuer: str, subject: str, ip:
             trail.record(
                 db,
                 "provider.linked",
-                actor_id=account_id,
+                origin.known_as(account_id),
                 target=f"account:{account_id}",
-                ip=ip,
                 issuer=issuer,
             )
             post.enqueue(db, account.email, "provider_linked", account.language, provider=name)
@@ -148,7 +154,7 @@ def link(account_id: int, session_id: int | None, issuer: str, subject: str, ip:
         raise DomainError("account.provider_taken") from None
 
 
-def unlink(principal: Principal, password: str, ip: str = "") -> None:
+def unlink(actor: Actor, password: str) -> None:
     """Remove the principal's link after checking their password; mails the owner.
 
     Slow by design (bcrypt): call it off the event loop. Raises FieldErrors on the
@@ -156,27 +162,21 @@ def unlink(principal: Principal, password: str, ip: str = "") -> None:
     """
     name = _provider().name
     with transaction() as db:
-        account = db.get(Account, principal.account_id)
+        account = db.get(Account, actor.account_id)
         password_hash = account.password_hash if account else None
     if not password:
         raise FieldErrors({"unlink_password": ("password.required", {})})
     if not passwords.verify_password(password, password_hash):
-        lockout.password_failed(principal.account_id, ip)
+        lockout.password_failed(actor.account_id, actor)
         raise FieldErrors({"unlink_password": ("password.wrong", {})})
     with transaction() as db:
         removed = db.execute(
-            delete(ProviderLink).where(col(ProviderLink.account_id) == principal.account_id)
+            delete(ProviderLink).where(col(ProviderLink.account_id) == actor.account_id)
         )
         if removed.rowcount != 1:
             raise DomainError("account.provider_not_linked")
-        account = db.get(Account, principal.account_id)
-        trail.record(
-            db,
-            "provider.unlinked",
-            actor_id=principal.account_id,
-            target=f"account:{principal.account_id}",
-            ip=ip,
-        )
+        account = db.get(Account, actor.account_id)
+        trail.record(db, "provider.unlinked", actor, target=f"account:{actor.account_id}")
         post.enqueue(db, account.email, "provider_unlinked", account.language, provider=name)
 
 

@@ -20,7 +20,6 @@ from __future__ import annotations
 from portal.domain.accounts import lockout, passwords, session_confirmation, totp
 from portal.domain.accounts.actor import Actor
 from portal.domain.accounts.session_confirmation import AUTHENTICATOR
-from portal.domain.accounts.sessions import Principal
 from portal.domain.accounts.tables import Account
 from portal.domain.core.db import transaction
 from portal.domain.core.errors import DomainError, FieldErrors
@@ -30,9 +29,8 @@ def confirm(actor: Actor, password: str, code: str) -> None:
     """Confirm the session: with `code` (a current authenticator or recovery code) when the
     account has an authenticator and a code is given, else with `password`. Raises
     FieldErrors on "reauth_password" / "reauth_code"."""
-    principal, ip = actor.principal, actor.ip
     with transaction() as db:
-        account = db.get(Account, principal.account_id)
+        account = db.get(Account, actor.account_id)
         if account is None:
             raise DomainError("error.not_allowed")
         password_hash, has_app = account.password_hash, bool(account.totp_secret)
@@ -40,31 +38,31 @@ def confirm(actor: Actor, password: str, code: str) -> None:
     password = password if isinstance(password, str) else ""
     if has_app and code:
         with transaction() as db:
-            account = db.get(Account, principal.account_id)
+            account = db.get(Account, actor.account_id)
             proven = totp.accept_code(db, account, code) or totp.accept_recovery_code(
-                db, account.id, code
+                db, account.id, code, actor
             )
             if proven:
-                session_confirmation.mark(db, principal, AUTHENTICATOR, ip)
+                session_confirmation.mark(db, actor, AUTHENTICATOR)
         if not proven:
             with transaction() as db:  # counted in a transaction of its own: it must stay
-                lockout.factor_failed(db, principal.account_id, ip)
+                lockout.factor_failed(db, actor.account_id, actor)
             raise FieldErrors({"reauth_code": ("code.wrong", {"tries": 0})})
         return
     if not password:
         raise FieldErrors({"reauth_password": ("password.required", {})})
     if not passwords.verify_password(password[:200], password_hash):
-        lockout.password_failed(principal.account_id, ip)
+        lockout.password_failed(actor.account_id, actor)
         raise FieldErrors({"reauth_password": ("password.wrong", {})})
     with transaction() as db:
-        session_confirmation.mark(db, principal, "password", ip)
+        session_confirmation.mark(db, actor, "password")
 
 
-def is_recent(principal: Principal) -> bool:
+def is_recent(actor: Actor) -> bool:
     """Whether a factor may change in this session now (for the page to ask first)."""
     with transaction() as db:
         try:
-            session_confirmation.require_recent(db, principal)
+            session_confirmation.require_recent(db, actor)
         except DomainError:
             return False
     return True

@@ -18,6 +18,7 @@ from portal.domain.accounts import consents, tokens
 from portal.domain.accounts.tables import Account, AccountKind, AccountStatus, WebSession
 from portal.domain.core.clock import utcnow
 from portal.domain.core.db import reading, transaction
+from portal.domain.core.origin import Origin
 from portal.domain.registry.tables import RegistryRecord
 from portal.settings import get_settings
 
@@ -57,8 +58,7 @@ class Principal:
 def start(
     db: Session,
     account_id: int,
-    ip: str = "",
-    user_agent: str = "",
+    origin: Origin,
     provider_mfa: bool = False,
     signed_in_with: str = "provider",
 ) -> str:
@@ -79,8 +79,8 @@ def start(
             created_at=now,
             last_seen_at=now,
             expires_at=now + dt.timedelta(hours=settings.session_absolute_hours),
-            ip=ip[:64],
-            user_agent=user_agent[:300],
+            ip=origin.ip[:64],
+            user_agent=origin.user_agent[:300],
             provider_mfa=provider_mfa,
             confirmed_at=now,
             confirmed_with=signed_in_with,

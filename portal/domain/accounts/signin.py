@@ -40,6 +40,7 @@ from portal.domain.audit import trail
 from portal.domain.core import email_address
 from portal.domain.core.clock import utcnow
 from portal.domain.core.db import transaction
+from portal.domain.core.origin import Origin
 from portal.domain.outbox import post
 from portal.settings import get_settings
 
@@ -125,13 +126,13 @@ def _send_code(db: Session, challenge: LoginChallenge, account: Account) -> None
     )
 
 
-def check_password(email: str, password: str, ip: str = "") -> PasswordStep:
+def check_password(email: str, password: str, origin: Origin) -> PasswordStep:
     """Step one. Slow by design (bcrypt): call it off the event loop."""
     address = email_address.normalize(email)[:254]
     now = utcnow()
     with transaction() as db:
         limit = get_settings().signin_per_client
-        if not throttle.allow(db, "signin-ip", throttle.client(ip), limit, IP_WINDOW):
+        if not throttle.allow(db, "signin-ip", throttle.client(origin.ip), limit, IP_WINDOW):
             throttled = True
             account = None
         else:
@@ -151,15 +152,15 @@ def check_password(email: str, password: str, ip: str = "") -> PasswordStep:
     )
     if not usable:
         passwords.burn_time()
-        lockout.password_failed(account.id, ip)
+        lockout.password_failed(account.id, origin)
         return PasswordStep(ok=False)
     if not passwords.verify_password(password, account.password_hash):
-        lockout.password_failed(account.id, ip)
+        lockout.password_failed(account.id, origin)
         return PasswordStep(ok=False)
     with transaction() as db:
         db.execute(update(Account).where(col(Account.id) == account.id).values(failed_attempts=0))
         if account.must_reset_password:
-            trail.record(db, "signin.must_reset", target=f"account:{account.id}", ip=ip)
+            trail.record(db, "signin.must_reset", origin, target=f"account:{account.id}")
             if throttle.allow(
                 db,
                 "reset-address",
@@ -167,7 +168,7 @@ def check_password(email: str, password: str, ip: str = "") -> PasswordStep:
                 password_reset.PER_ADDRESS,
                 password_reset.WINDOW,
             ):
-                password_reset.send_link(db, account, ip)
+                password_reset.send_link(db, account, origin)
             return PasswordStep(ok=False, must_reset=True)
         per_account = get_settings().signin_per_account
         if not throttle.allow(
@@ -175,7 +176,9 @@ def check_password(email: str, password: str, ip: str = "") -> PasswordStep:
         ):
             return PasswordStep(ok=False, throttled=True)
         attempt, method = new_challenge(db, account)
-        trail.record(db, "signin.password_ok", target=f"account:{account.id}", ip=ip, method=method)
+        trail.record(
+            db, "signin.password_ok", origin, target=f"account:{account.id}", method=method
+        )
     return PasswordStep(ok=True, attempt=attempt, method=method)
 
 
@@ -189,15 +192,17 @@ def _challenge(db: Session, attempt: str | None) -> LoginChallenge | None:
     ).first()
 
 
-def _code_matches(db: Session, challenge: LoginChallenge, code: str) -> bool:
+def _code_matches(db: Session, challenge: LoginChallenge, code: str, origin: Origin) -> bool:
     if challenge.method == "email":
         typed = totp.normalize_code(code)
         return tokens.matches(f"code:{challenge.id}", typed, challenge.code_digest)
     account = db.get(Account, challenge.account_id)
-    return totp.accept_code(db, account, code) or totp.accept_recovery_code(db, account.id, code)
+    return totp.accept_code(db, account, code) or totp.accept_recovery_code(
+        db, account.id, code, origin.known_as(account.id)
+    )
 
 
-def verify_code(attempt: str | None, code: str, ip: str = "") -> CodeStep:
+def verify_code(attempt: str | None, code: str, origin: Origin) -> CodeStep:
     """Step two: check the code for this tab's challenge; on success issue a ticket."""
     now = utcnow()
     with transaction() as db:
@@ -210,15 +215,15 @@ def verify_code(attempt: str | None, code: str, ip: str = "") -> CodeStep:
             return CodeStep(ok=False, problem="code.too_many")
         if now >= challenge.expires_at:
             return CodeStep(ok=False, problem="code.expired")
-        if len(code) > 40 or not _code_matches(db, challenge, code):
-            lockout.factor_failed(db, challenge.account_id, ip)
+        if len(code) > 40 or not _code_matches(db, challenge, code, origin):
+            lockout.factor_failed(db, challenge.account_id, origin)
             tries = db.execute(
                 update(LoginChallenge)
                 .where(col(LoginChallenge.id) == challenge.id)
                 .values(failed_tries=LoginChallenge.failed_tries + 1)
                 .returning(LoginChallenge.failed_tries)
             ).scalar_one()
-            trail.record(db, "signin.code_failed", target=f"account:{challenge.account_id}", ip=ip)
+            trail.record(db, "signin.code_failed", origin, target=f"account:{challenge.account_id}")
             if tries >= MAX_CODE_TRIES:
                 return CodeStep(ok=False, problem="code.too_many")
             return CodeStep(ok=False, problem="code.wrong", tries_left=MAX_CODE_TRIES - tries)
@@ -285,7 +290,7 @@ def landing_for(db: Session, account: Account, provider_mfa: bool = False) -> st
     )
 
 
-def redeem_ticket(ticket: str | None, ip: str = "", user_agent: str = "") -> SessionStart | None:
+def redeem_ticket(ticket: str | None, origin: Origin) -> SessionStart | None:
     """Exchange a fresh, unused ticket for a new session; None for anything else."""
     if not ticket or len(ticket) > 100:
         return None
@@ -313,8 +318,8 @@ def redeem_ticket(ticket: str | None, ip: str = "", user_agent: str = "") -> Ses
         account = db.get(Account, challenge.account_id)
         if account is None or account.status != AccountStatus.ACTIVE:
             return None
-        secret = sessions.start(db, account.id, ip, user_agent, signed_in_with=challenge.method)
+        secret = sessions.start(db, account.id, origin, signed_in_with=challenge.method)
         trail.record(
-            db, "signin.success", actor_id=account.id, target=f"account:{account.id}", ip=ip
+            db, "signin.success", origin.known_as(account.id), target=f"account:{account.id}"
         )
         return SessionStart(secret=secret, landing=landing_for(db, account))

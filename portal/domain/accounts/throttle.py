@@ -17,13 +17,13 @@ from portal.domain.accounts.tables import ThrottleHit
 from portal.domain.core.clock import utcnow
 
 
-def client(ip: str) -> str:
+def client(text: str) -> str:
     """The key a client address is counted under: an IPv6 address by its /64 network (the
     addresses one subscriber line hands out), an IPv4 address whole, "unknown" for none."""
     try:
-        address = ipaddress.ip_address(ip.strip())
+        address = ipaddress.ip_address(text.strip())
     except ValueError:
-        return ip.strip() or "unknown"
+        return text.strip() or "unknown"
     if isinstance(address, ipaddress.IPv6Address):
         if address.ipv4_mapped is not None:  # ::ffff:a.b.c.d is that IPv4 client
             return str(address.ipv4_mapped)

@@ -20,9 +20,10 @@ import segno
 from sqlmodel import Session, col, delete, select, update
 
 from portal.domain.accounts import lockout, passwords, session_confirmation, tokens
-from portal.domain.accounts.sessions import Principal
+from portal.domain.accounts.actor import Actor
 from portal.domain.accounts.tables import Account, AccountKind, RecoveryCode
 from portal.domain.audit import trail
+from portal.domain.audit.trail import Acting
 from portal.domain.core import sealing
 from portal.domain.core.clock import utcnow
 from portal.domain.core.db import transaction
@@ -76,7 +77,7 @@ def accept_code(db: Session, account: Account, code: str) -> bool:
     return result.rowcount == 1
 
 
-def accept_recovery_code(db: Session, account_id: int, code: str) -> bool:
+def accept_recovery_code(db: Session, account_id: int, code: str, by: Acting) -> bool:
     """True when `code` is an unused recovery code of the account; marks it used atomically."""
     found = db.exec(
         select(RecoveryCode)
@@ -93,9 +94,7 @@ def accept_recovery_code(db: Session, account_id: int, code: str) -> bool:
         .values(used_at=utcnow())
     )
     if result.rowcount == 1:
-        trail.record(
-            db, "totp.recovery_code_used", actor_id=account_id, target=f"account:{account_id}"
-        )
+        trail.record(db, "totp.recovery_code_used", by, target=f"account:{account_id}")
         return True
     return False
 
@@ -108,14 +107,14 @@ class Enrolment:
     qr_data_uri: str
 
 
-def begin_enrolment(principal: Principal) -> Enrolment:
+def begin_enrolment(actor: Actor) -> Enrolment:
     """Start (or restart) enrolment in the principal's session: a fresh secret, kept pending
     until a code confirms it. Only shortly after the owner proved it is them (replacing an
     authenticator: with it) — DomainError("reauth.needed…") otherwise (accounts.reauth)."""
     secret = pyotp.random_base32()
     with transaction() as db:
-        session_confirmation.require_recent(db, principal)
-        account = db.get(Account, principal.account_id)
+        session_confirmation.require_recent(db, actor)
+        account = db.get(Account, actor.account_id)
         if account is None:
             raise DomainError("error.not_allowed")
         account.totp_pending_secret = _encrypt(secret)
@@ -136,7 +135,7 @@ def _new_recovery_codes(db: Session, account_id: int) -> list[str]:
     return codes
 
 
-def confirm_enrolment(principal: Principal, code: str, ip: str = "") -> list[str]:
+def confirm_enrolment(actor: Actor, code: str) -> list[str]:
     """Turn the pending secret on when `code` matches it; returns 10 new recovery codes and
     mails the owner (an authenticator set up or replaced, with what to do if not them).
 
@@ -144,9 +143,9 @@ def confirm_enrolment(principal: Principal, code: str, ip: str = "") -> list[str
     DomainError("totp.no_enrolment") without a pending secret and
     DomainError("code.wrong") when the code does not match.
     """
-    account_id = principal.account_id
+    account_id = actor.account_id
     with transaction() as db:
-        session_confirmation.require_recent(db, principal)
+        session_confirmation.require_recent(db, actor)
         account = db.get(Account, account_id)
         pending = (
             _decrypt(account.totp_pending_secret)
@@ -166,44 +165,43 @@ def confirm_enrolment(principal: Principal, code: str, ip: str = "") -> list[str
         trail.record(
             db,
             "totp.replaced" if replaced else "totp.enabled",
-            actor_id=account_id,
-            target=f"account:{account_id}",
-            ip=ip,
+            actor,
+            target=f"account:{actor.account_id}",
         )
         # The session now proves the new authenticator (it was just given a current code).
-        session_confirmation.mark(db, principal, session_confirmation.AUTHENTICATOR, ip)
+        session_confirmation.mark(db, actor, session_confirmation.AUTHENTICATOR)
         post.enqueue(db, account.email, "authenticator_added", account.language)
         return codes
 
 
-def disable(account_id: int, password: str, code: str, ip: str = "") -> None:
+def disable(actor: Actor, password: str, code: str) -> None:
     """Turn the authenticator off after checking the password and a current code.
 
     Raises DomainError when staff must keep it, the password is wrong, or the code is wrong.
     """
     with transaction() as db:
-        account = db.get(Account, account_id)
+        account = db.get(Account, actor.account_id)
         if account is None or not account.totp_secret:
             raise DomainError("totp.not_enabled")
         if account.kind == AccountKind.STAFF and get_settings().staff_require_totp:
             raise DomainError("totp.staff_must_keep")
         password_hash = account.password_hash
     if not passwords.verify_password(password, password_hash):
-        lockout.password_failed(account_id, ip)
+        lockout.password_failed(actor.account_id, actor)
         raise DomainError("password.wrong", field="password")
     with transaction() as db:
-        account = db.get(Account, account_id)
-        proven = accept_code(db, account, code) or accept_recovery_code(db, account_id, code)
+        account = db.get(Account, actor.account_id)
+        proven = accept_code(db, account, code) or accept_recovery_code(
+            db, actor.account_id, code, actor
+        )
     if not proven:
         with transaction() as db:  # counted in a transaction of its own: it must stay
-            lockout.factor_failed(db, account_id, ip)
+            lockout.factor_failed(db, actor.account_id, actor)
         raise DomainError("code.wrong", field="code")
     with transaction() as db:
-        account = db.get(Account, account_id)
+        account = db.get(Account, actor.account_id)
         account.totp_secret = None
         account.totp_last_step = None
-        db.execute(delete(RecoveryCode).where(col(RecoveryCode.account_id) == account_id))
-        trail.record(
-            db, "totp.disabled", actor_id=account_id, target=f"account:{account_id}", ip=ip
-        )
+        db.execute(delete(RecoveryCode).where(col(RecoveryCode.account_id) == actor.account_id))
+        trail.record(db, "totp.disabled", actor, target=f"account:{actor.account_id}")
         post.enqueue(db, account.email, "authenticator_removed", account.language)

@@ -2,23 +2,28 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 from sqlmodel import Session
 
 from portal.domain.audit.tables import AuditEvent
 
 
-def record(
-    session: Session,
-    action: str,
-    *,
-    actor_id: int | None = None,
-    target: str = "",
-    ip: str = "",
-    **detail: Any,
-) -> None:
-    """Add one audit event; it commits or rolls back with the caller's change."""
+class Acting(Protocol):
+    """Who and where: an `accounts.actor.Actor` or a `core.origin.Origin`."""
+
+    @property
+    def account_id(self) -> int | None: ...
+
+    @property
+    def ip(self) -> str: ...
+
+
+def record(session: Session, action: str, by: Acting, *, target: str = "", **detail: Any) -> None:
+    """Add one audit event, with who acted and from where as `by` says; it commits or
+    rolls back with the caller's change."""
     session.add(
-        AuditEvent(actor_account_id=actor_id, action=action, target=target, ip=ip, detail=detail)
+        AuditEvent(
+            actor_account_id=by.account_id, action=action, target=target, ip=by.ip, detail=detail
+        )
     )

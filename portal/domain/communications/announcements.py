@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, func, select, update
 
 from portal.domain.accounts import permissions
-from portal.domain.accounts.sessions import Principal
+from portal.domain.accounts.actor import Actor
 from portal.domain.audit import trail
 from portal.domain.communications import segments
 from portal.domain.communications.tables import Announcement, AnnouncementStatus
@@ -107,9 +107,9 @@ def _draft(db: Session, values: dict) -> Draft:
     return Draft(str(topic), subjects, bodies, segment, by_mail, as_notice, send_at)
 
 
-def check(principal: Principal, values: dict) -> Checked:
+def check(actor: Actor, values: dict) -> Checked:
     """What sending `values` would do: counts and a sample; writes nothing (staff)."""
-    permissions.require_staff(principal)
+    permissions.require_staff(actor)
     with transaction() as db:
         draft = _draft(db, values)
         return Checked(
@@ -119,9 +119,9 @@ def check(principal: Principal, values: dict) -> Checked:
         )
 
 
-def send(principal: Principal, values: dict, ip: str = "") -> int:
+def send(actor: Actor, values: dict) -> int:
     """Record the announcement to go now or at its time; returns its id (admins)."""
-    permissions.require_admin(principal)
+    permissions.require_admin(actor)
     with transaction() as db:
         draft = _draft(db, values)
         now = utcnow()
@@ -137,25 +137,24 @@ def send(principal: Principal, values: dict, ip: str = "") -> int:
             by_mail=draft.by_mail,
             as_notice=draft.as_notice,
             send_at=draft.send_at or now,
-            created_by=principal.account_id,
+            created_by=actor.account_id,
         )
         db.add(announcement)
         db.flush()
         trail.record(
             db,
             "announcement.scheduled",
-            actor_id=principal.account_id,
+            actor,
             target=f"announcement:{announcement.id}",
-            ip=ip,
             topic=draft.topic,
             send_at=announcement.send_at.isoformat(),
         )
         return announcement.id
 
 
-def cancel(principal: Principal, announcement_id: int, ip: str = "") -> int:
+def cancel(actor: Actor, announcement_id: int) -> int:
     """Stop an announcement and withdraw its unsent copies; returns how many (admins)."""
-    permissions.require_admin(principal)
+    permissions.require_admin(actor)
     with transaction() as db:
         stopped = db.execute(
             update(Announcement)
@@ -174,9 +173,8 @@ def cancel(principal: Principal, announcement_id: int, ip: str = "") -> int:
         trail.record(
             db,
             "announcement.cancelled",
-            actor_id=principal.account_id,
+            actor,
             target=f"announcement:{announcement_id}",
-            ip=ip,
             withdrawn=withdrawn,
         )
         return withdrawn or 0
@@ -221,9 +219,9 @@ class Sent:
         )
 
 
-def listing(principal: Principal, limit: int = 50) -> list[Sent]:
+def listing(actor: Actor, limit: int = 50) -> list[Sent]:
     """The newest announcements with their delivery counts (staff)."""
-    permissions.require_staff(principal)
+    permissions.require_staff(actor)
     delivered = (OutboxStatus.SENT, OutboxStatus.LOGGED)
     waiting = (OutboxStatus.PENDING, OutboxStatus.SENDING)
     with transaction() as db:

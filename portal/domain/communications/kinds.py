@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from sqlmodel import select
 
 from portal.domain.accounts import permissions
-from portal.domain.accounts.sessions import Principal
+from portal.domain.accounts.actor import Actor
 from portal.domain.audit import trail
 from portal.domain.core.db import transaction
 from portal.domain.core.errors import FieldErrors, NotAllowed
@@ -32,9 +32,9 @@ class Kinds:
     topics: list[mail_topics.Topic]
 
 
-def read(principal: Principal) -> Kinds:
+def read(actor: Actor) -> Kinds:
     """Every category and topic (staff)."""
-    if not principal.is_staff:
+    if not actor.is_staff:
         raise NotAllowed()
     with transaction() as db:
         return Kinds(categories.all_categories(db), mail_topics.all_topics(db))
@@ -62,9 +62,9 @@ def _code(raw: object, pattern, reserved) -> str:
     return code
 
 
-def save_category(principal: Principal, values: dict, ip: str = "") -> str:
+def save_category(actor: Actor, values: dict) -> str:
     """Add the category, or change the one with this code; returns the code (admins)."""
-    permissions.require_admin(principal)
+    permissions.require_admin(actor)
     code = _code(values.get("code"), categories.CODE, {categories.GENERAL})
     texts = _texts(values, {"name_en": MAX_NAME, "name_ja": MAX_NAME}, ("name_en", "name_ja"))
     self_service = values.get("self_service") is True
@@ -81,13 +81,13 @@ def save_category(principal: Principal, values: dict, ip: str = "") -> str:
             texts["name_ja"],
             self_service,
         )
-        trail.record(db, action, actor_id=principal.account_id, target=f"category:{code}", ip=ip)
+        trail.record(db, action, actor, target=f"category:{code}")
     return code
 
 
-def save_topic(principal: Principal, values: dict, ip: str = "") -> str:
+def save_topic(actor: Actor, values: dict) -> str:
     """Add the topic, or change the one with this code; returns the code (admins)."""
-    permissions.require_admin(principal)
+    permissions.require_admin(actor)
     code = _code(values.get("code"), mail_topics.CODE, set(mail_topics.BUILT_IN))
     texts = _texts(
         values,
@@ -109,7 +109,7 @@ def save_topic(principal: Principal, values: dict, ip: str = "") -> str:
         for name, text in texts.items():
             setattr(row, name, text)
         row.default_on = default_on
-        trail.record(db, action, actor_id=principal.account_id, target=f"topic:{code}", ip=ip)
+        trail.record(db, action, actor, target=f"topic:{code}")
     return code
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import bindparam
 from sqlmodel import col, select, update
 
-from portal.domain.accounts.sessions import Principal
+from portal.domain.accounts.actor import Actor
 from portal.domain.communications.tables import Announcement, AnnouncementStatus, NoticeRecipient
 from portal.domain.core.clock import utcnow
 from portal.domain.core.db import reading, transaction
@@ -50,15 +50,15 @@ _MINE = (
 )
 
 
-def for_registrant(principal: Principal) -> list[Notice]:
+def for_registrant(actor: Actor) -> list[Notice]:
     """The newest notices posted to the principal's record, in their language."""
-    if not principal.is_registrant:
+    if not actor.is_registrant:
         return []
     with reading() as connection:
-        rows = connection.execute(_MINE, {"account_id": principal.account_id}).all()
+        rows = connection.execute(_MINE, {"account_id": actor.account_id}).all()
     notices = []
     for nid, subject_en, subject_ja, body_en, body_ja, posted, read_at in rows:
-        ja = principal.language == "ja" and subject_ja and body_ja
+        ja = actor.language == "ja" and subject_ja and body_ja
         en_missing = not (subject_en and body_en)
         use_ja = ja or en_missing
         notices.append(
@@ -73,10 +73,10 @@ def for_registrant(principal: Principal) -> list[Notice]:
     return notices
 
 
-def mark_read(principal: Principal, announcement_id: int) -> None:
+def mark_read(actor: Actor, announcement_id: int) -> None:
     """Mark one of the principal's own notices read (nothing happens for anyone else's)."""
     with transaction() as db:
-        mine = select(RegistryRecord.id).where(RegistryRecord.account_id == principal.account_id)
+        mine = select(RegistryRecord.id).where(RegistryRecord.account_id == actor.account_id)
         db.execute(
             update(NoticeRecipient)
             .where(NoticeRecipient.announcement_id == announcement_id)

@@ -25,6 +25,7 @@ from portal.domain.accounts import tokens
 from portal.domain.accounts.tables import Account
 from portal.domain.core import paths
 from portal.domain.core.db import transaction
+from portal.domain.core.origin import Origin
 from portal.domain.outbox import post
 from portal.domain.registry import mail_topics, records
 from portal.domain.registry.tables import RegistryRecord
@@ -101,24 +102,26 @@ def read(token: str | None) -> Preferences | None:
         return Preferences(_masked(address), language, [(t, chosen[t.field]) for t in topics])
 
 
-def save(token: str | None, values: dict[str, bool], ip: str = "") -> bool:
+def save(token: str | None, values: dict[str, bool], origin: Origin) -> bool:
     """Store the choices made on the preferences page; False when the link is not valid."""
     with transaction() as db:
         record = _record(db, token)
         if record is None:
             return False
-        records.apply_mail_choices(db, record, values, ip)
+        records.apply_mail_choices(db, record, values, origin.known_as(record.account_id))
         return True
 
 
-def one_click_off(token: str | None, topic: str, ip: str = "") -> bool:
+def one_click_off(token: str | None, topic: str, origin: Origin) -> bool:
     """Turn off the one topic a one-click unsubscribe names; False for a bad link or topic."""
     with transaction() as db:
         record = _record(db, token)
         found = next((t for t in mail_topics.all_topics(db) if t.code == topic), None)
         if record is None or found is None:
             return False
-        changes = records.apply_mail_choices(db, record, {found.field: False}, ip)
+        changes = records.apply_mail_choices(
+            db, record, {found.field: False}, origin.known_as(record.account_id)
+        )
         if found.code == "newsletter" and changes:
             address, language = mail_address(db, record)
             post.enqueue(

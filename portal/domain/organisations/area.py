@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
-from portal.domain.accounts.sessions import Principal
+from portal.domain.accounts.actor import Actor
 from portal.domain.accounts.tables import AccountKind
 from portal.domain.core.db import transaction
 from portal.domain.core.errors import NotAllowed
@@ -31,24 +31,24 @@ class OrganisationArea:
     users: list[OrganisationUser]
 
 
-def own_organisation(db: Session, principal: Principal) -> Organisation:
+def own_organisation(db: Session, actor: Actor) -> Organisation:
     """The signed-in user's organisation; NotAllowed for anyone else."""
-    if principal.kind != AccountKind.ORGANISATION:
+    if actor.kind != AccountKind.ORGANISATION:
         raise NotAllowed()
     organisation = db.exec(
         select(Organisation)
         .join(OrganisationMember)
-        .where(OrganisationMember.account_id == principal.account_id)
+        .where(OrganisationMember.account_id == actor.account_id)
     ).first()
     if organisation is None or organisation.status != OrganisationStatus.ACTIVE:
         raise NotAllowed()
     return organisation
 
 
-def overview(principal: Principal) -> OrganisationArea:
+def overview(actor: Actor) -> OrganisationArea:
     """The organisation of the signed-in user, with its people."""
     with transaction() as db:
-        organisation = own_organisation(db, principal)
+        organisation = own_organisation(db, actor)
         return OrganisationArea(
             organisation.name,
             organisation.kind,

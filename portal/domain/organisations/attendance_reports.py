@@ -29,7 +29,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from portal.domain.accounts import throttle
-from portal.domain.accounts.sessions import Principal
+from portal.domain.accounts.actor import Actor
 from portal.domain.accounts.tables import Account
 from portal.domain.audit import trail
 from portal.domain.core import decisions
@@ -79,10 +79,10 @@ class ReportableActivity:
     taken_place: bool
 
 
-def _own_activity(db: Session, principal: Principal, activity_id: object) -> tuple:
+def _own_activity(db: Session, actor: Actor, activity_id: object) -> tuple:
     """(organisation, activity) when the activity came from the organisation's approved
     proposal; an unknown id and another organisation's activity look the same."""
-    organisation = own_organisation(db, principal)
+    organisation = own_organisation(db, actor)
     activity = None
     if isinstance(activity_id, int):
         activity = db.exec(
@@ -96,10 +96,10 @@ def _own_activity(db: Session, principal: Principal, activity_id: object) -> tup
     return organisation, activity
 
 
-def reportable(principal: Principal) -> list[ReportableActivity]:
+def reportable(actor: Actor) -> list[ReportableActivity]:
     """The organisation's activities in the catalogue, newest first."""
     with transaction() as db:
-        organisation = own_organisation(db, principal)
+        organisation = own_organisation(db, actor)
         rows = db.exec(
             select(Activity)
             .join(ActivityProposal, col(ActivityProposal.activity_id) == Activity.id)
@@ -113,11 +113,11 @@ def reportable(principal: Principal) -> list[ReportableActivity]:
         ]
 
 
-def _planned(db: Session, principal: Principal, activity_id: int, data: bytes) -> tuple:
+def _planned(db: Session, actor: Actor, activity_id: int, data: bytes) -> tuple:
     """(organisation, activity, lines, plan) of a list for one of the organisation's
     activities that has taken place; every line must name its attendee; the file is at
     most MAX_BYTES and MAX_LINES, the size of a real attendance list."""
-    organisation, activity = _own_activity(db, principal, activity_id)
+    organisation, activity = _own_activity(db, actor, activity_id)
     if activity.ends_on > today():
         raise DomainError("attendance.not_yet")
     if len(data) > MAX_BYTES:
@@ -131,25 +131,24 @@ def _planned(db: Session, principal: Principal, activity_id: int, data: bytes) -
     return organisation, activity, lines, plan
 
 
-def preview(principal: Principal, activity_id: int, data: bytes, ip: str = "") -> AttendancePlan:
+def preview(actor: Actor, activity_id: int, data: bytes) -> AttendancePlan:
     """What the list would do if the secretariat confirmed it now. Saves nothing but the
     audit entry (who, how many lines, how many matched); an organisation may check at most
     PREVIEWS_PER_HOUR lists an hour, so previews cannot be used to search the registry."""
     with transaction() as db:
-        organisation, _ = _own_activity(db, principal, activity_id)
+        organisation, _ = _own_activity(db, actor, activity_id)
         if not throttle.allow(
             db, "attendance-preview", str(organisation.id), PREVIEWS_PER_HOUR, PREVIEW_WINDOW
         ):
             raise DomainError("attendance.too_many_previews", count=PREVIEWS_PER_HOUR)
     with transaction() as db:
-        _, _, lines, plan = _planned(db, principal, activity_id, data)
+        _, _, lines, plan = _planned(db, actor, activity_id, data)
         found = attendance.counts(plan)
         trail.record(
             db,
             "organisation.attendance_previewed",
-            actor_id=principal.account_id,
+            actor,
             target=f"activity:{activity_id}",
-            ip=ip,
             lines=len(lines),
             matched=found["credited"] + found["closed"] + found["already"] + found["outside"],
         )
@@ -162,17 +161,17 @@ def _mail(db: Session, report: AttendanceReport, template: str, **params: object
     post.enqueue(db, sender.email, template, sender.language, title=activity.title, **params)
 
 
-def submit(principal: Principal, activity_id: int, data: bytes, file_name: str = "") -> int:
+def submit(actor: Actor, activity_id: int, data: bytes, file_name: str = "") -> int:
     """Send the list to the secretariat (or credit it at once with
     PORTAL_ATTENDANCE_AUTO_CREDIT); returns the report's id."""
     with transaction() as db:
-        organisation, activity, lines, plan = _planned(db, principal, activity_id, data)
+        organisation, activity, lines, plan = _planned(db, actor, activity_id, data)
         if plan.credits == 0:
             raise DomainError("attendance.nothing_to_credit")
         report = AttendanceReport(
             organisation_id=organisation.id,
             activity_id=activity.id,
-            submitted_by=principal.account_id,
+            submitted_by=actor.account_id,
             file_name=(file_name or "")[:200],
             lines=[list(line) for line in lines],
             counts=attendance.counts(plan),
@@ -182,13 +181,13 @@ def submit(principal: Principal, activity_id: int, data: bytes, file_name: str =
         trail.record(
             db,
             "organisation.attendance_submitted",
-            actor_id=principal.account_id,
+            actor,
             target=f"activity:{activity.id}",
             report=report.id,
             **attendance.counts(plan),
         )
         if get_settings().attendance_auto_credit:
-            _confirm(db, report.id, None)
+            _confirm(db, report.id, actor, by_staff=False)
         else:
             _mail(db, report, "attendance_received")
         return report.id
@@ -209,10 +208,10 @@ def _view(report: AttendanceReport, organisation: str, activity: str) -> ReportV
     )
 
 
-def of_my_organisation(principal: Principal) -> list[ReportView]:
+def of_my_organisation(actor: Actor) -> list[ReportView]:
     """The organisation's lists, newest first."""
     with transaction() as db:
-        organisation = own_organisation(db, principal)
+        organisation = own_organisation(db, actor)
         rows = db.exec(
             select(AttendanceReport, Activity.title)
             .join(Activity, col(Activity.id) == AttendanceReport.activity_id)
@@ -222,9 +221,9 @@ def of_my_organisation(principal: Principal) -> list[ReportView]:
         return [_view(r, organisation.name, title) for r, title in rows]
 
 
-def waiting(principal: Principal) -> list[ReportView]:
+def waiting(actor: Actor) -> list[ReportView]:
     """Lists waiting for the secretariat, oldest first (staff)."""
-    if not principal.is_staff:
+    if not actor.is_staff:
         raise NotAllowed()
     with transaction() as db:
         rows = db.exec(
@@ -252,10 +251,11 @@ def _claim(db: Session, report_id: int, actor_id: int | None, **values) -> Atten
     )
 
 
-def _confirm(db: Session, report_id: int, actor_id: int | None) -> AttendancePlan:
+def _confirm(db: Session, report_id: int, actor: Actor, by_staff: bool) -> AttendancePlan:
     """Decide a waiting list as confirmed and credit it, planned again against today's
-    registry and claims (`actor_id` None: credited on submission)."""
-    report = _claim(db, report_id, actor_id, status=ReportStatus.CONFIRMED)
+    registry and claims: by staff, or (`by_staff` false) on submission by `actor`."""
+    staff_id = actor.account_id if by_staff else None
+    report = _claim(db, report_id, staff_id, status=ReportStatus.CONFIRMED)
     organisation = db.get(Organisation, report.organisation_id)
     activity = db.get(Activity, report.activity_id)
     lines = [tuple(line) for line in report.lines]
@@ -265,8 +265,8 @@ def _confirm(db: Session, report_id: int, actor_id: int | None) -> AttendancePla
             db,
             activity,
             plan,
-            actor_id,
-            by_staff=actor_id is not None,
+            staff_id,
+            by_staff=by_staff,
             reported_by=organisation.name,
         )
     except IntegrityError as exc:  # another list credited one of them at this moment
@@ -276,7 +276,7 @@ def _confirm(db: Session, report_id: int, actor_id: int | None) -> AttendancePla
     trail.record(
         db,
         "organisation.attendance_confirmed",
-        actor_id=actor_id,
+        actor,
         target=f"activity:{activity.id}",
         report=report.id,
         **attendance.counts(plan),
@@ -284,28 +284,26 @@ def _confirm(db: Session, report_id: int, actor_id: int | None) -> AttendancePla
     return plan
 
 
-def confirm(principal: Principal, report_id: int) -> AttendancePlan:
+def confirm(actor: Actor, report_id: int) -> AttendancePlan:
     """Credit a waiting list (staff)."""
-    if not principal.is_staff:
+    if not actor.is_staff:
         raise NotAllowed()
     with transaction() as db:
-        return _confirm(db, report_id, principal.account_id)
+        return _confirm(db, report_id, actor, by_staff=True)
 
 
-def send_back(principal: Principal, report_id: int, reason: object) -> None:
+def send_back(actor: Actor, report_id: int, reason: object) -> None:
     """Return a waiting list to its organisation with a reason (staff)."""
-    if not principal.is_staff:
+    if not actor.is_staff:
         raise NotAllowed()
     why = decisions.reason(reason, required=True)
     with transaction() as db:
-        report = _claim(
-            db, report_id, principal.account_id, status=ReportStatus.RETURNED, reason=why
-        )
+        report = _claim(db, report_id, actor.account_id, status=ReportStatus.RETURNED, reason=why)
         _mail(db, report, "attendance_returned", reason=why)
         trail.record(
             db,
             "organisation.attendance_returned",
-            actor_id=principal.account_id,
+            actor,
             target=f"activity:{report.activity_id}",
             report=report.id,
         )

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, func, select
 
 from portal.domain.accounts import action_tokens, invitations, permissions, sessions
-from portal.domain.accounts.sessions import Principal
+from portal.domain.accounts.actor import Actor
 from portal.domain.accounts.tables import (
     Account,
     AccountKind,
@@ -31,6 +31,7 @@ from portal.domain.core import email_address
 from portal.domain.core.clock import utcnow
 from portal.domain.core.db import transaction
 from portal.domain.core.errors import DomainError, FieldErrors
+from portal.domain.core.origin import SYSTEM
 from portal.domain.organisations.tables import (
     Organisation,
     OrganisationKind,
@@ -95,12 +96,11 @@ def _checked_user(email: str, name: str, language: str) -> tuple[str, str, str]:
 
 def _invite(
     db: Session,
-    principal: Principal | None,
+    actor: Actor | None,
     organisation: Organisation,
     email: str,
     name: str,
     language: str,
-    ip: str,
 ) -> int:
     """Add an invited user to `organisation`, mail the invitation, log it; the account id."""
     if db.exec(select(Account.id).where(Account.email == email)).first() is not None:
@@ -115,34 +115,32 @@ def _invite(
     db.add(account)
     db.flush()
     db.add(OrganisationMember(account_id=account.id, organisation_id=organisation.id))
-    inviter = principal.display_name if principal else get_settings().association_name
+    inviter = actor.display_name if actor else get_settings().association_name
     invitations.send(
         db, account, "organisation_invite", inviter=inviter, organisation=organisation.name
     )
     trail.record(
         db,
         "organisation.user_invited",
-        actor_id=principal.account_id if principal else None,
+        actor or SYSTEM,
         target=f"account:{account.id}",
-        ip=ip,
         organisation=organisation.id,
     )
     return account.id
 
 
 def create(
-    principal: Principal | None,
+    actor: Actor | None,
     name: str,
     kind: str,
     contact_email: str,
     notes: str = "",
-    ip: str = "",
     first_user: tuple[str, str, str] | None = None,
 ) -> int:
     """Create an organisation (admins; `None` is the command line) and, with `first_user`
     (e-mail, name, language), invite its first user in the same transaction; returns its id."""
-    if principal is not None:
-        permissions.require_admin(principal)
+    if actor is not None:
+        permissions.require_admin(actor)
     errors: dict[str, tuple[str, dict]] = {}
     name = _text(name, "name", MAX_NAME, errors, required=True)
     notes = _text(notes, "notes", MAX_NOTES, errors)
@@ -171,28 +169,26 @@ def create(
         trail.record(
             db,
             "organisation.created",
-            actor_id=principal.account_id if principal else None,
+            actor or SYSTEM,
             target=f"organisation:{organisation.id}",
-            ip=ip,
             kind=kind,
         )
         if user is not None:
-            _invite(db, principal, organisation, *user, ip=ip)
+            _invite(db, actor, organisation, *user)
         return organisation.id
 
 
 def invite_user(
-    principal: Principal | None,
+    actor: Actor | None,
     organisation_id: int,
     email: str,
     name: str,
     language: str,
-    ip: str = "",
 ) -> int:
     """Create an invited user of an active organisation and mail the invitation; returns
     the account's id (admins; `None` is the command line)."""
-    if principal is not None:
-        permissions.require_admin(principal)
+    if actor is not None:
+        permissions.require_admin(actor)
     email, name, language = _checked_user(email, name, language)
     with transaction() as db:
         organisation = db.get(Organisation, organisation_id)
@@ -200,7 +196,7 @@ def invite_user(
             raise DomainError("organisation.unknown")
         if organisation.status != OrganisationStatus.ACTIVE:
             raise DomainError("organisation.inactive")
-        return _invite(db, principal, organisation, email, name, language, ip)
+        return _invite(db, actor, organisation, email, name, language)
 
 
 def _disable(db: Session, account: Account) -> int:
@@ -209,9 +205,9 @@ def _disable(db: Session, account: Account) -> int:
     return sessions.end_all(db, account.id)
 
 
-def deactivate(principal: Principal, organisation_id: int, ip: str = "") -> None:
+def deactivate(actor: Actor, organisation_id: int) -> None:
     """Deactivate an organisation: every user disabled, every session ended, at once."""
-    permissions.require_admin(principal)
+    permissions.require_admin(actor)
     with transaction() as db:
         organisation = db.get(Organisation, organisation_id)
         if organisation is None:
@@ -224,16 +220,15 @@ def deactivate(principal: Principal, organisation_id: int, ip: str = "") -> None
         trail.record(
             db,
             "organisation.deactivated",
-            actor_id=principal.account_id,
+            actor,
             target=f"organisation:{organisation_id}",
-            ip=ip,
             sessions_ended=ended,
         )
 
 
-def deactivate_user(principal: Principal, account_id: int, ip: str = "") -> None:
+def deactivate_user(actor: Actor, account_id: int) -> None:
     """Disable one organisation user and end their sessions."""
-    permissions.require_admin(principal)
+    permissions.require_admin(actor)
     with transaction() as db:
         account = db.get(Account, account_id)
         if account is None or account.kind != AccountKind.ORGANISATION:
@@ -244,9 +239,8 @@ def deactivate_user(principal: Principal, account_id: int, ip: str = "") -> None
         trail.record(
             db,
             "organisation.user_deactivated",
-            actor_id=principal.account_id,
+            actor,
             target=f"account:{account.id}",
-            ip=ip,
             sessions_ended=ended,
         )
 
@@ -270,9 +264,9 @@ def users_of(db: Session, organisation_id: int) -> list[OrganisationUser]:
     ]
 
 
-def listing(principal: Principal) -> list[OrganisationRow]:
+def listing(actor: Actor) -> list[OrganisationRow]:
     """Every organisation, active first, then by name (staff)."""
-    permissions.require_staff(principal)
+    permissions.require_staff(actor)
     users = (
         select(OrganisationMember.organisation_id, func.count().label("users"))
         .group_by(col(OrganisationMember.organisation_id))
@@ -290,9 +284,9 @@ def listing(principal: Principal) -> list[OrganisationRow]:
         ]
 
 
-def detail(principal: Principal, organisation_id: int) -> OrganisationDetail | None:
+def detail(actor: Actor, organisation_id: int) -> OrganisationDetail | None:
     """One organisation with its users (staff); None when there is no such organisation."""
-    permissions.require_staff(principal)
+    permissions.require_staff(actor)
     with transaction() as db:
         o = db.get(Organisation, organisation_id)
         if o is None:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
-from portal.domain.accounts.sessions import Principal
+from portal.domain.accounts.actor import Actor
 from portal.domain.accounts.tables import Account
 from portal.domain.audit import trail
 from portal.domain.core import decisions
@@ -130,14 +130,14 @@ def _mail(db: Session, proposal: ActivityProposal, template: str, **params: obje
     post.enqueue(db, proposer.email, template, proposer.language, title=proposal.title, **params)
 
 
-def propose(principal: Principal, values: dict, ip: str = "") -> int:
+def propose(actor: Actor, values: dict) -> int:
     """Propose an activity for the user's own organisation; returns the proposal's id."""
     cleaned = _checked(values)
     with transaction() as db:
-        organisation = own_organisation(db, principal)
+        organisation = own_organisation(db, actor)
         proposal = ActivityProposal(
             organisation_id=organisation.id,
-            proposed_by=principal.account_id,
+            proposed_by=actor.account_id,
             category_id=_category_id(db, cleaned.pop("category")),
             **cleaned,
         )
@@ -147,18 +147,17 @@ def propose(principal: Principal, values: dict, ip: str = "") -> int:
         trail.record(
             db,
             "organisation.proposal_submitted",
-            actor_id=principal.account_id,
+            actor,
             target=f"proposal:{proposal.id}",
-            ip=ip,
             organisation=organisation.id,
         )
         return proposal.id
 
 
-def of_my_organisation(principal: Principal) -> list[ProposalView]:
+def of_my_organisation(actor: Actor) -> list[ProposalView]:
     """The user's organisation's proposals, newest first."""
     with transaction() as db:
-        organisation = own_organisation(db, principal)
+        organisation = own_organisation(db, actor)
         rows = db.exec(
             select(ActivityProposal, ActivityCategory.code)
             .join(ActivityCategory, col(ActivityCategory.id) == ActivityProposal.category_id)
@@ -168,9 +167,9 @@ def of_my_organisation(principal: Principal) -> list[ProposalView]:
         return [_view(p, organisation.name, code) for p, code in rows]
 
 
-def waiting(principal: Principal) -> list[ProposalView]:
+def waiting(actor: Actor) -> list[ProposalView]:
     """Proposals waiting for a decision, oldest first (staff)."""
-    if not principal.is_staff:
+    if not actor.is_staff:
         raise NotAllowed()
     with transaction() as db:
         rows = db.exec(
@@ -183,7 +182,7 @@ def waiting(principal: Principal) -> list[ProposalView]:
         return [_view(p, name, code) for p, name, code in rows]
 
 
-def _decide(db: Session, principal: Principal, proposal_id: int, **values) -> ActivityProposal:
+def _decide(db: Session, actor: Actor, proposal_id: int, **values) -> ActivityProposal:
     """Move a waiting proposal to its decision; DomainError when it is not waiting."""
     return decisions.decide_once(
         db,
@@ -192,23 +191,22 @@ def _decide(db: Session, principal: Principal, proposal_id: int, **values) -> Ac
         ProposalStatus.SUBMITTED,
         "proposal.already_decided",
         "proposal.unknown",
-        decided_by=principal.account_id,
+        decided_by=actor.account_id,
         decided_at=utcnow(),
         **values,
     )
 
 
 def approve(
-    principal: Principal,
+    actor: Actor,
     proposal_id: int,
     points: object,
     category: object,
     reason: object = "",
-    ip: str = "",
 ) -> int:
     """Approve a waiting proposal (staff): the activity enters the catalogue with the
     organisation as organiser; returns the activity's id."""
-    if not principal.is_staff:
+    if not actor.is_staff:
         raise NotAllowed()
     text = str(points or "").strip()
     if not text.isdigit() or not 1 <= int(text) <= catalogue.MAX_POINTS:
@@ -224,7 +222,7 @@ def approve(
         why = decisions.reason(reason, required=changed)
         proposal = _decide(
             db,
-            principal,
+            actor,
             proposal_id,
             status=ProposalStatus.APPROVED,
             points_granted=int(text),
@@ -248,27 +246,20 @@ def approve(
         trail.record(
             db,
             "organisation.proposal_approved",
-            actor_id=principal.account_id,
+            actor,
             target=f"proposal:{proposal.id}",
-            ip=ip,
             activity=activity.id,
             points=int(text),
         )
         return activity.id
 
 
-def send_back(principal: Principal, proposal_id: int, reason: object, ip: str = "") -> None:
+def send_back(actor: Actor, proposal_id: int, reason: object) -> None:
     """Return a waiting proposal to its organisation with a reason (staff)."""
-    if not principal.is_staff:
+    if not actor.is_staff:
         raise NotAllowed()
     why = decisions.reason(reason, required=True)
     with transaction() as db:
-        proposal = _decide(db, principal, proposal_id, status=ProposalStatus.RETURNED, reason=why)
+        proposal = _decide(db, actor, proposal_id, status=ProposalStatus.RETURNED, reason=why)
         _mail(db, proposal, "proposal_returned", reason=why)
-        trail.record(
-            db,
-            "organisation.proposal_returned",
-            actor_id=principal.account_id,
-            target=f"proposal:{proposal.id}",
-            ip=ip,
-        )
+        trail.record(db, "organisation.proposal_returned", actor, target=f"proposal:{proposal.id}")

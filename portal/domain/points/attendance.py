@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session, col, select, update
 
-from portal.domain.accounts.sessions import Principal
+from portal.domain.accounts.actor import Actor
 from portal.domain.audit import trail
 from portal.domain.core import bulk, search_text
 from portal.domain.core.clock import utcnow
@@ -217,8 +217,8 @@ def credit(
     )
 
 
-def _activity(db: Session, principal: Principal, activity_id: int) -> Activity:
-    if not principal.is_staff:
+def _activity(db: Session, actor: Actor, activity_id: int) -> Activity:
+    if not actor.is_staff:
         raise NotAllowed()
     activity = db.get(Activity, activity_id) if isinstance(activity_id, int) else None
     if activity is None:
@@ -226,29 +226,25 @@ def _activity(db: Session, principal: Principal, activity_id: int) -> Activity:
     return activity
 
 
-def plan(principal: Principal, activity_id: int, data: bytes) -> AttendancePlan:
+def plan(actor: Actor, activity_id: int, data: bytes) -> AttendancePlan:
     """What crediting `data` to the activity would do (staff); saves nothing."""
     try:
         lines = read_lines(data)
     except DomainError as exc:
         return AttendancePlan(file_problem=(exc.key, exc.params))
     with transaction() as db:
-        return plan_lines(db, _activity(db, principal, activity_id), lines)
+        return plan_lines(db, _activity(db, actor, activity_id), lines)
 
 
-def apply(principal: Principal, activity_id: int, data: bytes) -> AttendancePlan:
+def apply(actor: Actor, activity_id: int, data: bytes) -> AttendancePlan:
     """Credit every matched person in one transaction; returns the plan that was applied."""
     lines = read_lines(data)
     with transaction() as db:
-        activity = _activity(db, principal, activity_id)
+        activity = _activity(db, actor, activity_id)
         the_plan = plan_lines(db, activity, lines)
-        credit(db, activity, the_plan, principal.account_id)
+        credit(db, activity, the_plan, actor.account_id)
         trail.record(
-            db,
-            "attendance.credited",
-            actor_id=principal.account_id,
-            target=f"activity:{activity.id}",
-            **counts(the_plan),
+            db, "attendance.credited", actor, target=f"activity:{activity.id}", **counts(the_plan)
         )
         return the_plan
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
-from portal.domain.accounts.sessions import Principal
+from portal.domain.accounts.actor import Actor
 from portal.domain.audit import trail
 from portal.domain.core import typed_dates
 from portal.domain.core.clock import utcnow
@@ -153,9 +153,9 @@ def clean_activity(values: dict) -> dict[str, object]:
     return cleaned
 
 
-def save_activity(principal: Principal, activity_id: int | None, values: dict) -> int:
+def save_activity(actor: Actor, activity_id: int | None, values: dict) -> int:
     """Create (no id) or edit an activity (staff); returns its id."""
-    if not principal.is_staff:
+    if not actor.is_staff:
         raise NotAllowed()
     cleaned = clean_activity(values)
     with transaction() as db:
@@ -175,18 +175,14 @@ def save_activity(principal: Principal, activity_id: int | None, values: dict) -
             activity.updated_at = utcnow()
         db.flush()
         trail.record(
-            db,
-            "catalogue.saved",
-            actor_id=principal.account_id,
-            target=f"activity:{activity.id}",
-            title=activity.title,
+            db, "catalogue.saved", actor, target=f"activity:{activity.id}", title=activity.title
         )
         return activity.id
 
 
-def set_archived(principal: Principal, activity_id: int, archived: bool) -> None:
+def set_archived(actor: Actor, activity_id: int, archived: bool) -> None:
     """Hide an activity from registrants (or show it again); claims keep pointing at it."""
-    if not principal.is_staff:
+    if not actor.is_staff:
         raise NotAllowed()
     with transaction() as db:
         activity = db.get(Activity, activity_id)
@@ -197,6 +193,6 @@ def set_archived(principal: Principal, activity_id: int, archived: bool) -> None
         trail.record(
             db,
             "catalogue.archived" if archived else "catalogue.restored",
-            actor_id=principal.account_id,
+            actor,
             target=f"activity:{activity.id}",
         )

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy import text
 from sqlmodel import col, func, select, update
 
-from portal.domain.accounts.sessions import Principal
+from portal.domain.accounts.actor import Actor
 from portal.domain.accounts.tables import Account
 from portal.domain.audit import trail
 from portal.domain.core import decisions, paths, typed_dates
@@ -46,9 +46,9 @@ ACTIONS = {
 MAX_POINTS = 50
 
 
-def start_review(principal: Principal, claim_id: int) -> None:
+def start_review(actor: Actor, claim_id: int) -> None:
     """A reviewer opened a submitted claim: it shows as "in review" (nothing if already so)."""
-    if not principal.is_staff:
+    if not actor.is_staff:
         raise NotAllowed()
     with transaction() as db:
         changed = db.execute(
@@ -61,17 +61,17 @@ def start_review(principal: Principal, claim_id: int) -> None:
                 ClaimEvent(
                     claim_id=claim_id,
                     kind="in_review",
-                    actor_id=principal.account_id,
+                    actor_id=actor.account_id,
                     by_staff=True,
                 )
             )
 
 
 def decide(
-    principal: Principal, claim_id: int, action: str, reason: str, points: int | None = None
+    actor: Actor, claim_id: int, action: str, reason: str, points: int | None = None
 ) -> None:
     """Record one decision on an open claim, tell the registrant, audit it."""
-    if not principal.is_staff:
+    if not actor.is_staff:
         raise NotAllowed()
     if action not in ACTIONS:
         raise DomainError("error.not_allowed")
@@ -101,27 +101,21 @@ def decide(
             updated_at=now,
             points_granted=granted,
             decided_at=now if action != "ask" else None,
-            decided_by=principal.account_id if action != "ask" else None,
+            decided_by=actor.account_id if action != "ask" else None,
         )
         db.add(
             ClaimEvent(
                 claim_id=claim.id,
                 kind=status,
                 at=now,
-                actor_id=principal.account_id,
+                actor_id=actor.account_id,
                 by_staff=True,
                 message=reason,
                 points=granted,
             )
         )
         _mail(db, claim, status, reason, granted)
-        trail.record(
-            db,
-            f"claim.{action}",
-            actor_id=principal.account_id,
-            target=f"claim:{claim.id}",
-            points=granted,
-        )
+        trail.record(db, f"claim.{action}", actor, target=f"claim:{claim.id}", points=granted)
 
 
 def _mail(db, claim: Claim, status: str, reason: str, granted: int | None) -> None:
@@ -194,9 +188,9 @@ def queue_query(params: dict[str, str]) -> QueueQuery:
     )
 
 
-def queue(principal: Principal, query: QueueQuery) -> QueuePage:
+def queue(actor: Actor, query: QueueQuery) -> QueuePage:
     """Claims for review, oldest first, one page, filtered in SQL (staff only)."""
-    if not principal.is_staff:
+    if not actor.is_staff:
         raise NotAllowed()
     conditions = []
     if query.status == "open":
@@ -256,12 +250,12 @@ def queue(principal: Principal, query: QueueQuery) -> QueuePage:
     return QueuePage(rows=rows, total=total, page=page, pages=pages, more=counted > COUNT_CAP)
 
 
-def approve_many(principal: Principal, claim_ids: list[int]) -> int:
+def approve_many(actor: Actor, claim_ids: list[int]) -> int:
     """Approve open catalogue claims with the points asked; returns how many this call approved.
 
     Claims from outside the catalogue, and ones decided meanwhile, are skipped.
     """
-    if not principal.is_staff:
+    if not actor.is_staff:
         raise NotAllowed()
     with transaction() as db:
         wanted = db.exec(
@@ -274,7 +268,7 @@ def approve_many(principal: Principal, claim_ids: list[int]) -> int:
     approved = 0
     for claim_id in wanted:
         try:
-            decide(principal, claim_id, "approve", "")
+            decide(actor, claim_id, "approve", "")
         except DomainError:
             continue
         approved += 1
@@ -292,9 +286,9 @@ class ReviewDetail:
     files: list[tuple[int, str, str]]  # id, name, content type
 
 
-def detail(principal: Principal, claim_id: int) -> ReviewDetail | None:
+def detail(actor: Actor, claim_id: int) -> ReviewDetail | None:
     """One claim with its registrant's standing and evidence, for staff; None when unknown."""
-    if not principal.is_staff:
+    if not actor.is_staff:
         raise NotAllowed()
     with transaction() as db:
         claim = db.get(Claim, claim_id) if isinstance(claim_id, int) else None

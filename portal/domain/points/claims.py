@@ -19,7 +19,7 @@ from sqlalchemy.engine import Connection, Row
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select, update
 
-from portal.domain.accounts.sessions import Principal
+from portal.domain.accounts.actor import Actor
 from portal.domain.accounts.tables import Account
 from portal.domain.core import typed_dates
 from portal.domain.core.clock import utcnow
@@ -61,12 +61,12 @@ _RECORD_CLAIMS = (
 )
 
 
-def own_record(db: Session | Connection, principal: Principal) -> Row:
+def own_record(db: Session | Connection, actor: Actor) -> Row:
     """The principal's registry record, as its columns (read-only; a Session or a plain
     connection may ask); NotAllowed for staff or an account without one."""
-    if principal.is_staff:
+    if actor.is_staff:
         raise NotAllowed()
-    record = db.execute(_OWN_RECORD, {"account_id": principal.account_id}).first()
+    record = db.execute(_OWN_RECORD, {"account_id": actor.account_id}).first()
     if record is None:
         raise NotAllowed()
     return record
@@ -102,27 +102,27 @@ def activity_claim(record_id: int, activity: Activity, **overrides: object) -> d
     }
 
 
-def _add(db: Session, claim: Claim, principal: Principal) -> int:
+def _add(db: Session, claim: Claim, actor: Actor) -> int:
     db.add(claim)
     try:
         db.flush()
     except IntegrityError as exc:
         raise DomainError("claims.duplicate") from exc
-    db.add(ClaimEvent(claim_id=claim.id, kind="submitted", actor_id=principal.account_id))
+    db.add(ClaimEvent(claim_id=claim.id, kind="submitted", actor_id=actor.account_id))
     return claim.id
 
 
-def claimable(principal: Principal) -> list[catalogue.ActivityView]:
+def claimable(actor: Actor) -> list[catalogue.ActivityView]:
     """The catalogue activities the registrant may claim: shown, and inside their validity period."""
     with transaction() as db:
-        record = own_record(db, principal)
+        record = own_record(db, actor)
     return [a for a in catalogue.activities() if _in_period(record, a.ends_on)]
 
 
-def submit_catalogue(principal: Principal, activity_id: int) -> int:
+def submit_catalogue(actor: Actor, activity_id: int) -> int:
     """Claim the points of a catalogue activity; returns the claim id."""
     with transaction() as db:
-        record = own_record(db, principal)
+        record = own_record(db, actor)
         activity = db.get(Activity, activity_id) if isinstance(activity_id, int) else None
         if activity is None or activity.archived:
             raise DomainError("catalogue.unknown")
@@ -136,10 +136,10 @@ def submit_catalogue(principal: Principal, activity_id: int) -> int:
         ).first()
         if taken is not None:
             raise DomainError("claims.duplicate")
-        return _add(db, Claim(**activity_claim(record.id, activity)), principal)
+        return _add(db, Claim(**activity_claim(record.id, activity)), actor)
 
 
-def submit_other(principal: Principal, values: dict) -> int:
+def submit_other(actor: Actor, values: dict) -> int:
     """Claim points for an activity outside the catalogue; every field is checked."""
     values = values if isinstance(values, dict) else {}
     errors: dict[str, tuple[str, dict]] = {}
@@ -161,7 +161,7 @@ def submit_other(principal: Principal, values: dict) -> int:
     if errors:
         raise FieldErrors(errors)
     with transaction() as db:
-        record = own_record(db, principal)
+        record = own_record(db, actor)
         _inside_period(record, day)
         category_id = db.exec(
             select(ActivityCategory.id).where(ActivityCategory.code == OTHER)
@@ -176,22 +176,22 @@ def submit_other(principal: Principal, values: dict) -> int:
                 activity_date=day,
                 points_requested=int(points),
             ),
-            principal,
+            actor,
         )
 
 
-def own_claim(db: Session, principal: Principal, claim_id: object) -> Claim:
-    record = own_record(db, principal)
+def own_claim(db: Session, actor: Actor, claim_id: object) -> Claim:
+    record = own_record(db, actor)
     claim = db.get(Claim, claim_id) if isinstance(claim_id, int) else None
     if claim is None or claim.record_id != record.id:
         raise DomainError("claims.unknown")
     return claim
 
 
-def withdraw(principal: Principal, claim_id: int) -> None:
+def withdraw(actor: Actor, claim_id: int) -> None:
     """Withdraw one's own claim while it is still open."""
     with transaction() as db:
-        claim = own_claim(db, principal, claim_id)
+        claim = own_claim(db, actor, claim_id)
         changed = db.execute(
             update(Claim)
             .where(col(Claim.id) == claim.id, col(Claim.status).in_(OPEN_STATUSES))
@@ -199,10 +199,10 @@ def withdraw(principal: Principal, claim_id: int) -> None:
         ).rowcount
         if not changed:
             raise DomainError("claims.not_open")
-        db.add(ClaimEvent(claim_id=claim.id, kind="withdrawn", actor_id=principal.account_id))
+        db.add(ClaimEvent(claim_id=claim.id, kind="withdrawn", actor_id=actor.account_id))
 
 
-def answer(principal: Principal, claim_id: int, message: str) -> None:
+def answer(actor: Actor, claim_id: int, message: str) -> None:
     """Answer the secretariat's question; the claim goes back to the review queue."""
     message = message.strip() if isinstance(message, str) else ""
     if not message:
@@ -210,7 +210,7 @@ def answer(principal: Principal, claim_id: int, message: str) -> None:
     if len(message) > 1000 or record_fields.has_control_chars(message):
         raise FieldErrors({"message": ("record.invalid", {})})
     with transaction() as db:
-        claim = own_claim(db, principal, claim_id)
+        claim = own_claim(db, actor, claim_id)
         changed = db.execute(
             update(Claim)
             .where(col(Claim.id) == claim.id, Claim.status == ClaimStatus.INFO_REQUESTED)
@@ -220,7 +220,7 @@ def answer(principal: Principal, claim_id: int, message: str) -> None:
             raise DomainError("claims.no_question")
         db.add(
             ClaimEvent(
-                claim_id=claim.id, kind="answered", actor_id=principal.account_id, message=message
+                claim_id=claim.id, kind="answered", actor_id=actor.account_id, message=message
             )
         )
 
@@ -309,10 +309,10 @@ def views(db: Session, claims: list[Claim]) -> list[ClaimView]:
     ]
 
 
-def my_claims(principal: Principal) -> list[ClaimView]:
+def my_claims(actor: Actor) -> list[ClaimView]:
     """The registrant's claims, newest first, with timelines."""
     with transaction() as db:
-        record = own_record(db, principal)
+        record = own_record(db, actor)
         rows = db.exec(
             select(Claim)
             .where(Claim.record_id == record.id)
@@ -350,10 +350,10 @@ def record_count(db: Session, record: RegistryRecord) -> points_rules.PointsCoun
     return points_rules.count(facts, record.valid_from, record.valid_until, caps)
 
 
-def standing(principal: Principal) -> Standing:
+def standing(actor: Actor) -> Standing:
     """Where the signed-in registrant stands."""
     with transaction() as db:
-        record = own_record(db, principal)
+        record = own_record(db, actor)
         return Standing(
             count=record_count(db, record),
             required=get_settings().points_required,

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from sqlmodel import col, func, select
 
-from portal.domain.accounts.sessions import Principal
+from portal.domain.accounts.actor import Actor
 from portal.domain.core.db import transaction
 from portal.domain.core.errors import DomainError
 from portal.domain.points import claims
@@ -57,7 +57,7 @@ def display_name(name: object, extension: str) -> str:
     return text or f"evidence{extension}"
 
 
-def attach(principal: Principal, claim_id: int, name: object, data: bytes) -> int:
+def attach(actor: Actor, claim_id: int, name: object, data: bytes) -> int:
     """Store one file for the registrant's own open claim; returns the file id."""
     settings = get_settings()
     if len(data) > settings.evidence_max_mb * 1024 * 1024:
@@ -68,7 +68,7 @@ def attach(principal: Principal, claim_id: int, name: object, data: bytes) -> in
     content_type, extension = kind
     stored = secrets.token_urlsafe(24) + extension
     with transaction() as db:
-        claim = claims.own_claim(db, principal, claim_id)
+        claim = claims.own_claim(db, actor, claim_id)
         if claim.status not in OPEN_STATUSES:
             raise DomainError("claims.not_open")
         held = db.exec(
@@ -87,12 +87,12 @@ def attach(principal: Principal, claim_id: int, name: object, data: bytes) -> in
             original_name=shown,
             content_type=content_type,
             size=len(data),
-            uploaded_by=principal.account_id,
+            uploaded_by=actor.account_id,
         )
         db.add(file)
         db.add(
             ClaimEvent(
-                claim_id=claim.id, kind="file_added", actor_id=principal.account_id, message=shown
+                claim_id=claim.id, kind="file_added", actor_id=actor.account_id, message=shown
             )
         )
         db.flush()
@@ -106,14 +106,14 @@ class StoredFile:
     data: bytes
 
 
-def read(principal: Principal, file_id: object) -> StoredFile:
+def read(actor: Actor, file_id: object) -> StoredFile:
     """The file, for its claim's registrant or staff; DomainError("evidence.unknown") otherwise."""
     with transaction() as db:
         file = db.get(EvidenceFile, file_id) if isinstance(file_id, int) else None
         if file is None:
             raise DomainError("evidence.unknown")
-        if not principal.is_staff:
-            record = claims.own_record(db, principal)
+        if not actor.is_staff:
+            record = claims.own_record(db, actor)
             owner = db.exec(select(Claim.record_id).where(col(Claim.id) == file.claim_id)).one()
             if owner != record.id:
                 raise DomainError("evidence.unknown")

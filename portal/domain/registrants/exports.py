@@ -76,8 +76,7 @@ def export_csv(actor: Actor, query: RegistryQuery, encoding: str) -> Iterator[by
     only: NotAllowed for anyone else, at the call). The audit entry (who, from where, the
     filter, how many rows) is written at the call, before the first byte leaves, so a
     download broken off half-way is on record too."""
-    principal = actor.principal
-    permissions.require_staff(principal)
+    permissions.require_staff(actor)
     codec = ENCODINGS.get(encoding, "utf-8-sig")
     conditions = conditions_for(query, current_engine().dialect.name)
     with transaction() as db:
@@ -87,8 +86,7 @@ def export_csv(actor: Actor, query: RegistryQuery, encoding: str) -> Iterator[by
         trail.record(
             db,
             "registry.exported",
-            actor_id=principal.account_id,
-            ip=actor.ip,
+            actor,
             rows=matching,
             encoding=encoding,
             filter=_filter_of(query),

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 from sqlmodel import func, select
 
+from portal.domain.accounts import permissions
+from portal.domain.accounts.actor import Actor
 from portal.domain.accounts.tables import Account, AccountKind
 from portal.domain.core.clock import today
 from portal.domain.core.db import transaction
@@ -31,8 +33,9 @@ class Overview:
     staff: int
 
 
-def overview() -> Overview:
-    """Registry and account counts, each computed in SQL."""
+def overview(actor: Actor) -> Overview:
+    """Registry and account counts, each computed in SQL (staff; NotAllowed for others)."""
+    permissions.require_staff(actor)
     horizon = today() + dt.timedelta(days=183)
     with transaction() as db:
         by_status = dict(

@@ -15,7 +15,6 @@ from sqlmodel import col, func, select
 
 from portal.domain.accounts import activation, factors, operations, permissions
 from portal.domain.accounts.actor import Actor
-from portal.domain.accounts.sessions import Principal
 from portal.domain.accounts.tables import Account, ProviderLink, WebSession
 from portal.domain.core.clock import utcnow
 from portal.domain.core.db import transaction
@@ -71,10 +70,10 @@ class RecordDetail:
     history: list[HistoryEntry]
 
 
-def detail(principal: Principal, record_id: int) -> RecordDetail | None:
+def detail(actor: Actor, record_id: int) -> RecordDetail | None:
     """Everything staff may read about one record, or None when there is no such record
     (staff only: NotAllowed for anyone else)."""
-    permissions.require_staff(principal)
+    permissions.require_staff(actor)
     with transaction() as db:
         record = db.get(RegistryRecord, record_id)
         if record is None:
@@ -127,58 +126,56 @@ def _account_email(record_id: int) -> str:
         return account.email
 
 
-def unlock(principal: Principal, record_id: int) -> None:
+def unlock(actor: Actor, record_id: int) -> None:
     """Clear the lockout of the record's account (admins only)."""
-    permissions.require_admin(principal)
-    operations.unlock(_account_email(record_id), actor_id=principal.account_id)
+    permissions.require_admin(actor)
+    operations.unlock(_account_email(record_id), actor)
 
 
 def reset_second_factor(actor: Actor, record_id: int) -> None:
     """Take away the authenticator app and provider link of the record's account — the
     registrant lost their phone (admins only; audited; the owner is mailed)."""
-    permissions.require_admin(actor.principal)
+    permissions.require_admin(actor)
     factors.reset_second_factor(actor, _account_email(record_id))
 
 
 def edit_preview(
-    principal: Principal, record_id: int, section: str, values: dict
+    actor: Actor, record_id: int, section: str, values: dict
 ) -> list[records.FieldChange]:
     """What an admin's edit of a section would change (admins only); saves nothing."""
-    permissions.require_admin(principal)
+    permissions.require_admin(actor)
     return records.staff_preview(record_id, section, values)
 
 
 def edit(
-    principal: Principal, record_id: int, section: str, values: dict, reason: str, ip: str = ""
+    actor: Actor, record_id: int, section: str, values: dict, reason: str
 ) -> list[records.FieldChange]:
     """Save an admin's edit of a section with the reason for it (admins only)."""
-    permissions.require_admin(principal)
-    return records.staff_apply(
-        record_id, section, values, actor_id=principal.account_id, reason=reason, ip=ip
-    )
+    permissions.require_admin(actor)
+    return records.staff_apply(record_id, section, values, actor, reason=reason)
 
 
-def requests_for(principal: Principal, record_id: int) -> list[activation.PendingRequest]:
+def requests_for(actor: Actor, record_id: int) -> list[activation.PendingRequest]:
     """The record's activation requests waiting for a decision (staff may read them)."""
-    if not principal.is_staff:
+    if not actor.is_staff:
         raise NotAllowed()
     return activation.pending_requests(record_id)
 
 
-def approve_request(principal: Principal, record_id: int, request_id: int) -> str:
+def approve_request(actor: Actor, record_id: int, request_id: int) -> str:
     """Approve one of the record's activation requests (admins only); returns the address."""
-    permissions.require_admin(principal)
-    if request_id not in {r.id for r in requests_for(principal, record_id)}:
+    permissions.require_admin(actor)
+    if request_id not in {r.id for r in requests_for(actor, record_id)}:
         raise DomainError("activation.request_unknown")
-    return activation.approve_request(request_id, actor_id=principal.account_id)
+    return activation.approve_request(request_id, actor)
 
 
-def resend_invitation(principal: Principal, record_id: int) -> str:
+def resend_invitation(actor: Actor, record_id: int) -> str:
     """Send a new activation invitation for the record (admins only); returns the address."""
-    permissions.require_admin(principal)
+    permissions.require_admin(actor)
     with transaction() as db:
         record = db.get(RegistryRecord, record_id)
         if record is None:
             raise DomainError("activation.unknown_record")
         number = record.registration_number
-    return activation.invite(number, actor_id=principal.account_id)
+    return activation.invite(number, actor)

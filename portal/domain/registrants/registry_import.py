@@ -28,13 +28,16 @@ from sqlalchemy import bindparam, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from portal.domain.accounts import activation
+from portal.domain.accounts import activation, permissions
+from portal.domain.accounts.actor import Actor
 from portal.domain.accounts.tables import Account
 from portal.domain.audit import trail
+from portal.domain.audit.trail import Acting
 from portal.domain.core import bulk, search_text
 from portal.domain.core.clock import utcnow
 from portal.domain.core.db import column_defaults, refresh_statistics, transaction
 from portal.domain.core.errors import DomainError
+from portal.domain.core.origin import SYSTEM
 from portal.domain.registrants.exports import COLUMNS
 from portal.domain.registry import categories, record_fields
 from portal.domain.registry.records import FieldChange, shown
@@ -324,8 +327,11 @@ def _check_emails(
         rows[:] = [(line, c) for line, c in rows if line not in bad_lines]
 
 
-def plan(data: bytes) -> ImportPlan:
-    """What importing `data` would do; saves nothing. File-level trouble is in `file_problem`."""
+def plan(data: bytes, actor: Actor | None) -> ImportPlan:
+    """What importing `data` would do; saves nothing. File-level trouble is in `file_problem`.
+    For administrators (NotAllowed for anyone else) and the command line (`actor` None)."""
+    if actor is not None:
+        permissions.require_admin(actor)
     try:
         text = decode(data)
     except DomainError as exc:
@@ -336,17 +342,20 @@ def plan(data: bytes) -> ImportPlan:
 
 def apply(
     data: bytes,
+    actor: Actor | None,
     *,
-    actor_id: int | None,
     reason: str,
     source: str = "",
     invite: bool = True,
     progress: Progress | None = None,
 ) -> ImportResult:
-    """Import `data` in one transaction, or raise ImportRefused and write nothing."""
+    """Import `data` in one transaction, or raise ImportRefused and write nothing. By an
+    administrator (NotAllowed for anyone else) or the command line (`actor` None)."""
+    if actor is not None:
+        permissions.require_admin(actor)
     text = decode(data)
     try:
-        result = _apply(text, actor_id, reason, source, invite, progress)
+        result = _apply(text, actor or SYSTEM, reason, source, invite, progress)
     except IntegrityError as exc:  # another import or edit won a race for a number or address
         raise DomainError("import.conflict") from exc
     if result.created + result.updated >= _BATCH:
@@ -356,7 +365,7 @@ def apply(
 
 def _apply(
     text: str,
-    actor_id: int | None,
+    by: Acting,
     reason: str,
     source: str,
     invite: bool,
@@ -385,7 +394,7 @@ def _apply(
             done += len(batch)
             if progress:
                 progress(done, total)
-        _update_changed(db, the_plan, existing, actor_id, reason, progress, done, total)
+        _update_changed(db, the_plan, existing, by.account_id, reason, progress, done, total)
         result = ImportResult(
             created=len(the_plan.new),
             updated=len(the_plan.changed),
@@ -395,7 +404,7 @@ def _apply(
         trail.record(
             db,
             "registry.imported",
-            actor_id=actor_id,
+            by,
             source=source[:200],
             created=result.created,
             updated=result.updated,

@@ -14,7 +14,7 @@ from sqlalchemy import column, table
 from sqlmodel import col, func, select
 
 from portal.domain.accounts import permissions
-from portal.domain.accounts.sessions import Principal
+from portal.domain.accounts.actor import Actor
 from portal.domain.accounts.tables import Account
 from portal.domain.core import search_text
 from portal.domain.core.db import transaction
@@ -119,14 +119,14 @@ def conditions_for(query: RegistryQuery, dialect: str) -> list:
     return conditions
 
 
-def search(principal: Principal, query: RegistryQuery) -> RegistryPage:
+def search(actor: Actor, query: RegistryQuery) -> RegistryPage:
     """One page of matching records and the total count (staff only: NotAllowed for
     anyone else).
 
     The page is found on the sort index alone (ids only), then its rows are
     read: deep pages cost an index walk, not reading every skipped row.
     """
-    permissions.require_staff(principal)
+    permissions.require_staff(actor)
     order = SORTS.get(query.sort, SORTS["number"])
     order = order.desc() if query.descending else order.asc()
     with transaction() as db:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, select
 
 from portal.domain.audit import trail
+from portal.domain.audit.trail import Acting
 from portal.domain.core.clock import utcnow
 from portal.domain.core.db import transaction
 from portal.domain.core.errors import DomainError, FieldErrors
@@ -141,28 +142,30 @@ def _diff(db: Session, record: RegistryRecord, cleaned: dict[str, object]) -> li
     return changes
 
 
-def preview(account_id: int, section: str, values: dict) -> list[FieldChange]:
-    """What saving `values` into the registrant's own `section` would change; saves nothing."""
+def preview(actor: Acting, section: str, values: dict) -> list[FieldChange]:
+    """What saving `values` into the `section` of `actor`'s own record would change; saves
+    nothing."""
     cleaned = _cleaned(section, values)
     with transaction() as db:
-        record = _record_of(db, account_id)
+        record = _record_of(db, actor.account_id)
         return _diff(db, record, _checked(db, record, cleaned, by_staff=False))
 
 
-def apply(account_id: int, section: str, values: dict, *, ip: str = "") -> list[FieldChange]:
-    """Save the registrant's own `section` and record every changed field; returns the changes."""
+def apply(actor: Acting, section: str, values: dict) -> list[FieldChange]:
+    """Save the registrant's own `section` (the record of `actor`'s account) and record every
+    changed field; returns the changes."""
     cleaned = _cleaned(section, values)
     with transaction() as db:
-        record = _record_of(db, account_id)
+        record = _record_of(db, actor.account_id)
         cleaned = _checked(db, record, cleaned, by_staff=False)
-        return _save(db, record, section, cleaned, actor_id=account_id, reason="", ip=ip)
+        return _save(db, record, section, cleaned, by=actor, reason="")
 
 
-def apply_mail_choices(db: Session, record: RegistryRecord, values: dict, ip: str = ""):
+def apply_mail_choices(db: Session, record: RegistryRecord, values: dict, by: Acting):
     """Save mail-topic choices made by the holder of the record's address (a preferences link
     in a mail), recorded like the registrant's own edit; returns the changes."""
     cleaned = _checked(db, record, _cleaned("mail", values), by_staff=False)
-    return _save(db, record, "mail", cleaned, actor_id=record.account_id, reason="", ip=ip)
+    return _save(db, record, "mail", cleaned, by=by, reason="")
 
 
 def _staff_input(record: RegistryRecord, section: str, values: dict) -> dict[str, object]:
@@ -191,7 +194,7 @@ def staff_preview(record_id: int, section: str, values: dict) -> list[FieldChang
 
 
 def staff_apply(
-    record_id: int, section: str, values: dict, *, actor_id: int, reason: str, ip: str = ""
+    record_id: int, section: str, values: dict, by: Acting, *, reason: str
 ) -> list[FieldChange]:
     """Save a staff edit; every changed field is recorded with the staff member and the reason.
 
@@ -205,9 +208,7 @@ def staff_apply(
     with transaction() as db:
         record = _staff_record(db, record_id)
         cleaned = _checked(db, record, _staff_input(record, section, values), by_staff=True)
-        return _save(
-            db, record, section, cleaned, actor_id=actor_id, reason=reason, ip=ip, staff=True
-        )
+        return _save(db, record, section, cleaned, by=by, reason=reason, staff=True)
 
 
 def _save(
@@ -216,9 +217,8 @@ def _save(
     section: str,
     cleaned: dict[str, object],
     *,
-    actor_id: int | None,
+    by: Acting,
     reason: str,
-    ip: str,
     staff: bool = False,
 ) -> list[FieldChange]:
     changes = _diff(db, record, cleaned)
@@ -237,7 +237,7 @@ def _save(
                 field=change.field,
                 old_value=change.old[:200],
                 new_value=change.new[:200],
-                changed_by=actor_id,
+                changed_by=by.account_id,
                 by_staff=staff,
                 reason=reason[:MAX_REASON],
                 changed_at=now,
@@ -247,9 +247,8 @@ def _save(
     trail.record(
         db,
         "record.changed",
-        actor_id=actor_id,
+        by,
         target=f"record:{record.id}",
-        ip=ip,
         section=section,
         fields=[c.field for c in changes],
         **({"reason": reason} if staff else {}),
@@ -277,10 +276,10 @@ class RecordView:
     updated: dict[str, object]
 
 
-def view(account_id: int) -> RecordView:
-    """The signed-in registrant's record: every section field plus the certification facts."""
+def view(actor: Acting) -> RecordView:
+    """The record of `actor`'s account: every section field plus the certification facts."""
     with transaction() as db:
-        record = _record_of(db, account_id)
+        record = _record_of(db, actor.account_id)
         fields = [f for section in SECTIONS.values() for f in section]
         certification = (
             "registration_number",

@@ -23,7 +23,7 @@ import segno
 from fpdf import FPDF
 from sqlmodel import Session, col, func, select
 
-from portal.domain.accounts.sessions import Principal
+from portal.domain.accounts.actor import Actor
 from portal.domain.core import paths
 from portal.domain.core.clock import local_date
 from portal.domain.core.db import transaction
@@ -110,17 +110,17 @@ def verify(number: str, today: dt.date) -> Verification | None:
         )
 
 
-def readable(principal: Principal, number: str) -> Certificate:
+def readable(actor: Actor, number: str) -> Certificate:
     """The certificate, if the principal is staff or its holder; DomainError otherwise."""
     with transaction() as db:
         cert = _find(db, number)
         if cert is None:
             raise DomainError("certificate.unknown")
-        if not principal.is_staff:
+        if not actor.is_staff:
             owner = db.exec(
                 select(RegistryRecord.account_id).where(col(RegistryRecord.id) == cert.record_id)
             ).first()
-            if owner != principal.account_id:
+            if owner != actor.account_id:
                 raise DomainError("certificate.unknown")
         db.expunge(cert)
         return cert

@@ -20,6 +20,7 @@ from portal.domain.audit import trail
 from portal.domain.core import bulk
 from portal.domain.core.clock import local_date, utcnow
 from portal.domain.core.db import column_defaults, transaction
+from portal.domain.core.origin import SYSTEM
 from portal.domain.registry.tables import RecordChange, RecordStatus, RegistryRecord
 from portal.domain.renewal.eligibility import Rules
 from portal.domain.renewal.tables import ApplicationStatus, RenewalApplication
@@ -92,5 +93,5 @@ def expire_records(on: dt.date, rules: Rules, dry_run: bool = False) -> list[int
                     for record_id in ids
                 ],
             )
-        trail.record(db, "registry.expired", count=len(due), on=on.isoformat())
+        trail.record(db, "registry.expired", SYSTEM, count=len(due), on=on.isoformat())
     return due

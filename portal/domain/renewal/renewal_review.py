@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, func, select, update
 
 from portal.domain.accounts import permissions
-from portal.domain.accounts.sessions import Principal
+from portal.domain.accounts.actor import Actor
 from portal.domain.accounts.tables import Account
 from portal.domain.audit import trail
 from portal.domain.core import decisions, paths
@@ -71,15 +71,13 @@ class QueuePage:
     pages: int
 
 
-def queue(
-    principal: Principal, status: str = "submitted", page: int = 1, text: str = ""
-) -> QueuePage:
+def queue(actor: Actor, status: str = "submitted", page: int = 1, text: str = "") -> QueuePage:
     """Applications in one status, oldest first, one page, with eligibility then and now.
 
     `text` narrows to applicants whose name, kana, registration number or
     e-mail contains it (the registry search's matching).
     """
-    permissions.require_staff(principal)
+    permissions.require_staff(actor)
     status = status if status in STATUSES else ApplicationStatus.SUBMITTED
     page = page if isinstance(page, int) and page > 0 else 1
     text = text.strip()[:100] if isinstance(text, str) else ""
@@ -137,9 +135,9 @@ class Detail:
     current: Eligibility
 
 
-def detail(principal: Principal, application_id: int) -> Detail | None:
+def detail(actor: Actor, application_id: int) -> Detail | None:
     """One application with the eligibility seen at submission and today's; None when unknown."""
-    permissions.require_staff(principal)
+    permissions.require_staff(actor)
     with transaction() as db:
         app = (
             db.get(RenewalApplication, application_id) if isinstance(application_id, int) else None
@@ -189,9 +187,9 @@ def _unique_number(db: Session, start: dt.date) -> str:
             return number
 
 
-def decide(principal: Principal, application_id: int, action: str, reason: str = "") -> None:
+def decide(actor: Actor, application_id: int, action: str, reason: str = "") -> None:
     """Approve or reject one waiting application; see the module's guarantees."""
-    permissions.require_staff(principal)
+    permissions.require_staff(actor)
     if action not in ("approve", "reject") or not isinstance(application_id, int):
         raise DomainError("error.not_allowed")
     reason = decisions.reason(reason, action == "reject", "review.reason_required")
@@ -207,7 +205,7 @@ def decide(principal: Principal, application_id: int, action: str, reason: str =
             "renewal.unknown",
             status=status,
             decided_at=now,
-            decided_by=principal.account_id,
+            decided_by=actor.account_id,
             reason=reason,
         )
         db.add(
@@ -215,7 +213,7 @@ def decide(principal: Principal, application_id: int, action: str, reason: str =
                 application_id=app.id,
                 kind=status,
                 at=now,
-                actor_id=principal.account_id,
+                actor_id=actor.account_id,
                 by_staff=True,
                 message=reason,
             )
@@ -228,7 +226,7 @@ def decide(principal: Principal, application_id: int, action: str, reason: str =
                 db,
                 record,
                 {"valid_from": start, "valid_until": end, "status": RecordStatus.ACTIVE},
-                principal.account_id,
+                actor.account_id,
                 f"renewal:{app.id}",
             )
             cert = Certificate(
@@ -245,13 +243,7 @@ def decide(principal: Principal, application_id: int, action: str, reason: str =
             db.add(cert)
             detail_values = {"certificate": cert.number, "valid_until": end.isoformat()}
         _mail(db, record, app, status, reason, detail_values)
-        trail.record(
-            db,
-            f"renewal.{action}",
-            actor_id=principal.account_id,
-            target=f"renewal:{app.id}",
-            **detail_values,
-        )
+        trail.record(db, f"renewal.{action}", actor, target=f"renewal:{app.id}", **detail_values)
 
 
 def _mail(
@@ -315,16 +307,16 @@ def _mailing_rows(db: Session, status: str, limit: int | None, offset: int = 0) 
     ]
 
 
-def to_mail(principal: Principal) -> list[MailingRow]:
+def to_mail(actor: Actor) -> list[MailingRow]:
     """Issued certificates whose paper copy is still to be mailed, oldest first (first 200)."""
-    permissions.require_staff(principal)
+    permissions.require_staff(actor)
     with transaction() as db:
         return _mailing_rows(db, MailingStatus.TO_MAIL, 200)
 
 
-def mark_mailed(principal: Principal, certificate_ids: list[int], on: dt.date | None = None) -> int:
+def mark_mailed(actor: Actor, certificate_ids: list[int], on: dt.date | None = None) -> int:
     """Mark certificates as mailed on a day; returns how many changed."""
-    permissions.require_staff(principal)
+    permissions.require_staff(actor)
     ids = (
         [i for i in certificate_ids if isinstance(i, int)][:1000]
         if isinstance(certificate_ids, list)
@@ -342,18 +334,16 @@ def mark_mailed(principal: Principal, certificate_ids: list[int], on: dt.date | 
             .values(mailing_status=MailingStatus.MAILED, mailed_on=on)
         ).rowcount
         if changed:
-            trail.record(
-                db, "certificate.mailed", actor_id=principal.account_id, count=changed, ids=ids
-            )
+            trail.record(db, "certificate.mailed", actor, count=changed, ids=ids)
         return changed
 
 
 LABEL_COLUMNS = ("postal_code", "address", "name", "registration_number", "certificate_number")
 
 
-def mailing_labels(principal: Principal) -> bytes:
+def mailing_labels(actor: Actor) -> bytes:
     """Every certificate still to be mailed as a label CSV (UTF-8 with BOM, formula-safe)."""
-    permissions.require_staff(principal)
+    permissions.require_staff(actor)
     with transaction() as db:
         rows = _mailing_rows(db, MailingStatus.TO_MAIL, None)
     buffer = io.StringIO()

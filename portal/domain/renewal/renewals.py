@@ -21,7 +21,7 @@ from sqlalchemy.engine import Connection, Row
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select, update
 
-from portal.domain.accounts.sessions import Principal
+from portal.domain.accounts.actor import Actor
 from portal.domain.audit import trail
 from portal.domain.core.clock import today, utcnow
 from portal.domain.core.db import reading, transaction
@@ -183,29 +183,29 @@ _CERTIFICATES = (
 _LIVE_STATUSES = (ApplicationStatus.SUBMITTED, ApplicationStatus.APPROVED)
 
 
-def mine(principal: Principal, on: dt.date | None = None) -> MyRenewal:
+def mine(actor: Actor, on: dt.date | None = None) -> MyRenewal:
     """The signed-in registrant's renewal standing, application and certificates."""
     with reading() as db:  # plain columns: the dashboard asks on every visit
-        return mine_in(db, principal, on or today())
+        return mine_in(db, actor, on or today())
 
 
-def standing(principal: Principal, on: dt.date | None = None) -> MyRenewal | None:
+def standing(actor: Actor, on: dt.date | None = None) -> MyRenewal | None:
     """`mine()` without the certificates (the application's certificate number left empty),
     or None for an account without a record: the registrants' most visited page asks it on
     every visit and shows neither."""
     try:
         with reading() as db:
-            return mine_in(db, principal, on or today(), with_certificates=False)
+            return mine_in(db, actor, on or today(), with_certificates=False)
     except NotAllowed:
         return None
 
 
 def mine_in(
-    db: Session | Connection, principal: Principal, on: dt.date, with_certificates: bool = True
+    db: Session | Connection, actor: Actor, on: dt.date, with_certificates: bool = True
 ) -> MyRenewal:
     """`mine()` on an open connection (four queries, three without the certificates; one
     more with an application)."""
-    record = claims.own_record(db, principal)
+    record = claims.own_record(db, actor)
     applications = db.execute(_APPLICATIONS, {"record_id": record.id}).all()
     certificates = (
         db.execute(_CERTIFICATES, {"record_id": record.id}).all() if with_certificates else []
@@ -236,13 +236,13 @@ def mine_in(
     )
 
 
-def apply(principal: Principal, declared: bool, on: dt.date | None = None, ip: str = "") -> int:
+def apply(actor: Actor, declared: bool, on: dt.date | None = None) -> int:
     """Submit a renewal application for the current cycle; returns its id."""
     on = on or today()
     if declared is not True:
         raise FieldErrors({"declare": ("renewal.declare_required", {})})
     with transaction() as db:
-        record = claims.own_record(db, principal)
+        record = claims.own_record(db, actor)
         if _live(db, record) is not None:
             raise DomainError("renewal.already_applied")
         result = record_eligibility(db, record, on)
@@ -262,23 +262,17 @@ def apply(principal: Principal, declared: bool, on: dt.date | None = None, ip: s
             db.flush()
         except IntegrityError as exc:
             raise DomainError("renewal.already_applied") from exc
-        db.add(RenewalEvent(application_id=app.id, kind="submitted", actor_id=principal.account_id))
-        trail.record(
-            db,
-            "renewal.applied",
-            actor_id=principal.account_id,
-            target=f"renewal:{app.id}",
-            ip=ip,
-        )
+        db.add(RenewalEvent(application_id=app.id, kind="submitted", actor_id=actor.account_id))
+        trail.record(db, "renewal.applied", actor, target=f"renewal:{app.id}")
         return app.id
 
 
-def withdraw(principal: Principal, application_id: int, ip: str = "") -> None:
+def withdraw(actor: Actor, application_id: int) -> None:
     """Withdraw the registrant's own application while it waits for a decision."""
     if not isinstance(application_id, int):
         raise DomainError("renewal.not_withdrawable")
     with transaction() as db:
-        record = claims.own_record(db, principal)
+        record = claims.own_record(db, actor)
         changed = db.execute(
             update(RenewalApplication)
             .where(
@@ -291,14 +285,6 @@ def withdraw(principal: Principal, application_id: int, ip: str = "") -> None:
         if not changed:
             raise DomainError("renewal.not_withdrawable")
         db.add(
-            RenewalEvent(
-                application_id=application_id, kind="withdrawn", actor_id=principal.account_id
-            )
+            RenewalEvent(application_id=application_id, kind="withdrawn", actor_id=actor.account_id)
         )
-        trail.record(
-            db,
-            "renewal.withdrawn",
-            actor_id=principal.account_id,
-            target=f"renewal:{application_id}",
-            ip=ip,
-        )
+        trail.record(db, "renewal.withdrawn", actor, target=f"renewal:{application_id}")

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import text
 from sqlmodel import col, func, select
 
-from portal.domain.accounts.sessions import Principal
+from portal.domain.accounts.actor import Actor
 from portal.domain.core.clock import day_start
 from portal.domain.core.db import transaction
 from portal.domain.core.errors import NotAllowed
@@ -39,9 +39,9 @@ def _month(day: dt.date, add: int) -> dt.date:
     return dt.date(index // 12, index % 12 + 1, 1)
 
 
-def season(principal: Principal, on: dt.date) -> Season:
+def season(actor: Actor, on: dt.date) -> Season:
     """Renewals due per month for 12 months from `on`'s month, the queues, this week's reminders."""
-    if not principal.is_staff:
+    if not actor.is_staff:
         raise NotAllowed()
     months = [_month(on, i) for i in range(13)]
     week_start = on - dt.timedelta(days=on.weekday())

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from sqlmodel import col, or_, select
 
-from portal.domain.accounts.sessions import Principal
+from portal.domain.accounts.actor import Actor
 from portal.domain.accounts.tables import Account, StaffRole
 from portal.domain.audit.tables import AuditEvent
 from portal.domain.core import typed_dates
@@ -93,9 +93,9 @@ def _detail(detail: dict) -> str:
     return "; ".join(f"{key}={value}" for key, value in sorted(detail.items()))[:500]
 
 
-def page(principal: Principal, query: AuditQuery) -> AuditPage:
+def page(actor: Actor, query: AuditQuery) -> AuditPage:
     """One page of matching entries, newest first (admins only)."""
-    if not principal.is_staff or principal.role != StaffRole.ADMIN:
+    if not actor.is_staff or actor.role != StaffRole.ADMIN:
         raise NotAllowed()
     statement = (
         select(AuditEvent, Account.display_name, Account.email)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from sqlmodel import col, func, select, update
 
 from portal.domain.accounts import permissions
-from portal.domain.accounts.sessions import Principal
+from portal.domain.accounts.actor import Actor
 from portal.domain.audit import trail
 from portal.domain.core.clock import utcnow
 from portal.domain.core.db import transaction
@@ -47,9 +47,9 @@ class OutboxPage:
     pages: int
 
 
-def page(principal: Principal, status: str = "", number: int = 1) -> OutboxPage:
+def page(actor: Actor, status: str = "", number: int = 1) -> OutboxPage:
     """Newest messages first, optionally in one state, one page; counts of every state."""
-    permissions.require_admin(principal)
+    permissions.require_admin(actor)
     conditions = [OutboxMessage.status == status] if status in STATES else []
     with transaction() as db:
         counts = dict(
@@ -85,9 +85,9 @@ def page(principal: Principal, status: str = "", number: int = 1) -> OutboxPage:
     )
 
 
-def retry(principal: Principal, message_id: int) -> None:
+def retry(actor: Actor, message_id: int) -> None:
     """Queue a failed message for delivery again, now."""
-    permissions.require_admin(principal)
+    permissions.require_admin(actor)
     if not isinstance(message_id, int):
         raise DomainError("outbox.not_failed")
     with transaction() as db:
@@ -100,6 +100,4 @@ def retry(principal: Principal, message_id: int) -> None:
         ).rowcount
         if not changed:
             raise DomainError("outbox.not_failed")
-        trail.record(
-            db, "outbox.retried", actor_id=principal.account_id, target=f"message:{message_id}"
-        )
+        trail.record(db, "outbox.retried", actor, target=f"message:{message_id}")

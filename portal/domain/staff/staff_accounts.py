@@ -21,7 +21,6 @@ from sqlmodel import Session, col, func, select
 
 from portal.domain.accounts import action_tokens, factors, invitations, permissions, sessions
 from portal.domain.accounts.actor import Actor
-from portal.domain.accounts.sessions import Principal
 from portal.domain.accounts.tables import (
     Account,
     AccountKind,
@@ -51,9 +50,9 @@ class StaffMember:
     provider_linked: dt.datetime | None = None
 
 
-def members(principal: Principal) -> list[StaffMember]:
+def members(actor: Actor) -> list[StaffMember]:
     """Every staff account, admins first, then by name (admins only)."""
-    permissions.require_admin(principal)
+    permissions.require_admin(actor)
     last = (
         select(WebSession.account_id, func.max(WebSession.created_at).label("last"))
         .group_by(col(WebSession.account_id))
@@ -92,11 +91,9 @@ def _send_invitation(db: Session, account: Account, inviter: str) -> None:
     )
 
 
-def invite(
-    principal: Principal, email: str, name: str, role: str, language: str, ip: str = ""
-) -> int:
+def invite(actor: Actor, email: str, name: str, role: str, language: str) -> int:
     """Create an invited staff account and mail it a link to choose a password; returns its id."""
-    permissions.require_admin(principal)
+    permissions.require_admin(actor)
     errors: dict[str, tuple[str, dict]] = {}
     if (problem := email_address.problem(email)) is not None:
         errors["email"] = (problem, {})
@@ -123,15 +120,8 @@ def invite(
         )
         db.add(account)
         db.flush()
-        _send_invitation(db, account, principal.display_name)
-        trail.record(
-            db,
-            "staff.invited",
-            actor_id=principal.account_id,
-            target=f"account:{account.id}",
-            ip=ip,
-            role=role,
-        )
+        _send_invitation(db, account, actor.display_name)
+        trail.record(db, "staff.invited", actor, target=f"account:{account.id}", role=role)
         return account.id
 
 
@@ -147,8 +137,8 @@ def _other_active_admins(db: Session, account_id: int) -> int:
     return sum(1 for found in ids if found != account_id)
 
 
-def _staff_account(db: Session, principal: Principal, account_id: int) -> Account:
-    if account_id == principal.account_id:
+def _staff_account(db: Session, actor: Actor, account_id: int) -> Account:
+    if account_id == actor.account_id:
         raise DomainError("staff.not_yourself")
     account = db.get(Account, account_id)
     if account is None or account.kind != AccountKind.STAFF:
@@ -162,14 +152,14 @@ def _begin(db: Session) -> None:
         db.connection().exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def change_role(principal: Principal, account_id: int, role: str, ip: str = "") -> None:
+def change_role(actor: Actor, account_id: int, role: str) -> None:
     """Give another staff member a new role; the last active admin keeps theirs."""
-    permissions.require_admin(principal)
+    permissions.require_admin(actor)
     if role not in tuple(StaffRole):
         raise DomainError("record.invalid")
     with transaction() as db:
         _begin(db)
-        account = _staff_account(db, principal, account_id)
+        account = _staff_account(db, actor, account_id)
         if account.role == role:
             return
         if (
@@ -181,21 +171,20 @@ def change_role(principal: Principal, account_id: int, role: str, ip: str = "") 
         trail.record(
             db,
             "staff.role_changed",
-            actor_id=principal.account_id,
+            actor,
             target=f"account:{account.id}",
-            ip=ip,
             old=account.role,
             new=role,
         )
         account.role = role
 
 
-def deactivate(principal: Principal, account_id: int, ip: str = "") -> None:
+def deactivate(actor: Actor, account_id: int) -> None:
     """Disable another staff account and end its sessions; never the last active admin."""
-    permissions.require_admin(principal)
+    permissions.require_admin(actor)
     with transaction() as db:
         _begin(db)
-        account = _staff_account(db, principal, account_id)
+        account = _staff_account(db, actor, account_id)
         if account.status == AccountStatus.DISABLED:
             return
         if account.role == StaffRole.ADMIN and _other_active_admins(db, account_id) == 0:
@@ -204,41 +193,31 @@ def deactivate(principal: Principal, account_id: int, ip: str = "") -> None:
         action_tokens.void(db, account.id, TokenPurpose.PASSWORD_RESET)
         ended = sessions.end_all(db, account.id)
         trail.record(
-            db,
-            "staff.deactivated",
-            actor_id=principal.account_id,
-            target=f"account:{account.id}",
-            ip=ip,
-            sessions_ended=ended,
+            db, "staff.deactivated", actor, target=f"account:{account.id}", sessions_ended=ended
         )
 
 
-def reactivate(principal: Principal, account_id: int, ip: str = "") -> None:
+def reactivate(actor: Actor, account_id: int) -> None:
     """Let a deactivated staff member in again; one who never chose a password is re-invited."""
-    permissions.require_admin(principal)
+    permissions.require_admin(actor)
     with transaction() as db:
-        account = _staff_account(db, principal, account_id)
+        account = _staff_account(db, actor, account_id)
         if account.status not in (AccountStatus.DISABLED, AccountStatus.INVITED):
             return
         if account.password_hash:
             account.status = AccountStatus.ACTIVE
         else:
             account.status = AccountStatus.INVITED
-            _send_invitation(db, account, principal.display_name)
+            _send_invitation(db, account, actor.display_name)
         trail.record(
-            db,
-            "staff.reactivated",
-            actor_id=principal.account_id,
-            target=f"account:{account.id}",
-            ip=ip,
-            status=account.status,
+            db, "staff.reactivated", actor, target=f"account:{account.id}", status=account.status
         )
 
 
-def reset_second_factor(principal: Principal, account_id: int, ip: str = "") -> None:
+def reset_second_factor(actor: Actor, account_id: int) -> None:
     """Take away another staff member's authenticator app and provider link (a lost
     phone): their sessions end, they enrol again at their next sign-in, and are mailed."""
-    permissions.require_admin(principal)
+    permissions.require_admin(actor)
     with transaction() as db:
-        email = _staff_account(db, principal, account_id).email
-    factors.reset_second_factor(Actor(principal, ip), email)
+        email = _staff_account(db, actor, account_id).email
+    factors.reset_second_factor(actor, email)

@@ -23,7 +23,7 @@ from sqlalchemy import bindparam
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from portal.domain.accounts.sessions import Principal
+from portal.domain.accounts.actor import Actor
 from portal.domain.accounts.tables import Account
 from portal.domain.communications import segments
 from portal.domain.core.db import looking, transaction
@@ -63,11 +63,9 @@ class SurveyForm:
     questions: list[Question]
 
 
-def _moment_passed(
-    db: Session, survey: Survey, principal: Principal, record: RegistryRecord
-) -> bool:
+def _moment_passed(db: Session, survey: Survey, actor: Actor, record: RegistryRecord) -> bool:
     if survey.moment == SurveyMoment.ACTIVATION:
-        account = db.get(Account, principal.account_id)
+        account = db.get(Account, actor.account_id)
         return account is not None and account.created_at >= survey.opened_at
     if survey.moment == SurveyMoment.RENEWAL:
         return (
@@ -110,19 +108,16 @@ _OPEN_UNANSWERED = (
 )
 
 
-def _askable(db: Session, principal: Principal) -> list[Survey]:
-    if not principal.is_registrant:
+def _askable(db: Session, actor: Actor) -> list[Survey]:
+    if not actor.is_registrant:
         return []
     ids = (
-        db.connection()
-        .execute(_OPEN_UNANSWERED, {"account_id": principal.account_id})
-        .scalars()
-        .all()
+        db.connection().execute(_OPEN_UNANSWERED, {"account_id": actor.account_id}).scalars().all()
     )
     if not ids:  # the usual case: one query
         return []
     record = db.exec(
-        select(RegistryRecord).where(RegistryRecord.account_id == principal.account_id)
+        select(RegistryRecord).where(RegistryRecord.account_id == actor.account_id)
     ).first()
     if record is None:
         return []
@@ -134,15 +129,15 @@ def _askable(db: Session, principal: Principal) -> list[Survey]:
     return [
         s
         for s in open_ones
-        if _moment_passed(db, s, principal, record)
+        if _moment_passed(db, s, actor, record)
         and segments.includes(db, segments.Segment.from_json(s.segment), record.id)
     ]
 
 
-def waiting_for(principal: Principal) -> list[tuple[int, str]]:
+def waiting_for(actor: Actor) -> list[tuple[int, str]]:
     """(id, title) of the surveys the registrant may answer now, oldest first."""
     with looking() as db:
-        return [(s.id, _title(s, principal.language)) for s in _askable(db, principal)]
+        return [(s.id, _title(s, actor.language)) for s in _askable(db, actor)]
 
 
 def _title(survey: Survey, lang: str) -> str:
@@ -153,11 +148,11 @@ def _text(question: SurveyQuestion, lang: str) -> str:
     return (question.text_ja if lang == "ja" else question.text_en) or question.text_en
 
 
-def form(principal: Principal, survey_id: int) -> SurveyForm:
+def form(actor: Actor, survey_id: int) -> SurveyForm:
     """The survey's questions in the registrant's language, if they may answer it."""
-    lang = principal.language
+    lang = actor.language
     with transaction() as db:
-        survey = next((s for s in _askable(db, principal) if s.id == survey_id), None)
+        survey = next((s for s in _askable(db, actor) if s.id == survey_id), None)
         if survey is None:
             raise DomainError("survey.not_for_you")
         return SurveyForm(
@@ -210,15 +205,15 @@ def _checked(asked: list[SurveyQuestion], values: dict) -> dict[str, object]:
     return answers
 
 
-def answer(principal: Principal, survey_id: int, values: dict) -> None:
+def answer(actor: Actor, survey_id: int, values: dict) -> None:
     """Record the registrant's answers once (see the module's guarantees)."""
     try:
         with transaction() as db:
-            survey = next((s for s in _askable(db, principal) if s.id == survey_id), None)
+            survey = next((s for s in _askable(db, actor) if s.id == survey_id), None)
             if survey is None:
                 raise DomainError("survey.not_for_you")
             answers = _checked(questions(db, survey.id), values if isinstance(values, dict) else {})
-            db.add(SurveyAnswered(survey_id=survey.id, account_id=principal.account_id))
+            db.add(SurveyAnswered(survey_id=survey.id, account_id=actor.account_id))
             pool.add(db, survey.id, answers)
     except IntegrityError:
         raise DomainError("survey.not_for_you") from None

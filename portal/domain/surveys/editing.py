@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, func, select
 
 from portal.domain.accounts import permissions
-from portal.domain.accounts.sessions import Principal
+from portal.domain.accounts.actor import Actor
 from portal.domain.audit import trail
 from portal.domain.communications import segments
 from portal.domain.core.clock import utcnow
@@ -49,10 +49,10 @@ def _text(values: dict, name: str, limit: int, errors: dict, required: bool = Tr
     return text
 
 
-def create(principal: Principal, values: dict, ip: str = "") -> int:
+def create(actor: Actor, values: dict) -> int:
     """A new draft: titles, who is asked (a segment) and when (a moment, with the attendance
     moment optionally one activity's id); returns its id."""
-    permissions.require_admin(principal)
+    permissions.require_admin(actor)
     errors: dict[str, tuple[str, dict]] = {}
     title_en = _text(values, "title_en", MAX_TITLE, errors)
     title_ja = _text(values, "title_ja", MAX_TITLE, errors)
@@ -81,11 +81,11 @@ def create(principal: Principal, values: dict, ip: str = "") -> int:
             segment=segment.to_json(),
             moment=moment,
             activity_id=activity_id,
-            created_by=principal.account_id,
+            created_by=actor.account_id,
         )
         db.add(survey)
         db.flush()
-        _audit(db, principal, "survey.created", survey.id, ip)
+        _audit(db, actor, "survey.created", survey.id)
         return survey.id
 
 
@@ -98,9 +98,9 @@ def _draft(db: Session, survey_id: int) -> Survey:
     return survey
 
 
-def add_question(principal: Principal, survey_id: int, values: dict, ip: str = "") -> None:
+def add_question(actor: Actor, survey_id: int, values: dict) -> None:
     """Add a question to a draft (kind, texts, choices one per line "English | 日本語")."""
-    permissions.require_admin(principal)
+    permissions.require_admin(actor)
     errors: dict[str, tuple[str, dict]] = {}
     kind = values.get("kind")
     if kind not in {k.value for k in QuestionKind}:
@@ -145,24 +145,24 @@ def add_question(principal: Principal, survey_id: int, values: dict, ip: str = "
                 max_length=limit,
             )
         )
-        _audit(db, principal, "survey.question_added", survey.id, ip)
+        _audit(db, actor, "survey.question_added", survey.id)
 
 
-def remove_question(principal: Principal, question_id: int, ip: str = "") -> None:
+def remove_question(actor: Actor, question_id: int) -> None:
     """Remove a question from a draft."""
-    permissions.require_admin(principal)
+    permissions.require_admin(actor)
     with transaction() as db:
         question = db.get(SurveyQuestion, question_id)
         if question is None:
             raise DomainError("survey.unknown")
         _draft(db, question.survey_id)
         db.delete(question)
-        _audit(db, principal, "survey.question_removed", question.survey_id, ip)
+        _audit(db, actor, "survey.question_removed", question.survey_id)
 
 
-def open_survey(principal: Principal, survey_id: int, ip: str = "") -> None:
+def open_survey(actor: Actor, survey_id: int) -> None:
     """Start asking; the questions are fixed from now on."""
-    permissions.require_admin(principal)
+    permissions.require_admin(actor)
     with transaction() as db:
         survey = _draft(db, survey_id)
         if not db.exec(
@@ -170,25 +170,25 @@ def open_survey(principal: Principal, survey_id: int, ip: str = "") -> None:
         ).first():
             raise DomainError("survey.no_questions")
         survey.status, survey.opened_at = SurveyStatus.OPEN, utcnow()
-        _audit(db, principal, "survey.opened", survey.id, ip)
+        _audit(db, actor, "survey.opened", survey.id)
 
 
-def close_survey(principal: Principal, survey_id: int, ip: str = "") -> None:
+def close_survey(actor: Actor, survey_id: int) -> None:
     """Stop asking. Answers already counted stay; those still waiting for company (fewer
     than the minimum) are discarded, so closing never reveals one person's answers."""
-    permissions.require_admin(principal)
+    permissions.require_admin(actor)
     with transaction() as db:
         survey = db.get(Survey, survey_id)
         if survey is None or survey.status != SurveyStatus.OPEN:
             raise DomainError("survey.not_open")
         survey.status, survey.closed_at = SurveyStatus.CLOSED, utcnow()
-        _audit(db, principal, "survey.closed", survey.id, ip)
+        _audit(db, actor, "survey.closed", survey.id)
     pool.discard_waiting(survey_id)
 
 
-def copy(principal: Principal, survey_id: int, ip: str = "") -> int:
+def copy(actor: Actor, survey_id: int) -> int:
     """A new draft with the same titles, segment, moment and questions; returns its id."""
-    permissions.require_admin(principal)
+    permissions.require_admin(actor)
     with transaction() as db:
         original = db.get(Survey, survey_id)
         if original is None:
@@ -199,7 +199,7 @@ def copy(principal: Principal, survey_id: int, ip: str = "") -> int:
             segment=dict(original.segment),
             moment=original.moment,
             activity_id=original.activity_id,
-            created_by=principal.account_id,
+            created_by=actor.account_id,
         )
         db.add(twin)
         db.flush()
@@ -216,14 +216,12 @@ def copy(principal: Principal, survey_id: int, ip: str = "") -> int:
                     max_length=q.max_length,
                 )
             )
-        _audit(db, principal, "survey.copied", twin.id, ip, source=survey_id)
+        _audit(db, actor, "survey.copied", twin.id, source=survey_id)
         return twin.id
 
 
-def _audit(db: Session, principal: Principal, action: str, survey_id: int, ip: str, **detail):
-    trail.record(
-        db, action, actor_id=principal.account_id, target=f"survey:{survey_id}", ip=ip, **detail
-    )
+def _audit(db: Session, actor: Actor, action: str, survey_id: int, **detail):
+    trail.record(db, action, actor, target=f"survey:{survey_id}", **detail)
 
 
 @dataclass(frozen=True)
@@ -236,9 +234,9 @@ class SurveyRow:
     answers: int
 
 
-def listing(principal: Principal) -> list[SurveyRow]:
+def listing(actor: Actor) -> list[SurveyRow]:
     """Every survey, newest first, with how many answers count so far (staff)."""
-    permissions.require_staff(principal)
+    permissions.require_staff(actor)
     with transaction() as db:
         counts = dict(
             db.exec(
@@ -293,9 +291,9 @@ class SurveyDetail:
         )
 
 
-def detail(principal: Principal, survey_id: int) -> SurveyDetail:
+def detail(actor: Actor, survey_id: int) -> SurveyDetail:
     """One survey with its questions (staff)."""
-    permissions.require_staff(principal)
+    permissions.require_staff(actor)
     with transaction() as db:
         survey = db.get(Survey, survey_id)
         if survey is None:

@@ -12,7 +12,7 @@ from sqlalchemy import insert
 from sqlmodel import col, select, update
 
 from portal.domain.accounts import permissions
-from portal.domain.accounts.sessions import Principal
+from portal.domain.accounts.actor import Actor
 from portal.domain.audit import trail
 from portal.domain.communications import announcement_queue, segments
 from portal.domain.communications.tables import Announcement, AnnouncementStatus
@@ -34,9 +34,9 @@ REMINDER_TEMPLATE = "survey_reminder"
 BATCH = 1000
 
 
-def send(principal: Principal, survey_id: int, ip: str = "") -> int:
+def send(actor: Actor, survey_id: int) -> int:
     """Queue the reminder; returns how many mails were written."""
-    permissions.require_admin(principal)
+    permissions.require_admin(actor)
     with transaction() as db:
         claimed = db.execute(
             update(Survey)
@@ -66,7 +66,7 @@ def send(principal: Principal, survey_id: int, ip: str = "") -> int:
             segment=dict(survey.segment),
             by_mail=True,
             status=AnnouncementStatus.QUEUED,  # written here, not by the announcement writer
-            created_by=principal.account_id,
+            created_by=actor.account_id,
         )
         db.add(reminder)
         db.flush()
@@ -82,12 +82,7 @@ def send(principal: Principal, survey_id: int, ip: str = "") -> int:
         topic = next(t for t in mail_topics.all_topics(db) if t.code == TOPIC)
         names = {"en": topic.name_en, "ja": topic.name_ja}
         trail.record(
-            db,
-            "survey.reminded",
-            actor_id=principal.account_id,
-            target=f"survey:{survey_id}",
-            ip=ip,
-            announcement=reminder_id,
+            db, "survey.reminded", actor, target=f"survey:{survey_id}", announcement=reminder_id
         )
     written, after = 0, 0
     while after is not None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from sqlmodel import select
 
 from portal.domain.accounts import permissions
-from portal.domain.accounts.sessions import Principal
+from portal.domain.accounts.actor import Actor
 from portal.domain.core.db import transaction
 from portal.domain.core.errors import DomainError
 from portal.domain.registrants.exports import safe_cell
@@ -56,10 +56,10 @@ def _labels(question, lang: str) -> list[str]:
     return [c.get(lang) or c.get("en", "") for c in question.choices]
 
 
-def results(principal: Principal, survey_id: int) -> Results:
+def results(actor: Actor, survey_id: int) -> Results:
     """The survey's results in the principal's language (staff)."""
-    permissions.require_staff(principal)
-    lang = principal.language
+    permissions.require_staff(actor)
+    lang = actor.language
     with transaction() as db:
         survey = db.get(Survey, survey_id)
         if survey is None:
@@ -103,11 +103,11 @@ def results(principal: Principal, survey_id: int) -> Results:
         return Results(title, survey.status, total, True, shown)
 
 
-def answers_csv(principal: Principal, survey_id: int) -> bytes:
+def answers_csv(actor: Actor, survey_id: int) -> bytes:
     """Every counted answer as CSV (UTF-8 with BOM), one row each: the day, then each
     question's answer as people read it (staff; refused while too few answers count)."""
-    permissions.require_staff(principal)
-    lang = principal.language
+    permissions.require_staff(actor)
+    lang = actor.language
     with transaction() as db:
         if pool.counted(db, survey_id) < get_settings().survey_min_responses:
             raise DomainError("survey.too_few")

@@ -14,7 +14,7 @@ from portal.web.components.forms import form, labelled_checkbox, notice, primary
 from portal.web.components.layout import card, page_title, shell
 from portal.web.components.text import t
 from portal.web.link_tokens import forget_token_in_url, token_from_link
-from portal.web.session import client_ip, page_language, translator
+from portal.web.session import origin, page_language, translator
 
 
 class MailPreferencesState(PageState, rx.State):
@@ -60,7 +60,7 @@ class MailPreferencesState(PageState, rx.State):
             return None
         tr = await translator(self)
         values = {t["field"]: form.get(t["field"]) in ("on", True, "true") for t in self.topics}
-        saved = await asyncio.to_thread(preference_links.save, self._token, values, client_ip(self))
+        saved = await asyncio.to_thread(preference_links.save, self._token, values, origin(self))
         await self._fill()
         if not saved:
             return None

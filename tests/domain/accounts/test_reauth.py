@@ -17,7 +17,7 @@ from portal.domain.core.db import transaction
 from portal.domain.core.errors import DomainError, FieldErrors, NotAllowed
 from tests import factories
 from tests.factories import PASSWORD
-from tests.support.people import pending_secret, set_up_app, staff_principal
+from tests.support.people import HERE, pending_secret, set_up_app, staff_principal
 
 
 def test_a_session_left_open_sets_up_no_authenticator_until_the_owner_confirms(db, frozen):
@@ -27,8 +27,8 @@ def test_a_session_left_open_sets_up_no_authenticator_until_the_owner_confirms(d
     with pytest.raises(DomainError, match=r"reauth\.needed"):
         totp.begin_enrolment(session)
     with pytest.raises(FieldErrors):
-        reauth.confirm(Actor(session), "Not-the-password-9", "")
-    reauth.confirm(Actor(session), PASSWORD, "")  # the owner, with the password
+        reauth.confirm(session, "Not-the-password-9", "")
+    reauth.confirm(session, PASSWORD, "")  # the owner, with the password
     set_up_app(session, frozen.now)
     [mail] = factories.outbox("borrowed@example.com", "authenticator_added")
     assert mail.language == "en"
@@ -45,11 +45,11 @@ def test_replacing_an_authenticator_needs_the_authenticator_not_just_the_passwor
     session = factories.fresh_session(account_id)
     secret = set_up_app(session, frozen.now)
     frozen.advance(minutes=6)
-    reauth.confirm(Actor(session), PASSWORD, "")  # someone who learnt the password
+    reauth.confirm(session, PASSWORD, "")  # someone who learnt the password
     with pytest.raises(DomainError, match=r"reauth\.needed_app"):
         totp.begin_enrolment(session)
     frozen.advance(seconds=30)
-    reauth.confirm(Actor(session), "", pyotp.TOTP(secret).at(int(frozen.now.timestamp())))
+    reauth.confirm(session, "", pyotp.TOTP(secret).at(int(frozen.now.timestamp())))
     totp.begin_enrolment(session)  # the owner, holding the app
 
 
@@ -69,7 +69,7 @@ def test_wrong_codes_while_confirming_count_toward_the_factor_lock(db):
     set_up_app(session)
     for _ in range(10):
         with pytest.raises(FieldErrors):
-            reauth.confirm(Actor(session), "", "000000")
+            reauth.confirm(session, "", "000000")
     with transaction() as db_session:
         assert db_session.get(Account, account_id).factor_locked_at is not None
 
@@ -79,15 +79,15 @@ def test_a_reset_can_take_away_the_authenticator_and_the_provider_link(db):
     set_up_app(factories.fresh_session(account_id))  # the intruder's app
     with transaction() as db_session:
         db_session.add(ProviderLink(account_id=account_id, issuer="https://idp", subject="evil"))
-    password_reset.request("taken@example.com")
+    password_reset.request("taken@example.com", HERE)
     token = factories.outbox("taken@example.com", "password_reset")[-1].params["link"]
     new = "Mine-Again-2026!"
-    password_reset.complete(token.split("token=")[1], new, new, remove_factors=True)
+    password_reset.complete(token.split("token=")[1], new, new, HERE, remove_factors=True)
     with transaction() as db_session:
         account = db_session.get(Account, account_id)
         assert account.totp_secret is None
         assert db_session.exec(select(ProviderLink)).all() == []
-    step = signin.check_password("taken@example.com", new)
+    step = signin.check_password("taken@example.com", new, HERE)
     assert step.method == "email"  # the intruder's app no longer signs in
 
 
@@ -97,9 +97,9 @@ def test_staff_and_the_command_line_reset_a_lost_second_factor(db, capsys):
     set_up_app(owner)
     reviewer, _ = staff_principal("rev@example.com", role="reviewer")
     with pytest.raises(NotAllowed):
-        factors.reset_second_factor(Actor(reviewer), "lost-phone@example.com")
+        factors.reset_second_factor(reviewer, "lost-phone@example.com")
     admin, _ = staff_principal("boss@example.com")
-    factors.reset_second_factor(Actor(admin, "10.0.0.9"), "lost-phone@example.com")
+    factors.reset_second_factor(Actor(admin.principal, "10.0.0.9"), "lost-phone@example.com")
     with transaction() as db_session:
         assert db_session.get(Account, account_id).totp_secret is None
         event = db_session.exec(

@@ -4,13 +4,14 @@ from portal.domain.accounts import sessions, signin, tokens
 from portal.domain.accounts.tables import Account, WebSession
 from portal.domain.core.db import transaction
 from tests import factories
+from tests.support.people import HERE
 
 
 def signed_in(email: str) -> str:
     factories.registrant(email)
-    step = signin.check_password(email, factories.PASSWORD)
-    ticket = signin.verify_code(step.attempt, factories.last_code(email)).ticket
-    return signin.redeem_ticket(ticket).secret
+    step = signin.check_password(email, factories.PASSWORD, HERE)
+    ticket = signin.verify_code(step.attempt, factories.last_code(email), HERE).ticket
+    return signin.redeem_ticket(ticket, HERE).secret
 
 
 def test_live_session_resolves_to_its_principal(db):
@@ -60,9 +61,9 @@ def test_logout_revokes(db):
 
 def test_end_all_keeps_only_the_current_one(db):
     first = signed_in("many@example.com")
-    step = signin.check_password("many@example.com", factories.PASSWORD)
-    ticket = signin.verify_code(step.attempt, factories.last_code("many@example.com")).ticket
-    second = signin.redeem_ticket(ticket).secret
+    step = signin.check_password("many@example.com", factories.PASSWORD, HERE)
+    ticket = signin.verify_code(step.attempt, factories.last_code("many@example.com"), HERE).ticket
+    second = signin.redeem_ticket(ticket, HERE).secret
     keep = sessions.resolve(second)
     with transaction() as session:
         assert sessions.end_all(session, keep.account_id, except_session_id=keep.session_id) == 1

@@ -18,13 +18,15 @@ from portal.domain.accounts.tables import Account
 from portal.domain.audit.tables import AuditEvent
 from portal.domain.core.db import transaction
 from portal.domain.core.errors import FieldErrors
+from portal.domain.core.origin import SYSTEM, Origin
 from portal.settings import get_settings
 from tests import factories
 from tests.factories import PASSWORD
+from tests.support.people import HERE
 
 
 def sign_in(email, password=PASSWORD):
-    return signin.check_password(email, password, ip="10.0.0.1")
+    return signin.check_password(email, password, Origin("10.0.0.1"))
 
 
 def account(email) -> Account:
@@ -38,11 +40,11 @@ def test_password_then_emailed_code_gives_a_ticket_then_a_session(db):
     assert step.ok and step.method == "email"
     mail = factories.outbox("hanako@example.com", "signin_code")
     assert len(mail) == 1 and mail[0].language == "en"
-    result = signin.verify_code(step.attempt, factories.last_code("hanako@example.com"))
+    result = signin.verify_code(step.attempt, factories.last_code("hanako@example.com"), HERE)
     assert result.ok and result.ticket
-    start = signin.redeem_ticket(result.ticket, ip="10.0.0.1")
+    start = signin.redeem_ticket(result.ticket, Origin("10.0.0.1"))
     assert start is not None and start.landing == "/mypage"
-    assert signin.redeem_ticket(result.ticket) is None  # single use
+    assert signin.redeem_ticket(result.ticket, HERE) is None  # single use
 
 
 def test_refusals_look_identical(db):
@@ -63,18 +65,18 @@ def test_code_is_bound_to_the_attempt_and_single_use(db):
     other = sign_in("b@example.com")
     code_a = factories.last_code("a@example.com")
     # a's code does not pass b's challenge, and a made-up attempt does nothing
-    assert not signin.verify_code(other.attempt, code_a).ok
-    assert signin.verify_code("forged", code_a).problem == "code.start_again"
-    assert signin.verify_code(None, code_a).problem == "code.start_again"
-    assert signin.verify_code(first.attempt, code_a).ok
-    assert signin.verify_code(first.attempt, code_a).problem == "code.start_again"
+    assert not signin.verify_code(other.attempt, code_a, HERE).ok
+    assert signin.verify_code("forged", code_a, HERE).problem == "code.start_again"
+    assert signin.verify_code(None, code_a, HERE).problem == "code.start_again"
+    assert signin.verify_code(first.attempt, code_a, HERE).ok
+    assert signin.verify_code(first.attempt, code_a, HERE).problem == "code.start_again"
 
 
 def test_code_expires(db, frozen):
     factories.registrant("late@example.com")
     step = sign_in("late@example.com")
     frozen.advance(minutes=10, seconds=1)
-    result = signin.verify_code(step.attempt, factories.last_code("late@example.com"))
+    result = signin.verify_code(step.attempt, factories.last_code("late@example.com"), HERE)
     assert result.problem == "code.expired"
 
 
@@ -83,10 +85,10 @@ def test_five_wrong_codes_void_the_challenge(db):
     step = sign_in("typo@example.com")
     good = factories.last_code("typo@example.com")
     wrong = "000000" if good != "000000" else "111111"
-    results = [signin.verify_code(step.attempt, wrong) for _ in range(5)]
+    results = [signin.verify_code(step.attempt, wrong, HERE) for _ in range(5)]
     assert [r.tries_left for r in results[:4]] == [4, 3, 2, 1]
     assert results[4].problem == "code.too_many"
-    assert signin.verify_code(step.attempt, good).problem == "code.too_many"
+    assert signin.verify_code(step.attempt, good, HERE).problem == "code.too_many"
 
 
 def test_resend_replaces_the_code_and_is_throttled(db, frozen):
@@ -99,8 +101,8 @@ def test_resend_replaces_the_code_and_is_throttled(db, frozen):
     new = factories.last_code("resend@example.com")
     assert len(factories.outbox("resend@example.com", "signin_code")) == 2
     if old != new:
-        assert not signin.verify_code(step.attempt, old).ok
-    assert signin.verify_code(step.attempt, new).ok
+        assert not signin.verify_code(step.attempt, old, HERE).ok
+    assert signin.verify_code(step.attempt, new, HERE).ok
 
 
 def test_resends_are_capped(db, frozen):
@@ -152,7 +154,7 @@ def test_staff_unlock_clears_the_lock(db):
     factories.registrant("unlock@example.com")
     for _ in range(5):
         sign_in("unlock@example.com", "Wrong-password-1")
-    assert operations.unlock("UNLOCK@example.com")
+    assert operations.unlock("UNLOCK@example.com", SYSTEM)
     assert sign_in("unlock@example.com").ok
     with transaction() as session:
         actions = session.exec(select(AuditEvent.action)).all()
@@ -194,9 +196,9 @@ def test_totp_replaces_the_emailed_code_and_each_step_works_once(db, frozen):
     assert step.method == "totp"
     assert factories.outbox("app@example.com", "signin_code") == []
     code = pyotp.TOTP(secret).at(frozen.now.replace(tzinfo=dt.UTC))
-    assert signin.verify_code(step.attempt, code).ok
+    assert signin.verify_code(step.attempt, code, HERE).ok
     again = sign_in("app@example.com")
-    assert not signin.verify_code(again.attempt, code).ok  # same time step, refused
+    assert not signin.verify_code(again.attempt, code, HERE).ok  # same time step, refused
 
 
 def test_recovery_codes_work_once(db):
@@ -204,9 +206,9 @@ def test_recovery_codes_work_once(db):
     _secret, codes = enrol(account_id)
     assert len(codes) == 10 and len(set(codes)) == 10
     step = sign_in("lost@example.com")
-    assert signin.verify_code(step.attempt, codes[0].upper()).ok
+    assert signin.verify_code(step.attempt, codes[0].upper(), HERE).ok
     again = sign_in("lost@example.com")
-    assert not signin.verify_code(again.attempt, codes[0]).ok
+    assert not signin.verify_code(again.attempt, codes[0], HERE).ok
 
 
 def test_wrong_enrolment_code_leaves_totp_off(db):
@@ -234,8 +236,8 @@ def test_totp_secret_is_stored_encrypted(db):
 def test_staff_without_totp_land_on_enrolment(db):
     operations.create_staff("boss@example.com", "Str0ng-pass-phrase", "admin", "Boss")
     step = sign_in("boss@example.com", "Str0ng-pass-phrase")
-    ticket = signin.verify_code(step.attempt, factories.last_code("boss@example.com")).ticket
-    assert signin.redeem_ticket(ticket).landing == "/mypage/account"
+    ticket = signin.verify_code(step.attempt, factories.last_code("boss@example.com"), HERE).ticket
+    assert signin.redeem_ticket(ticket, HERE).landing == "/mypage/account"
 
 
 def test_turning_the_authenticator_off_needs_password_and_code(db):
@@ -247,12 +249,14 @@ def test_turning_the_authenticator_off_needs_password_and_code(db):
         (PASSWORD, "000000" if code != "000000" else "111111", "code.wrong"),
     ):
         try:
-            totp.disable(account_id, password, typed)
+            totp.disable(factories.fresh_session(account_id), password, typed)
         except Exception as exc:
             assert exc.key == key
         else:
             raise AssertionError("disable should have been refused")
-    totp.disable(account_id, PASSWORD, codes[3])  # a recovery code also proves possession
+    totp.disable(
+        factories.fresh_session(account_id), PASSWORD, codes[3]
+    )  # a recovery code also proves possession
     assert sign_in("off@example.com").method == "email"
 
 
@@ -262,7 +266,9 @@ def test_staff_cannot_turn_the_required_authenticator_off(db):
     )
     secret, _ = enrol(staff_id)
     try:
-        totp.disable(staff_id, "Str0ng-pass-phrase", pyotp.TOTP(secret).now())
+        totp.disable(
+            factories.fresh_session(staff_id), "Str0ng-pass-phrase", pyotp.TOTP(secret).now()
+        )
     except Exception as exc:
         assert exc.key == "totp.staff_must_keep"
     else:
@@ -282,13 +288,13 @@ def test_wrong_codes_count_across_challenges_and_lock_the_second_factor(db):
         step = sign_in("guessed@example.com")  # the right password: a new challenge
         assert step.ok
         for _ in range(min(signin.MAX_CODE_TRIES, lockout.FACTOR_LIMIT - wrong_codes)):
-            signin.verify_code(step.attempt, wrong_code_for("guessed@example.com"))
+            signin.verify_code(step.attempt, wrong_code_for("guessed@example.com"), HERE)
             wrong_codes += 1
     assert not sign_in("guessed@example.com").ok  # blocked, even with the password
     assert len(factories.outbox("guessed@example.com", "factor_locked")) == 1
-    operations.unlock("guessed@example.com")
+    operations.unlock("guessed@example.com", SYSTEM)
     step = sign_in("guessed@example.com")
-    assert signin.verify_code(step.attempt, factories.last_code("guessed@example.com")).ok
+    assert signin.verify_code(step.attempt, factories.last_code("guessed@example.com"), HERE).ok
 
 
 def test_a_right_code_starts_the_count_again(db):
@@ -296,8 +302,8 @@ def test_a_right_code_starts_the_count_again(db):
     for _ in range(3):  # 3 × (4 wrong, then right) = 12 wrong codes, never 10 in a row
         step = sign_in("clumsy@example.com")
         for _ in range(4):
-            signin.verify_code(step.attempt, wrong_code_for("clumsy@example.com"))
-        assert signin.verify_code(step.attempt, factories.last_code("clumsy@example.com")).ok
+            signin.verify_code(step.attempt, wrong_code_for("clumsy@example.com"), HERE)
+        assert signin.verify_code(step.attempt, factories.last_code("clumsy@example.com"), HERE).ok
     assert account("clumsy@example.com").factor_locked_at is None
 
 
@@ -305,10 +311,10 @@ def test_a_resend_does_not_give_the_tries_back(db, frozen):
     factories.registrant("patient@example.com")
     step = sign_in("patient@example.com")
     for _ in range(signin.MAX_CODE_TRIES - 1):
-        signin.verify_code(step.attempt, wrong_code_for("patient@example.com"))
+        signin.verify_code(step.attempt, wrong_code_for("patient@example.com"), HERE)
     frozen.advance(seconds=31)
     assert signin.resend_code(step.attempt) is None
-    last = signin.verify_code(step.attempt, wrong_code_for("patient@example.com"))
+    last = signin.verify_code(step.attempt, wrong_code_for("patient@example.com"), HERE)
     assert last.problem == "code.too_many"
 
 
@@ -323,9 +329,9 @@ def test_ipv6_clients_are_counted_by_their_64_network(db, configure):
     configure(PORTAL_SIGNIN_PER_CLIENT="5")
     factories.registrant("v6@example.com")
     for host in range(5):  # five addresses of one subscriber's /64
-        signin.check_password("nobody@example.com", "x", ip=f"2001:db8:1:2::{host + 1}")
-    assert signin.check_password("v6@example.com", PASSWORD, ip="2001:db8:1:2::99").throttled
-    assert signin.check_password("v6@example.com", PASSWORD, ip="2001:db8:1:3::1").ok
+        signin.check_password("nobody@example.com", "x", Origin(f"2001:db8:1:2::{host + 1}"))
+    assert signin.check_password("v6@example.com", PASSWORD, Origin("2001:db8:1:2::99")).throttled
+    assert signin.check_password("v6@example.com", PASSWORD, Origin("2001:db8:1:3::1")).ok
 
 
 def test_a_throttled_sign_in_spends_no_bcrypt(db, configure, monkeypatch):
@@ -345,7 +351,10 @@ def test_a_wrong_current_password_inside_a_session_counts_toward_the_lockout(db)
     for _ in range(get_settings().lockout_threshold):
         with pytest.raises(FieldErrors):
             account_changes.request_email_change(
-                account_id, "x@example.com", "x@example.com", "Guess-1234-abcd"
+                factories.fresh_session(account_id),
+                "x@example.com",
+                "x@example.com",
+                "Guess-1234-abcd",
             )
     assert account("borrowed@example.com").locked_until is not None
     assert factories.outbox("borrowed@example.com", "account_locked")

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs, urlparse
 
-from portal.domain.accounts import password_reset, sessions, signin
+from portal.domain.accounts import password_reset, signin
+from portal.domain.accounts.actor import Actor
 from portal.domain.organisations import directory
 from tests import factories
-from tests.support.people import STAFF_PASSWORD, staff_principal
+from tests.support.people import HERE, STAFF_PASSWORD, actor_of, staff_principal
 
 
 def admin():
@@ -25,18 +26,18 @@ def invitation_token(email: str) -> str:
     return parse_qs(urlparse(mail.params["link"]).query)["token"][0]
 
 
-def sign_in(email: str) -> tuple[sessions.Principal, str, str]:
-    """Sign an active account in with its e-mailed code: (principal, cookie secret, landing)."""
-    step = signin.check_password(email, STAFF_PASSWORD)
-    ticket = signin.verify_code(step.attempt, factories.last_code(email)).ticket
-    started = signin.redeem_ticket(ticket)
-    return sessions.resolve(started.secret), started.secret, started.landing
+def sign_in(email: str) -> tuple[Actor, str, str]:
+    """Sign an active account in with its e-mailed code: (actor, cookie secret, landing)."""
+    step = signin.check_password(email, STAFF_PASSWORD, HERE)
+    ticket = signin.verify_code(step.attempt, factories.last_code(email), HERE).ticket
+    started = signin.redeem_ticket(ticket, HERE)
+    return actor_of(started.secret), started.secret, started.landing
 
 
 def org_user(by, email: str, organisation_id: int, language: str = "en"):
     """An organisation user invited by the admin `by`, who accepted the invitation and
     signed in: (principal, secret)."""
     directory.invite_user(by, organisation_id, email, "Provider Clerk", language)
-    password_reset.complete(invitation_token(email), STAFF_PASSWORD, STAFF_PASSWORD)
+    password_reset.complete(invitation_token(email), STAFF_PASSWORD, STAFF_PASSWORD, HERE)
     principal, secret, _ = sign_in(email)
     return principal, secret

@@ -4,6 +4,7 @@ import threading
 import pytest
 from sqlmodel import select
 
+from portal.domain.accounts.actor import Actor
 from portal.domain.audit.tables import AuditEvent
 from portal.domain.core.clock import today
 from portal.domain.core.db import transaction
@@ -165,7 +166,9 @@ def test_previews_cannot_be_used_to_search_the_registry(scene):
     is audited with what it matched, and a list cannot be a dump of guesses."""
     _, clerk, seminar, ((_, n0, name0), _, _) = scene
     for _ in range(attendance_reports.PREVIEWS_PER_HOUR):
-        attendance_reports.preview(clerk, seminar, csv_bytes((n0, name0)), ip="198.51.100.4")
+        attendance_reports.preview(
+            Actor(clerk.principal, "198.51.100.4"), seminar, csv_bytes((n0, name0))
+        )
     with pytest.raises(DomainError, match=r"attendance\.too_many_previews"):
         attendance_reports.preview(clerk, seminar, csv_bytes((n0, name0)))
     with transaction() as db:

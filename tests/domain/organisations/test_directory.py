@@ -14,7 +14,7 @@ from tests.domain.organisations.people import (
     provider,
     sign_in,
 )
-from tests.support.people import STAFF_PASSWORD, staff_principal
+from tests.support.people import HERE, STAFF_PASSWORD, staff_principal
 
 
 def audit_actions() -> list[str]:
@@ -29,9 +29,11 @@ def test_an_invited_provider_user_chooses_a_password_signs_in_and_lands_on_org(d
     [mail] = factories.outbox("clerk@seminars.example", "organisation_invite")
     assert mail.language == "ja"
     assert mail.params["organisation"] == "Tokyo Seminars"
-    assert not signin.check_password("clerk@seminars.example", STAFF_PASSWORD).ok  # no password yet
+    assert not signin.check_password(
+        "clerk@seminars.example", STAFF_PASSWORD, HERE
+    ).ok  # no password yet
     password_reset.complete(
-        invitation_token("clerk@seminars.example"), STAFF_PASSWORD, STAFF_PASSWORD
+        invitation_token("clerk@seminars.example"), STAFF_PASSWORD, STAFF_PASSWORD, HERE
     )
     # A first password changed nothing: no "your password was changed, if not you…" mail.
     assert factories.outbox("clerk@seminars.example", "password_changed") == []
@@ -104,7 +106,7 @@ def test_deactivating_an_organisation_ends_its_sessions_at_once(db):
     directory.deactivate(boss, org)
     assert sessions.resolve(first) is None and sessions.resolve(second) is None
     assert sessions.resolve(elsewhere) is not None
-    assert not signin.check_password("one@seminars.example", STAFF_PASSWORD).ok
+    assert not signin.check_password("one@seminars.example", STAFF_PASSWORD, HERE).ok
     detail = directory.detail(boss, org)
     assert detail.status == "deactivated"
     assert {u.status for u in detail.users} == {"disabled"}
@@ -129,11 +131,11 @@ def test_deactivating_one_user_ends_only_their_sessions(db):
 def test_an_organisation_user_resets_a_forgotten_password_like_a_registrant(db):
     boss = admin()
     org_user(boss, "clerk@seminars.example", provider(boss))
-    password_reset.request("clerk@seminars.example")
+    password_reset.request("clerk@seminars.example", HERE)
     [mail] = factories.outbox("clerk@seminars.example", "password_reset")
     token = mail.params["link"].split("token=")[1]
-    password_reset.complete(token, "Another-Garden-77", "Another-Garden-77")
-    assert signin.check_password("clerk@seminars.example", "Another-Garden-77").ok
+    password_reset.complete(token, "Another-Garden-77", "Another-Garden-77", HERE)
+    assert signin.check_password("clerk@seminars.example", "Another-Garden-77", HERE).ok
     assert len(factories.outbox("clerk@seminars.example", "password_changed")) == 1
 
 
@@ -141,10 +143,10 @@ def test_an_organisation_user_changes_their_address_like_a_registrant(db):
     boss = admin()
     clerk, secret = org_user(boss, "clerk@seminars.example", provider(boss))
     account_changes.request_email_change(
-        clerk.account_id, "Desk@Seminars.example", "desk@seminars.example", STAFF_PASSWORD
+        clerk, "Desk@Seminars.example", "desk@seminars.example", STAFF_PASSWORD
     )
     [mail] = factories.outbox("desk@seminars.example", "email_change_confirm")
-    account_changes.confirm_email_change(mail.params["link"].split("token=")[1])
+    account_changes.confirm_email_change(mail.params["link"].split("token=")[1], HERE)
     assert sessions.resolve(secret) is None  # every session ends with the change
     principal, _, landing = sign_in("desk@seminars.example")
     assert landing == "/org" and area.overview(principal).users[0].email == "desk@seminars.example"

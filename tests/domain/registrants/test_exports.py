@@ -13,7 +13,7 @@ from portal.domain.registrants import exports
 from portal.domain.registrants.registry_search import RegistryQuery
 from portal.domain.registry.tables import RegistryRecord
 from tests import factories
-from tests.support.people import reviewer
+from tests.support.people import HERE, reviewer
 
 
 def add(number, family, address="", status="active"):
@@ -46,7 +46,7 @@ def test_cells_that_a_spreadsheet_would_run_are_neutralised():
 def test_utf8_export_has_bom_header_and_the_filtered_rows(db):
     add("E1", "山田", address="=cmd|' /C calc'!A0")
     add("E2", "鈴木", status="expired")
-    data = b"".join(exports.export_csv(Actor(reviewer()), RegistryQuery(status="active"), "utf-8"))
+    data = b"".join(exports.export_csv(reviewer(), RegistryQuery(status="active"), "utf-8"))
     assert data.startswith(b"\xef\xbb\xbf")
     rows = read(data, "utf-8-sig")
     assert rows[0] == list(exports.COLUMNS)
@@ -56,7 +56,7 @@ def test_utf8_export_has_bom_header_and_the_filtered_rows(db):
 
 def test_shift_jis_export_for_excel(db):
     add("S1", "髙橋")
-    data = b"".join(exports.export_csv(Actor(reviewer()), RegistryQuery(), "shift_jis"))
+    data = b"".join(exports.export_csv(reviewer(), RegistryQuery(), "shift_jis"))
     rows = read(data, "cp932")
     assert rows[1][1] == "髙橋"  # CP932 has the variant kanji
 
@@ -66,7 +66,7 @@ def test_export_streams_in_batches_and_is_audited(db, monkeypatch):
     for n in range(5):
         add(f"B{n}", "田中")
     download = exports.export_csv(
-        Actor(reviewer(), "192.0.2.8"), RegistryQuery(text="田中"), "utf-8"
+        Actor(reviewer().principal, "192.0.2.8"), RegistryQuery(text="田中"), "utf-8"
     )
     next(download)  # the header: the download has begun, and is on record already
     with transaction() as session:
@@ -89,9 +89,9 @@ def test_only_signed_in_staff_may_download(db, configure):
     operations.create_staff("desk@example.com", "Quiet-harbour-71!", "reviewer", "Desk")
 
     def cookie(email, password):
-        step = signin.check_password(email, password)
-        ticket = signin.verify_code(step.attempt, factories.last_code(email)).ticket
-        return signin.redeem_ticket(ticket).secret
+        step = signin.check_password(email, password, HERE)
+        ticket = signin.verify_code(step.attempt, factories.last_code(email), HERE).ticket
+        return signin.redeem_ticket(ticket, HERE).secret
 
     http = TestClient(build_api(), base_url="http://localhost:3000")
     assert http.get("/admin/registrants/export").status_code == 403

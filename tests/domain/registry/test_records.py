@@ -9,6 +9,7 @@ from portal.domain.core.errors import DomainError, FieldErrors
 from portal.domain.registry import record_fields, records
 from portal.domain.registry.tables import RecordChange, RegistryRecord
 from tests import factories
+from tests.support.people import acting_as
 
 
 @pytest.mark.parametrize(
@@ -49,7 +50,9 @@ def test_bad_input_is_refused_with_a_reason(field, typed, key):
 def test_preview_lists_changes_and_saves_nothing(db):
     account_id = factories.registrant("edit@example.com")
     changes = records.preview(
-        account_id, "workplace", {"employer": "Acme 人材", "workplace_phone": "０３-1111-2222"}
+        acting_as(account_id),
+        "workplace",
+        {"employer": "Acme 人材", "workplace_phone": "０３-1111-2222"},
     )
     assert [(c.field, c.old, c.new) for c in changes] == [
         ("employer", "", "Acme 人材"),
@@ -61,8 +64,8 @@ def test_preview_lists_changes_and_saves_nothing(db):
 
 def test_apply_saves_and_records_each_changed_field(db):
     account_id = factories.registrant("history@example.com")
-    records.apply(account_id, "basic", {"phone": "090-1234-5678", "address": ""})
-    records.apply(account_id, "mail", {"newsletter": False, "phone": "ignored"})
+    records.apply(acting_as(account_id), "basic", {"phone": "090-1234-5678", "address": ""})
+    records.apply(acting_as(account_id), "mail", {"newsletter": False, "phone": "ignored"})
     with transaction() as db_session:
         record = db_session.exec(select(RegistryRecord)).one()
         rows = db_session.exec(select(RecordChange)).all()
@@ -72,7 +75,9 @@ def test_apply_saves_and_records_each_changed_field(db):
         ("newsletter", "yes", "no", account_id, False),
     }
     assert [h.field for h in records.history(record.id)]  # newest first, both present
-    assert records.apply(account_id, "basic", {"phone": "090-1234-5678"}) == []  # nothing new
+    assert (
+        records.apply(acting_as(account_id), "basic", {"phone": "090-1234-5678"}) == []
+    )  # nothing new
 
 
 def test_a_section_cannot_carry_other_fields(db):
@@ -85,20 +90,22 @@ def test_a_section_cannot_carry_other_fields(db):
         "birth_date": "1900-01-01",
         "account_id": 1,
     }
-    changes = records.apply(account_id, "workplace", payload)
+    changes = records.apply(acting_as(account_id), "workplace", payload)
     assert [c.field for c in changes] == ["employer"]
     with transaction() as db_session:
         record = db_session.exec(select(RegistryRecord)).one()
     assert record.registration_number != "HACK" and str(record.valid_until) != "2099-12-31"
     with pytest.raises(DomainError):
-        records.apply(account_id, "certification", {"status": "active"})
+        records.apply(acting_as(account_id), "certification", {"status": "active"})
 
 
 def test_errors_come_per_field_and_nothing_is_saved(db):
     account_id = factories.registrant("typo@example.com")
     with pytest.raises(FieldErrors) as refused:
         records.apply(
-            account_id, "basic", {"phone": "call me", "postal_code": "12", "address": "ok"}
+            acting_as(account_id),
+            "basic",
+            {"phone": "call me", "postal_code": "12", "address": "ok"},
         )
     assert set(refused.value.fields) == {"phone", "postal_code"}
     with transaction() as db_session:
@@ -114,7 +121,7 @@ def test_staff_changes_carry_who_and_why_and_may_touch_certification(db):
         record_id = db_session.exec(select(RegistryRecord.id)).one()
     with pytest.raises(FieldErrors) as refused:
         records.staff_apply(
-            record_id, "basic", {"address": "大阪市"}, actor_id=staff_id, reason=" "
+            record_id, "basic", {"address": "大阪市"}, acting_as(staff_id), reason=" "
         )
     assert refused.value.fields == {"reason": ("admin.reason_required", {})}
     changes = records.staff_preview(
@@ -125,7 +132,7 @@ def test_staff_changes_carry_who_and_why_and_may_touch_certification(db):
         ("status", "withdrawn"),
     }
     records.staff_apply(
-        record_id, "certification", {"status": "withdrawn"}, actor_id=staff_id, reason="letter"
+        record_id, "certification", {"status": "withdrawn"}, acting_as(staff_id), reason="letter"
     )
     with transaction() as db_session:
         row = db_session.exec(select(RecordChange)).one()
@@ -134,4 +141,4 @@ def test_staff_changes_carry_who_and_why_and_may_touch_certification(db):
     assert record.status == "withdrawn" and account_id == record.account_id
     for bad in ({"status": "gone"}, {"valid_from": "2099-01-01"}, {"birth_date": ""}):
         with pytest.raises(FieldErrors):
-            records.staff_apply(record_id, "certification", bad, actor_id=staff_id, reason="x")
+            records.staff_apply(record_id, "certification", bad, acting_as(staff_id), reason="x")

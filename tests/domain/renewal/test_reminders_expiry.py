@@ -18,7 +18,7 @@ from portal.settings import REMINDER_STAGES
 from portal.web import daily_jobs
 from tests import factories
 from tests.domain.renewal.renewal_people import record_of, renewing
-from tests.support.people import staff_principal
+from tests.support.people import acting_as, staff_principal
 
 RULES = eligibility.Rules()
 
@@ -142,7 +142,7 @@ def test_expiry_after_grace_skips_waiting_applications_and_reinstated_records(db
         record_of(kept).id,
         "certification",
         {"status": "active"},
-        actor_id=boss.account_id,
+        acting_as(boss.account_id),
         reason="Reinstated by the board",
     )
     graced = eligibility.Rules(grace_days=2)

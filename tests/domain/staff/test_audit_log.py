@@ -9,12 +9,12 @@ from portal.domain.audit.tables import AuditEvent
 from portal.domain.core.db import transaction
 from portal.domain.core.errors import NotAllowed
 from portal.domain.staff import audit_log
-from tests.support.people import staff_principal
+from tests.support.people import acting_as, staff_principal
 
 
 def add(action: str, actor_id=None, target="", **detail) -> None:
     with transaction() as db:
-        trail.record(db, action, actor_id=actor_id, target=target, **detail)
+        trail.record(db, action, acting_as(actor_id), target=target, **detail)
 
 
 def test_filters_and_keyset_pages_newest_first(db):

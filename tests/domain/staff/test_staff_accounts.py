@@ -11,7 +11,7 @@ from portal.domain.core.db import transaction
 from portal.domain.core.errors import DomainError, FieldErrors, NotAllowed
 from portal.domain.staff import staff_accounts
 from tests import factories
-from tests.support.people import STAFF_PASSWORD, staff_principal
+from tests.support.people import HERE, STAFF_PASSWORD, staff_principal
 
 
 def account(email: str) -> Account:
@@ -27,10 +27,10 @@ def test_an_invited_staff_member_chooses_a_password_and_becomes_active(db):
     [mail] = factories.outbox("new@example.com", "staff_invite")
     assert mail.language == "ja" and mail.params["inviter"] == "Boss"
     token = parse_qs(urlparse(mail.params["link"]).query)["token"][0]
-    assert not signin.check_password("new@example.com", STAFF_PASSWORD).ok  # no password yet
-    password_reset.complete(token, STAFF_PASSWORD, STAFF_PASSWORD)
+    assert not signin.check_password("new@example.com", STAFF_PASSWORD, HERE).ok  # no password yet
+    password_reset.complete(token, STAFF_PASSWORD, STAFF_PASSWORD, HERE)
     assert account("new@example.com").status == "active"
-    assert signin.check_password("new@example.com", STAFF_PASSWORD).ok
+    assert signin.check_password("new@example.com", STAFF_PASSWORD, HERE).ok
 
 
 def test_invitation_input_is_checked_per_field(db):
@@ -78,9 +78,9 @@ def test_deactivation_ends_sessions_at_once_and_is_audited(db):
     assert sessions.resolve(secret) is not None
     staff_accounts.deactivate(boss, victim.account_id)
     assert sessions.resolve(secret) is None
-    assert not signin.check_password("leaving@example.com", STAFF_PASSWORD).ok
+    assert not signin.check_password("leaving@example.com", STAFF_PASSWORD, HERE).ok
     staff_accounts.reactivate(boss, victim.account_id)
-    assert signin.check_password("leaving@example.com", STAFF_PASSWORD).ok
+    assert signin.check_password("leaving@example.com", STAFF_PASSWORD, HERE).ok
     with transaction() as db_:
         actions = db_.exec(
             select(AuditEvent.action)

@@ -54,8 +54,8 @@ class AdminActivitiesState(PageState, rx.State):
     attendance_ready: bool = False
     _staged: str = ""
 
-    async def _fill(self, principal) -> None:
-        lang = principal.language
+    async def _fill(self, actor) -> None:
+        lang = actor.language
         found = await asyncio.to_thread(catalogue.activities, True)
         kinds = await asyncio.to_thread(catalogue.categories)
         self.categories = [
@@ -95,17 +95,15 @@ class AdminActivitiesState(PageState, rx.State):
     @guarded(Need.STAFF)
     async def load(self, actor: Actor):
         """Staff see the whole catalogue; anyone else is sent away."""
-        principal = actor.principal
         self.editing, self.errors, self.info, self.problem = "", {}, "", ""
-        await self._fill(principal)
+        await self._fill(actor)
         return None
 
     @rx.event
     @guarded(Need.STAFF)
     async def refresh(self, actor: Actor, _form: dict | None = None):
         """Read the catalogue again (a proposal may just have been approved into it)."""
-        principal = actor.principal
-        await self._fill(principal)
+        await self._fill(actor)
         return None
 
     @rx.event
@@ -127,7 +125,6 @@ class AdminActivitiesState(PageState, rx.State):
     @guarded(Need.STAFF)
     async def save(self, actor: Actor, form: dict):
         """Create or update the activity; every field is checked on the server."""
-        principal = actor.principal
         tr = await translator(self)
         values = {name: text_field(form, name, 1001) for name in FIELDS}
         self.values = values
@@ -135,32 +132,31 @@ class AdminActivitiesState(PageState, rx.State):
         if target is None and self.editing != "new":
             return None
         try:
-            await asyncio.to_thread(catalogue.save_activity, principal, target, values)
+            await asyncio.to_thread(catalogue.save_activity, actor, target, values)
         except DomainError as exc:
             self.errors, self.problem = field_messages(exc, tr)
             return None
         self.editing, self.errors, self.problem = "", {}, ""
         self.info = tr("activities.saved", title=values["title"].strip())
-        await self._fill(principal)
+        await self._fill(actor)
         return None
 
     @rx.event
     @guarded(Need.STAFF)
     async def set_archived(self, actor: Actor, activity_id: str, archived: bool):
         """Hide an activity from registrants, or show it again."""
-        principal = actor.principal
         tr = await translator(self)
         target = int_id(activity_id)
         try:
             if target is None:
                 raise DomainError("catalogue.unknown")
-            await asyncio.to_thread(catalogue.set_archived, principal, target, archived is True)
+            await asyncio.to_thread(catalogue.set_archived, actor, target, archived is True)
         except DomainError as exc:
             self.problem, self.info = tr(exc.key, **exc.params), ""
             return None
         self.info = tr("activities.archived" if archived is True else "activities.restored")
         self.problem = ""
-        await self._fill(principal)
+        await self._fill(actor)
         return None
 
     @rx.event
@@ -190,7 +186,6 @@ class AdminActivitiesState(PageState, rx.State):
     @guarded(Need.STAFF)
     async def check_attendance(self, actor: Actor, files: list[rx.UploadFile]):
         """Stage the list on the server and show who would be credited and who not, and why."""
-        principal = actor.principal
         tr = await translator(self)
         target = int_id(self.attendance_for)
         self._forget_attendance()
@@ -198,7 +193,7 @@ class AdminActivitiesState(PageState, rx.State):
         if target is None or data is None:
             return None
         try:
-            found = await asyncio.to_thread(attendance.plan, principal, target, data)
+            found = await asyncio.to_thread(attendance.plan, actor, target, data)
         except DomainError as exc:
             self.problem = tr(exc.key, **exc.params)
             return None
@@ -216,14 +211,13 @@ class AdminActivitiesState(PageState, rx.State):
     @guarded(Need.STAFF)
     async def credit_attendance(self, actor: Actor):
         """Credit everyone matched, in one transaction."""
-        principal = actor.principal
         tr = await translator(self)
         target = int_id(self.attendance_for)
         data = await asyncio.to_thread(staged_files.load, self._staged) if self._staged else None
         if target is None or data is None or not self.attendance_ready:
             return None
         try:
-            done = await asyncio.to_thread(attendance.apply, principal, target, data)
+            done = await asyncio.to_thread(attendance.apply, actor, target, data)
         except DomainError as exc:
             self.problem = tr(exc.key, **exc.params)
             return None

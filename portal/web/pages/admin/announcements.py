@@ -64,10 +64,10 @@ class AdminAnnouncementsState(PageState, rx.State):
     written: int = 0  # announcements sent from this tab: the form's key, emptied by each
     _pending: dict = {}  # noqa: RUF012
 
-    async def _fill(self, principal) -> None:
-        lang = principal.language
-        found = await asyncio.to_thread(announcements.listing, principal)
-        catalogue = await asyncio.to_thread(kinds.read, principal)
+    async def _fill(self, actor) -> None:
+        lang = actor.language
+        found = await asyncio.to_thread(announcements.listing, actor)
+        catalogue = await asyncio.to_thread(kinds.read, actor)
         topic_names = {x.code: x.name(lang) for x in catalogue.topics}
         self.rows = [
             {
@@ -97,31 +97,28 @@ class AdminAnnouncementsState(PageState, rx.State):
     @guarded(Need.STAFF)
     async def load(self, actor: Actor):
         """Staff read the list; admins also write."""
-        principal = actor.principal
-        self.can_edit = principal.role == "admin"
+        self.can_edit = actor.role == "admin"
         self.mode, self.errors, self.info, self.problem = "write", {}, "", ""
         self._pending = {}
-        await self._fill(principal)
+        await self._fill(actor)
         return None
 
     @rx.event
     @guarded(Need.STAFF)
     async def refresh(self, actor: Actor):
         """The list again (copies are written and delivered in the background)."""
-        principal = actor.principal
-        await self._fill(principal)
+        await self._fill(actor)
         return None
 
     @rx.event
     @guarded(Need.ADMIN)
     async def check(self, actor: Actor, form: dict):
         """Validate the message and show who it reaches; nothing is sent yet (admins)."""
-        principal = actor.principal
         tr = await translator(self)
         values = read_form(form)
         self.info, self.problem = "", ""
         try:
-            checked = await asyncio.to_thread(announcements.check, principal, values)
+            checked = await asyncio.to_thread(announcements.check, actor, values)
         except DomainError as exc:
             self.errors, self.problem = field_messages(exc, tr)
             return rx.set_focus("error-summary") if self.errors else None
@@ -139,7 +136,7 @@ class AdminAnnouncementsState(PageState, rx.State):
             tr("announce.when_now")
             if checked.draft.send_at is None
             else tr(
-                "announce.when_at", when=format_datetime(checked.draft.send_at, principal.language)
+                "announce.when_at", when=format_datetime(checked.draft.send_at, actor.language)
             ),
         ]
         self.sample = [f"{m.name} <{m.address}>" for m in checked.sample]
@@ -154,12 +151,11 @@ class AdminAnnouncementsState(PageState, rx.State):
     @guarded(Need.ADMIN)
     async def send(self, actor: Actor):
         """Send (or schedule) the checked message; its copies are written in the background."""
-        principal = actor.principal
         if self.mode != "check" or not self._pending:
             return None
         tr = await translator(self)
         try:
-            await asyncio.to_thread(announcements.send, principal, self._pending, actor.ip)
+            await asyncio.to_thread(announcements.send, actor, self._pending)
         except DomainError as exc:
             self.errors, self.problem = field_messages(exc, tr)
             self.mode = "write"
@@ -167,26 +163,25 @@ class AdminAnnouncementsState(PageState, rx.State):
         self._pending, self.mode = {}, "write"
         self.written += 1  # a new, empty form: sending the same text again takes writing it
         self.info = tr("announce.sent")
-        await self._fill(principal)
+        await self._fill(actor)
         return rx.scroll_to("main")
 
     @rx.event
     @guarded(Need.STAFF)
     async def cancel(self, actor: Actor, announcement_id: str):
         """Stop an announcement; copies not yet sent are withdrawn (admins)."""
-        principal = actor.principal
         tr = await translator(self)
         target = int_id(announcement_id)
         self.info, self.problem = "", ""
         try:
             if target is None:
                 raise DomainError("announce.cannot_cancel")
-            withdrawn = await asyncio.to_thread(announcements.cancel, principal, target, actor.ip)
+            withdrawn = await asyncio.to_thread(announcements.cancel, actor, target)
         except DomainError as exc:
             self.problem = tr(exc.key)
             return None
         self.info = tr("announce.cancelled", count=withdrawn)
-        await self._fill(principal)
+        await self._fill(actor)
         return None
 
 

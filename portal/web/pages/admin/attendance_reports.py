@@ -46,9 +46,9 @@ class AdminReportsState(PageState, rx.State):
     info: str = ""
     problem: str = ""
 
-    async def _fill(self, principal) -> None:
-        lang = principal.language
-        found = await asyncio.to_thread(attendance_reports.waiting, principal)
+    async def _fill(self, actor) -> None:
+        lang = actor.language
+        found = await asyncio.to_thread(attendance_reports.waiting, actor)
         self.rows = [
             {
                 "id": str(r.id),
@@ -68,7 +68,7 @@ class AdminReportsState(PageState, rx.State):
     async def load(self, actor: Actor):
         """Staff see the lists waiting; anyone else is sent away."""
         self.open_id, self.errors, self.info, self.problem = "", {}, "", ""
-        await self._fill(actor.principal)
+        await self._fill(actor)
 
     @rx.event
     @guarded(Need.STAFF)
@@ -78,18 +78,18 @@ class AdminReportsState(PageState, rx.State):
         self.open_id = report_id if report_id in {r["id"] for r in self.rows} else ""
 
     async def _decide(self, actor: Actor, work, done_key: str, *args) -> None:
-        """Decide the open list by `work(principal, report_id, *args)`; the lists again."""
+        """Decide the open list by `work(actor, report_id, *args)`; the lists again."""
         target = int_id(self.open_id)
         if target is None:
             self.errors, self.info = {}, ""
             self.problem = (await translator(self))("attendance.unknown_list")
             return
-        _, self.errors, self.problem = await act(self, work, actor.principal, target, *args)
+        _, self.errors, self.problem = await act(self, work, actor, target, *args)
         if self.errors or self.problem:
             self.info = ""
         else:
             self.open_id, self.info = "", (await translator(self))(done_key)
-        await self._fill(actor.principal)
+        await self._fill(actor)
 
     @rx.event
     @guarded(Need.STAFF)

@@ -39,11 +39,10 @@ class AdminAuditState(PageState, rx.State):
     @guarded(Need.ADMIN)
     async def load(self, actor: Actor):
         """Read the page the URL asks for (admins); anyone else is sent away."""
-        principal = actor.principal
         raw = {k: v for k, v in self.router.url.query_parameters.items() if isinstance(v, str)}
         query = audit_log.query_from(raw)
-        found = await asyncio.to_thread(audit_log.page, principal, query)
-        lang = principal.language
+        found = await asyncio.to_thread(audit_log.page, actor, query)
+        lang = actor.language
         self.params = {
             "category": query.category,
             "actor": query.actor,

@@ -49,18 +49,16 @@ class AdminClaimState(PageState, rx.State):
     info: str = ""
     problem: str = ""
 
-    async def _fill(self, principal) -> None:
+    async def _fill(self, actor) -> None:
         claim_id = path_id(self)
-        found = (
-            await asyncio.to_thread(claim_review.detail, principal, claim_id) if claim_id else None
-        )
+        found = await asyncio.to_thread(claim_review.detail, actor, claim_id) if claim_id else None
         self.found = found is not None
-        waiting = await asyncio.to_thread(claim_review.queue, principal, claim_review.QueueQuery())
+        waiting = await asyncio.to_thread(claim_review.queue, actor, claim_review.QueueQuery())
         following = next((r.id for r in waiting.rows if r.id != claim_id), None)
         self.next_href = f"{paths.ADMIN_CLAIMS}/{following}" if following else ""
         if found is None:
             return
-        lang = principal.language
+        lang = actor.language
         claim = found.claim
         self.title = claim.title
         self.requested = str(claim.points_requested)
@@ -101,19 +99,17 @@ class AdminClaimState(PageState, rx.State):
     @guarded(Need.STAFF)
     async def load(self, actor: Actor):
         """Staff open the claim (a submitted one is now "in review"); anyone else is sent away."""
-        principal = actor.principal
         claim_id = path_id(self)
         if claim_id is not None:
-            await asyncio.to_thread(claim_review.start_review, principal, claim_id)
+            await asyncio.to_thread(claim_review.start_review, actor, claim_id)
         self.errors, self.info, self.problem = {}, "", ""
-        await self._fill(principal)
+        await self._fill(actor)
         return None
 
     @rx.event
     @guarded(Need.STAFF)
     async def decide(self, actor: Actor, form: dict):
         """Record the decision; when someone else decided first, show theirs."""
-        principal = actor.principal
         tr = await translator(self)
         claim_id = path_id(self)
         action = text_field(form, "action", 10)
@@ -127,7 +123,7 @@ class AdminClaimState(PageState, rx.State):
                 raise DomainError("error.not_allowed")
             await asyncio.to_thread(
                 claim_review.decide,
-                principal,
+                actor,
                 claim_id,
                 action,
                 text_field(form, "reason", 1001),
@@ -136,11 +132,11 @@ class AdminClaimState(PageState, rx.State):
         except DomainError as exc:
             self.errors, self.problem = field_messages(exc, tr)
             self.info = ""
-            await self._fill(principal)
+            await self._fill(actor)
             return None
         self.errors, self.problem = {}, ""
         self.info = tr(f"review.done_{action}")
-        await self._fill(principal)
+        await self._fill(actor)
         return None
 
 

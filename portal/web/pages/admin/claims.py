@@ -47,16 +47,15 @@ class AdminClaimsState(PageState, rx.State):
     @guarded(Need.STAFF)
     async def load(self, actor: Actor):
         """Run the query in the URL (staff); anyone else is sent away."""
-        principal = actor.principal
-        await self._refresh(principal)
+        await self._refresh(actor)
         return None
 
-    async def _refresh(self, principal) -> None:
+    async def _refresh(self, actor) -> None:
         raw = {k: v for k, v in self.router.url.query_parameters.items() if isinstance(v, str)}
         query = claim_review.queue_query(raw)
-        found = await asyncio.to_thread(claim_review.queue, principal, query)
+        found = await asyncio.to_thread(claim_review.queue, actor, query)
         kinds = await asyncio.to_thread(catalogue.categories)
-        lang = principal.language
+        lang = actor.language
         names = {c.code: c.name(lang) for c in kinds}
         self.categories = [{"code": c.code, "name": c.name(lang)} for c in kinds]
         self.params = {
@@ -108,11 +107,10 @@ class AdminClaimsState(PageState, rx.State):
     @guarded(Need.STAFF)
     async def approve_selected(self, actor: Actor):
         """Approve the selected catalogue claims with the points asked."""
-        principal = actor.principal
         tr = await translator(self)
         ids = [int(i) for i in self.selected if i.isdigit()]
-        approved = await asyncio.to_thread(claim_review.approve_many, principal, ids)
-        await self._refresh(principal)
+        approved = await asyncio.to_thread(claim_review.approve_many, actor, ids)
+        await self._refresh(actor)
         self.info = tr("review.bulk_done", count=approved)
         return None
 

@@ -31,9 +31,9 @@ class AdminKindsState(PageState, rx.State):
     info: str = ""
     problem: str = ""
 
-    async def _fill(self, principal) -> None:
-        found = await asyncio.to_thread(kinds.read, principal)
-        lang = principal.language
+    async def _fill(self, actor) -> None:
+        found = await asyncio.to_thread(kinds.read, actor)
+        lang = actor.language
 
         def yes_no(value: bool) -> str:
             return translate("record.yes" if value else "record.no", lang)
@@ -64,10 +64,9 @@ class AdminKindsState(PageState, rx.State):
     @guarded(Need.STAFF)
     async def load(self, actor: Actor):
         """Staff read; admins also get the forms."""
-        principal = actor.principal
-        self.can_edit = principal.role == "admin"
+        self.can_edit = actor.role == "admin"
         self.category_errors, self.topic_errors, self.info, self.problem = {}, {}, "", ""
-        await self._fill(principal)
+        await self._fill(actor)
         return None
 
     async def _save(
@@ -75,17 +74,16 @@ class AdminKindsState(PageState, rx.State):
     ):
         """Run `work` with the form's values (inputs are named `prefix` + name: two forms
         share the page); returns (the code saved or None, messages per input)."""
-        principal = actor.principal
         tr = await translator(self)
         values: dict[str, object] = {n: text_field(form, prefix + n, 400) for n in names}
         values[flag] = isinstance(form, dict) and form.get(prefix + flag) in ("on", True, "true")
         self.info, self.problem = "", ""
         try:
-            code = await asyncio.to_thread(work, principal, values, actor.ip)
+            code = await asyncio.to_thread(work, actor, values)
         except DomainError as exc:
             errors, self.problem = field_messages(exc, tr, {n: prefix + n for n in names})
             return None, errors
-        await self._fill(principal)
+        await self._fill(actor)
         self.info = tr("kinds.saved", code=code)
         return code, {}
 

@@ -14,8 +14,8 @@ from portal.web.changes import PageState
 from portal.web.components.forms import file_drop, notice
 from portal.web.components.layout import card, page_title, scroll_region, shell
 from portal.web.components.text import t
-from portal.web.guard import Need, guarded
-from portal.web.session import require_admin, translator, turn_away
+from portal.web.guard import Need, actor_for, guarded
+from portal.web.session import translator, turn_away
 from portal.web.uploads import one_upload
 
 UPLOAD_ID = "ledger-file"
@@ -120,7 +120,7 @@ class AdminImportState(PageState, rx.State):
         if data is None:
             return None
         self.file_name = _file_name(files[0])
-        plan = await asyncio.to_thread(registry_import.plan, data)
+        plan = await asyncio.to_thread(registry_import.plan, data, actor)
         self._staged = await asyncio.to_thread(staged_files.stage, data)
         self.stage = "preview"
         self._show(plan, tr)
@@ -138,8 +138,8 @@ class AdminImportState(PageState, rx.State):
     async def confirm(self):
         """Apply the previewed file in one transaction while the progress bar moves."""
         async with self:
-            principal = await require_admin(self)
-            if principal is None:
+            actor = await actor_for(self, Need.ADMIN)
+            if actor is None:
                 return await turn_away(self)
             if self.stage != "preview" or not self.can_apply:
                 return None
@@ -156,7 +156,7 @@ class AdminImportState(PageState, rx.State):
             asyncio.to_thread(
                 registry_import.apply,
                 data or b"",
-                actor_id=principal.account_id,
+                actor,
                 reason=tr("import.reason", file=name),
                 source=name,
                 progress=report,

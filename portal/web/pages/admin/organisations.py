@@ -45,9 +45,9 @@ class AdminOrganisationsState(PageState, rx.State):
     problem: str = ""
     confirming: str = ""  # "organisation", or the id of a user to deactivate
 
-    async def _fill(self, principal) -> None:
-        lang = principal.language
-        found = await asyncio.to_thread(directory.listing, principal)
+    async def _fill(self, actor) -> None:
+        lang = actor.language
+        found = await asyncio.to_thread(directory.listing, actor)
         self.rows = [
             {
                 "id": str(o.id),
@@ -60,7 +60,7 @@ class AdminOrganisationsState(PageState, rx.State):
             for o in found
         ]
         target = int_id(self.open_id)
-        opened = await asyncio.to_thread(directory.detail, principal, target) if target else None
+        opened = await asyncio.to_thread(directory.detail, actor, target) if target else None
         if opened is None:
             self.open_id, self.detail, self.users = "", {}, []
             return
@@ -92,52 +92,47 @@ class AdminOrganisationsState(PageState, rx.State):
     @guarded(Need.ADMIN)
     async def load(self, actor: Actor):
         """Admins see every organisation; anyone else is sent away."""
-        principal = actor.principal
         self._clear_messages()
         self.open_id = ""
-        await self._fill(principal)
+        await self._fill(actor)
         return None
 
     @rx.event
     @guarded(Need.ADMIN)
     async def create(self, actor: Actor, form: dict):
         """Create an organisation and open it, ready to invite its first user."""
-        principal = actor.principal
         tr = await translator(self)
         self._clear_messages()
         try:
             new_id = await asyncio.to_thread(
                 directory.create,
-                principal,
+                actor,
                 text_field(form, "org_name", 201),
                 text_field(form, "org_kind", 16),
                 text_field(form, "contact_email", 255),
                 text_field(form, "org_notes", 2001),
-                actor.ip,
             )
         except DomainError as exc:
             self.errors, self.problem = field_messages(exc, tr, _CREATE_FIELDS)
             return None
         self.open_id = str(new_id)
         self.info = tr("organisation.created")
-        await self._fill(principal)
+        await self._fill(actor)
         return [rx.set_value(name, "") for name in ("org_name", "contact_email", "org_notes")]
 
     @rx.event
     @guarded(Need.ADMIN)
     async def open(self, actor: Actor, organisation_id: str):
         """Show one organisation with its users."""
-        principal = actor.principal
         self._clear_messages()
         self.open_id = organisation_id if int_id(organisation_id) is not None else ""
-        await self._fill(principal)
+        await self._fill(actor)
         return None
 
     @rx.event
     @guarded(Need.ADMIN)
     async def invite(self, actor: Actor, form: dict):
         """Invite a user of the open organisation by e-mail."""
-        principal = actor.principal
         tr = await translator(self)
         target = int_id(self.open_id)
         self._clear_messages()
@@ -147,18 +142,17 @@ class AdminOrganisationsState(PageState, rx.State):
                 raise DomainError("organisation.unknown")
             await asyncio.to_thread(
                 directory.invite_user,
-                principal,
+                actor,
                 target,
                 email,
                 text_field(form, "user_name", 101),
                 text_field(form, "user_language", 5),
-                actor.ip,
             )
         except DomainError as exc:
             self.invite_errors, self.problem = field_messages(exc, tr, _INVITE_FIELDS)
             return None
         self.info = tr("staff.invited", email=email.strip().lower())
-        await self._fill(principal)
+        await self._fill(actor)
         return [rx.set_value("user_email", ""), rx.set_value("user_name", "")]
 
     @rx.event
@@ -176,22 +170,21 @@ class AdminOrganisationsState(PageState, rx.State):
     @guarded(Need.ADMIN)
     async def deactivate(self, actor: Actor, what: str):
         """Deactivate the open organisation ("organisation") or the user with id `what`."""
-        principal = actor.principal
         tr = await translator(self)
         organisation_id, user_id = int_id(self.open_id), int_id(what)
         self._clear_messages()
         try:
             if what == "organisation" and organisation_id is not None:
-                await asyncio.to_thread(directory.deactivate, principal, organisation_id, actor.ip)
+                await asyncio.to_thread(directory.deactivate, actor, organisation_id)
                 self.info = tr("organisation.deactivated")
             elif user_id is not None:
-                await asyncio.to_thread(directory.deactivate_user, principal, user_id, actor.ip)
+                await asyncio.to_thread(directory.deactivate_user, actor, user_id)
                 self.info = tr("organisation.user_deactivated")
             else:
                 raise DomainError("organisation.unknown")
         except DomainError as exc:
             self.problem = tr(exc.key, **exc.params)
-        await self._fill(principal)
+        await self._fill(actor)
         return None
 
 

@@ -38,18 +38,17 @@ class AdminOutboxState(PageState, rx.State):
     @guarded(Need.ADMIN)
     async def load(self, actor: Actor):
         """Admins see the page in the URL; anyone else is sent away."""
-        principal = actor.principal
         self.info, self.problem = "", ""
-        await self._refresh(principal)
+        await self._refresh(actor)
         return None
 
-    async def _refresh(self, principal) -> None:
+    async def _refresh(self, actor) -> None:
         query = self.router.url.query_parameters
         status = query.get("status", "")
         self.status = status if status in outbox_admin.STATES else ""
         number = int_id(query.get("page", "1")) or 1
-        found = await asyncio.to_thread(outbox_admin.page, principal, self.status, number)
-        lang = principal.language
+        found = await asyncio.to_thread(outbox_admin.page, actor, self.status, number)
+        lang = actor.language
         self.counts = {s: f"{n:,}" for s, n in found.counts.items()}
         self.rows = [
             {
@@ -73,14 +72,13 @@ class AdminOutboxState(PageState, rx.State):
     @guarded(Need.ADMIN)
     async def retry(self, actor: Actor, message_id: str):
         """Send a failed message again."""
-        principal = actor.principal
         tr = await translator(self)
         try:
-            await asyncio.to_thread(outbox_admin.retry, principal, int_id(message_id) or 0)
+            await asyncio.to_thread(outbox_admin.retry, actor, int_id(message_id) or 0)
         except DomainError as exc:
             self.info, self.problem = "", tr(exc.key)
             return None
-        await self._refresh(principal)
+        await self._refresh(actor)
         self.info, self.problem = tr("outbox.retried"), ""
         return None
 

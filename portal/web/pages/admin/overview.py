@@ -46,16 +46,15 @@ class AdminOverviewState(PageState, rx.State):
     @guarded(Need.STAFF)
     async def load(self, actor: Actor):
         """Staff see the counts; everyone else is sent to their own start page."""
-        principal = actor.principal
         overview, now = await asyncio.gather(
-            asyncio.to_thread(figures.overview),
-            asyncio.to_thread(season.season, principal, today()),
+            asyncio.to_thread(figures.overview, actor),
+            asyncio.to_thread(season.season, actor, today()),
         )
-        lang = principal.language
+        lang = actor.language
         self.counts = {name: getattr(overview, name) for name, _ in _TILES}
-        role = translate(f"role.{principal.role}", lang)
+        role = translate(f"role.{actor.role}", lang)
         self.signed_in_as = translate(
-            "admin.signed_in_as", lang, name=principal.display_name, role=role
+            "admin.signed_in_as", lang, name=actor.display_name, role=role
         )
         self.due = [
             {"month": f"{m:%Y-%m}", "count": n, "label": f"{m:%Y-%m}: {n:,}"}

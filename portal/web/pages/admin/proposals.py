@@ -74,9 +74,9 @@ class AdminProposalsState(PageState, rx.State):
     info: str = ""
     problem: str = ""
 
-    async def _fill(self, principal) -> None:
-        lang = principal.language
-        found = await asyncio.to_thread(proposals.waiting, principal)
+    async def _fill(self, actor) -> None:
+        lang = actor.language
+        found = await asyncio.to_thread(proposals.waiting, actor)
         self.categories = await asyncio.to_thread(category_options, lang)
         self.rows = proposal_rows(found, lang, self.categories)
         if self.open_id not in {r["id"] for r in self.rows}:
@@ -86,9 +86,8 @@ class AdminProposalsState(PageState, rx.State):
     @guarded(Need.STAFF)
     async def load(self, actor: Actor):
         """Staff see the proposals waiting; anyone else is sent away."""
-        principal = actor.principal
         self.open_id, self.errors, self.info, self.problem = "", {}, "", ""
-        await self._fill(principal)
+        await self._fill(actor)
         return None
 
     @rx.event
@@ -103,7 +102,6 @@ class AdminProposalsState(PageState, rx.State):
     @guarded(Need.STAFF)
     async def decide(self, actor: Actor, form: dict):
         """Approve into the catalogue or return to the organisation."""
-        principal = actor.principal
         tr = await translator(self)
         target = int_id(self.open_id)
         decision = text_field(form, "decision", 8)
@@ -114,23 +112,23 @@ class AdminProposalsState(PageState, rx.State):
             if decision == "approve":
                 await asyncio.to_thread(
                     proposals.approve,
-                    principal,
+                    actor,
                     target,
                     text_field(form, "points", 3),
                     text_field(form, "category", 32),
                     reason,
                 )
             else:
-                await asyncio.to_thread(proposals.send_back, principal, target, reason)
+                await asyncio.to_thread(proposals.send_back, actor, target, reason)
         except DomainError as exc:
             self.errors, self.problem = field_messages(exc, tr)
             self.info = ""
             if exc.key in ("proposal.already_decided", "proposal.unknown"):
-                await self._fill(principal)
+                await self._fill(actor)
             return None
         self.errors, self.problem, self.open_id = {}, "", ""
         self.info = tr("proposal.approved" if decision == "approve" else "proposal.returned")
-        await self._fill(principal)
+        await self._fill(actor)
         return None
 
 

@@ -78,7 +78,7 @@ class AdminRecordEditState(PageState, rx.State):
         record_id = path_id(self)
         if section not in records.STAFF_SECTIONS or record_id is None:
             return
-        found = await asyncio.to_thread(registry_admin.detail, actor.principal, record_id)
+        found = await asyncio.to_thread(registry_admin.detail, actor, record_id)
         if found is None:
             return
         self.values = {
@@ -104,7 +104,6 @@ class AdminRecordEditState(PageState, rx.State):
     @guarded(Need.ADMIN)
     async def review(self, actor: Actor, form: dict):
         """Check the edit and list exactly what would change; nothing is saved."""
-        principal = actor.principal
         record_id = path_id(self)
         if self.section not in records.STAFF_SECTIONS or record_id is None:
             return None
@@ -120,7 +119,7 @@ class AdminRecordEditState(PageState, rx.State):
         errors: dict[str, str] = {}
         try:
             changes = await asyncio.to_thread(
-                registry_admin.edit_preview, principal, record_id, self.section, values
+                registry_admin.edit_preview, actor, record_id, self.section, values
             )
         except DomainError as exc:
             errors, self.form_error = field_messages(exc, tr)
@@ -135,7 +134,7 @@ class AdminRecordEditState(PageState, rx.State):
             return None
         self._pending = values
         labels = {f"category:{c['code']}": c["name"] for c in self.categories}
-        self.changes = change_rows(changes, principal.language, labels)
+        self.changes = change_rows(changes, actor.language, labels)
         self.mode = "confirm"
         return None
 
@@ -143,7 +142,6 @@ class AdminRecordEditState(PageState, rx.State):
     @guarded(Need.ADMIN)
     async def save(self, actor: Actor):
         """Save the reviewed edit with its reason, then show the record with its new history."""
-        principal = actor.principal
         record_id = path_id(self)
         if self.mode != "confirm" or not self._pending or record_id is None:
             return None
@@ -151,12 +149,11 @@ class AdminRecordEditState(PageState, rx.State):
         try:
             await asyncio.to_thread(
                 registry_admin.edit,
-                principal,
+                actor,
                 record_id,
                 self.section,
                 self._pending,
                 self.reason,
-                actor.ip,
             )
         except DomainError as exc:
             self.errors, self.form_error = field_messages(exc, tr)

@@ -38,16 +38,14 @@ class AdminRecordState(PageState, rx.State):
     info: str = ""
     problem: str = ""
 
-    async def _fill(self, principal) -> None:
+    async def _fill(self, actor) -> None:
         record_id = path_id(self)
         found = (
-            await asyncio.to_thread(registry_admin.detail, principal, record_id)
-            if record_id
-            else None
+            await asyncio.to_thread(registry_admin.detail, actor, record_id) if record_id else None
         )
-        lang = principal.language
+        lang = actor.language
         self.found = found is not None
-        self.can_act = principal.role == StaffRole.ADMIN
+        self.can_act = actor.role == StaffRole.ADMIN
         if found is None:
             self.rows, self.account_rows, self.history, self.title = [], [], [], ""
             self.requests, self.reminders = [], []
@@ -64,7 +62,7 @@ class AdminRecordState(PageState, rx.State):
             }
             for r in sent
         ]
-        pending = await asyncio.to_thread(registry_admin.requests_for, principal, record_id)
+        pending = await asyncio.to_thread(registry_admin.requests_for, actor, record_id)
         self.requests = [
             {
                 "id": str(r.id),
@@ -142,19 +140,19 @@ class AdminRecordState(PageState, rx.State):
     async def load(self, actor: Actor):
         """Staff read the record; anyone else is sent away."""
         self.info = self.problem = ""
-        await self._fill(actor.principal)
+        await self._fill(actor)
 
     async def _change(self, actor: Actor, work, done_key: str) -> None:
-        """One change to this record's account by `work(principal, record_id)`, then the
+        """One change to this record's account by `work(actor, record_id)`, then the
         record again (admins: the domain refuses anyone else)."""
         record_id = path_id(self)
         if record_id is None:
             self.problem, self.info = (await translator(self))("activation.unknown_record"), ""
             return
-        _, _, self.problem = await act(self, work, actor.principal, record_id)
+        _, _, self.problem = await act(self, work, actor, record_id)
         self.info = "" if self.problem else (await translator(self))(done_key)
         if not self.problem:
-            await self._fill(actor.principal)
+            await self._fill(actor)
 
     @rx.event
     @guarded(Need.STAFF)
@@ -176,7 +174,7 @@ class AdminRecordState(PageState, rx.State):
     @guarded(Need.STAFF)
     async def saved(self, actor: Actor):
         """After an admin's edit: the record and its history as they are now."""
-        await self._fill(actor.principal)
+        await self._fill(actor)
         self.info, self.problem = (await translator(self))("admin.edit_saved"), ""
 
     @rx.event

@@ -48,11 +48,10 @@ class AdminRegistrantsState(PageState, rx.State):
     @guarded(Need.STAFF)
     async def load(self, actor: Actor):
         """Run the query in the URL; anyone but staff goes elsewhere."""
-        principal = actor.principal
         raw = {k: v for k, v in self.router.url.query_parameters.items() if isinstance(v, str)}
         query = registry_search.query_from(raw)
-        found = await asyncio.to_thread(registry_search.search, principal, query)
-        lang = principal.language
+        found = await asyncio.to_thread(registry_search.search, actor, query)
+        lang = actor.language
         self.params = {
             "q": query.text,
             "status": query.status,

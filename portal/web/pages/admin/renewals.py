@@ -52,7 +52,6 @@ class AdminRenewalsState(PageState, rx.State):
     @guarded(Need.STAFF)
     async def load(self, actor: Actor):
         """Staff see the queue in the URL's status; anyone else is sent away."""
-        principal = actor.principal
         params = self.router.url.query_parameters
         status = params.get("status", "submitted")
         self.status = status if status in renewal_review.STATUSES else "submitted"
@@ -61,16 +60,14 @@ class AdminRenewalsState(PageState, rx.State):
             s: _href({"status": s, "q": self.text}) for s in renewal_review.STATUSES
         }
         self.open_id, self.detail, self.errors, self.info, self.problem = "", {}, {}, "", ""
-        await self._refresh(principal)
+        await self._refresh(actor)
         return None
 
-    async def _refresh(self, principal) -> None:
-        lang = principal.language
+    async def _refresh(self, actor) -> None:
+        lang = actor.language
         page, mailing = await asyncio.gather(
-            asyncio.to_thread(
-                renewal_review.queue, principal, self.status, self._page(), self.text
-            ),
-            asyncio.to_thread(renewal_review.to_mail, principal),
+            asyncio.to_thread(renewal_review.queue, actor, self.status, self._page(), self.text),
+            asyncio.to_thread(renewal_review.to_mail, actor),
         )
 
         def eligible(flag: bool) -> str:
@@ -128,17 +125,14 @@ class AdminRenewalsState(PageState, rx.State):
     @guarded(Need.STAFF)
     async def open_application(self, actor: Actor, application_id: str):
         """Show one application with its eligibility then and now."""
-        principal = actor.principal
         target = int_id(application_id)
-        found = (
-            await asyncio.to_thread(renewal_review.detail, principal, target) if target else None
-        )
+        found = await asyncio.to_thread(renewal_review.detail, actor, target) if target else None
         self.errors, self.info, self.problem = {}, "", ""
         if found is None:
             self.open_id, self.detail = "", {}
-            self.problem = translate("renewal.unknown", principal.language)
+            self.problem = translate("renewal.unknown", actor.language)
             return None
-        lang = principal.language
+        lang = actor.language
         app = found.application
         self.open_id = str(app.id)
         self.detail = {
@@ -173,24 +167,23 @@ class AdminRenewalsState(PageState, rx.State):
     async def _decide(self, actor: Actor, action: str, reason: str):
         """Decide the open application; the list again, with what happened."""
         target = int_id(self.open_id) or 0
-        principal = actor.principal
         _, self.errors, self.problem = await act(
-            self, renewal_review.decide, principal, target, action, reason
+            self, renewal_review.decide, actor, target, action, reason
         )
         if self.errors or self.problem:
             return None
         tr = await translator(self)
-        found = await asyncio.to_thread(renewal_review.detail, principal, target)
+        found = await asyncio.to_thread(renewal_review.detail, actor, target)
         if action == "approve" and found is not None:
             self.info = tr(
                 "renewals.approved",
                 number=found.application.certificate_number,
-                end=format_date(found.valid_until, principal.language),
+                end=format_date(found.valid_until, actor.language),
             )
         else:
             self.info = tr("renewals.rejected")
         self.open_id, self.detail = "", {}
-        await self._refresh(principal)
+        await self._refresh(actor)
         return rx.scroll_to("main")
 
     @rx.event
@@ -215,8 +208,8 @@ class AdminRenewalsState(PageState, rx.State):
     async def mark_mailed(self, actor: Actor):
         """Mark the selected certificates as mailed today."""
         ids = [int(i) for i in self.selected if i.isdigit()]
-        count = await asyncio.to_thread(renewal_review.mark_mailed, actor.principal, ids)
-        await self._refresh(actor.principal)
+        count = await asyncio.to_thread(renewal_review.mark_mailed, actor, ids)
+        await self._refresh(actor)
         self.info = (await translator(self))("renewals.marked", count=count)
 
 

@@ -37,9 +37,9 @@ class AdminStaffState(PageState, rx.State):
     problem: str = ""
     confirming: str = ""
 
-    async def _fill(self, principal) -> None:
-        found = await asyncio.to_thread(staff_accounts.members, principal)
-        lang = principal.language
+    async def _fill(self, actor) -> None:
+        found = await asyncio.to_thread(staff_accounts.members, actor)
+        lang = actor.language
         self.members = [
             {
                 "id": str(m.id),
@@ -52,7 +52,7 @@ class AdminStaffState(PageState, rx.State):
                 "totp": translate("record.yes" if m.totp else "record.no", lang),
                 "last": format_datetime(m.last_sign_in, lang) or "—",
                 "provider": provider_text(m.provider_linked, lang),
-                "me": "yes" if m.id == principal.account_id else "",
+                "me": "yes" if m.id == actor.account_id else "",
                 "resettable": "yes" if m.totp or m.provider_linked else "",
             }
             for m in found
@@ -63,7 +63,7 @@ class AdminStaffState(PageState, rx.State):
     async def load(self, actor: Actor):
         """Admins see every staff account; anyone else is sent away."""
         self.errors, self.info, self.problem, self.confirming = {}, "", "", ""
-        await self._fill(actor.principal)
+        await self._fill(actor)
 
     @rx.event
     @guarded(Need.ADMIN)
@@ -73,18 +73,17 @@ class AdminStaffState(PageState, rx.State):
         _, self.errors, self.problem = await act(
             self,
             staff_accounts.invite,
-            actor.principal,
+            actor,
             email,
             text_field(form, "name", 101),
             text_field(form, "role", 16),
             text_field(form, "language", 5),
-            actor.ip,
         )
         if self.errors or self.problem:
             self.info = ""
             return None
         self.info = (await translator(self))("staff.invited", email=email.strip().lower())
-        await self._fill(actor.principal)
+        await self._fill(actor)
         return rx.set_value("email", "")
 
     async def _change(self, actor: Actor, work: Callable, account_id: object, done: str) -> None:
@@ -94,17 +93,17 @@ class AdminStaffState(PageState, rx.State):
         if target is None:
             self.problem, self.info = (await translator(self))("staff.unknown"), ""
             return
-        _, _, self.problem = await act(self, work, actor.principal, target, actor.ip)
+        _, _, self.problem = await act(self, work, actor, target)
         self.info = "" if self.problem else (await translator(self))(done)
-        await self._fill(actor.principal)
+        await self._fill(actor)
 
     @rx.event
     @guarded(Need.ADMIN)
     async def set_role(self, actor: Actor, account_id: str, role: str):
         """Give another staff member the admin or reviewer role (never the last active admin's)."""
 
-        def work(principal, target, ip):
-            staff_accounts.change_role(principal, target, role, ip)
+        def work(who, target):
+            staff_accounts.change_role(who, target, role)
 
         await self._change(actor, work, account_id, "staff.role_changed")
 

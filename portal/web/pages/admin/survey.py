@@ -49,11 +49,11 @@ class AdminSurveyState(PageState, rx.State):
     info: str = ""
     problem: str = ""
 
-    async def _fill(self, principal, survey_id: int) -> None:
-        lang = principal.language
+    async def _fill(self, actor, survey_id: int) -> None:
+        lang = actor.language
         try:
-            found = await asyncio.to_thread(editing.detail, principal, survey_id)
-            shown = await asyncio.to_thread(results.results, principal, survey_id)
+            found = await asyncio.to_thread(editing.detail, actor, survey_id)
+            shown = await asyncio.to_thread(results.results, actor, survey_id)
         except DomainError:
             self.found = False
             return
@@ -102,25 +102,25 @@ class AdminSurveyState(PageState, rx.State):
     @guarded(Need.STAFF)
     async def load(self, actor: Actor):
         """The survey for staff; admins also get its actions."""
-        self.can_edit = actor.principal.role == "admin"
+        self.can_edit = actor.role == "admin"
         self.errors, self.info, self.problem = {}, "", ""
         survey_id = path_id(self)
         if survey_id is None:
             self.found = False
             return
-        await self._fill(actor.principal, survey_id)
+        await self._fill(actor, survey_id)
 
     async def _change(self, actor: Actor, work, done_key: str):
-        """`work(principal, survey_id)` on this survey (admins: the domain refuses anyone
+        """`work(actor, survey_id)` on this survey (admins: the domain refuses anyone
         else), then the survey again; returns what `work` returned (None when refused)."""
         survey_id = path_id(self)
         if survey_id is None:
             return None
         self.info = ""
-        outcome, self.errors, self.problem = await act(self, work, actor.principal, survey_id)
+        outcome, self.errors, self.problem = await act(self, work, actor, survey_id)
         if self.errors or self.problem:
             return None
-        await self._fill(actor.principal, survey_id)
+        await self._fill(actor, survey_id)
         self.info = (await translator(self))(done_key)
         return outcome
 
@@ -137,7 +137,7 @@ class AdminSurveyState(PageState, rx.State):
         values["required"] = ticked(form, "required")
         await self._change(
             actor,
-            lambda p, s: editing.add_question(p, s, values, actor.ip),
+            lambda p, s: editing.add_question(p, s, values),
             "survey.question_added",
         )
 
@@ -149,30 +149,26 @@ class AdminSurveyState(PageState, rx.State):
         if target is None:
             return
         await self._change(
-            actor, lambda p, _s: editing.remove_question(p, target, actor.ip), "survey.removed"
+            actor, lambda p, _s: editing.remove_question(p, target), "survey.removed"
         )
 
     @rx.event
     @guarded(Need.STAFF)
     async def open_survey(self, actor: Actor):
         """Start asking (admins); the questions are fixed from now on."""
-        await self._change(actor, lambda p, s: editing.open_survey(p, s, actor.ip), "survey.opened")
+        await self._change(actor, lambda p, s: editing.open_survey(p, s), "survey.opened")
 
     @rx.event
     @guarded(Need.STAFF)
     async def close_survey(self, actor: Actor):
         """Stop asking (admins)."""
-        await self._change(
-            actor, lambda p, s: editing.close_survey(p, s, actor.ip), "survey.closed"
-        )
+        await self._change(actor, lambda p, s: editing.close_survey(p, s), "survey.closed")
 
     @rx.event
     @guarded(Need.STAFF)
     async def remind(self, actor: Actor):
         """Mail the one reminder to those in the segment who have not answered (admins)."""
-        written = await self._change(
-            actor, lambda p, s: reminders.send(p, s, actor.ip), "survey.reminded"
-        )
+        written = await self._change(actor, lambda p, s: reminders.send(p, s), "survey.reminded")
         if isinstance(written, int):
             self.info = (await translator(self))("survey.reminded_count", count=written)
 
@@ -180,7 +176,7 @@ class AdminSurveyState(PageState, rx.State):
     @guarded(Need.STAFF)
     async def copy_survey(self, actor: Actor):
         """A new draft with the same questions; its page opens."""
-        twin = await self._change(actor, lambda p, s: editing.copy(p, s, actor.ip), "survey.copied")
+        twin = await self._change(actor, lambda p, s: editing.copy(p, s), "survey.copied")
         return rx.redirect(f"{paths.ADMIN_SURVEYS}/{twin}") if isinstance(twin, int) else None
 
 

@@ -28,7 +28,7 @@ from portal.web.components.segment_form import read_segment, segment_fields
 from portal.web.components.text import t
 from portal.web.errors import field_messages, text_field
 from portal.web.guard import Need, guarded
-from portal.web.session import client_ip, translator
+from portal.web.session import translator
 
 
 class AdminSurveysState(PageState, rx.State):
@@ -45,9 +45,8 @@ class AdminSurveysState(PageState, rx.State):
     @guarded(Need.STAFF)
     async def load(self, actor: Actor):
         """Staff read the list; admins also get the form."""
-        principal = actor.principal
-        lang = principal.language
-        found = await asyncio.to_thread(editing.listing, principal)
+        lang = actor.language
+        found = await asyncio.to_thread(editing.listing, actor)
         self.rows = [
             {
                 "id": str(s.id),
@@ -58,14 +57,14 @@ class AdminSurveysState(PageState, rx.State):
             }
             for s in found
         ]
-        catalogue = await asyncio.to_thread(kinds.read, principal)
+        catalogue = await asyncio.to_thread(kinds.read, actor)
         self.categories = [{"code": c.code, "name": c.name(lang)} for c in catalogue.categories]
         found_activities = await asyncio.to_thread(activity_catalogue.activities)
         self.activities = [{"code": "", "name": translate("survey.any_activity", lang)}] + [
             {"code": str(a.id), "name": f"{format_date(a.starts_on, lang)} {a.title}"}
             for a in found_activities[:100]
         ]
-        self.can_edit = principal.role == "admin"
+        self.can_edit = actor.role == "admin"
         self.errors, self.problem = {}, ""
         return None
 
@@ -73,7 +72,6 @@ class AdminSurveysState(PageState, rx.State):
     @guarded(Need.STAFF)
     async def create(self, actor: Actor, form: dict):
         """A new draft; its page opens to add questions (admins)."""
-        principal = actor.principal
         if not isinstance(form, dict):
             return None
         tr = await translator(self)
@@ -85,7 +83,7 @@ class AdminSurveysState(PageState, rx.State):
             **read_segment(form),
         }
         try:
-            survey_id = await asyncio.to_thread(editing.create, principal, values, client_ip(self))
+            survey_id = await asyncio.to_thread(editing.create, actor, values)
         except DomainError as exc:
             self.errors, self.problem = field_messages(exc, tr)
             return rx.set_focus("error-summary") if self.errors else None

@@ -16,7 +16,7 @@ from portal.web.components.password_fields import NewPasswordCheck, new_password
 from portal.web.components.text import t
 from portal.web.errors import field_messages, text_field
 from portal.web.link_tokens import forget_token_in_url
-from portal.web.session import client_ip, page_language, translator
+from portal.web.session import origin, page_language, translator
 
 IDENTITY, CONSENT, PASSWORD, DONE = 1, 2, 3, 4
 
@@ -58,7 +58,7 @@ class ActivateState(NewPasswordCheck, rx.State):
         birth = text_field(form, "birth_date", 32)
         try:
             identity = await asyncio.to_thread(
-                activation.prove_identity, code, number, birth, client_ip(self)
+                activation.prove_identity, code, number, birth, origin(self)
             )
         except DomainError as exc:
             return self._show(exc, tr)
@@ -103,7 +103,7 @@ class ActivateState(NewPasswordCheck, rx.State):
                 accepted,
                 text_field(form, "new_password", 1024),
                 text_field(form, "new_password_confirm", 1024),
-                client_ip(self),
+                origin(self),
             )
         except DomainError as exc:
             return self._show(exc, tr)

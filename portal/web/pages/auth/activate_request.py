@@ -13,7 +13,7 @@ from portal.web.components.forms import error_summary, field, form, notice, prim
 from portal.web.components.layout import card, page_title, shell
 from portal.web.components.text import t
 from portal.web.errors import text_field
-from portal.web.session import client_ip, translator
+from portal.web.session import origin, translator
 
 
 class ActivationRequestState(PageState, rx.State):
@@ -43,7 +43,7 @@ class ActivationRequestState(PageState, rx.State):
         self.errors, self.sent = errors, ""
         if errors:
             return rx.set_focus("error-summary")
-        await asyncio.to_thread(activation.request, number, birth, email, client_ip(self))
+        await asyncio.to_thread(activation.request, number, birth, email, origin(self))
         self.sent = tr("activate.request_sent")
         return None
 

@@ -14,7 +14,7 @@ from portal.web.changes import PageState
 from portal.web.components.forms import error_summary, field, form, notice, primary_button
 from portal.web.components.layout import card, page_title, shell
 from portal.web.components.text import t
-from portal.web.session import client_ip, cookie_value, translator
+from portal.web.session import cookie_value, origin, translator
 
 _TICKET_POST = """
 (() => {{
@@ -75,7 +75,7 @@ class CodeState(PageState, rx.State):
         if not code:
             self.errors = {"code": tr("code.required")}
             return rx.set_focus("error-summary")
-        result = await asyncio.to_thread(signin.verify_code, self._attempt, code, client_ip(self))
+        result = await asyncio.to_thread(signin.verify_code, self._attempt, code, origin(self))
         if result.ok:
             self._attempt = ""
             self.errors = {}

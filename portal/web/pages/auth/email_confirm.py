@@ -14,7 +14,7 @@ from portal.web.components.forms import notice
 from portal.web.components.layout import card, page_title, shell
 from portal.web.components.text import t
 from portal.web.link_tokens import forget_token_in_url, token_from_link
-from portal.web.session import client_ip, translator
+from portal.web.session import origin, translator
 
 
 class EmailConfirmState(PageState, rx.State):
@@ -37,7 +37,7 @@ class EmailConfirmState(PageState, rx.State):
         tr = await translator(self)
         try:
             new_email = await asyncio.to_thread(
-                account_changes.confirm_email_change, self._token, client_ip(self)
+                account_changes.confirm_email_change, self._token, origin(self)
             )
         except DomainError as exc:
             self.problem = tr(exc.key)

@@ -14,7 +14,7 @@ from portal.web.components.forms import error_summary, field, form, notice, prim
 from portal.web.components.layout import card, page_title, shell
 from portal.web.components.text import t
 from portal.web.errors import text_field
-from portal.web.session import client_ip, translator
+from portal.web.session import origin, translator
 
 
 class ForgotState(PageState, rx.State):
@@ -38,7 +38,7 @@ class ForgotState(PageState, rx.State):
             self.errors, self.sent = {"email": tr(problem)}, ""
             return rx.set_focus("error-summary")
         self.errors = {}
-        await asyncio.to_thread(password_reset.request, email, client_ip(self))
+        await asyncio.to_thread(password_reset.request, email, origin(self))
         self.sent = tr("forgot.sent")
         return None
 

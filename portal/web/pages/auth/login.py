@@ -21,7 +21,7 @@ from portal.web.components.layout import card, page_title, shell
 from portal.web.components.text import t
 from portal.web.errors import text_field
 from portal.web.pages.auth.code import CodeState
-from portal.web.session import PROVIDER_NAME, client_ip, current_principal, home_for, translator
+from portal.web.session import PROVIDER_NAME, current_principal, home_for, origin, translator
 
 # Why /auth/oidc/callback sent a visitor back here (?reason=provider_...).
 _PROVIDER_REASONS = (
@@ -81,7 +81,7 @@ class LoginState(PageState, rx.State):
         self.form_error = ""
         if errors:
             return rx.set_focus("error-summary")
-        result = await asyncio.to_thread(signin.check_password, email, password, client_ip(self))
+        result = await asyncio.to_thread(signin.check_password, email, password, origin(self))
         if not result.ok:
             if result.must_reset:
                 self.form_error = tr("login.must_reset")

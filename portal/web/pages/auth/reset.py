@@ -21,7 +21,7 @@ from portal.web.components.password_fields import NewPasswordCheck, new_password
 from portal.web.components.text import t
 from portal.web.errors import field_messages, text_field, ticked
 from portal.web.link_tokens import forget_token_in_url, token_from_link
-from portal.web.session import client_ip, translator
+from portal.web.session import origin, translator
 
 
 class ResetState(NewPasswordCheck, rx.State):
@@ -52,7 +52,7 @@ class ResetState(NewPasswordCheck, rx.State):
                 self._token,
                 text_field(form, "new_password", 1024),
                 text_field(form, "new_password_confirm", 1024),
-                client_ip(self),
+                origin(self),
                 ticked(form, "remove_factors"),
             )
         except DomainError as exc:

@@ -71,15 +71,14 @@ class AccountState(NewPasswordCheck, rx.State):
     @guarded(Need.SIGNED_IN)
     async def load(self, actor: Actor):
         """Show the signed-in person's settings."""
-        principal = actor.principal
-        self.email = principal.email
-        self.is_staff = principal.is_staff
-        self.needs_enrolment = principal.needs_totp_enrolment
-        self.totp_enabled = principal.totp_enabled
+        self.email = actor.email
+        self.is_staff = actor.is_staff
+        self.needs_enrolment = actor.needs_totp_enrolment
+        self.totp_enabled = actor.totp_enabled
         self.recovery_codes = []
         self._end_enrolment()
         self._clear()
-        self.confirmed = await asyncio.to_thread(reauth.is_recent, principal)
+        self.confirmed = await asyncio.to_thread(reauth.is_recent, actor)
         return None
 
     @rx.event
@@ -108,10 +107,9 @@ class AccountState(NewPasswordCheck, rx.State):
     @guarded(Need.SIGNED_IN)
     async def start_enrolment(self, actor: Actor):
         """Make a new pending secret and show it as a QR code and as text."""
-        principal = actor.principal
         self._clear()
         try:
-            enrolment = await asyncio.to_thread(totp.begin_enrolment, principal)
+            enrolment = await asyncio.to_thread(totp.begin_enrolment, actor)
         except DomainError as exc:
             self._not_confirmed(exc, await translator(self))
             return None
@@ -124,7 +122,6 @@ class AccountState(NewPasswordCheck, rx.State):
     @guarded(Need.SIGNED_IN)
     async def confirm_enrolment(self, actor: Actor, form: dict):
         """Turn the authenticator on when the app's code matches; show recovery codes once."""
-        principal = actor.principal
         tr = await translator(self)
         code = form.get("code", "") if isinstance(form, dict) else ""
         code = code[:20] if isinstance(code, str) else ""
@@ -133,7 +130,7 @@ class AccountState(NewPasswordCheck, rx.State):
             self.errors = {"code": tr("code.required")}
             return None
         try:
-            codes = await asyncio.to_thread(totp.confirm_enrolment, principal, code, actor.ip)
+            codes = await asyncio.to_thread(totp.confirm_enrolment, actor, code)
         except DomainError as exc:
             if self._not_confirmed(exc, tr):
                 return None
@@ -157,7 +154,6 @@ class AccountState(NewPasswordCheck, rx.State):
     @guarded(Need.SIGNED_IN)
     async def disable(self, actor: Actor, form: dict):
         """Turn the authenticator off after the password and a current code."""
-        principal = actor.principal
         password = text_field(form, "password", 1024)
         code = text_field(form, "disable_code", 20)
 
@@ -169,7 +165,7 @@ class AccountState(NewPasswordCheck, rx.State):
                         **({"disable_code": ("code.required", {})} if not code.strip() else {}),
                     }
                 )
-            totp.disable(principal.account_id, password, code, actor.ip)
+            totp.disable(actor, password, code)
 
         if await self._attempt(work, "account.totp_disabled", {"code": "disable_code"}):
             self.totp_enabled = False
@@ -179,15 +175,12 @@ class AccountState(NewPasswordCheck, rx.State):
     @guarded(Need.SIGNED_IN)
     async def change_password(self, actor: Actor, form: dict):
         """Replace the password (current + new + confirmation); other devices are signed out."""
-        principal = actor.principal
         await self._attempt(
             lambda: account_changes.change_password(
-                principal.account_id,
-                principal.session_id,
+                actor,
                 text_field(form, "current_password", 1024),
                 text_field(form, "new_password", 1024),
                 text_field(form, "new_password_confirm", 1024),
-                actor.ip,
             ),
             "account.password_changed",
         )
@@ -197,14 +190,12 @@ class AccountState(NewPasswordCheck, rx.State):
     @guarded(Need.SIGNED_IN)
     async def change_email(self, actor: Actor, form: dict):
         """Send a confirmation link to a new address (typed twice) after the password."""
-        principal = actor.principal
         await self._attempt(
             lambda: account_changes.request_email_change(
-                principal.account_id,
+                actor,
                 text_field(form, "new_email", 254),
                 text_field(form, "new_email_confirm", 254),
                 text_field(form, "email_password", 1024),
-                actor.ip,
             ),
             "account.email_sent",
             {"current_password": "email_password"},
@@ -215,14 +206,12 @@ class AccountState(NewPasswordCheck, rx.State):
     @guarded(Need.SIGNED_IN)
     async def close_account(self, actor: Actor, form: dict):
         """Close the portal account ("I understand" + password), then leave through sign-out."""
-        principal = actor.principal
         understood = isinstance(form, dict) and form.get("understood") in ("on", True, "true")
         closed = await self._attempt(
             lambda: account_changes.close(
-                principal.account_id,
+                actor,
                 understood,
                 text_field(form, "close_password", 1024),
-                actor.ip,
             ),
             "login.closed",
             {"current_password": "close_password"},

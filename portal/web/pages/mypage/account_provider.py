@@ -82,12 +82,11 @@ class ProviderLinkState(PageState, rx.State):
     @guarded(Need.SIGNED_IN)
     async def unlink(self, actor: Actor, form: dict):
         """Remove the link after the password; the owner is mailed."""
-        principal = actor.principal
         tr = await translator(self)
         password = text_field(form, "unlink_password", 1024)
         self.info, self.form_error = "", ""
         try:
-            await asyncio.to_thread(provider_links.unlink, principal, password, actor.ip)
+            await asyncio.to_thread(provider_links.unlink, actor, password)
         except DomainError as exc:
             self.errors, self.form_error = field_messages(exc, tr)
             return rx.set_focus("unlink_password") if self.errors else None

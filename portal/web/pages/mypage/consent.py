@@ -32,8 +32,7 @@ class ConsentState(PageState, rx.State):
     @guarded(Need.REGISTRANT)
     async def load(self, actor: Actor):
         """Show what needs accepting; with nothing to accept, go on to my page."""
-        principal = actor.principal
-        missing = await asyncio.to_thread(consents.missing, principal.account_id)
+        missing = await asyncio.to_thread(consents.missing, actor.account_id)
         if not missing:
             return rx.redirect(paths.MY_PAGE)
         lang = await page_language(self)
@@ -48,7 +47,6 @@ class ConsentState(PageState, rx.State):
     @guarded(Need.REGISTRANT)
     async def accept(self, actor: Actor, form: dict):
         """Record acceptance of the documents shown, then continue."""
-        principal = actor.principal
         tr = await translator(self)
         unticked = {
             doc: tr("activation.must_accept") for doc in self.documents if not ticked(form, doc)
@@ -57,7 +55,7 @@ class ConsentState(PageState, rx.State):
             self.errors = unticked
             return rx.set_focus("error-summary")
         try:
-            await asyncio.to_thread(consents.accept, principal.account_id, self._versions, actor.ip)
+            await asyncio.to_thread(consents.accept, actor, self._versions)
         except DomainError as exc:
             self.errors, _ = field_messages(exc, tr)
             return None

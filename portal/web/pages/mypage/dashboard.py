@@ -21,15 +21,15 @@ from portal.web.pages.mypage.survey import SurveysWaitingState, surveys_card
 from portal.web.session import require_and_read, turn_away
 
 
-def _my_page(principal) -> tuple:
+def _my_page(actor) -> tuple:
     """The page's reads, one after another in the worker thread that checked the session
     (whose read also found any consent missing): four threads at once spent more time
     passing the interpreter lock between them than the reads took."""
     return (
-        principal.consent_missing,
-        renewals.standing(principal),
-        notices.for_registrant(principal),
-        answering.waiting_for(principal),
+        actor.consent_missing,
+        renewals.standing(actor),
+        notices.for_registrant(actor),
+        answering.waiting_for(actor),
     )
 
 
@@ -54,14 +54,14 @@ class DashboardState(PageState, rx.State):
     @rx.event
     async def load(self):
         """Fill the page for the signed-in registrant; anyone else goes elsewhere."""
-        principal, page = await require_and_read(self, AccountKind.REGISTRANT, _my_page)
-        if principal is None:
+        actor, page = await require_and_read(self, AccountKind.REGISTRANT, _my_page)
+        if actor is None:
             return await turn_away(self)
         missing, mine, posted, waiting = page
         if missing:
             return rx.redirect(paths.CONSENT)
-        lang = principal.language
-        self.welcome = translate("mypage.welcome", lang, name=principal.display_name)
+        lang = actor.language
+        self.welcome = translate("mypage.welcome", lang, name=actor.display_name)
         if mine is None:
             self.has_record = False
             return None
@@ -257,13 +257,13 @@ class NoticesState(PageState, rx.State):
         if target is None:
             return
 
-        def mark_then_list(principal) -> list[notices.Notice]:
-            notices.mark_read(principal, target)
-            return notices.for_registrant(principal)
+        def mark_then_list(actor) -> list[notices.Notice]:
+            notices.mark_read(actor, target)
+            return notices.for_registrant(actor)
 
-        principal, found = await require_and_read(self, AccountKind.REGISTRANT, mark_then_list)
-        if principal is not None:
-            self._show(found, principal.language)
+        actor, found = await require_and_read(self, AccountKind.REGISTRANT, mark_then_list)
+        if actor is not None:
+            self._show(found, actor.language)
 
 
 def _notice(item: rx.Var) -> rx.Component:

@@ -52,12 +52,12 @@ class PointsState(PageState, rx.State):
     info: str = ""
     problem: str = ""
 
-    async def _fill(self, principal) -> None:
-        lang = principal.language
+    async def _fill(self, actor) -> None:
+        lang = actor.language
         standing, mine, offered = await asyncio.gather(
-            asyncio.to_thread(claims.standing, principal),
-            asyncio.to_thread(claims.my_claims, principal),
-            asyncio.to_thread(claims.claimable, principal),
+            asyncio.to_thread(claims.standing, actor),
+            asyncio.to_thread(claims.my_claims, actor),
+            asyncio.to_thread(claims.claimable, actor),
         )
         names = {c.code: c.name(lang) for c in await asyncio.to_thread(catalogue.categories)}
         count = standing.count
@@ -154,20 +154,19 @@ class PointsState(PageState, rx.State):
     @guarded(Need.REGISTRANT)
     async def load(self, actor: Actor):
         """Show the signed-in registrant's points; anyone else goes elsewhere."""
-        principal = actor.principal
         self.mode, self.attach_to, self.errors, self.info, self.problem = "", "", {}, "", ""
-        await self._fill(principal)
+        await self._fill(actor)
         return None
 
     async def _run(self, actor: Actor, work, done_key: str, **params) -> bool:
-        """Run a claims service `work(principal)` for the registrant; then the page again
+        """Run a claims service `work(actor)` for the registrant; then the page again
         with the outcome in their language. True when it was done."""
-        _, self.errors, self.problem = await act(self, work, actor.principal)
+        _, self.errors, self.problem = await act(self, work, actor)
         if self.errors or self.problem:
             self.info = ""
             return False
         self.info = (await translator(self))(done_key, **params)
-        await self._fill(actor.principal)
+        await self._fill(actor)
         return True
 
     @rx.event
@@ -177,8 +176,8 @@ class PointsState(PageState, rx.State):
         target = int_id(activity_id)
         created: list[int] = []
 
-        def work(principal):
-            created.append(claims.submit_catalogue(principal, target or 0))
+        def work(actor):
+            created.append(claims.submit_catalogue(actor, target or 0))
 
         if await self._run(actor, work, "points.claimed"):
             self._offer_attach(str(created[0]))
@@ -202,8 +201,8 @@ class PointsState(PageState, rx.State):
         }
         created: list[int] = []
 
-        def work(principal):
-            created.append(claims.submit_other(principal, values))
+        def work(actor):
+            created.append(claims.submit_other(actor, values))
 
         if await self._run(actor, work, "points.claimed"):
             self._offer_attach(str(created[0]))
@@ -227,7 +226,6 @@ class PointsState(PageState, rx.State):
     @guarded(Need.REGISTRANT)
     async def upload_evidence(self, actor: Actor, files: list[rx.UploadFile]):
         """Attach the chosen files to the claim the panel is open for (checked on the server)."""
-        principal = actor.principal
         tr = await translator(self)
         claim_id = int_id(self.attach_to)
         limit = get_settings().evidence_max_mb * 1024 * 1024
@@ -240,7 +238,7 @@ class PointsState(PageState, rx.State):
             try:
                 if data is None:
                     raise DomainError("evidence.too_large", mb=get_settings().evidence_max_mb)
-                await asyncio.to_thread(evidence.attach, principal, claim_id, upload.filename, data)
+                await asyncio.to_thread(evidence.attach, actor, claim_id, upload.filename, data)
             except DomainError as exc:
                 self.problem = f"{upload.filename}: {tr(exc.key, **exc.params)}"
                 break
@@ -249,7 +247,7 @@ class PointsState(PageState, rx.State):
             self.info = tr("points.files_added", count=added)
         if not self.problem:
             self.mode, self.attach_to = "", ""
-        await self._fill(principal)
+        await self._fill(actor)
         return rx.clear_selected_files(UPLOAD_ID)
 
     @rx.event
@@ -257,9 +255,7 @@ class PointsState(PageState, rx.State):
     async def withdraw(self, actor: Actor, claim_id: str):
         """Withdraw one of the registrant's open claims."""
         target = int_id(claim_id) or 0
-        await self._run(
-            actor, lambda principal: claims.withdraw(principal, target), "points.withdrawn"
-        )
+        await self._run(actor, lambda actor: claims.withdraw(actor, target), "points.withdrawn")
         return None
 
     @rx.event
@@ -269,7 +265,7 @@ class PointsState(PageState, rx.State):
         target = int_id(text_field(form, "claim_id", 12)) or 0
         message = text_field(form, "message", 1001)
         await self._run(
-            actor, lambda principal: claims.answer(principal, target, message), "points.answered"
+            actor, lambda actor: claims.answer(actor, target, message), "points.answered"
         )
         return None
 

@@ -58,9 +58,9 @@ class RecordState(PageState, rx.State):
     form_error: str = ""
     _pending: dict = {}  # noqa: RUF012
 
-    async def _refresh(self, account_id: int) -> records.RecordView:
+    async def _refresh(self, actor: Actor) -> records.RecordView:
         lang = await page_language(self)
-        view = await asyncio.to_thread(records.view, account_id)
+        view = await asyncio.to_thread(records.view, actor)
         kinds = await asyncio.to_thread(categories.listing)
         topics = await asyncio.to_thread(mail_topics.listing)
         names = {c.code: c.name(lang) for c in kinds}
@@ -119,8 +119,7 @@ class RecordState(PageState, rx.State):
     @guarded(Need.REGISTRANT)
     async def load(self, actor: Actor):
         """Show the record of the signed-in registrant; anyone else goes elsewhere."""
-        principal = actor.principal
-        await self._refresh(principal.account_id)
+        await self._refresh(actor)
         self.mode, self.section, self.saved = "view", "", ""
         self.errors, self.form_error = {}, ""
         return None
@@ -141,7 +140,6 @@ class RecordState(PageState, rx.State):
     @guarded(Need.REGISTRANT)
     async def review(self, actor: Actor, form: dict):
         """Check what was typed and show exactly what would change; nothing is saved."""
-        principal = actor.principal
         if self.section not in records.SECTIONS:
             return None
         tr = await translator(self)
@@ -164,9 +162,7 @@ class RecordState(PageState, rx.State):
             },
         }
         try:
-            changes = await asyncio.to_thread(
-                records.preview, principal.account_id, self.section, values
-            )
+            changes = await asyncio.to_thread(records.preview, actor, self.section, values)
         except DomainError as exc:
             self.errors, self.form_error = field_messages(exc, tr)
             return rx.set_focus("error-summary") if self.errors else None
@@ -175,7 +171,7 @@ class RecordState(PageState, rx.State):
             self.form_error = tr("record.no_changes")
             return None
         self.form_error = ""
-        self.changes = change_rows(changes, principal.language, self._labels())
+        self.changes = change_rows(changes, actor.language, self._labels())
         self.newsletter_warning = any(c.field == "newsletter" and c.new == "no" for c in changes)
         self._pending = values
         self.mode = "confirm"
@@ -197,21 +193,16 @@ class RecordState(PageState, rx.State):
     @guarded(Need.REGISTRANT)
     async def update(self, actor: Actor):
         """Save the reviewed changes; they are recorded with who and when."""
-        principal = actor.principal
         if self.mode != "confirm" or not self._pending:
             return None
         tr = await translator(self)
         try:
-            await asyncio.to_thread(
-                lambda: records.apply(
-                    principal.account_id, self.section, self._pending, ip=actor.ip
-                )
-            )
+            await asyncio.to_thread(lambda: records.apply(actor, self.section, self._pending))
         except DomainError as exc:
             self.errors, self.form_error = field_messages(exc, tr)
             self.mode = "edit"
             return None
-        view = await self._refresh(principal.account_id)
+        view = await self._refresh(actor)
         lang = await page_language(self)
         self.saved = tr(
             "record.saved",

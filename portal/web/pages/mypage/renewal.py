@@ -46,10 +46,10 @@ class RenewalState(PageState, rx.State):
     info: str = ""
     _pending: dict[str, str] = {}  # noqa: RUF012
 
-    async def _fill(self, principal) -> None:
-        lang = principal.language
+    async def _fill(self, actor) -> None:
+        lang = actor.language
         try:
-            mine = await asyncio.to_thread(renewals.mine, principal)
+            mine = await asyncio.to_thread(renewals.mine, actor)
         except DomainError:
             self.has_record = False
             return
@@ -105,10 +105,9 @@ class RenewalState(PageState, rx.State):
     @guarded(Need.REGISTRANT)
     async def load(self, actor: Actor):
         """Show the signed-in registrant's renewal; anyone else goes elsewhere."""
-        principal = actor.principal
         self.address_mode, self.errors, self.problem, self.info = "", {}, "", ""
         self._pending = {}
-        await self._fill(principal)
+        await self._fill(actor)
         return None
 
     @rx.event
@@ -123,13 +122,10 @@ class RenewalState(PageState, rx.State):
     @guarded(Need.REGISTRANT)
     async def check_address(self, actor: Actor, form_data: dict):
         """The record's confirm step for the address: what would change, nothing saved yet."""
-        principal = actor.principal
         tr = await translator(self)
         values = {name: text_field(form_data, name, 300) for name in ADDRESS_FIELDS}
         try:
-            changes = await asyncio.to_thread(
-                records.preview, principal.account_id, "basic", values
-            )
+            changes = await asyncio.to_thread(records.preview, actor, "basic", values)
         except DomainError as exc:
             self.errors, self.problem = field_messages(exc, tr)
             return None
@@ -138,7 +134,7 @@ class RenewalState(PageState, rx.State):
             self.problem = tr("record.no_changes")
             return None
         self.problem = ""
-        self.changes = change_rows(changes, principal.language)
+        self.changes = change_rows(changes, actor.language)
         self._pending = values
         self.address_mode = "confirm"
         return None
@@ -147,56 +143,49 @@ class RenewalState(PageState, rx.State):
     @guarded(Need.REGISTRANT)
     async def save_address(self, actor: Actor):
         """Save the reviewed address into the record (with its history), then back to applying."""
-        principal = actor.principal
         if self.address_mode != "confirm" or not self._pending:
             return None
         tr = await translator(self)
-        pending, ip = dict(self._pending), actor.ip
+        pending = dict(self._pending)
         try:
-            await asyncio.to_thread(
-                lambda: records.apply(principal.account_id, "basic", pending, ip=ip)
-            )
+            await asyncio.to_thread(records.apply, actor, "basic", pending)
         except DomainError as exc:
             self.errors, self.problem = field_messages(exc, tr)
             self.address_mode = "edit"
             return None
         self.address_mode, self._pending, self.info = "", {}, tr("renewal.address_saved")
-        await self._fill(principal)
+        await self._fill(actor)
         return None
 
     @rx.event
     @guarded(Need.REGISTRANT)
     async def submit(self, actor: Actor, form_data: dict):
         """Apply; the server checks every requirement again."""
-        principal = actor.principal
         tr = await translator(self)
         declared = isinstance(form_data, dict) and form_data.get("declare") in ("on", True, "true")
-        ip = actor.ip
         try:
-            await asyncio.to_thread(lambda: renewals.apply(principal, declared, ip=ip))
+            await asyncio.to_thread(renewals.apply, actor, declared)
         except DomainError as exc:
             self.errors, self.problem = field_messages(exc, tr)
             self.info = ""
             return None
         self.errors, self.problem, self.info = {}, "", tr("renewal.submitted")
-        await self._fill(principal)
+        await self._fill(actor)
         return rx.scroll_to("main")
 
     @rx.event
     @guarded(Need.REGISTRANT)
     async def withdraw(self, actor: Actor, application_id: str):
         """Withdraw the registrant's own waiting application."""
-        principal = actor.principal
         tr = await translator(self)
         target = int_id(application_id) or 0
-        ip = actor.ip
         try:
-            await asyncio.to_thread(lambda: renewals.withdraw(principal, target, ip=ip))
+            await asyncio.to_thread(renewals.withdraw, actor, target)
         except DomainError as exc:
             self.errors, self.problem = field_messages(exc, tr)
             return None
         self.errors, self.problem, self.info = {}, "", tr("renewal.withdrawn")
-        await self._fill(principal)
+        await self._fill(actor)
         return None
 
 

@@ -39,13 +39,12 @@ class SurveyAnswerState(PageState, rx.State):
     @guarded(Need.REGISTRANT)
     async def load(self, actor: Actor):
         """The questions, when this registrant may answer this survey."""
-        principal = actor.principal
         self.done, self.errors = False, {}
         survey_id = path_id(self)
         try:
             if survey_id is None:
                 raise DomainError("survey.not_for_you")
-            found = await asyncio.to_thread(answering.form, principal, survey_id)
+            found = await asyncio.to_thread(answering.form, actor, survey_id)
         except DomainError:
             self.found, self.questions, self.title = False, [], ""
             self.checked = True
@@ -70,7 +69,6 @@ class SurveyAnswerState(PageState, rx.State):
     @guarded(Need.REGISTRANT)
     async def submit(self, actor: Actor, form: dict):
         """Send the answers; they are kept apart from who gave them."""
-        principal = actor.principal
         survey_id = path_id(self)
         if survey_id is None or not isinstance(form, dict):
             return None
@@ -86,7 +84,7 @@ class SurveyAnswerState(PageState, rx.State):
                 raw = form.get(name, "")
                 values[name] = raw[:2000] if isinstance(raw, str) else ""
         try:
-            await asyncio.to_thread(answering.answer, principal, survey_id, values)
+            await asyncio.to_thread(answering.answer, actor, survey_id, values)
         except DomainError as exc:
             self.errors, problem = field_messages(exc, tr)
             if problem:

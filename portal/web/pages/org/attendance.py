@@ -42,9 +42,9 @@ class OrgReportState(PageState, rx.State):
     _staged: str = ""
     _file_name: str = ""
 
-    async def _fill(self, principal) -> None:
-        lang = principal.language
-        found = await asyncio.to_thread(attendance_reports.reportable, principal)
+    async def _fill(self, actor) -> None:
+        lang = actor.language
+        found = await asyncio.to_thread(attendance_reports.reportable, actor)
         self.activities = [
             {
                 "id": str(a.id),
@@ -55,7 +55,7 @@ class OrgReportState(PageState, rx.State):
             }
             for a in found
         ]
-        reports = await asyncio.to_thread(attendance_reports.of_my_organisation, principal)
+        reports = await asyncio.to_thread(attendance_reports.of_my_organisation, actor)
         self.reports = [
             {
                 "activity": r.activity,
@@ -78,10 +78,9 @@ class OrgReportState(PageState, rx.State):
     @guarded(Need.ORGANISATION)
     async def load(self, actor: Actor):
         """Fill the organisation's activities and lists; anyone else is sent away."""
-        principal = actor.principal
         self._forget()
         self.report_for, self.info, self.problem = "", "", ""
-        await self._fill(principal)
+        await self._fill(actor)
         return None
 
     @rx.event
@@ -104,7 +103,6 @@ class OrgReportState(PageState, rx.State):
     @guarded(Need.ORGANISATION)
     async def check(self, actor: Actor, files: list[rx.UploadFile]):
         """Stage the list on the server and show what it would do; nothing is sent yet."""
-        principal = actor.principal
         tr = await translator(self)
         target = int_id(self.report_for)
         self._forget()
@@ -112,9 +110,7 @@ class OrgReportState(PageState, rx.State):
         if target is None or data is None:
             return None
         try:
-            plan = await asyncio.to_thread(
-                attendance_reports.preview, principal, target, data, actor.ip
-            )
+            plan = await asyncio.to_thread(attendance_reports.preview, actor, target, data)
         except DomainError as exc:
             self.problem = tr(exc.key, **exc.params)
             return None
@@ -128,22 +124,19 @@ class OrgReportState(PageState, rx.State):
     @guarded(Need.ORGANISATION)
     async def send(self, actor: Actor):
         """Send the checked list to the secretariat."""
-        principal = actor.principal
         tr = await translator(self)
         target = int_id(self.report_for)
         data = await asyncio.to_thread(staged_files.load, self._staged) if self._staged else None
         if target is None or data is None or not self.ready:
             return None
         try:
-            await asyncio.to_thread(
-                attendance_reports.submit, principal, target, data, self._file_name
-            )
+            await asyncio.to_thread(attendance_reports.submit, actor, target, data, self._file_name)
         except DomainError as exc:
             self.problem = tr(exc.key, **exc.params)
             return None
         self._forget()
         self.report_for, self.info = "", tr("report.sent")
-        await self._fill(principal)
+        await self._fill(actor)
         return None
 
 

@@ -57,9 +57,9 @@ class OrgHomeState(PageState, rx.State):
     info: str = ""
     problem: str = ""
 
-    async def _fill(self, principal) -> None:
-        lang = principal.language
-        found = await asyncio.to_thread(proposals.of_my_organisation, principal)
+    async def _fill(self, actor) -> None:
+        lang = actor.language
+        found = await asyncio.to_thread(proposals.of_my_organisation, actor)
         self.categories = await asyncio.to_thread(category_options, lang)
         self.proposals = proposal_rows(found, lang, self.categories)
 
@@ -67,11 +67,10 @@ class OrgHomeState(PageState, rx.State):
     @guarded(Need.ORGANISATION)
     async def load(self, actor: Actor):
         """Fill the page for an organisation user; anyone else goes to their own start page."""
-        principal = actor.principal
-        mine = await asyncio.to_thread(area.overview, principal)
+        mine = await asyncio.to_thread(area.overview, actor)
         self.errors, self.info, self.problem = {}, "", ""
-        await self._fill(principal)
-        lang = principal.language
+        await self._fill(actor)
+        lang = actor.language
         self.name = mine.name
         self.kind = translate(f"organisation_kind.{mine.kind}", lang)
         self.contact = mine.contact_email or "—"
@@ -89,18 +88,17 @@ class OrgHomeState(PageState, rx.State):
     @guarded(Need.ORGANISATION)
     async def propose(self, actor: Actor, form: dict):
         """Send a proposal for the catalogue; every field is checked on the server."""
-        principal = actor.principal
         tr = await translator(self)
         values = {name: text_field(form, name, limit) for name, limit in PROPOSAL_FIELDS.items()}
         try:
-            await asyncio.to_thread(proposals.propose, principal, values, actor.ip)
+            await asyncio.to_thread(proposals.propose, actor, values)
         except DomainError as exc:
             self.errors, self.problem = field_messages(exc, tr)
             self.info = ""
             return None
         self.errors, self.problem = {}, ""
         self.info = tr("proposal.sent")
-        await self._fill(principal)
+        await self._fill(actor)
         return rx.call_script("document.getElementById('proposal-form').reset()")
 
 
