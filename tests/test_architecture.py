@@ -286,7 +286,6 @@ NEEDS_NO_ACTOR = {
     "renewal.expiry.expire_records",
     "renewal.reminders.plan",
     "renewal.reminders.send",
-    "renewal.reminders.for_record",
     "surveys.pool.discard_waiting",
     "surveys.pool.move_waiting",
 }

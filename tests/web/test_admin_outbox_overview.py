@@ -36,8 +36,8 @@ async def test_a_failed_reminder_shows_on_the_record_and_is_retried_from_the_out
     await open_page(tab, path)
     await tab.send(AdminRecordState, "load", path=path)
     [shown] = (await tab.state(AdminRecordState)).reminders
-    assert (shown["stage"], shown["delivery"]) == ("7 days before", "Failed")
-    assert shown["error"] == "550 mailbox unavailable"
+    assert (shown.stage, shown.delivery) == ("7 days before", "Failed")
+    assert shown.error == "550 mailbox unavailable"
 
     await open_page(tab, "/admin/outbox?status=failed")
     await tab.send(AdminOutboxState, "load", path="/admin/outbox?status=failed")

@@ -34,8 +34,8 @@ async def test_reviewer_reads_history_but_cannot_unlock(tabs, configure):
     await open_record(tab, record_id)
     state = await tab.state(AdminRecordState)
     assert state.found and not state.can_act
-    assert [(h["field"], h["new"]) for h in state.history] == [("field.employer", "Acme")]
-    assert any(r["key"] == "admin.locked" and r["value"] == "Yes" for r in state.account_rows)
+    assert [(h.field, h.new) for h in state.history] == [("field.employer", "Acme")]
+    assert any(r.key == "admin.locked" and r.value == "Yes" for r in state.account_rows)
     assert "$2b$" not in tab.sent_text()
     await tab.send(AdminRecordState, "unlock", path=f"/admin/registrants/{record_id}")
     assert "not allowed" in (await tab.state(AdminRecordState)).problem

@@ -51,8 +51,7 @@ async def test_admin_edits_certification_through_confirm_with_a_reason(tabs, con
     page = await tab.state(AdminRecordState)  # the save chained a refresh of the page
     assert "was changed" in page.info
     assert (
-        page.history[0]["reason"] == "Letter of 3 May"
-        and page.history[0]["by"] == "Admin (secretariat)"
+        page.history[0].reason == "Letter of 3 May" and page.history[0].by == "Admin (secretariat)"
     )
 
 
@@ -81,7 +80,7 @@ async def test_admin_reinstates_an_expired_record_with_a_reason_and_a_new_end(ta
     record = record_of(account_id)
     assert (record.status, record.valid_until) == ("active", dt.date(2027, 3, 31))
     page = await tab.state(AdminRecordState)
-    assert not page.expired and page.history[0]["reason"] == "Late payment accepted"
+    assert not page.expired and page.history[0].reason == "Late payment accepted"
 
 
 async def test_reviewers_and_registrants_cannot_edit_even_by_calling_the_handlers(tabs, configure):
@@ -121,17 +120,15 @@ async def test_admin_approves_an_activation_request_on_the_record_page(tabs, con
     reviewer = tabs(cookie=staff("reviewer", "rev@example.com"))
     await open_record(reviewer, record.id)
     [request] = (await reviewer.state(AdminRecordState)).requests
-    assert request["email"] == "new@example.com"
-    await reviewer.send(
-        AdminRecordState, "approve_request", {"request_id": request["id"]}, path=path
-    )
+    assert request.email == "new@example.com"
+    await reviewer.send(AdminRecordState, "approve_request", {"request_id": request.id}, path=path)
     assert activation.pending_requests(record.id)  # a reviewer cannot approve
 
     admin = tabs(cookie=staff("admin", "boss@example.com"))
     await open_record(admin, record.id)
     await admin.send(AdminRecordState, "approve_request", {"request_id": "99999"}, path=path)
     assert "request" in (await admin.state(AdminRecordState)).problem.lower()
-    await admin.send(AdminRecordState, "approve_request", {"request_id": request["id"]}, path=path)
+    await admin.send(AdminRecordState, "approve_request", {"request_id": request.id}, path=path)
     state = await admin.state(AdminRecordState)
     assert state.requests == [] and "invitation was sent" in state.info
     assert factories.outbox("new@example.com", "activation_invite")

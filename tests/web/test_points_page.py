@@ -36,20 +36,21 @@ async def test_claim_attach_and_see_the_timeline(tabs, configure):
     tab = tabs(cookie=session_cookie("me@example.com"))
     await open_points(tab)
     state = await tab.state(PointsState)
-    assert [a["id"] for a in state.activities] == [str(seminar)] and state.required == 5
+    assert [a.id for a in state.activities] == [str(seminar)] and state.required == 5
     await tab.send(PointsState, "claim_activity", {"activity_id": str(seminar)}, path=PATH)
     state = await tab.state(PointsState)
-    assert state.mode == "attach" and state.claims[0]["status"] == "submitted"
-    assert state.activities[0]["claimed"] == "yes"
+    assert state.mode == "attach" and state.claims[0].status == "submitted"
+    assert state.activities[0].claimed
     await tab.send(PointsState, "upload_evidence", upload(b"GIF89a", "x.gif"), path=PATH)
     assert "PDF, JPEG or PNG" in (await tab.state(PointsState)).problem
     await tab.send(PointsState, "upload_evidence", upload(PDF, "受講証明.pdf"), path=PATH)
     state = await tab.state(PointsState)
-    claim_id = state.claims[0]["id"]
-    assert state.files[claim_id][0]["name"] == "受講証明.pdf"
-    assert [e["what"] for e in state.timelines[claim_id]] == ["Submitted", "File added"]
+    [card] = state.claims
+    claim_id = card.id
+    assert card.files[0].name == "受講証明.pdf"
+    assert [e.what for e in card.timeline] == ["Submitted", "File added"]
     await tab.send(PointsState, "withdraw", {"claim_id": claim_id}, path=PATH)
-    assert (await tab.state(PointsState)).claims[0]["status"] == "withdrawn"
+    assert (await tab.state(PointsState)).claims[0].status == "withdrawn"
 
 
 async def test_other_activity_errors_stay_on_their_fields(tabs):

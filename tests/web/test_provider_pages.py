@@ -115,7 +115,7 @@ async def test_staff_see_the_link_on_the_record_page(tabs, configure):
     for email in ("seen@example.com", "unseen@example.com"):
         await open_record(tab, numbers[email])
         state = await tab.state(AdminRecordState)
-        [row] = [r for r in state.account_rows if r["key"] == "admin.provider_link"]
-        shown[email] = row["value"]
+        [row] = [r for r in state.account_rows if r.key == "admin.provider_link"]
+        shown[email] = row.value
     assert shown["seen@example.com"].startswith("Linked to Example ID since")
     assert shown["unseen@example.com"] == "No"

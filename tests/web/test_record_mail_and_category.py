@@ -17,8 +17,8 @@ async def test_a_registrant_chooses_topics_and_is_warned_about_the_newsletter(ta
     tab = tabs(session_cookie("mail@example.com"))
     await tab.send(RecordState, "load", path="/mypage/record")
     state = await tab.state(RecordState)
-    assert [t["name"] for t in state.topics] == ["Events"]
-    assert [r["label"] or r["key"] for r in state.rows["mail"]] == [
+    assert [t.name for t in state.topics] == ["Events"]
+    assert [r.label or r.key for r in state.rows["mail"]] == [
         "field.newsletter",
         "field.other_notices",
         "Events",
@@ -49,9 +49,9 @@ async def test_the_category_is_chosen_only_among_self_service_ones(tabs):
     await tab.send(RecordState, "load", path="/mypage/record")
     state = await tab.state(RecordState)
     assert state.category_editable
-    assert [c["code"] for c in state.categories] == ["general", "student"]
+    assert [c.code for c in state.categories] == ["general", "student"]
     await tab.send(RecordState, "start_edit", {"section": "basic"})
-    basic = {f: state.values[f] for f in records.SECTIONS["basic"]}
+    basic = {f: state.texts[f] for f in records.SECTIONS["basic"]}
     await tab.send(RecordState, "review", {"form": {**basic, "category": "honorary"}})
     state = await tab.state(RecordState)
     assert "category" in state.errors and state.mode == "edit"

@@ -29,6 +29,8 @@ from dataclasses import dataclass
 from sqlalchemy import or_, tuple_
 from sqlmodel import col, select
 
+from portal.domain.accounts import permissions
+from portal.domain.accounts.actor import Actor
 from portal.domain.accounts.tables import Account, AccountStatus
 from portal.domain.core import bulk, paths
 from portal.domain.core.clock import utcnow
@@ -222,8 +224,10 @@ class ReminderView:
     error: str
 
 
-def for_record(record_id: int) -> list[ReminderView]:
-    """A record's reminders, newest first, with each message's delivery state."""
+def for_record(actor: Actor, record_id: int) -> list[ReminderView]:
+    """A record's reminders, newest first, with each message's delivery state (staff only:
+    NotAllowed for anyone else)."""
+    permissions.require_staff(actor)
     with transaction() as db:
         rows = db.execute(
             select(

@@ -18,7 +18,7 @@ from portal.settings import REMINDER_STAGES
 from portal.web import daily_jobs
 from tests import factories
 from tests.domain.renewal.renewal_people import record_of, renewing
-from tests.support.people import acting_as, staff_principal
+from tests.support.people import acting_as, reviewer, staff_principal
 
 RULES = eligibility.Rules()
 
@@ -87,7 +87,7 @@ def test_reminders_list_what_is_missing_and_are_sent_once(db):
     assert "3 of 5 points" in mail.params["missing"] and mail.params["link"].endswith("/mypage")
     [ready] = factories.outbox("ready@example.com", "renewal_reminder")
     assert ready.params["missing"] == "You meet every requirement: you can apply now."
-    [seen] = reminders.for_record(record_of(short_one).id)
+    [seen] = reminders.for_record(reviewer(), record_of(short_one).id)
     assert (seen.stage, seen.delivery) == ("month_1", "pending")
 
 

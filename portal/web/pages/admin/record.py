@@ -17,9 +17,7 @@ def _pairs(rows: rx.Var) -> rx.Component:
     return rx.data_list.root(
         rx.foreach(
             rows,
-            lambda row: rx.data_list.item(
-                rx.data_list.label(t(row["key"])), shown_value(row["value"])
-            ),
+            lambda row: rx.data_list.item(rx.data_list.label(t(row.key)), shown_value(row.value)),
         ),
         orientation=rx.breakpoints(initial="vertical", sm="horizontal"),
     )
@@ -78,12 +76,12 @@ def _history() -> rx.Component:
                 rx.foreach(
                     AdminRecordState.history,
                     lambda h: rx.table.row(
-                        rx.table.cell(h["when"]),
-                        rx.table.row_header_cell(t(h["field"])),
-                        rx.table.cell(h["old"]),
-                        rx.table.cell(h["new"]),
-                        rx.table.cell(h["by"]),
-                        rx.table.cell(h["reason"]),
+                        rx.table.cell(h.when),
+                        rx.table.row_header_cell(t(h.field)),
+                        rx.table.cell(h.old),
+                        rx.table.cell(h.new),
+                        rx.table.cell(h.by),
+                        rx.table.cell(h.reason),
                     ),
                 )
             ),
@@ -103,15 +101,15 @@ def _requests() -> rx.Component:
         rx.foreach(
             AdminRecordState.requests,
             lambda r: rx.flex(
-                rx.text(r["email"], weight="bold"),
-                rx.text(r["when"], size="2"),
+                rx.text(r.email, weight="bold"),
+                rx.text(r.when, size="2"),
                 rx.cond(
                     AdminRecordState.can_act,
                     rx.button(
                         t("admin.approve_request"),
                         variant="outline",
-                        on_click=AdminRecordState.approve_request(r["id"]),
-                        id="approve-" + r["id"],
+                        on_click=AdminRecordState.approve_request(r.id),
+                        id="approve-" + r.id,
                     ),
                 ),
                 spacing="3",
@@ -141,15 +139,13 @@ def _reminders() -> rx.Component:
             rx.foreach(
                 AdminRecordState.reminders,
                 lambda r: rx.table.row(
-                    rx.table.row_header_cell(r["stage"]),
-                    rx.table.cell(r["cycle_end"]),
-                    rx.table.cell(r["sent"]),
+                    rx.table.row_header_cell(r.stage),
+                    rx.table.cell(r.cycle_end),
+                    rx.table.cell(r.sent),
                     rx.table.cell(
-                        rx.badge(
-                            r["delivery"], color_scheme=rx.cond(r["failed"] == "yes", "red", "gray")
-                        ),
+                        rx.badge(r.delivery, color_scheme=rx.cond(r.failed, "red", "gray")),
                         " ",
-                        r["error"],
+                        r.error,
                     ),
                 ),
             )

@@ -13,11 +13,10 @@ from portal.domain.accounts.tables import StaffRole
 from portal.domain.registrants import registry_admin
 from portal.domain.registry import categories
 from portal.domain.renewal import reminders
-from portal.i18n import format_date, format_datetime, translate
 from portal.web.changes import PageState
-from portal.web.components.values import change_text, display_value, provider_text
 from portal.web.guard import Need, act, guarded
 from portal.web.ids import int_id, path_id
+from portal.web.presenters import record_admin
 from portal.web.session import PROVIDER_NAME, translator
 
 
@@ -26,19 +25,19 @@ class AdminRecordState(PageState, rx.State):
 
     found: bool = False
     title: str = ""
-    rows: list[dict[str, str]] = []  # noqa: RUF012
-    account_rows: list[dict[str, str]] = []  # noqa: RUF012
-    history: list[dict[str, str]] = []  # noqa: RUF012
-    reminders: list[dict[str, str]] = []  # noqa: RUF012
+    rows: list[record_admin.Labelled] = []  # noqa: RUF012
+    account_rows: list[record_admin.Labelled] = []  # noqa: RUF012
+    history: list[record_admin.Change] = []  # noqa: RUF012
+    reminders: list[record_admin.SentReminder] = []  # noqa: RUF012
     can_act: bool = False
     expired: bool = False
     has_account: bool = False
     second_factor: bool = False  # an authenticator app or a provider link to reset
-    requests: list[dict[str, str]] = []  # noqa: RUF012
+    requests: list[record_admin.AddressRequest] = []  # noqa: RUF012
     info: str = ""
     problem: str = ""
 
-    async def _fill(self, actor) -> None:
+    async def _fill(self, actor: Actor) -> None:
         record_id = path_id(self)
         found = (
             await asyncio.to_thread(registry_admin.detail, actor, record_id) if record_id else None
@@ -50,90 +49,21 @@ class AdminRecordState(PageState, rx.State):
             self.rows, self.account_rows, self.history, self.title = [], [], [], ""
             self.requests, self.reminders = [], []
             return
-        sent = await asyncio.to_thread(reminders.for_record, record_id)
-        self.reminders = [
-            {
-                "stage": translate(f"reminder_stage.{r.stage}", lang),
-                "cycle_end": format_date(r.cycle_end, lang),
-                "sent": format_datetime(r.sent_at, lang),
-                "delivery": translate(f"outbox.state_{r.delivery}", lang) if r.delivery else "—",
-                "failed": "yes" if r.delivery == "failed" else "",
-                "error": r.error,
-            }
-            for r in sent
-        ]
-        pending = await asyncio.to_thread(registry_admin.requests_for, actor, record_id)
-        self.requests = [
-            {
-                "id": str(r.id),
-                "email": r.requested_email,
-                "when": format_datetime(r.created_at, lang),
-            }
-            for r in pending
-        ]
-        values = found.values
-        self.expired = values["status"] == "expired"
-        self.title = (
-            f"{values['registration_number']}  {values['family_name']} {values['given_name']}"
-        )
-        names = {c.code: c.name(lang) for c in await asyncio.to_thread(categories.listing)}
-        self.rows = [
-            {
-                "key": f"field.{k}",
-                "value": names.get(v, v) if k == "category" else display_value(k, v, lang),
-            }
-            for k, v in values.items()
-        ]
-        self.has_account = found.account is not None
-        self.second_factor = bool(
-            found.account and (found.account.totp or found.account.provider_linked)
+        sent, pending, kinds = await asyncio.gather(
+            asyncio.to_thread(reminders.for_record, actor, record_id),
+            asyncio.to_thread(registry_admin.requests_for, actor, record_id),
+            asyncio.to_thread(categories.listing),
         )
         facts = found.account
-        self.account_rows = (
-            [
-                {"key": "login.email", "value": facts.email},
-                {
-                    "key": "admin.account_status",
-                    "value": translate(f"account_status.{facts.status}", lang),
-                },
-                {
-                    "key": "admin.locked",
-                    "value": translate("record.yes" if facts.locked else "record.no", lang),
-                },
-                {
-                    "key": "account.totp_title",
-                    "value": translate("record.yes" if facts.totp else "record.no", lang),
-                },
-                {
-                    "key": "admin.last_sign_in",
-                    "value": format_datetime(facts.last_sign_in, lang) or "—",
-                },
-                *(
-                    [
-                        {
-                            "key": "admin.provider_link",
-                            "value": provider_text(facts.provider_linked, lang),
-                        }
-                    ]
-                    if PROVIDER_NAME
-                    else []
-                ),
-            ]
-            if facts
-            else []
-        )
-        self.history = [
-            {
-                "when": format_datetime(h.changed_at, lang),
-                "field": f"field.{h.field}",
-                "old": change_text(h.field, h.old, lang),
-                "new": change_text(h.field, h.new, lang),
-                "by": h.by
-                + (" (" + translate("admin.staff_member", lang) + ")" if h.by_staff else ""),
-                "reason": h.reason,
-            }
-            for h in found.history
-        ]
+        self.reminders = record_admin.reminders(sent, lang)
+        self.requests = record_admin.requests(pending, lang)
+        self.expired = found.values["status"] == "expired"
+        self.title = record_admin.title(found.values)
+        self.rows = record_admin.fields(found.values, {c.code: c.name(lang) for c in kinds}, lang)
+        self.has_account = facts is not None
+        self.second_factor = bool(facts and (facts.totp or facts.provider_linked))
+        self.account_rows = record_admin.account(facts, lang, with_provider=bool(PROVIDER_NAME))
+        self.history = record_admin.history(found.history, lang)
 
     @rx.event
     @guarded(Need.STAFF)

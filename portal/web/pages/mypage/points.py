@@ -7,11 +7,9 @@ import asyncio
 import reflex as rx
 
 from portal.domain.accounts.actor import Actor
-from portal.domain.core import paths
 from portal.domain.core.errors import DomainError
 from portal.domain.points import catalogue, claims, evidence
-from portal.domain.points.tables import OPEN_STATUSES
-from portal.i18n import format_date, format_datetime, translate
+from portal.i18n import translate
 from portal.settings import get_settings
 from portal.web.changes import PageState
 from portal.web.components.forms import (
@@ -24,10 +22,10 @@ from portal.web.components.forms import (
 )
 from portal.web.components.layout import card, page_title, shell
 from portal.web.components.text import t
-from portal.web.components.values import pending_review
 from portal.web.errors import text_field
 from portal.web.guard import Need, act, guarded
 from portal.web.ids import int_id
+from portal.web.presenters import points
 from portal.web.session import translator
 from portal.web.uploads import read_at_most
 
@@ -40,10 +38,8 @@ class PointsState(PageState, rx.State):
     counted: int = 0
     required: int = 0
     summary: list[str] = []  # noqa: RUF012
-    activities: list[dict[str, str]] = []  # noqa: RUF012
-    claims: list[dict[str, str]] = []  # noqa: RUF012
-    timelines: dict[str, list[dict[str, str]]] = {}  # noqa: RUF012
-    files: dict[str, list[dict[str, str]]] = {}  # noqa: RUF012
+    activities: list[points.OfferedActivity] = []  # noqa: RUF012
+    claims: list[points.ClaimCard] = []  # noqa: RUF012
     mode: str = ""  # "" | other | attach
     attach_to: str = ""
     attach_title: str = ""
@@ -52,103 +48,25 @@ class PointsState(PageState, rx.State):
     info: str = ""
     problem: str = ""
 
-    async def _fill(self, actor) -> None:
+    async def _fill(self, actor: Actor) -> None:
         lang = actor.language
-        standing, mine, offered = await asyncio.gather(
+        standing, mine, claimable = await asyncio.gather(
             asyncio.to_thread(claims.standing, actor),
             asyncio.to_thread(claims.my_claims, actor),
             asyncio.to_thread(claims.claimable, actor),
         )
         names = {c.code: c.name(lang) for c in await asyncio.to_thread(catalogue.categories)}
-        count = standing.count
-        self.counted, self.required = count.counted, standing.required
-        lines = [
-            translate(
-                "points.period",
-                lang,
-                start=format_date(standing.valid_from, lang) or "—",
-                end=format_date(standing.valid_until, lang) or "—",
-            ),
-            translate("points.earned_counted", lang, earned=count.earned, counted=count.counted),
-        ]
-        lines += [
-            translate(
-                "points.capped",
-                lang,
-                category=names.get(c.category, c.category),
-                earned=c.earned,
-                cap=c.cap,
-                away=c.capped_away,
-            )
-            for c in count.by_category
-            if c.capped_away
-        ]
-        if count.pending_claims:
-            lines.append(pending_review(count.pending_claims, count.pending, lang))
-        if count.outside_period:
-            lines.append(translate("points.outside", lang, points=count.outside_period))
-        self.summary = lines
-        claimed = {c.activity_id for c in mine if c.status != "withdrawn"}
-        self.activities = [
-            {
-                "id": str(a.id),
-                "title": a.title,
-                "category": a.category.name(lang),
-                "date": format_date(a.ends_on, lang),
-                "points": translate("points.points", lang, points=a.points),
-                "claimed": "yes" if a.id in claimed else "",
-            }
-            for a in offered
-        ]
         settings = get_settings()
-        review_days = settings.review_days
+        self.counted, self.required = standing.count.counted, standing.required
+        self.summary = points.summary(standing, names, lang)
+        self.activities = points.offered(claimable, mine, lang)
         self.attach_rules = translate(
             "points.attach_rules",
             lang,
             mb=settings.evidence_max_mb,
             files=settings.evidence_max_files,
         )
-        self.claims = [
-            {
-                "id": str(c.id),
-                "title": c.title,
-                "category": names.get(c.category, c.category),
-                "date": format_date(c.activity_date, lang),
-                "points": translate(
-                    "points.points",
-                    lang,
-                    points=c.points_granted if c.points_granted is not None else c.points_requested,
-                ),
-                "status": c.status,
-                "status_text": translate(f"claim_status.{c.status}", lang),
-                "open": "yes" if c.status in OPEN_STATUSES else "",
-                "asked": "yes" if c.status == "info_requested" else "",
-                "expected": translate("points.expected", lang, count=review_days)
-                if c.status in ("submitted", "in_review")
-                else "",
-            }
-            for c in mine
-        ]
-        self.timelines = {
-            str(c.id): [
-                {
-                    "when": format_datetime(e.at, lang),
-                    "what": translate(f"claim_event.{e.kind}", lang),
-                    "message": e.message,
-                    "points": translate("points.points", lang, points=e.points)
-                    if e.points is not None
-                    else "",
-                }
-                for e in c.timeline
-            ]
-            for c in mine
-        }
-        self.files = {
-            str(c.id): [
-                {"id": str(i), "name": n, "href": f"{paths.EVIDENCE}/{i}"} for i, n in c.files
-            ]
-            for c in mine
-        }
+        self.claims = points.claim_cards(mine, names, lang, settings.review_days)
 
     @rx.event
     @guarded(Need.REGISTRANT)
@@ -209,10 +127,10 @@ class PointsState(PageState, rx.State):
         return None
 
     def _offer_attach(self, claim_id: str) -> None:
-        found = next((c for c in self.claims if c["id"] == claim_id), None)
-        if found is None or found["open"] != "yes":
+        found = next((c for c in self.claims if c.id == claim_id), None)
+        if found is None or not found.open:
             return
-        self.mode, self.attach_to, self.attach_title = "attach", claim_id, found["title"]
+        self.mode, self.attach_to, self.attach_title = "attach", claim_id, found.title
 
     @rx.event
     @guarded(Need.REGISTRANT)
@@ -297,17 +215,17 @@ def _summary() -> rx.Component:
 def _activity(a: rx.Var) -> rx.Component:
     return rx.flex(
         rx.box(
-            rx.text(a["title"], weight="bold"),
-            rx.text(a["category"], " · ", a["date"], " · ", a["points"], size="2"),
+            rx.text(a.title, weight="bold"),
+            rx.text(a.category, " · ", a.date, " · ", a.points, size="2"),
             flex="1 1 14rem",
         ),
         rx.cond(
-            a["claimed"] == "yes",
+            a.claimed,
             rx.badge(t("points.already_claimed"), color_scheme="gray"),
             rx.button(
                 t("points.claim"),
-                on_click=PointsState.claim_activity(a["id"]),
-                id="claim-" + a["id"],
+                on_click=PointsState.claim_activity(a.id),
+                id="claim-" + a.id,
                 size="3",
             ),
         ),
@@ -317,7 +235,7 @@ def _activity(a: rx.Var) -> rx.Component:
         padding_y="0.5em",
         border_bottom="1px solid var(--gray-5)",
         width="100%",
-        id="activity-" + a["id"],
+        id="activity-" + a.id,
     )
 
 
@@ -405,15 +323,13 @@ def _attach_panel() -> rx.Component:
     )
 
 
-def _timeline(claim_id: rx.Var) -> rx.Component:
+def _timeline(events: rx.Var) -> rx.Component:
     return rx.el.ol(
         rx.foreach(
-            PointsState.timelines[claim_id],
+            events,
             lambda e: rx.el.li(
-                rx.text(e["when"], " — ", rx.text.strong(e["what"]), " ", e["points"], size="2"),
-                rx.cond(
-                    e["message"] != "", rx.text(e["message"], size="2", color="var(--gray-11)")
-                ),
+                rx.text(e.when, " — ", rx.text.strong(e.what), " ", e.points, size="2"),
+                rx.cond(e.message != "", rx.text(e.message, size="2", color="var(--gray-11)")),
             ),
         ),
         class_name="timeline",
@@ -423,61 +339,57 @@ def _timeline(claim_id: rx.Var) -> rx.Component:
 def _claim(c: rx.Var) -> rx.Component:
     return card(
         rx.flex(
-            rx.heading(c["title"], as_="h3", size="4", flex="1 1 12rem"),
-            rx.badge(c["status_text"], size="2", class_name="status-" + c["status"]),
+            rx.heading(c.title, as_="h3", size="4", flex="1 1 12rem"),
+            rx.badge(c.status_text, size="2", class_name="status-" + c.status),
             align="center",
             spacing="3",
             wrap="wrap",
         ),
-        rx.text(c["category"], " · ", c["date"], " · ", c["points"], size="2"),
-        rx.cond(c["expected"] != "", rx.text(c["expected"], size="2")),
-        _timeline(c["id"]),
+        rx.text(c.category, " · ", c.date, " · ", c.points, size="2"),
+        rx.cond(c.expected != "", rx.text(c.expected, size="2")),
+        _timeline(c.timeline),
         rx.foreach(
-            PointsState.files[c["id"]],
+            c.files,
             lambda f: rx.el.a(
-                f["name"],
-                href=f["href"],
+                f.name,
+                href=f.href,
                 download=True,
                 reload_document=True,
                 class_name="download-link",
             ),
         ),
         rx.cond(
-            c["asked"] == "yes",
+            c.asked,
             form(
-                rx.el.input(type="hidden", name="claim_id", value=c["id"]),
-                rx.el.label(
-                    t("points.your_answer"), html_for="message-" + c["id"], font_weight="600"
-                ),
-                rx.text_area(
-                    name="message", id="message-" + c["id"], max_length=1000, width="100%"
-                ),
-                primary_button("points.send_answer", id="answer-" + c["id"]),
+                rx.el.input(type="hidden", name="claim_id", value=c.id),
+                rx.el.label(t("points.your_answer"), html_for="message-" + c.id, font_weight="600"),
+                rx.text_area(name="message", id="message-" + c.id, max_length=1000, width="100%"),
+                primary_button("points.send_answer", id="answer-" + c.id),
                 on_submit=PointsState.answer,
                 reset_on_submit=True,
             ),
         ),
         rx.cond(
-            c["open"] == "yes",
+            c.open,
             rx.flex(
                 rx.button(
                     t("points.add_file"),
                     variant="outline",
-                    on_click=PointsState.start_attach(c["id"]),
-                    id="add-file-" + c["id"],
+                    on_click=PointsState.start_attach(c.id),
+                    id="add-file-" + c.id,
                 ),
                 rx.button(
                     t("points.withdraw"),
                     variant="ghost",
                     color_scheme="red",
-                    on_click=PointsState.withdraw(c["id"]),
-                    id="withdraw-" + c["id"],
+                    on_click=PointsState.withdraw(c.id),
+                    id="withdraw-" + c.id,
                 ),
                 spacing="3",
                 wrap="wrap",
             ),
         ),
-        id="claim-card-" + c["id"],
+        id="claim-card-" + c.id,
     )
 
 

@@ -10,7 +10,7 @@ from portal.domain.accounts.actor import Actor
 from portal.domain.core import paths
 from portal.domain.core.errors import DomainError
 from portal.domain.registry import categories, mail_topics, records
-from portal.i18n import format_datetime, translate
+from portal.i18n import format_datetime
 from portal.web.changes import PageState
 from portal.web.components.forms import (
     error_summary,
@@ -25,10 +25,16 @@ from portal.web.components.layout import card, page_title, shell
 from portal.web.components.record_form import changes_table, flag_checkbox
 from portal.web.components.shown_value import shown_value
 from portal.web.components.text import t
-from portal.web.components.values import change_rows, display_value
+from portal.web.components.values import change_rows
 from portal.web.errors import field_messages, text_field
 from portal.web.guard import Need, guarded
+from portal.web.presenters.own_record import Option, Shown, TopicChoice, own_record
 from portal.web.session import page_language, translator
+
+
+def _is_flag(value: object) -> bool:
+    return isinstance(value, bool)
+
 
 HINTS = {
     "postal_code": "record.postal_hint",
@@ -37,20 +43,20 @@ HINTS = {
     "family_name_kana": "record.kana_hint",
     "given_name_kana": "record.kana_hint",
 }
-CERTIFICATION = ("registration_number", "certified_on", "valid_from", "valid_until", "status")
 
 
 class RecordState(PageState, rx.State):
     """Plain display strings of the signed-in registrant's own record and the edit in progress."""
 
-    rows: dict[str, list[dict[str, str]]] = {}  # noqa: RUF012
-    values: dict[str, str] = {}  # noqa: RUF012
+    rows: dict[str, list[Shown]] = {}  # noqa: RUF012
+    texts: dict[str, str] = {}  # noqa: RUF012
+    ticked: dict[str, bool] = {}  # noqa: RUF012
     updated: dict[str, str] = {}  # noqa: RUF012
     mode: str = "view"
     section: str = ""
     changes: list[dict[str, str]] = []  # noqa: RUF012
-    topics: list[dict[str, str]] = []  # noqa: RUF012  (the added topics: field, name, description)
-    categories: list[dict[str, str]] = []  # noqa: RUF012  (those a registrant may choose)
+    topics: list[TopicChoice] = []  # noqa: RUF012  (the topics the association added)
+    categories: list[Option] = []  # noqa: RUF012  (those a registrant may choose)
     category_editable: bool = False
     newsletter_warning: bool = False
     saved: str = ""
@@ -59,60 +65,15 @@ class RecordState(PageState, rx.State):
     _pending: dict = {}  # noqa: RUF012
 
     async def _refresh(self, actor: Actor) -> records.RecordView:
-        lang = await page_language(self)
-        view = await asyncio.to_thread(records.view, actor)
-        kinds = await asyncio.to_thread(categories.listing)
-        topics = await asyncio.to_thread(mail_topics.listing)
-        names = {c.code: c.name(lang) for c in kinds}
-        mine = next((c for c in kinds if c.code == view.values["category"]), None)
-
-        def shown(f: str) -> str:
-            if f == "category":
-                return names.get(str(view.values[f]), str(view.values[f]))
-            return display_value(f, view.values[f], lang)
-
-        self.rows = {
-            section: [
-                {"key": f"field.{f}", "label": "", "value": shown(f)}
-                for f in (*fields, *(("birth_date",) if section == "basic" else ()))
-            ]
-            for section, fields in records.SECTIONS.items()
-        }
-        added = [t for t in topics if not t.built_in]
-        self.rows["mail"] += [
-            {
-                "key": "",
-                "label": t.name(lang),
-                "value": display_value(t.field, view.values[t.field], lang),
-            }
-            for t in added
-        ]
-        self.rows["certification"] = [
-            {"key": f"field.{f}", "label": "", "value": display_value(f, view.values[f], lang)}
-            for f in CERTIFICATION
-        ]
-        self.topics = [
-            {"field": t.field, "name": t.name(lang), "description": t.description(lang)}
-            for t in added
-        ]
-        self.category_editable = mine is not None and mine.self_service
-        self.categories = [{"code": c.code, "name": c.name(lang)} for c in kinds if c.self_service]
-        self.values = {
-            f: ("yes" if view.values[f] else "")
-            if f in records.FLAGS
-            else str(view.values[f])
-            if f == "category"
-            else display_value(f, view.values[f], lang)
-            for fields in records.SECTIONS.values()
-            for f in fields
-        }
-        self.values.update({t.field: "yes" if view.values[t.field] else "" for t in added})
-        self.updated = {
-            section: translate("record.last_updated", lang, when=format_datetime(when, lang))
-            if when
-            else translate("record.never_updated", lang)
-            for section, when in view.updated.items()
-        }
+        view, kinds, topics = await asyncio.gather(
+            asyncio.to_thread(records.view, actor),
+            asyncio.to_thread(categories.listing),
+            asyncio.to_thread(mail_topics.listing),
+        )
+        shown = own_record(view, kinds, topics, await page_language(self))
+        self.rows, self.texts, self.ticked = shown.sections, shown.texts, shown.ticked
+        self.updated, self.topics = shown.updated, shown.topics
+        self.categories, self.category_editable = shown.categories, shown.category_editable
         return view
 
     @rx.event
@@ -145,7 +106,7 @@ class RecordState(PageState, rx.State):
         tr = await translator(self)
         names = list(records.SECTIONS[self.section])
         if self.section == "mail":
-            names += [t["field"] for t in self.topics]
+            names += [t.field for t in self.topics]
         if self.section == "basic" and not self.category_editable:
             names.remove("category")
         values: dict[str, object] = {}
@@ -154,13 +115,8 @@ class RecordState(PageState, rx.State):
                 values[name] = isinstance(form, dict) and form.get(name) in ("on", True, "true")
             else:
                 values[name] = text_field(form, name, 1000)
-        self.values = {
-            **self.values,
-            **{
-                k: ("yes" if v else "") if isinstance(v, bool) else str(v)
-                for k, v in values.items()
-            },
-        }
+        self.texts = {**self.texts, **{k: str(v) for k, v in values.items() if not _is_flag(v)}}
+        self.ticked = {**self.ticked, **{k: v for k, v in values.items() if _is_flag(v)}}
         try:
             changes = await asyncio.to_thread(records.preview, actor, self.section, values)
         except DomainError as exc:
@@ -180,8 +136,8 @@ class RecordState(PageState, rx.State):
     def _labels(self) -> dict[str, str]:
         """Labels of the fields that are data (added topics), and category names."""
         return {
-            **{t["field"]: t["name"] for t in self.topics},
-            **{f"category:{c['code']}": c["name"] for c in self.categories},
+            **{t.field: t.name for t in self.topics},
+            **{f"category:{c.code}": c.name for c in self.categories},
         }
 
     @rx.event
@@ -219,8 +175,8 @@ def _rows(section: str) -> rx.Component:
         rx.foreach(
             RecordState.rows[section],
             lambda row: rx.data_list.item(
-                rx.data_list.label(rx.cond(row["label"] != "", row["label"], t(row["key"]))),
-                shown_value(row["value"]),
+                rx.data_list.label(rx.cond(row.label != "", row.label, t(row.key))),
+                shown_value(row.value),
             ),
         ),
         orientation=rx.breakpoints(initial="vertical", sm="horizontal"),
@@ -261,15 +217,15 @@ def _category_field() -> rx.Component:
             "category",
             "field.category",
             RecordState.categories,
-            RecordState.values["category"],
+            RecordState.texts["category"],
         ),
         rx.text(t("record.category_staff_only"), size="2"),
     )
 
 
 def _topic_checkbox(topic: rx.Var) -> rx.Component:
-    checked = RecordState.values[topic["field"]] == "yes"
-    return labelled_checkbox(topic["field"], topic["name"], checked, topic["description"])
+    checked = RecordState.ticked[topic.field]
+    return labelled_checkbox(topic.field, topic.name, checked, topic.description)
 
 
 def _edit_form(section: str) -> rx.Component:
@@ -287,12 +243,12 @@ def _edit_form(section: str) -> rx.Component:
                     RecordState.errors,
                     hint_key=HINTS.get(name),
                     max_length=200,
-                    default_value=RecordState.values[name],
+                    default_value=RecordState.texts[name],
                 )
                 for name in text_fields
             ],
             *([_category_field()] if section == "basic" else []),
-            *[flag_checkbox(name, RecordState.values[name] == "yes") for name in flags],
+            *[flag_checkbox(name, RecordState.ticked[name]) for name in flags],
             *([rx.foreach(RecordState.topics, _topic_checkbox)] if section == "mail" else []),
             rx.cond(section == "basic", rx.text(t("record.birth_date_readonly"), size="2")),
             primary_button("record.review", id="review-submit"),

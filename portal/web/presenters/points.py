@@ -1,0 +1,151 @@
+"""The registrant's points page: where they stand, what they can claim, their claims."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from portal.domain.core import paths
+from portal.domain.points.catalogue import ActivityView
+from portal.domain.points.claims import ClaimView, Standing
+from portal.domain.points.tables import OPEN_STATUSES
+from portal.i18n import format_date, format_datetime, translate
+from portal.web.components.values import pending_review
+
+WAITING_FOR_REVIEW = ("submitted", "in_review")
+
+
+@dataclass(frozen=True)
+class OfferedActivity:
+    """One catalogue activity the registrant may claim."""
+
+    id: str
+    title: str
+    category: str
+    date: str
+    points: str
+    claimed: bool  # a claim for it exists (not withdrawn): the button becomes a badge
+
+
+@dataclass(frozen=True)
+class ClaimEvent:
+    """One step of a claim's timeline."""
+
+    when: str
+    what: str
+    message: str
+    points: str
+
+
+@dataclass(frozen=True)
+class EvidenceFile:
+    """A file attached to a claim, downloadable by its owner."""
+
+    id: str
+    name: str
+    href: str
+
+
+@dataclass(frozen=True)
+class ClaimCard:
+    """One of the registrant's claims, with its timeline and files."""
+
+    id: str
+    title: str
+    category: str
+    date: str
+    points: str
+    status: str
+    status_text: str
+    open: bool  # still open: files may be added, or it may be withdrawn
+    asked: bool  # the secretariat asked a question the registrant may answer
+    expected: str  # when a decision can be expected, while it waits for review
+    timeline: list[ClaimEvent] = field(default_factory=list)
+    files: list[EvidenceFile] = field(default_factory=list)
+
+
+def summary(standing: Standing, names: Mapping[str, str], lang: str) -> list[str]:
+    """The lines under the counter: the period, earned and counted points, what a cap took
+    away per category, what waits for review and what falls outside the period."""
+    count = standing.count
+    lines = [
+        translate(
+            "points.period",
+            lang,
+            start=format_date(standing.valid_from, lang) or "—",
+            end=format_date(standing.valid_until, lang) or "—",
+        ),
+        translate("points.earned_counted", lang, earned=count.earned, counted=count.counted),
+    ]
+    lines += [
+        translate(
+            "points.capped",
+            lang,
+            category=names.get(c.category, c.category),
+            earned=c.earned,
+            cap=c.cap,
+            away=c.capped_away,
+        )
+        for c in count.by_category
+        if c.capped_away
+    ]
+    if count.pending_claims:
+        lines.append(pending_review(count.pending_claims, count.pending, lang))
+    if count.outside_period:
+        lines.append(translate("points.outside", lang, points=count.outside_period))
+    return lines
+
+
+def offered(
+    activities: Iterable[ActivityView], mine: Iterable[ClaimView], lang: str
+) -> list[OfferedActivity]:
+    """The claimable activities, each marked when the registrant has claimed it already."""
+    claimed = {c.activity_id for c in mine if c.status != "withdrawn"}
+    return [
+        OfferedActivity(
+            id=str(a.id),
+            title=a.title,
+            category=a.category.name(lang),
+            date=format_date(a.ends_on, lang),
+            points=translate("points.points", lang, points=a.points),
+            claimed=a.id in claimed,
+        )
+        for a in activities
+    ]
+
+
+def claim_cards(
+    mine: Iterable[ClaimView], names: Mapping[str, str], lang: str, review_days: int
+) -> list[ClaimCard]:
+    """The registrant's claims, newest first as the domain lists them."""
+    return [_card(c, names, lang, review_days) for c in mine]
+
+
+def _card(c: ClaimView, names: Mapping[str, str], lang: str, review_days: int) -> ClaimCard:
+    points = c.points_granted if c.points_granted is not None else c.points_requested
+    return ClaimCard(
+        id=str(c.id),
+        title=c.title,
+        category=names.get(c.category, c.category),
+        date=format_date(c.activity_date, lang),
+        points=translate("points.points", lang, points=points),
+        status=c.status,
+        status_text=translate(f"claim_status.{c.status}", lang),
+        open=c.status in OPEN_STATUSES,
+        asked=c.status == "info_requested",
+        expected=translate("points.expected", lang, count=review_days)
+        if c.status in WAITING_FOR_REVIEW
+        else "",
+        timeline=[
+            ClaimEvent(
+                when=format_datetime(e.at, lang),
+                what=translate(f"claim_event.{e.kind}", lang),
+                message=e.message,
+                points=translate("points.points", lang, points=e.points)
+                if e.points is not None
+                else "",
+            )
+            for e in c.timeline
+        ],
+        files=[EvidenceFile(str(i), n, f"{paths.EVIDENCE}/{i}") for i, n in c.files],
+    )
