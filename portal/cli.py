@@ -222,7 +222,7 @@ def _reset_second_factor(args) -> int:
 def _invite(args) -> int:
     address = activation.invite(args.registration_number, SYSTEM)
     print(
-        f"Invitation sent to {address}; the code works for {get_settings().invitation_days} days."
+        f"Invitation sent to {address}; the code works for {get_settings().links.invitation_days} days."
     )
     return 0
 

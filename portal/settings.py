@@ -49,8 +49,80 @@ class OidcSettings:
 
 
 @dataclasses.dataclass(frozen=True)
+class MailSettings:
+    """How mail leaves: the SMTP relay, the sender, and the pace of bulk mail."""
+
+    smtp_host: str | None
+    smtp_port: int
+    smtp_user: str | None
+    smtp_password: str | None
+    smtp_security: str
+    sender: str  # PORTAL_MAIL_FROM
+    log_bodies: bool  # development only: without SMTP, print whole mails to the log
+    bulk_per_minute: int = 600
+
+    @property
+    def smtp_configured(self) -> bool:
+        """True when mail should leave over SMTP rather than only go to the log."""
+        return bool(self.smtp_host)
+
+
+@dataclasses.dataclass(frozen=True)
+class SignInSettings:
+    """Passwords, second factors and the limits on guessing them."""
+
+    bcrypt_rounds: int
+    password_policy: str
+    staff_require_totp: bool
+    lockout_threshold: int
+    lockout_minutes: int
+    code_minutes: int
+    per_client: int  # sign-in attempts one client address may make per hour
+    per_account: int  # second-factor challenges one account may start per hour
+    activation_tries: int
+
+
+@dataclasses.dataclass(frozen=True)
+class SessionSettings:
+    """How long a signed-in session lives."""
+
+    idle_minutes: int
+    absolute_hours: int
+
+
+@dataclasses.dataclass(frozen=True)
+class LinkSettings:
+    """How long a link sent by mail stays valid."""
+
+    reset_hours: int
+    email_change_hours: int
+    invitation_days: int
+
+
+@dataclasses.dataclass(frozen=True)
+class EvidenceSettings:
+    """Files attached to claims, and the review time registrants are promised."""
+
+    max_mb: int
+    max_files: int
+    review_days: int
+
+
+@dataclasses.dataclass(frozen=True)
+class RenewalSettings:
+    """The renewal policy (moving to rules the secretariat keeps as data)."""
+
+    points_required: int
+    window_months: int
+    grace_days: int
+    validity_years: int
+    mandatory_category: str
+    reminder_stages: tuple[str, ...]
+
+
+@dataclasses.dataclass(frozen=True)
 class Settings:
-    """The validated configuration of one running portal."""
+    """The validated configuration of one running portal, grouped by concern."""
 
     data_dir: Path
     workers: int  # backend processes; above 1 only with Redis
@@ -58,45 +130,20 @@ class Settings:
     redis_url: str | None
     base_url: str
     secret_key_from_environment: str | None  # PORTAL_SECRET_KEY, else the data folder's key
-    smtp_host: str | None
-    smtp_port: int
-    smtp_user: str | None
-    smtp_password: str | None
-    smtp_security: str
-    mail_from: str
     language: str
     timezone: str
     port: int
     demo_password: str | None
     association_name: str
-    bcrypt_rounds: int
-    password_policy: str
-    staff_require_totp: bool
-    session_idle_minutes: int
-    session_absolute_hours: int
-    lockout_threshold: int
-    lockout_minutes: int
-    code_minutes: int
-    reset_link_hours: int
-    email_link_hours: int
-    invitation_days: int
-    activation_tries: int
-    signin_per_client: int
-    signin_per_account: int  # second-factor challenges one account may start per hour
     legal_dir: Path | None
-    evidence_max_mb: int
-    evidence_max_files: int
-    review_days: int
-    points_required: int
-    window_months: int
-    grace_days: int
-    validity_years: int
-    mandatory_category: str
     certificate_font: Path | None
-    reminder_stages: tuple[str, ...]
     attendance_auto_credit: bool
-    mail_log_bodies: bool  # development only: without SMTP, print whole mails to the log
-    bulk_mail_per_minute: int = 600
+    mail: MailSettings
+    sign_in: SignInSettings
+    sessions: SessionSettings
+    links: LinkSettings
+    evidence: EvidenceSettings
+    renewal: RenewalSettings
     survey_min_responses: int = 5
     trusted_proxies: tuple[str, ...] = ()
     oidc: OidcSettings | None = None
@@ -110,11 +157,6 @@ class Settings:
     def zone(self) -> ZoneInfo:
         """The association's time zone: timestamps are shown, and days counted, in it."""
         return ZoneInfo(self.timezone)
-
-    @property
-    def smtp_configured(self) -> bool:
-        """True when mail should leave over SMTP rather than only go to the log."""
-        return bool(self.smtp_host)
 
     @property
     def secure_cookies(self) -> bool:
@@ -346,45 +388,57 @@ def load_settings() -> Settings:
         workers=_workers(redis_url),
         base_url=_base_url(),
         secret_key_from_environment=_secret_key_from_environment(),
-        smtp_host=_env("PORTAL_SMTP_HOST"),
-        smtp_port=_int("PORTAL_SMTP_PORT", default_port, 1, 65535),
-        smtp_user=_env("PORTAL_SMTP_USER"),
-        smtp_password=_env("PORTAL_SMTP_PASSWORD"),
-        smtp_security=smtp_security,
-        mail_from=_env("PORTAL_MAIL_FROM") or "no-reply@localhost",
         language=_choice("PORTAL_LANGUAGE", "en", LANGUAGES),
         timezone=_timezone(),
         port=_int("PORTAL_PORT", 3000, 1, 65535),
         demo_password=_env("PORTAL_DEMO_PASSWORD"),
         association_name=_env("PORTAL_ASSOCIATION_NAME") or "Registrant Portal",
-        bcrypt_rounds=_int("PORTAL_BCRYPT_ROUNDS", 12, 4, 16),
-        password_policy=_choice("PORTAL_PASSWORD_POLICY", "composition", PASSWORD_POLICIES),
-        staff_require_totp=_bool("PORTAL_STAFF_REQUIRE_TOTP", True),
-        session_idle_minutes=_int("PORTAL_SESSION_IDLE_MINUTES", 30, 1, 24 * 60),
-        session_absolute_hours=_int("PORTAL_SESSION_ABSOLUTE_HOURS", 12, 1, 24 * 30),
-        lockout_threshold=_int("PORTAL_LOCKOUT_THRESHOLD", 5, 1, 100),
-        lockout_minutes=_int("PORTAL_LOCKOUT_MINUTES", 30, 1, 24 * 60),
-        code_minutes=_int("PORTAL_CODE_MINUTES", 10, 1, 60),
-        reset_link_hours=_int("PORTAL_RESET_LINK_HOURS", 24, 1, 24 * 7),
-        email_link_hours=_int("PORTAL_EMAIL_LINK_HOURS", 24, 1, 24 * 7),
-        invitation_days=_int("PORTAL_INVITATION_DAYS", 5, 1, 90),
-        activation_tries=_int("PORTAL_ACTIVATION_TRIES", 10, 1, 100),
-        signin_per_client=_int("PORTAL_SIGNIN_PER_CLIENT", 50, 5, 100_000),
-        signin_per_account=_int("PORTAL_SIGNIN_PER_ACCOUNT", 10, 3, 10_000),
         legal_dir=_legal_dir(),
-        evidence_max_mb=_int("PORTAL_EVIDENCE_MAX_MB", 10, 1, 50),
-        evidence_max_files=_int("PORTAL_EVIDENCE_MAX_FILES", 5, 1, 20),
-        review_days=_int("PORTAL_REVIEW_DAYS", 14, 1, 90),
-        points_required=_int("PORTAL_POINTS_REQUIRED", 5, 0, 100),
-        window_months=_int("PORTAL_RENEWAL_WINDOW_MONTHS", 6, 1, 24),
-        grace_days=_int("PORTAL_RENEWAL_GRACE_DAYS", 0, 0, 365),
-        validity_years=_int("PORTAL_VALIDITY_YEARS", 3, 1, 10),
-        mandatory_category=_env("PORTAL_MANDATORY_CATEGORY") or "mandatory_course",
         certificate_font=_certificate_font(),
-        reminder_stages=_reminder_stages(),
         attendance_auto_credit=_bool("PORTAL_ATTENDANCE_AUTO_CREDIT", False),
-        mail_log_bodies=_bool("PORTAL_MAIL_LOG_BODIES", False),
-        bulk_mail_per_minute=_int("PORTAL_BULK_MAIL_PER_MINUTE", 600, 1, 100_000),
+        mail=MailSettings(
+            smtp_host=_env("PORTAL_SMTP_HOST"),
+            smtp_port=_int("PORTAL_SMTP_PORT", default_port, 1, 65535),
+            smtp_user=_env("PORTAL_SMTP_USER"),
+            smtp_password=_env("PORTAL_SMTP_PASSWORD"),
+            smtp_security=smtp_security,
+            sender=_env("PORTAL_MAIL_FROM") or "no-reply@localhost",
+            log_bodies=_bool("PORTAL_MAIL_LOG_BODIES", False),
+            bulk_per_minute=_int("PORTAL_BULK_MAIL_PER_MINUTE", 600, 1, 100_000),
+        ),
+        sign_in=SignInSettings(
+            bcrypt_rounds=_int("PORTAL_BCRYPT_ROUNDS", 12, 4, 16),
+            password_policy=_choice("PORTAL_PASSWORD_POLICY", "composition", PASSWORD_POLICIES),
+            staff_require_totp=_bool("PORTAL_STAFF_REQUIRE_TOTP", True),
+            lockout_threshold=_int("PORTAL_LOCKOUT_THRESHOLD", 5, 1, 100),
+            lockout_minutes=_int("PORTAL_LOCKOUT_MINUTES", 30, 1, 24 * 60),
+            code_minutes=_int("PORTAL_CODE_MINUTES", 10, 1, 60),
+            per_client=_int("PORTAL_SIGNIN_PER_CLIENT", 50, 5, 100_000),
+            per_account=_int("PORTAL_SIGNIN_PER_ACCOUNT", 10, 3, 10_000),
+            activation_tries=_int("PORTAL_ACTIVATION_TRIES", 10, 1, 100),
+        ),
+        sessions=SessionSettings(
+            idle_minutes=_int("PORTAL_SESSION_IDLE_MINUTES", 30, 1, 24 * 60),
+            absolute_hours=_int("PORTAL_SESSION_ABSOLUTE_HOURS", 12, 1, 24 * 30),
+        ),
+        links=LinkSettings(
+            reset_hours=_int("PORTAL_RESET_LINK_HOURS", 24, 1, 24 * 7),
+            email_change_hours=_int("PORTAL_EMAIL_LINK_HOURS", 24, 1, 24 * 7),
+            invitation_days=_int("PORTAL_INVITATION_DAYS", 5, 1, 90),
+        ),
+        evidence=EvidenceSettings(
+            max_mb=_int("PORTAL_EVIDENCE_MAX_MB", 10, 1, 50),
+            max_files=_int("PORTAL_EVIDENCE_MAX_FILES", 5, 1, 20),
+            review_days=_int("PORTAL_REVIEW_DAYS", 14, 1, 90),
+        ),
+        renewal=RenewalSettings(
+            points_required=_int("PORTAL_POINTS_REQUIRED", 5, 0, 100),
+            window_months=_int("PORTAL_RENEWAL_WINDOW_MONTHS", 6, 1, 24),
+            grace_days=_int("PORTAL_RENEWAL_GRACE_DAYS", 0, 0, 365),
+            validity_years=_int("PORTAL_VALIDITY_YEARS", 3, 1, 10),
+            mandatory_category=_env("PORTAL_MANDATORY_CATEGORY") or "mandatory_course",
+            reminder_stages=_reminder_stages(),
+        ),
         survey_min_responses=_int("PORTAL_SURVEY_MIN_RESPONSES", 5, 2, 1000),
         trusted_proxies=_trusted_proxies(),
         oidc=_oidc(),

@@ -261,6 +261,6 @@ async def _finish_signin(request: Request, issuer: str, subject: str, mfa: bool)
         return response
     # The second factor: /login/code takes the attempt from this cookie (?via=provider).
     response = _back(f"{paths.LOGIN_CODE}?via=provider")
-    lifetime = get_settings().code_minutes * 60
+    lifetime = get_settings().sign_in.code_minutes * 60
     cookie_jar.set_http_only(response, PROVIDER_ATTEMPT_COOKIE, result.attempt, max_age=lifetime)
     return response

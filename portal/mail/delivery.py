@@ -66,7 +66,7 @@ def _bulk_allowance(db, now: dt.datetime) -> int:
         .where(col(OutboxMessage.announcement_id).is_not(None))
         .where(col(OutboxMessage.claimed_at) > now - BULK_WINDOW)
     ).one()
-    return max(get_settings().bulk_mail_per_minute - started, 0)
+    return max(get_settings().mail.bulk_per_minute - started, 0)
 
 
 def _claim(limit: int) -> list[OutboxMessage]:
@@ -141,7 +141,7 @@ def build_message(message: OutboxMessage, settings: Settings) -> EmailMessage:
     params = sealed_params.opened(message.params)
     rendered = render(message.template, message.language, params)
     mail = EmailMessage(policy=MAIL_POLICY)
-    mail["From"] = formataddr((settings.association_name, settings.mail_from))
+    mail["From"] = formataddr((settings.association_name, settings.mail.sender))
     mail["To"] = message.recipient
     mail["Subject"] = rendered.subject
     mail["Message-ID"] = make_msgid(idstring=f"outbox{message.id}")
@@ -156,14 +156,14 @@ def build_message(message: OutboxMessage, settings: Settings) -> EmailMessage:
 
 
 def _connect(settings: Settings) -> yagmail.SMTP:
-    with_login = bool(settings.smtp_user and settings.smtp_password)
+    with_login = bool(settings.mail.smtp_user and settings.mail.smtp_password)
     client = yagmail.SMTP(
-        user=settings.smtp_user or settings.mail_from,
-        password=settings.smtp_password,
-        host=settings.smtp_host,
-        port=settings.smtp_port,
-        smtp_ssl=settings.smtp_security == "tls",
-        smtp_starttls=settings.smtp_security == "starttls",
+        user=settings.mail.smtp_user or settings.mail.sender,
+        password=settings.mail.smtp_password,
+        host=settings.mail.smtp_host,
+        port=settings.mail.smtp_port,
+        smtp_ssl=settings.mail.smtp_security == "tls",
+        smtp_starttls=settings.mail.smtp_security == "starttls",
         smtp_skip_login=not with_login,
         soft_email_validation=False,
         timeout=30,
@@ -175,7 +175,7 @@ def _connect(settings: Settings) -> yagmail.SMTP:
 def _log_message(message: OutboxMessage, settings: Settings) -> None:
     """Without SMTP: that the mail was kept, to whom and which one — never its body (codes
     and links in it are live), unless PORTAL_MAIL_LOG_BODIES, a development setting, says so."""
-    if not settings.mail_log_bodies:
+    if not settings.mail.log_bodies:
         log.warning(
             "No SMTP server configured; mail %s (%s) to %s not sent",
             message.id,
@@ -200,7 +200,7 @@ def deliver_due(limit: int = BATCH) -> DeliveryReport:
     messages = _claim(limit)
     if not messages:
         return report
-    if not settings.smtp_configured:
+    if not settings.mail.smtp_configured:
         for message in messages:
             _log_message(message, settings)
             _finish(message.id, status=OutboxStatus.LOGGED, sent_at=utcnow(), attempts=1)

@@ -43,26 +43,26 @@ def _base_url(settings: Settings) -> Line:
 
 
 def _smtp(settings: Settings) -> Line:
-    if not settings.smtp_configured:
+    if not settings.mail.smtp_configured:
         return Line("WARN", "mail", "no PORTAL_SMTP_HOST: mail is only printed to the log")
-    where = f"{settings.smtp_host}:{settings.smtp_port}"
+    where = f"{settings.mail.smtp_host}:{settings.mail.smtp_port}"
     try:
-        if settings.smtp_security == "tls":
+        if settings.mail.smtp_security == "tls":
             client = smtplib.SMTP_SSL(
-                settings.smtp_host,
-                settings.smtp_port,
+                settings.mail.smtp_host,
+                settings.mail.smtp_port,
                 timeout=10,
                 context=ssl.create_default_context(),
             )
         else:
-            client = smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=10)
+            client = smtplib.SMTP(settings.mail.smtp_host, settings.mail.smtp_port, timeout=10)
         with client:
             client.ehlo()
-            if settings.smtp_security == "starttls":
+            if settings.mail.smtp_security == "starttls":
                 client.starttls(context=ssl.create_default_context())
                 client.ehlo()
-            if settings.smtp_user and settings.smtp_password:
-                client.login(settings.smtp_user, settings.smtp_password)
+            if settings.mail.smtp_user and settings.mail.smtp_password:
+                client.login(settings.mail.smtp_user, settings.mail.smtp_password)
                 return Line("OK", "mail", f"{where} reachable, login accepted")
     except (OSError, smtplib.SMTPException) as exc:
         return Line("FAIL", "mail", f"{where}: {type(exc).__name__}: {exc}"[:200])
@@ -70,7 +70,7 @@ def _smtp(settings: Settings) -> Line:
 
 
 def _mail_log(settings: Settings) -> Line:
-    if settings.mail_log_bodies:
+    if settings.mail.log_bodies:
         return Line(
             "FAIL",
             "mail log",

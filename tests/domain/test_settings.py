@@ -52,9 +52,9 @@ def test_defaults(monkeypatch, tmp_path):
     settings = load_settings()
     assert settings.db_url == f"sqlite:///{tmp_path}/portal.db"
     assert settings.base_url == "http://localhost:3000"
-    assert settings.bcrypt_rounds == 12
-    assert not settings.smtp_configured and settings.smtp_port == 25
-    assert settings.staff_require_totp and settings.language == "en"
+    assert settings.sign_in.bcrypt_rounds == 12
+    assert not settings.mail.smtp_configured and settings.mail.smtp_port == 25
+    assert settings.sign_in.staff_require_totp and settings.language == "en"
     assert settings.timezone == "Asia/Tokyo"
 
 

@@ -108,7 +108,7 @@ def request_email_change(actor: Actor, new_email: str, confirmation: str, passwo
         if taken is not None:
             post.enqueue(db, address, "email_in_use", taken.language)
         else:
-            lifetime = dt.timedelta(hours=settings.email_link_hours)
+            lifetime = dt.timedelta(hours=settings.links.email_change_hours)
             token = action_tokens.issue(
                 db, actor.account_id, TokenPurpose.EMAIL_CHANGE, lifetime, new_email=address
             )
@@ -118,7 +118,7 @@ def request_email_change(actor: Actor, new_email: str, confirmation: str, passwo
                 "email_change_confirm",
                 account.language,
                 link=f"{settings.base_url}{paths.EMAIL_CONFIRM}?token={token}",
-                hours=settings.email_link_hours,
+                hours=settings.links.email_change_hours,
             )
         post.enqueue(
             db, account.email, "email_change_requested", account.language, new_email=address

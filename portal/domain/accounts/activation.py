@@ -112,7 +112,7 @@ def _invitation(account_id: int, address: str, language: str) -> tuple[dict, dic
     """A fresh activation code for the account: its token row and the mail carrying it."""
     settings = get_settings()
     code = new_code()
-    lifetime = dt.timedelta(days=settings.invitation_days)
+    lifetime = dt.timedelta(days=settings.links.invitation_days)
     token = action_tokens.row(account_id, TokenPurpose.ACTIVATION, lifetime, normalize_code(code))
     mail = post.row(
         address,
@@ -120,7 +120,7 @@ def _invitation(account_id: int, address: str, language: str) -> tuple[dict, dic
         language,
         code=code,
         link=f"{settings.base_url}{paths.ACTIVATE}?code={code}",
-        days=settings.invitation_days,
+        days=settings.links.invitation_days,
     )
     return token, mail
 
@@ -220,9 +220,9 @@ def prove_identity(
             .returning(ActionToken.failed_tries)
         ).scalar_one()
         trail.record(db, "activation.identity_failed", origin, target=f"account:{row.account_id}")
-        if wrong >= get_settings().activation_tries:
+        if wrong >= get_settings().sign_in.activation_tries:
             action_tokens.void(db, row.account_id, TokenPurpose.ACTIVATION)
-    if wrong >= get_settings().activation_tries:
+    if wrong >= get_settings().sign_in.activation_tries:
         raise DomainError("activation.code_void")
     raise DomainError("activation.no_match")
 

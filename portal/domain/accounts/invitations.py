@@ -18,7 +18,10 @@ def send(db: Session, account: Account, template: str, **params: object) -> None
     PORTAL_INVITATION_DAYS days (`{link}` and `{days}` in the mail), in the account's language."""
     settings = get_settings()
     token = action_tokens.issue(
-        db, account.id, TokenPurpose.PASSWORD_RESET, dt.timedelta(days=settings.invitation_days)
+        db,
+        account.id,
+        TokenPurpose.PASSWORD_RESET,
+        dt.timedelta(days=settings.links.invitation_days),
     )
     post.enqueue(
         db,
@@ -26,6 +29,6 @@ def send(db: Session, account: Account, template: str, **params: object) -> None
         template,
         account.language,
         link=f"{settings.base_url}{paths.PASSWORD_RESET}?token={token}",
-        days=settings.invitation_days,
+        days=settings.links.invitation_days,
         **params,
     )

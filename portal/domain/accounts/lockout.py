@@ -57,14 +57,14 @@ def password_failed(account_id: int, by: Acting) -> None:
     """One wrong password for the account (at sign-in, or a current-password check inside
     a session); the one reaching PORTAL_LOCKOUT_THRESHOLD locks it and mails the owner."""
     settings = get_settings()
-    until = utcnow() + dt.timedelta(minutes=settings.lockout_minutes)
+    until = utcnow() + dt.timedelta(minutes=settings.sign_in.lockout_minutes)
     with transaction() as db:
         trail.record(db, "signin.password_failed", by, target=f"account:{account_id}")
         account = _count_then_lock(
             db,
             account_id,
             Account.failed_attempts,
-            settings.lockout_threshold,
+            settings.sign_in.lockout_threshold,
             Account.locked_until,
             until,
             "account.locked",
@@ -76,7 +76,7 @@ def password_failed(account_id: int, by: Acting) -> None:
                 account.email,
                 "account_locked",
                 account.language,
-                minutes=settings.lockout_minutes,
+                minutes=settings.sign_in.lockout_minutes,
             )
 
 

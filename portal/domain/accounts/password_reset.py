@@ -55,7 +55,7 @@ def request(email: str, origin: Origin) -> None:
 def send_link(db, account: Account, origin: Origin) -> None:
     """Issue a reset token for `account` and queue the mail carrying its link."""
     settings = get_settings()
-    lifetime = dt.timedelta(hours=settings.reset_link_hours)
+    lifetime = dt.timedelta(hours=settings.links.reset_hours)
     token = action_tokens.issue(db, account.id, TokenPurpose.PASSWORD_RESET, lifetime)
     post.enqueue(
         db,
@@ -63,7 +63,7 @@ def send_link(db, account: Account, origin: Origin) -> None:
         "password_reset",
         account.language,
         link=f"{settings.base_url}{paths.PASSWORD_RESET}?token={token}",
-        hours=settings.reset_link_hours,
+        hours=settings.links.reset_hours,
     )
     trail.record(db, "password.reset_requested", origin, target=f"account:{account.id}")
 

@@ -45,7 +45,7 @@ def policy_problems(
         problems.append(PolicyProblem("password.too_short", {"min": MIN_LENGTH}))
     if len(password) > MAX_LENGTH:
         problems.append(PolicyProblem("password.too_long", {"max": MAX_LENGTH}))
-    if get_settings().password_policy == "composition":  # noqa: S105 (a policy name)
+    if get_settings().sign_in.password_policy == "composition":  # noqa: S105 (a policy name)
         if not all(32 < ord(c) < 127 for c in password):
             problems.append(PolicyProblem("password.ascii_only", {}))
         has_letter = any(c.isascii() and c.isalpha() for c in password)
@@ -74,7 +74,7 @@ def _prehash(password: str) -> bytes:
 
 def hash_password(password: str) -> str:
     """A bcrypt hash of the whole password at the configured work factor. Slow: call off the loop."""
-    salt = bcrypt.gensalt(rounds=get_settings().bcrypt_rounds)
+    salt = bcrypt.gensalt(rounds=get_settings().sign_in.bcrypt_rounds)
     return bcrypt.hashpw(_prehash(password), salt).decode("ascii")
 
 

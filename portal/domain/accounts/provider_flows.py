@@ -55,7 +55,7 @@ def begin(
     browser = tokens.new_token()
     now = utcnow()
     with transaction() as db:
-        limit = get_settings().signin_per_client
+        limit = get_settings().sign_in.per_client
         if not throttle.allow(db, "provider-ip", throttle.client(origin.ip), limit, WINDOW):
             return None
         db.execute(delete(ProviderFlow).where(col(ProviderFlow.expires_at) < now))

@@ -92,7 +92,7 @@ def sign_in(issuer: str, subject: str, mfa_proved: bool, origin: Origin) -> Prov
 
 def _live_session(db, account_id: int, session_id: int | None) -> bool:
     found = db.get(WebSession, session_id) if session_id else None
-    idle = dt.timedelta(minutes=get_settings().session_idle_minutes)
+    idle = dt.timedelta(minutes=get_settings().sessions.idle_minutes)
     now = utcnow()
     return (
         found is not None

@@ -78,7 +78,7 @@ def start(
             secret_digest=tokens.digest("session", secret),
             created_at=now,
             last_seen_at=now,
-            expires_at=now + dt.timedelta(hours=settings.session_absolute_hours),
+            expires_at=now + dt.timedelta(hours=settings.sessions.absolute_hours),
             ip=origin.ip[:64],
             user_agent=origin.user_agent[:300],
             provider_mfa=provider_mfa,
@@ -124,7 +124,7 @@ def resolve(secret: str | None) -> Principal | None:
     if not secret or len(secret) > 100:
         return None
     now = utcnow()
-    idle = dt.timedelta(minutes=get_settings().session_idle_minutes)
+    idle = dt.timedelta(minutes=get_settings().sessions.idle_minutes)
     values = {"digest": tokens.digest("session", secret), **consents.in_force_values()}
     with reading() as connection:
         row = connection.execute(_RESOLVE, values).first()
@@ -159,7 +159,7 @@ def needs_totp_enrolment(kind: str, has_totp: bool, provider_mfa: bool) -> bool:
     """True for staff who must enrol an authenticator app before reaching staff pages."""
     return (
         kind == AccountKind.STAFF
-        and get_settings().staff_require_totp
+        and get_settings().sign_in.staff_require_totp
         and not has_totp
         and not provider_mfa
     )

@@ -103,7 +103,7 @@ def new_challenge(db: Session, account: Account) -> tuple[str, str]:
         account_id=account.id,
         attempt_digest=tokens.digest("attempt", attempt),
         method=method,
-        expires_at=now + dt.timedelta(minutes=settings.code_minutes),
+        expires_at=now + dt.timedelta(minutes=settings.sign_in.code_minutes),
         last_sent_at=now,
     )
     db.add(challenge)
@@ -122,7 +122,7 @@ def _send_code(db: Session, challenge: LoginChallenge, account: Account) -> None
         "signin_code",
         account.language,
         code=code,
-        minutes=get_settings().code_minutes,
+        minutes=get_settings().sign_in.code_minutes,
     )
 
 
@@ -131,7 +131,7 @@ def check_password(email: str, password: str, origin: Origin) -> PasswordStep:
     address = email_address.normalize(email)[:254]
     now = utcnow()
     with transaction() as db:
-        limit = get_settings().signin_per_client
+        limit = get_settings().sign_in.per_client
         if not throttle.allow(db, "signin-ip", throttle.client(origin.ip), limit, IP_WINDOW):
             throttled = True
             account = None
@@ -170,7 +170,7 @@ def check_password(email: str, password: str, origin: Origin) -> PasswordStep:
             ):
                 password_reset.send_link(db, account, origin)
             return PasswordStep(ok=False, must_reset=True)
-        per_account = get_settings().signin_per_account
+        per_account = get_settings().sign_in.per_account
         if not throttle.allow(
             db, "challenge-account", str(account.id), per_account, CHALLENGE_WINDOW
         ):
@@ -271,7 +271,7 @@ def resend_code(attempt: str | None) -> str | None:
             .values(
                 resends=challenge.resends + 1,
                 last_sent_at=now,
-                expires_at=now + dt.timedelta(minutes=get_settings().code_minutes),
+                expires_at=now + dt.timedelta(minutes=get_settings().sign_in.code_minutes),
             )
         )
         if claimed.rowcount != 1:

@@ -183,7 +183,7 @@ def disable(actor: Actor, password: str, code: str) -> None:
         account = db.get(Account, actor.account_id)
         if account is None or not account.totp_secret:
             raise DomainError("totp.not_enabled")
-        if account.kind == AccountKind.STAFF and get_settings().staff_require_totp:
+        if account.kind == AccountKind.STAFF and get_settings().sign_in.staff_require_totp:
             raise DomainError("totp.staff_must_keep")
         password_hash = account.password_hash
     if not passwords.verify_password(password, password_hash):

@@ -310,6 +310,6 @@ def detail(actor: Actor, claim_id: int) -> ReviewDetail | None:
             name=f"{record.family_name} {record.given_name}",
             record_id=record.id,
             standing=claims.record_count(db, record),
-            required=get_settings().points_required,
+            required=get_settings().renewal.points_required,
             files=files,
         )

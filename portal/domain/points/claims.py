@@ -356,7 +356,7 @@ def standing(actor: Actor) -> Standing:
         record = own_record(db, actor)
         return Standing(
             count=record_count(db, record),
-            required=get_settings().points_required,
+            required=get_settings().renewal.points_required,
             valid_from=record.valid_from,
             valid_until=record.valid_until,
         )

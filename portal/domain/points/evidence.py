@@ -60,8 +60,8 @@ def display_name(name: object, extension: str) -> str:
 def attach(actor: Actor, claim_id: int, name: object, data: bytes) -> int:
     """Store one file for the registrant's own open claim; returns the file id."""
     settings = get_settings()
-    if len(data) > settings.evidence_max_mb * 1024 * 1024:
-        raise DomainError("evidence.too_large", mb=settings.evidence_max_mb)
+    if len(data) > settings.evidence.max_mb * 1024 * 1024:
+        raise DomainError("evidence.too_large", mb=settings.evidence.max_mb)
     kind = sniff(data)
     if kind is None:
         raise DomainError("evidence.wrong_type")
@@ -74,8 +74,8 @@ def attach(actor: Actor, claim_id: int, name: object, data: bytes) -> int:
         held = db.exec(
             select(func.count()).select_from(EvidenceFile).where(EvidenceFile.claim_id == claim.id)
         ).one()
-        if held >= settings.evidence_max_files:
-            raise DomainError("evidence.too_many", count=settings.evidence_max_files)
+        if held >= settings.evidence.max_files:
+            raise DomainError("evidence.too_many", count=settings.evidence.max_files)
         path = _folder() / stored
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(descriptor, "wb") as handle:

@@ -39,10 +39,10 @@ def rules() -> Rules:
     """The rules the settings configure."""
     settings = get_settings()
     return Rules(
-        points_required=settings.points_required,
-        window_months=settings.window_months,
-        grace_days=settings.grace_days,
-        mandatory_category=settings.mandatory_category,
+        points_required=settings.renewal.points_required,
+        window_months=settings.renewal.window_months,
+        grace_days=settings.renewal.grace_days,
+        mandatory_category=settings.renewal.mandatory_category,
     )
 
 

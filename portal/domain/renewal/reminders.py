@@ -84,7 +84,7 @@ class Planned:
 def plan(on: dt.date, rules: eligibility.Rules | None = None) -> list[Planned]:
     """Who is due which reminder on `on`, and what each still misses (nothing is written)."""
     rules = rules or eligibility.rules()
-    stages = get_settings().reminder_stages
+    stages = get_settings().renewal.reminder_stages
     horizon = on + dt.timedelta(days=31 * max(rules.window_months, 3) + 1)
     with transaction() as db:
         rows = db.execute(

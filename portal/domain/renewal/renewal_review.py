@@ -221,7 +221,9 @@ def decide(actor: Actor, application_id: int, action: str, reason: str = "") -> 
         record = db.get(RegistryRecord, app.record_id)
         detail_values: dict = {}
         if status == ApplicationStatus.APPROVED:
-            start, end = certificates.next_period(app.cycle_end, get_settings().validity_years)
+            start, end = certificates.next_period(
+                app.cycle_end, get_settings().renewal.validity_years
+            )
             _history(
                 db,
                 record,

@@ -43,7 +43,7 @@ def new_password_fields(
             label_key,
             errors,
             type="password",
-            hint_key=f"password.policy_{get_settings().password_policy}",
+            hint_key=f"password.policy_{get_settings().sign_in.password_policy}",
             autocomplete="new-password",
             max_length=1024,
             on_blur=state.check_new_password,

@@ -320,7 +320,7 @@ def test_a_resend_does_not_give_the_tries_back(db, frozen):
 
 def test_an_account_starts_a_limited_number_of_challenges(db):
     factories.registrant("busy@example.com")
-    for _ in range(get_settings().signin_per_account):
+    for _ in range(get_settings().sign_in.per_account):
         assert sign_in("busy@example.com").ok
     assert sign_in("busy@example.com").throttled
 
@@ -348,7 +348,7 @@ def test_a_wrong_current_password_inside_a_session_counts_toward_the_lockout(db)
     """A borrowed session guessing the password (to change the address, say) is stopped
     after as many tries as at the sign-in page."""
     account_id = factories.registrant("borrowed@example.com")
-    for _ in range(get_settings().lockout_threshold):
+    for _ in range(get_settings().sign_in.lockout_threshold):
         with pytest.raises(FieldErrors):
             account_changes.request_email_change(
                 factories.fresh_session(account_id),

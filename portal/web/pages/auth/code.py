@@ -36,7 +36,7 @@ class CodeState(PageState, rx.State):
     """The code form. `_attempt` binds this tab to its challenge and never leaves the server."""
 
     method: str = ""
-    minutes: int = get_settings().code_minutes
+    minutes: int = get_settings().sign_in.code_minutes
     errors: dict[str, str] = {}  # noqa: RUF012
     form_error: str = ""
     info: str = ""

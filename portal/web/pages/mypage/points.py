@@ -63,10 +63,10 @@ class PointsState(PageState, rx.State):
         self.attach_rules = translate(
             "points.attach_rules",
             lang,
-            mb=settings.evidence_max_mb,
-            files=settings.evidence_max_files,
+            mb=settings.evidence.max_mb,
+            files=settings.evidence.max_files,
         )
-        self.claims = points.claim_cards(mine, names, lang, settings.review_days)
+        self.claims = points.claim_cards(mine, names, lang, settings.evidence.review_days)
 
     @rx.event
     @guarded(Need.REGISTRANT)
@@ -146,16 +146,16 @@ class PointsState(PageState, rx.State):
         """Attach the chosen files to the claim the panel is open for (checked on the server)."""
         tr = await translator(self)
         claim_id = int_id(self.attach_to)
-        limit = get_settings().evidence_max_mb * 1024 * 1024
+        limit = get_settings().evidence.max_mb * 1024 * 1024
         if claim_id is None or not isinstance(files, list) or not files:
             self.problem = tr("points.choose_file")
             return None
         added = 0
-        for upload in files[: get_settings().evidence_max_files]:
+        for upload in files[: get_settings().evidence.max_files]:
             data = await read_at_most(upload, limit)
             try:
                 if data is None:
-                    raise DomainError("evidence.too_large", mb=get_settings().evidence_max_mb)
+                    raise DomainError("evidence.too_large", mb=get_settings().evidence.max_mb)
                 await asyncio.to_thread(evidence.attach, actor, claim_id, upload.filename, data)
             except DomainError as exc:
                 self.problem = f"{upload.filename}: {tr(exc.key, **exc.params)}"
@@ -301,7 +301,7 @@ def _attach_panel() -> rx.Component:
                 "image/jpeg": [".jpg", ".jpeg"],
                 "image/png": [".png"],
             },
-            max_files=get_settings().evidence_max_files,
+            max_files=get_settings().evidence.max_files,
             border="2px dashed var(--gray-8)",
             border_radius="8px",
             width="100%",
