@@ -18,9 +18,12 @@ from portal.web.pages.admin.activities import AdminActivitiesState, activities_p
 from portal.web.pages.admin.announcements import AdminAnnouncementsState, announcements_page
 from portal.web.pages.admin.attendance_reports import AdminReportsState
 from portal.web.pages.admin.audit import AdminAuditState, audit_page
+from portal.web.pages.admin.categories_and_topics import (
+    AdminCategoriesTopicsState,
+    categories_and_topics_page,
+)
 from portal.web.pages.admin.claim import AdminClaimState, claim_page
 from portal.web.pages.admin.claims import AdminClaimsState, claims_queue_page
-from portal.web.pages.admin.communications import AdminKindsState, communications_page
 from portal.web.pages.admin.import_ledger import AdminImportState, import_page
 from portal.web.pages.admin.organisations import AdminOrganisationsState, organisations_page
 from portal.web.pages.admin.outbox import AdminOutboxState, outbox_page
@@ -140,7 +143,12 @@ _add(staff_page, paths.ADMIN_STAFF, "admin.staff", AdminStaffState.load)
 _add(
     organisations_page, paths.ADMIN_ORGANISATIONS, "organisation.nav", AdminOrganisationsState.load
 )
-_add(communications_page, paths.ADMIN_COMMUNICATIONS, "kinds.title", AdminKindsState.load)
+_add(
+    categories_and_topics_page,
+    paths.ADMIN_CATEGORIES_TOPICS,
+    "categories_topics.title",
+    AdminCategoriesTopicsState.load,
+)
 _add(announcements_page, paths.ADMIN_ANNOUNCEMENTS, "announce.title", AdminAnnouncementsState.load)
 _add(surveys_page, paths.ADMIN_SURVEYS, "survey.page_title", AdminSurveysState.load)
 _add(survey_page, paths.ADMIN_SURVEYS + "/[survey_id]", "survey.page_title", AdminSurveyState.load)

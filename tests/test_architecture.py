@@ -6,6 +6,9 @@
 - Tests share helpers through `tests/support/` (and the layer harnesses), never by
   importing another test module.
 - Pages and routes are spelt once, in `portal/domain/core/paths.py`.
+- Every service that opens a transaction is told who acts (an Actor, an Origin), or is
+  listed with the reason it needs none; `trail.record` cannot be called without them.
+- The web and HTTP layers never import a table class.
 """
 
 from __future__ import annotations
@@ -272,7 +275,7 @@ NEEDS_NO_ACTOR = {
     # Lists anyone signed in (or the public catalogue) may read.
     "points.catalogue.categories",
     "points.catalogue.activities",
-    "registry.categories.listing",
+    "registry.registrant_categories.listing",
     "registry.mail_topics.listing",
     # The registry sits below accounts: registrants.registry_admin checks the actor first.
     "registry.records.staff_preview",
@@ -351,3 +354,32 @@ def test_no_audit_entry_can_lose_who_or_where():
             if isinstance(node, ast.FunctionDef) and "ip" in _parameters(node):
                 by_hand.append(f"{path.relative_to(PORTAL)}:{node.lineno} {node.name}")
     assert by_hand == [], "read the address from the Actor or Origin:\n" + "\n".join(by_hand)
+
+
+def _table_classes() -> dict[str, set[str]]:
+    """Per `tables` module of the domain, the names of its SQLModel tables."""
+    found = {}
+    for path in sorted((PORTAL / "domain").rglob("tables.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        found[_module_name(path)] = {
+            node.name
+            for node in tree.body
+            if isinstance(node, ast.ClassDef) and any(k.arg == "table" for k in node.keywords)
+        }
+    return found
+
+
+def test_the_web_and_http_layers_never_import_a_table_class():
+    """Pages and routes get plain values from services (and presenters), never rows: a row
+    in a state var would ship every column to the browser."""
+    tables = _table_classes()
+    wrong = []
+    for path in sorted([*(PORTAL / "web").rglob("*.py"), *(PORTAL / "api").rglob("*.py")]):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module in tables:
+                wrong += [
+                    f"{path.relative_to(PORTAL)}: {a.name}"
+                    for a in node.names
+                    if a.name in tables[node.module]
+                ]
+    assert wrong == []

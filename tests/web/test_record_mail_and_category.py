@@ -4,7 +4,7 @@ secretariat's categories and topics page, driven as browsers would — hostile o
 from __future__ import annotations
 
 from portal.domain.registry import records
-from portal.web.pages.admin.communications import AdminKindsState
+from portal.web.pages.admin.categories_and_topics import AdminCategoriesTopicsState
 from portal.web.pages.mypage.record import RecordState
 from tests import factories
 from tests.support.catalogue import add_category, add_topic
@@ -68,20 +68,20 @@ async def test_only_admins_change_categories_and_topics(tabs, configure):
     form = {"form": {"category_code": "vip", "category_name_en": "VIP", "category_name_ja": "VIP"}}
     for cookie in ("", "portal_session=forged", session_cookie("nosy@example.com")):
         tab = tabs(cookie)
-        await tab.send(AdminKindsState, "save_category", form)
-        await tab.send(AdminKindsState, "load", path="/admin/communications")
-        assert (await tab.state(AdminKindsState)).categories == []
+        await tab.send(AdminCategoriesTopicsState, "save_category", form)
+        await tab.send(AdminCategoriesTopicsState, "load", path="/admin/categories-and-topics")
+        assert (await tab.state(AdminCategoriesTopicsState)).categories == []
     reviewer = tabs(staff("reviewer", "reader@example.com"))
-    await reviewer.send(AdminKindsState, "load", path="/admin/communications")
-    state = await reviewer.state(AdminKindsState)
+    await reviewer.send(AdminCategoriesTopicsState, "load", path="/admin/categories-and-topics")
+    state = await reviewer.state(AdminCategoriesTopicsState)
     assert not state.can_edit and [c["code"] for c in state.categories] == ["general"]
-    await reviewer.send(AdminKindsState, "save_category", form)
+    await reviewer.send(AdminCategoriesTopicsState, "save_category", form)
     assert "vip" not in reviewer.sent_text()
     admin = tabs(staff("admin", "boss@example.com"))
-    await admin.send(AdminKindsState, "load", path="/admin/communications")
-    await admin.send(AdminKindsState, "save_category", form)
-    state = await admin.state(AdminKindsState)
+    await admin.send(AdminCategoriesTopicsState, "load", path="/admin/categories-and-topics")
+    await admin.send(AdminCategoriesTopicsState, "save_category", form)
+    state = await admin.state(AdminCategoriesTopicsState)
     assert [c["code"] for c in state.categories] == ["general", "vip"] and "vip" in state.info
-    await admin.send(AdminKindsState, "save_topic", {"form": {"topic_code": "Bad code"}})
-    state = await admin.state(AdminKindsState)
+    await admin.send(AdminCategoriesTopicsState, "save_topic", {"form": {"topic_code": "Bad code"}})
+    state = await admin.state(AdminCategoriesTopicsState)
     assert "topic_code" in state.topic_errors

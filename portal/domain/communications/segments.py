@@ -28,7 +28,7 @@ from sqlmodel import Session, col, select
 from portal.domain.accounts.tables import Account, AccountStatus
 from portal.domain.core import typed_dates
 from portal.domain.core.errors import FieldErrors
-from portal.domain.registry import categories, mail_topics
+from portal.domain.registry import mail_topics, registrant_categories
 from portal.domain.registry.record_fields import STATUSES
 from portal.domain.registry.tables import MailTopic, RegistryRecord, TopicChoice
 from portal.domain.renewal import eligibility, eligibility_batch
@@ -73,7 +73,7 @@ class Segment:
 def parse(db: Session, values: dict) -> Segment:
     """A segment from a form's values; FieldErrors name each criterion that is wrong."""
     errors: dict[str, tuple[str, dict]] = {}
-    known = {c.code for c in categories.all_categories(db)}
+    known = {c.code for c in registrant_categories.all_categories(db)}
     chosen = tuple(c for c in values.get("categories") or () if isinstance(c, str))
     if any(c not in known for c in chosen):
         errors["categories"] = ("record.category_unknown", {})

@@ -39,7 +39,7 @@ from portal.domain.core.db import column_defaults, refresh_statistics, transacti
 from portal.domain.core.errors import DomainError
 from portal.domain.core.origin import SYSTEM
 from portal.domain.registrants.exports import COLUMNS
-from portal.domain.registry import categories, record_fields
+from portal.domain.registry import record_fields, registrant_categories
 from portal.domain.registry.records import FieldChange, shown
 from portal.domain.registry.tables import RecordChange, RegistryRecord
 
@@ -184,7 +184,7 @@ def _known_categories(
     db: Session, plan: ImportPlan, rows: list[tuple[int, dict[str, object]]]
 ) -> list[tuple[int, dict[str, object]]]:
     """The rows whose category (if given) exists; the others become problems."""
-    known = {c.code for c in categories.all_categories(db)}
+    known = {c.code for c in registrant_categories.all_categories(db)}
     kept = []
     for line, cleaned in rows:
         if "category" in cleaned and cleaned["category"] not in known:

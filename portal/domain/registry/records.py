@@ -21,7 +21,7 @@ from portal.domain.audit.trail import Acting
 from portal.domain.core.clock import utcnow
 from portal.domain.core.db import transaction
 from portal.domain.core.errors import DomainError, FieldErrors
-from portal.domain.registry import categories, mail_topics, record_fields
+from portal.domain.registry import mail_topics, record_fields, registrant_categories
 from portal.domain.registry.mail_topics import FIELD_PREFIX
 from portal.domain.registry.tables import RecordChange, RegistryRecord
 
@@ -122,7 +122,7 @@ def _checked(
 ) -> dict[str, object]:
     """`cleaned` without unknown topics, after the category rule (categories.check_move)."""
     if "category" in cleaned:
-        categories.check_move(db, record.category, str(cleaned["category"]), by_staff)
+        registrant_categories.check_move(db, record.category, str(cleaned["category"]), by_staff)
     return {
         field: value
         for field, value in cleaned.items()

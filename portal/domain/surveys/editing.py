@@ -43,7 +43,7 @@ def _text(values: dict, name: str, limit: int, errors: dict, required: bool = Tr
     raw = values.get(name, "")
     text = raw.strip() if isinstance(raw, str) else ""
     if required and not text:
-        errors[name] = ("kinds.required", {})
+        errors[name] = ("categories_topics.required", {})
     elif len(text) > limit:
         errors[name] = ("record.too_long", {"max": limit})
     return text

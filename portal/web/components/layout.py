@@ -34,7 +34,7 @@ GROUPED = frozenset(
     {
         paths.ADMIN_ACTIVITIES,
         paths.ADMIN_ANNOUNCEMENTS,
-        paths.ADMIN_COMMUNICATIONS,
+        paths.ADMIN_CATEGORIES_TOPICS,
         paths.ADMIN_SURVEYS,
         *ADMIN_ONLY,
     }
@@ -57,7 +57,7 @@ def _nav_links() -> list[tuple[str, str]]:
         (paths.ADMIN_ORGANISATIONS, "organisation.nav"),
         (paths.ADMIN_ANNOUNCEMENTS, "announce.nav"),
         (paths.ADMIN_SURVEYS, "survey.nav"),
-        (paths.ADMIN_COMMUNICATIONS, "kinds.nav"),
+        (paths.ADMIN_CATEGORIES_TOPICS, "categories_topics.nav"),
         (paths.ADMIN_STAFF, "admin.staff"),
         (paths.ADMIN_AUDIT, "audit.title"),
         (paths.ADMIN_OUTBOX, "outbox.title"),

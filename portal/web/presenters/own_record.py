@@ -7,8 +7,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from portal.domain.registry import records
-from portal.domain.registry.categories import Category
 from portal.domain.registry.mail_topics import Topic
+from portal.domain.registry.registrant_categories import Category
 from portal.i18n import format_datetime, translate
 from portal.web.components.values import display_value
 
@@ -56,12 +56,12 @@ class OwnRecord:
 
 
 def own_record(
-    view: records.RecordView, kinds: Iterable[Category], topics: Iterable[Topic], lang: str
+    view: records.RecordView, categories: Iterable[Category], topics: Iterable[Topic], lang: str
 ) -> OwnRecord:
     """The page's view of `view`, with category names and the added topics of the day."""
     values = view.values
-    kinds = list(kinds)
-    names = {c.code: c.name(lang) for c in kinds}
+    categories = list(categories)
+    names = {c.code: c.name(lang) for c in categories}
     added = [t for t in topics if not t.built_in]
 
     def shown(f: str) -> Shown:
@@ -78,7 +78,7 @@ def own_record(
     ]
     sections["certification"] = [shown(f) for f in CERTIFICATION]
     editable = [f for fields in records.SECTIONS.values() for f in fields]
-    mine = next((c for c in kinds if c.code == values["category"]), None)
+    mine = next((c for c in categories if c.code == values["category"]), None)
     return OwnRecord(
         sections=sections,
         texts={
@@ -97,6 +97,6 @@ def own_record(
             for section, when in view.updated.items()
         },
         topics=[TopicChoice(t.field, t.name(lang), t.description(lang)) for t in added],
-        categories=[Option(c.code, c.name(lang)) for c in kinds if c.self_service],
+        categories=[Option(c.code, c.name(lang)) for c in categories if c.self_service],
         category_editable=mine is not None and mine.self_service,
     )

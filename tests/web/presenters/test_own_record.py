@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from portal.domain.registry import records
-from portal.domain.registry.categories import Category
 from portal.domain.registry.mail_topics import Topic
+from portal.domain.registry.registrant_categories import Category
 from portal.web.presenters.own_record import own_record
 
 KINDS = [

@@ -9,7 +9,7 @@ import asyncio
 import reflex as rx
 
 from portal.domain.accounts.actor import Actor
-from portal.domain.communications import announcements, kinds
+from portal.domain.communications import announcements, categories_and_topics
 from portal.domain.core.errors import DomainError
 from portal.i18n import format_datetime, translate
 from portal.web.changes import PageState
@@ -67,7 +67,7 @@ class AdminAnnouncementsState(PageState, rx.State):
     async def _fill(self, actor) -> None:
         lang = actor.language
         found = await asyncio.to_thread(announcements.listing, actor)
-        catalogue = await asyncio.to_thread(kinds.read, actor)
+        catalogue = await asyncio.to_thread(categories_and_topics.read, actor)
         topic_names = {x.code: x.name(lang) for x in catalogue.topics}
         self.rows = [
             {

@@ -54,10 +54,10 @@ class AdminClaimsState(PageState, rx.State):
         raw = {k: v for k, v in self.router.url.query_parameters.items() if isinstance(v, str)}
         query = claim_review.queue_query(raw)
         found = await asyncio.to_thread(claim_review.queue, actor, query)
-        kinds = await asyncio.to_thread(catalogue.categories)
+        activity_categories = await asyncio.to_thread(catalogue.categories)
         lang = actor.language
-        names = {c.code: c.name(lang) for c in kinds}
-        self.categories = [{"code": c.code, "name": c.name(lang)} for c in kinds]
+        names = {c.code: c.name(lang) for c in activity_categories}
+        self.categories = [{"code": c.code, "name": c.name(lang)} for c in activity_categories]
         self.params = {
             "status": query.status,
             "category": query.category,

@@ -9,7 +9,7 @@ import reflex as rx
 from portal.domain.accounts.actor import Actor
 from portal.domain.core.errors import DomainError
 from portal.domain.registrants import registry_admin
-from portal.domain.registry import categories, records
+from portal.domain.registry import records, registrant_categories
 from portal.web.changes import PageState
 from portal.web.components.forms import (
     error_summary,
@@ -85,8 +85,8 @@ class AdminRecordEditState(PageState, rx.State):
             name: form_value(name, found.values[name]) for name in records.STAFF_SECTIONS[section]
         }
         lang = await page_language(self)
-        kinds = await asyncio.to_thread(categories.listing)
-        self.categories = [{"code": c.code, "name": c.name(lang)} for c in kinds]
+        categories = await asyncio.to_thread(registrant_categories.listing)
+        self.categories = [{"code": c.code, "name": c.name(lang)} for c in categories]
         self.section, self.mode, self.changes, self._pending = section, "edit", [], {}
         self.errors, self.form_error, self.reason = {}, "", ""
 

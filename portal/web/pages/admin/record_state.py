@@ -11,7 +11,7 @@ import reflex as rx
 from portal.domain.accounts.actor import Actor
 from portal.domain.accounts.tables import StaffRole
 from portal.domain.registrants import registry_admin
-from portal.domain.registry import categories
+from portal.domain.registry import registrant_categories
 from portal.domain.renewal import reminders
 from portal.web.changes import PageState
 from portal.web.guard import Need, act, guarded
@@ -49,17 +49,19 @@ class AdminRecordState(PageState, rx.State):
             self.rows, self.account_rows, self.history, self.title = [], [], [], ""
             self.requests, self.reminders = [], []
             return
-        sent, pending, kinds = await asyncio.gather(
+        sent, pending, categories = await asyncio.gather(
             asyncio.to_thread(reminders.for_record, actor, record_id),
             asyncio.to_thread(registry_admin.requests_for, actor, record_id),
-            asyncio.to_thread(categories.listing),
+            asyncio.to_thread(registrant_categories.listing),
         )
         facts = found.account
         self.reminders = record_admin.reminders(sent, lang)
         self.requests = record_admin.requests(pending, lang)
         self.expired = found.values["status"] == "expired"
         self.title = record_admin.title(found.values)
-        self.rows = record_admin.fields(found.values, {c.code: c.name(lang) for c in kinds}, lang)
+        self.rows = record_admin.fields(
+            found.values, {c.code: c.name(lang) for c in categories}, lang
+        )
         self.has_account = facts is not None
         self.second_factor = bool(facts and (facts.totp or facts.provider_linked))
         self.account_rows = record_admin.account(facts, lang, with_provider=bool(PROVIDER_NAME))

@@ -7,7 +7,7 @@ import asyncio
 import reflex as rx
 
 from portal.domain.accounts.actor import Actor
-from portal.domain.communications import kinds
+from portal.domain.communications import categories_and_topics
 from portal.domain.core import paths
 from portal.domain.core.errors import DomainError
 from portal.domain.points import catalogue as activity_catalogue
@@ -57,7 +57,7 @@ class AdminSurveysState(PageState, rx.State):
             }
             for s in found
         ]
-        catalogue = await asyncio.to_thread(kinds.read, actor)
+        catalogue = await asyncio.to_thread(categories_and_topics.read, actor)
         self.categories = [{"code": c.code, "name": c.name(lang)} for c in catalogue.categories]
         found_activities = await asyncio.to_thread(activity_catalogue.activities)
         self.activities = [{"code": "", "name": translate("survey.any_activity", lang)}] + [

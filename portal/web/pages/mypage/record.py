@@ -9,7 +9,7 @@ import reflex as rx
 from portal.domain.accounts.actor import Actor
 from portal.domain.core import paths
 from portal.domain.core.errors import DomainError
-from portal.domain.registry import categories, mail_topics, records
+from portal.domain.registry import mail_topics, records, registrant_categories
 from portal.i18n import format_datetime
 from portal.web.changes import PageState
 from portal.web.components.forms import (
@@ -65,12 +65,12 @@ class RecordState(PageState, rx.State):
     _pending: dict = {}  # noqa: RUF012
 
     async def _refresh(self, actor: Actor) -> records.RecordView:
-        view, kinds, topics = await asyncio.gather(
+        view, categories, topics = await asyncio.gather(
             asyncio.to_thread(records.view, actor),
-            asyncio.to_thread(categories.listing),
+            asyncio.to_thread(registrant_categories.listing),
             asyncio.to_thread(mail_topics.listing),
         )
-        shown = own_record(view, kinds, topics, await page_language(self))
+        shown = own_record(view, categories, topics, await page_language(self))
         self.rows, self.texts, self.ticked = shown.sections, shown.texts, shown.ticked
         self.updated, self.topics = shown.updated, shown.topics
         self.categories, self.category_editable = shown.categories, shown.category_editable

@@ -19,7 +19,7 @@ from portal.domain.accounts.actor import Actor
 from portal.domain.audit import trail
 from portal.domain.core.db import transaction
 from portal.domain.core.errors import FieldErrors, NotAllowed
-from portal.domain.registry import categories, mail_topics
+from portal.domain.registry import mail_topics, registrant_categories
 from portal.domain.registry.tables import MailTopic, RegistrantCategory
 
 MAX_NAME = 100
@@ -27,17 +27,19 @@ MAX_DESCRIPTION = 300
 
 
 @dataclass(frozen=True)
-class Kinds:
-    categories: list[categories.Category]
+class CategoriesAndTopics:
+    categories: list[registrant_categories.Category]
     topics: list[mail_topics.Topic]
 
 
-def read(actor: Actor) -> Kinds:
+def read(actor: Actor) -> CategoriesAndTopics:
     """Every category and topic (staff)."""
     if not actor.is_staff:
         raise NotAllowed()
     with transaction() as db:
-        return Kinds(categories.all_categories(db), mail_topics.all_topics(db))
+        return CategoriesAndTopics(
+            registrant_categories.all_categories(db), mail_topics.all_topics(db)
+        )
 
 
 def _texts(values: dict, limits: dict[str, int], required: tuple[str, ...]) -> dict[str, str]:
@@ -46,7 +48,7 @@ def _texts(values: dict, limits: dict[str, int], required: tuple[str, ...]) -> d
         raw = values.get(name, "")
         text = raw.strip() if isinstance(raw, str) else ""
         if name in required and not text:
-            errors[name] = ("kinds.required", {})
+            errors[name] = ("categories_topics.required", {})
         elif len(text) > limit:
             errors[name] = ("record.too_long", {"max": limit})
         texts[name] = text
@@ -58,14 +60,14 @@ def _texts(values: dict, limits: dict[str, int], required: tuple[str, ...]) -> d
 def _code(raw: object, pattern, reserved) -> str:
     code = raw.strip().lower() if isinstance(raw, str) else ""
     if not pattern.match(code) or code in reserved:
-        raise FieldErrors({"code": ("kinds.code_invalid", {})})
+        raise FieldErrors({"code": ("categories_topics.code_invalid", {})})
     return code
 
 
 def save_category(actor: Actor, values: dict) -> str:
     """Add the category, or change the one with this code; returns the code (admins)."""
     permissions.require_admin(actor)
-    code = _code(values.get("code"), categories.CODE, {categories.GENERAL})
+    code = _code(values.get("code"), registrant_categories.CODE, {registrant_categories.GENERAL})
     texts = _texts(values, {"name_en": MAX_NAME, "name_ja": MAX_NAME}, ("name_en", "name_ja"))
     self_service = values.get("self_service") is True
     with transaction() as db:

@@ -1,4 +1,4 @@
-"""/admin/communications: registrant categories and mail topics — staff read, admins add or
+"""/admin/categories-and-topics: registrant categories and mail topics — staff read, admins add or
 change (a code that exists is changed; codes never change)."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import asyncio
 import reflex as rx
 
 from portal.domain.accounts.actor import Actor
-from portal.domain.communications import kinds
+from portal.domain.communications import categories_and_topics
 from portal.domain.core.errors import DomainError
 from portal.i18n import translate
 from portal.web.changes import PageState
@@ -20,7 +20,7 @@ from portal.web.guard import Need, guarded
 from portal.web.session import translator
 
 
-class AdminKindsState(PageState, rx.State):
+class AdminCategoriesTopicsState(PageState, rx.State):
     """Categories and topics as display strings, and the two forms' messages."""
 
     categories: list[dict[str, str]] = []  # noqa: RUF012
@@ -32,7 +32,7 @@ class AdminKindsState(PageState, rx.State):
     problem: str = ""
 
     async def _fill(self, actor) -> None:
-        found = await asyncio.to_thread(kinds.read, actor)
+        found = await asyncio.to_thread(categories_and_topics.read, actor)
         lang = actor.language
 
         def yes_no(value: bool) -> str:
@@ -53,7 +53,7 @@ class AdminKindsState(PageState, rx.State):
                 "name_en": t.name_en,
                 "name_ja": t.name_ja,
                 "description": t.description(lang),
-                "default_on": translate("kinds.built_in", lang)
+                "default_on": translate("categories_topics.built_in", lang)
                 if t.built_in
                 else yes_no(t.default_on),
             }
@@ -84,7 +84,7 @@ class AdminKindsState(PageState, rx.State):
             errors, self.problem = field_messages(exc, tr, {n: prefix + n for n in names})
             return None, errors
         await self._fill(actor)
-        self.info = tr("kinds.saved", code=code)
+        self.info = tr("categories_topics.saved", code=code)
         return code, {}
 
     @rx.event
@@ -93,7 +93,7 @@ class AdminKindsState(PageState, rx.State):
         """Add a category or change the one with this code (admins)."""
         code, self.category_errors = await self._save(
             actor,
-            kinds.save_category,
+            categories_and_topics.save_category,
             form,
             "category_",
             ("code", "name_en", "name_ja"),
@@ -107,7 +107,7 @@ class AdminKindsState(PageState, rx.State):
         """Add a mail topic or change the one with this code (admins)."""
         code, self.topic_errors = await self._save(
             actor,
-            kinds.save_topic,
+            categories_and_topics.save_topic,
             form,
             "topic_",
             ("code", "name_en", "name_ja", "description_en", "description_ja"),
@@ -141,16 +141,22 @@ def _table(rows: rx.Var, columns: tuple[tuple[str, str], ...], label_key: str, e
 
 
 def _category_form() -> rx.Component:
-    errors = AdminKindsState.category_errors
+    errors = AdminCategoriesTopicsState.category_errors
     return rx.box(
-        rx.heading(t("kinds.category_form"), as_="h3", size="4"),
+        rx.heading(t("categories_topics.category_form"), as_="h3", size="4"),
         form(
-            field("category_code", "kinds.code", errors, hint_key="kinds.code_hint", max_length=32),
-            field("category_name_en", "kinds.name_en", errors, max_length=100),
-            field("category_name_ja", "kinds.name_ja", errors, max_length=100),
-            labelled_checkbox("category_self_service", t("kinds.self_service")),
-            primary_button("kinds.save", id="category-submit"),
-            on_submit=AdminKindsState.save_category,
+            field(
+                "category_code",
+                "categories_topics.code",
+                errors,
+                hint_key="categories_topics.code_hint",
+                max_length=32,
+            ),
+            field("category_name_en", "categories_topics.name_en", errors, max_length=100),
+            field("category_name_ja", "categories_topics.name_ja", errors, max_length=100),
+            labelled_checkbox("category_self_service", t("categories_topics.self_service")),
+            primary_button("categories_topics.save", id="category-submit"),
+            on_submit=AdminCategoriesTopicsState.save_category,
             reset_on_submit=True,
         ),
         id="category-form",
@@ -160,18 +166,28 @@ def _category_form() -> rx.Component:
 
 
 def _topic_form() -> rx.Component:
-    errors = AdminKindsState.topic_errors
+    errors = AdminCategoriesTopicsState.topic_errors
     return rx.box(
-        rx.heading(t("kinds.topic_form"), as_="h3", size="4"),
+        rx.heading(t("categories_topics.topic_form"), as_="h3", size="4"),
         form(
-            field("topic_code", "kinds.code", errors, hint_key="kinds.code_hint", max_length=24),
-            field("topic_name_en", "kinds.name_en", errors, max_length=100),
-            field("topic_name_ja", "kinds.name_ja", errors, max_length=100),
-            field("topic_description_en", "kinds.description_en", errors, max_length=300),
-            field("topic_description_ja", "kinds.description_ja", errors, max_length=300),
-            labelled_checkbox("topic_default_on", t("kinds.default_on")),
-            primary_button("kinds.save", id="topic-submit"),
-            on_submit=AdminKindsState.save_topic,
+            field(
+                "topic_code",
+                "categories_topics.code",
+                errors,
+                hint_key="categories_topics.code_hint",
+                max_length=24,
+            ),
+            field("topic_name_en", "categories_topics.name_en", errors, max_length=100),
+            field("topic_name_ja", "categories_topics.name_ja", errors, max_length=100),
+            field(
+                "topic_description_en", "categories_topics.description_en", errors, max_length=300
+            ),
+            field(
+                "topic_description_ja", "categories_topics.description_ja", errors, max_length=300
+            ),
+            labelled_checkbox("topic_default_on", t("categories_topics.default_on")),
+            primary_button("categories_topics.save", id="topic-submit"),
+            on_submit=AdminCategoriesTopicsState.save_topic,
             reset_on_submit=True,
         ),
         id="topic-form",
@@ -180,45 +196,45 @@ def _topic_form() -> rx.Component:
     )
 
 
-def communications_page() -> rx.Component:
+def categories_and_topics_page() -> rx.Component:
     return shell(
-        page_title("kinds.title"),
-        notice(AdminKindsState.info),
-        notice(AdminKindsState.problem, tone="red"),
+        page_title("categories_topics.title"),
+        notice(AdminCategoriesTopicsState.info),
+        notice(AdminCategoriesTopicsState.problem, tone="red"),
         card(
-            rx.heading(t("kinds.categories"), as_="h2", size="5"),
-            rx.text(t("kinds.categories_intro"), size="2"),
+            rx.heading(t("categories_topics.categories"), as_="h2", size="5"),
+            rx.text(t("categories_topics.categories_intro"), size="2"),
             _table(
-                AdminKindsState.categories,
+                AdminCategoriesTopicsState.categories,
                 (
-                    ("code", "kinds.code"),
-                    ("name_en", "kinds.name_en"),
-                    ("name_ja", "kinds.name_ja"),
-                    ("self_service", "kinds.self_service"),
+                    ("code", "categories_topics.code"),
+                    ("name_en", "categories_topics.name_en"),
+                    ("name_ja", "categories_topics.name_ja"),
+                    ("self_service", "categories_topics.self_service"),
                 ),
-                "kinds.categories",
+                "categories_topics.categories",
                 "category-list",
             ),
             rx.cond(
-                AdminKindsState.can_edit,
+                AdminCategoriesTopicsState.can_edit,
                 _category_form(),
             ),
         ),
         card(
-            rx.heading(t("kinds.topics"), as_="h2", size="5"),
-            rx.text(t("kinds.topics_intro"), size="2"),
+            rx.heading(t("categories_topics.topics"), as_="h2", size="5"),
+            rx.text(t("categories_topics.topics_intro"), size="2"),
             _table(
-                AdminKindsState.topics,
+                AdminCategoriesTopicsState.topics,
                 (
-                    ("code", "kinds.code"),
-                    ("name_en", "kinds.name_en"),
-                    ("name_ja", "kinds.name_ja"),
-                    ("description", "kinds.description"),
-                    ("default_on", "kinds.default_on"),
+                    ("code", "categories_topics.code"),
+                    ("name_en", "categories_topics.name_en"),
+                    ("name_ja", "categories_topics.name_ja"),
+                    ("description", "categories_topics.description"),
+                    ("default_on", "categories_topics.default_on"),
                 ),
-                "kinds.topics",
+                "categories_topics.topics",
                 "topic-list",
             ),
-            rx.cond(AdminKindsState.can_edit, _topic_form()),
+            rx.cond(AdminCategoriesTopicsState.can_edit, _topic_form()),
         ),
     )
