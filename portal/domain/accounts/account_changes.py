@@ -24,6 +24,7 @@ from sqlmodel import col, delete, select
 from portal.domain.accounts import (
     action_tokens,
     lockout,
+    mails,
     new_password,
     passwords,
     sessions,
@@ -37,7 +38,6 @@ from portal.domain.core import email_address, paths
 from portal.domain.core.db import transaction
 from portal.domain.core.errors import DomainError, FieldErrors
 from portal.domain.core.origin import Origin
-from portal.domain.outbox import post
 from portal.domain.registry.tables import RegistryRecord
 from portal.settings import get_settings
 
@@ -106,23 +106,21 @@ def request_email_change(actor: Actor, new_email: str, confirmation: str, passwo
         account = _account(db, actor.account_id)
         taken = db.exec(select(Account).where(Account.email == address)).first()
         if taken is not None:
-            post.enqueue(db, address, "email_in_use", taken.language)
+            mails.to_owner(db, taken, "email_in_use")
         else:
             lifetime = dt.timedelta(hours=settings.links.email_change_hours)
             token = action_tokens.issue(
                 db, actor.account_id, TokenPurpose.EMAIL_CHANGE, lifetime, new_email=address
             )
-            post.enqueue(
+            mails.to_address(
                 db,
                 address,
-                "email_change_confirm",
                 account.language,
+                "email_change_confirm",
                 link=f"{settings.base_url}{paths.EMAIL_CONFIRM}?token={token}",
                 hours=settings.links.email_change_hours,
             )
-        post.enqueue(
-            db, account.email, "email_change_requested", account.language, new_email=address
-        )
+        mails.to_owner(db, account, "email_change_requested", new_email=address)
         trail.record(db, "email.change_requested", actor, target=f"account:{actor.account_id}")
 
 
@@ -152,7 +150,7 @@ def confirm_email_change(token: str | None, origin: Origin) -> str:
                 db, account.id, TokenPurpose.PASSWORD_RESET, TokenPurpose.EMAIL_CHANGE
             )
             sessions.end_all(db, account.id)
-            post.enqueue(db, old, "email_changed", account.language, new_email=row.new_email)
+            mails.to_address(db, old, account.language, "email_changed", new_email=row.new_email)
             trail.record(
                 db, "email.changed", origin.known_as(account.id), target=f"account:{account.id}"
             )
@@ -177,5 +175,5 @@ def close(actor: Actor, understood: bool, password: str) -> None:
         db.execute(delete(RecoveryCode).where(col(RecoveryCode.account_id) == actor.account_id))
         action_tokens.void(db, actor.account_id)
         sessions.end_all(db, actor.account_id)
-        post.enqueue(db, account.email, "account_closed", account.language)
+        mails.to_owner(db, account, "account_closed")
         trail.record(db, "account.closed", actor, target=f"account:{actor.account_id}")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, col, delete, select
 
-from portal.domain.accounts import permissions, sessions
+from portal.domain.accounts import mails, permissions, sessions
 from portal.domain.accounts.actor import Actor
 from portal.domain.accounts.tables import Account, ProviderLink, RecoveryCode
 from portal.domain.audit import trail
@@ -16,7 +16,6 @@ from portal.domain.core import email_address
 from portal.domain.core.db import transaction
 from portal.domain.core.errors import DomainError
 from portal.domain.core.origin import SYSTEM
-from portal.domain.outbox import post
 
 
 def remove_all(db: Session, account: Account, by: Acting) -> bool:
@@ -55,4 +54,4 @@ def reset_second_factor(actor: Actor | None, email: str) -> None:
             raise DomainError("account.unknown")
         remove_all(db, account, actor or SYSTEM)
         sessions.end_all(db, account.id)
-        post.enqueue(db, account.email, "authenticator_reset", account.language)
+        mails.to_owner(db, account, "authenticator_reset")

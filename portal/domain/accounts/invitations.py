@@ -6,10 +6,9 @@ import datetime as dt
 
 from sqlmodel import Session
 
-from portal.domain.accounts import action_tokens
+from portal.domain.accounts import action_tokens, mails
 from portal.domain.accounts.tables import Account, TokenPurpose
 from portal.domain.core import paths
-from portal.domain.outbox import post
 from portal.settings import get_settings
 
 
@@ -23,11 +22,10 @@ def send(db: Session, account: Account, template: str, **params: object) -> None
         TokenPurpose.PASSWORD_RESET,
         dt.timedelta(days=settings.links.invitation_days),
     )
-    post.enqueue(
+    mails.to_owner(
         db,
-        account.email,
+        account,
         template,
-        account.language,
         link=f"{settings.base_url}{paths.PASSWORD_RESET}?token={token}",
         days=settings.links.invitation_days,
         **params,

@@ -16,12 +16,12 @@ import datetime as dt
 
 from sqlmodel import Session, col, update
 
+from portal.domain.accounts import mails
 from portal.domain.accounts.tables import Account
 from portal.domain.audit import trail
 from portal.domain.audit.trail import Acting
 from portal.domain.core.clock import utcnow
 from portal.domain.core.db import transaction
-from portal.domain.outbox import post
 from portal.settings import get_settings
 
 FACTOR_LIMIT = 10
@@ -71,11 +71,10 @@ def password_failed(account_id: int, by: Acting) -> None:
             by,
         )
         if account is not None:
-            post.enqueue(
+            mails.to_owner(
                 db,
-                account.email,
+                account,
                 "account_locked",
-                account.language,
                 minutes=settings.sign_in.lockout_minutes,
             )
 
@@ -93,7 +92,7 @@ def factor_failed(db: Session, account_id: int, by: Acting) -> None:
         by,
     )
     if account is not None:
-        post.enqueue(db, account.email, "factor_locked", account.language, tries=FACTOR_LIMIT)
+        mails.to_owner(db, account, "factor_locked", tries=FACTOR_LIMIT)
 
 
 def factor_passed(db: Session, account_id: int) -> None:

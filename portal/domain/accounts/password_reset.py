@@ -17,6 +17,7 @@ from sqlmodel import select
 from portal.domain.accounts import (
     action_tokens,
     factors,
+    mails,
     new_password,
     passwords,
     sessions,
@@ -29,7 +30,6 @@ from portal.domain.core.clock import utcnow
 from portal.domain.core.db import transaction
 from portal.domain.core.errors import DomainError
 from portal.domain.core.origin import Origin
-from portal.domain.outbox import post
 from portal.domain.registry.tables import RegistryRecord
 from portal.settings import get_settings
 
@@ -57,11 +57,10 @@ def send_link(db, account: Account, origin: Origin) -> None:
     settings = get_settings()
     lifetime = dt.timedelta(hours=settings.links.reset_hours)
     token = action_tokens.issue(db, account.id, TokenPurpose.PASSWORD_RESET, lifetime)
-    post.enqueue(
+    mails.to_owner(
         db,
-        account.email,
+        account,
         "password_reset",
-        account.language,
         link=f"{settings.base_url}{paths.PASSWORD_RESET}?token={token}",
         hours=settings.links.reset_hours,
     )
@@ -130,4 +129,4 @@ def set_password(db, account: Account, password_hash: str, tell_owner: bool = Tr
     account.locked_until = None
     action_tokens.void(db, account.id, TokenPurpose.PASSWORD_RESET, TokenPurpose.EMAIL_CHANGE)
     if tell_owner:
-        post.enqueue(db, account.email, "password_changed", account.language)
+        mails.to_owner(db, account, "password_changed")

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, delete, select
 
-from portal.domain.accounts import lockout, passwords, sessions, signin
+from portal.domain.accounts import lockout, mails, passwords, sessions, signin
 from portal.domain.accounts.actor import Actor
 from portal.domain.accounts.tables import Account, AccountStatus, ProviderLink, WebSession
 from portal.domain.audit import trail
@@ -29,7 +29,6 @@ from portal.domain.core.clock import utcnow
 from portal.domain.core.db import transaction
 from portal.domain.core.errors import DomainError, FieldErrors
 from portal.domain.core.origin import Origin
-from portal.domain.outbox import post
 from portal.settings import OidcSettings, get_settings
 
 
@@ -149,7 +148,7 @@ def link(
                 target=f"account:{account_id}",
                 issuer=issuer,
             )
-            post.enqueue(db, account.email, "provider_linked", account.language, provider=name)
+            mails.to_owner(db, account, "provider_linked", provider=name)
     except IntegrityError:
         raise DomainError("account.provider_taken") from None
 
@@ -177,7 +176,7 @@ def unlink(actor: Actor, password: str) -> None:
             raise DomainError("account.provider_not_linked")
         account = db.get(Account, actor.account_id)
         trail.record(db, "provider.unlinked", actor, target=f"account:{actor.account_id}")
-        post.enqueue(db, account.email, "provider_unlinked", account.language, provider=name)
+        mails.to_owner(db, account, "provider_unlinked", provider=name)
 
 
 def linked_since(account_ids: list[int]) -> dict[int, dt.datetime]:

@@ -27,6 +27,7 @@ from sqlmodel import Session, col, select, update
 from portal.domain.accounts import (
     consents,
     lockout,
+    mails,
     password_reset,
     passwords,
     sessions,
@@ -41,7 +42,6 @@ from portal.domain.core import email_address
 from portal.domain.core.clock import utcnow
 from portal.domain.core.db import transaction
 from portal.domain.core.origin import Origin
-from portal.domain.outbox import post
 from portal.settings import get_settings
 
 MAX_CODE_TRIES = 5
@@ -116,11 +116,10 @@ def new_challenge(db: Session, account: Account) -> tuple[str, str]:
 def _send_code(db: Session, challenge: LoginChallenge, account: Account) -> None:
     code = tokens.new_numeric_code()
     challenge.code_digest = tokens.digest(f"code:{challenge.id}", code)
-    post.enqueue(
+    mails.to_owner(
         db,
-        account.email,
+        account,
         "signin_code",
-        account.language,
         code=code,
         minutes=get_settings().sign_in.code_minutes,
     )

@@ -19,7 +19,7 @@ import pyotp
 import segno
 from sqlmodel import Session, col, delete, select, update
 
-from portal.domain.accounts import lockout, passwords, session_confirmation, tokens
+from portal.domain.accounts import lockout, mails, passwords, session_confirmation, tokens
 from portal.domain.accounts.actor import Actor
 from portal.domain.accounts.tables import Account, AccountKind, RecoveryCode
 from portal.domain.audit import trail
@@ -28,7 +28,6 @@ from portal.domain.core import sealing
 from portal.domain.core.clock import utcnow
 from portal.domain.core.db import transaction
 from portal.domain.core.errors import DomainError
-from portal.domain.outbox import post
 from portal.settings import get_settings
 
 RECOVERY_CODE_COUNT = 10
@@ -170,7 +169,7 @@ def confirm_enrolment(actor: Actor, code: str) -> list[str]:
         )
         # The session now proves the new authenticator (it was just given a current code).
         session_confirmation.mark(db, actor, session_confirmation.AUTHENTICATOR)
-        post.enqueue(db, account.email, "authenticator_added", account.language)
+        mails.to_owner(db, account, "authenticator_added")
         return codes
 
 
@@ -204,4 +203,4 @@ def disable(actor: Actor, password: str, code: str) -> None:
         account.totp_last_step = None
         db.execute(delete(RecoveryCode).where(col(RecoveryCode.account_id) == actor.account_id))
         trail.record(db, "totp.disabled", actor, target=f"account:{actor.account_id}")
-        post.enqueue(db, account.email, "authenticator_removed", account.language)
+        mails.to_owner(db, account, "authenticator_removed")

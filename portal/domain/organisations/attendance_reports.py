@@ -30,12 +30,12 @@ from sqlmodel import Session, col, select
 
 from portal.domain.accounts import throttle
 from portal.domain.accounts.actor import Actor
-from portal.domain.accounts.tables import Account
 from portal.domain.audit import trail
 from portal.domain.core import decisions
 from portal.domain.core.clock import today, utcnow
 from portal.domain.core.db import transaction
 from portal.domain.core.errors import DomainError, NotAllowed
+from portal.domain.organisations import mails
 from portal.domain.organisations.area import own_organisation
 from portal.domain.organisations.tables import (
     ActivityProposal,
@@ -43,7 +43,6 @@ from portal.domain.organisations.tables import (
     Organisation,
     ReportStatus,
 )
-from portal.domain.outbox import post
 from portal.domain.points import attendance
 from portal.domain.points.attendance import AttendancePlan
 from portal.domain.points.tables import Activity
@@ -155,12 +154,6 @@ def preview(actor: Actor, activity_id: int, data: bytes) -> AttendancePlan:
         return plan
 
 
-def _mail(db: Session, report: AttendanceReport, template: str, **params: object) -> None:
-    sender = db.get(Account, report.submitted_by)
-    activity = db.get(Activity, report.activity_id)
-    post.enqueue(db, sender.email, template, sender.language, title=activity.title, **params)
-
-
 def submit(actor: Actor, activity_id: int, data: bytes, file_name: str = "") -> int:
     """Send the list to the secretariat (or credit it at once with
     PORTAL_ATTENDANCE_AUTO_CREDIT); returns the report's id."""
@@ -189,7 +182,7 @@ def submit(actor: Actor, activity_id: int, data: bytes, file_name: str = "") -> 
         if get_settings().attendance_auto_credit:
             _confirm(db, report.id, actor, by_staff=False)
         else:
-            _mail(db, report, "attendance_received")
+            mails.to_sender(db, report, "attendance_received")
         return report.id
 
 
@@ -272,7 +265,7 @@ def _confirm(db: Session, report_id: int, actor: Actor, by_staff: bool) -> Atten
     except IntegrityError as exc:  # another list credited one of them at this moment
         raise DomainError("attendance.conflict") from exc
     report.counts = attendance.counts(plan)
-    _mail(db, report, "attendance_confirmed", count=plan.credits)
+    mails.to_sender(db, report, "attendance_confirmed", count=plan.credits)
     trail.record(
         db,
         "organisation.attendance_confirmed",
@@ -299,7 +292,7 @@ def send_back(actor: Actor, report_id: int, reason: object) -> None:
     why = decisions.reason(reason, required=True)
     with transaction() as db:
         report = _claim(db, report_id, actor.account_id, status=ReportStatus.RETURNED, reason=why)
-        _mail(db, report, "attendance_returned", reason=why)
+        mails.to_sender(db, report, "attendance_returned", reason=why)
         trail.record(
             db,
             "organisation.attendance_returned",

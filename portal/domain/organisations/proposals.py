@@ -19,19 +19,18 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, select
 
 from portal.domain.accounts.actor import Actor
-from portal.domain.accounts.tables import Account
 from portal.domain.audit import trail
 from portal.domain.core import decisions
 from portal.domain.core.clock import utcnow
 from portal.domain.core.db import transaction
 from portal.domain.core.errors import DomainError, FieldErrors, NotAllowed
+from portal.domain.organisations import mails
 from portal.domain.organisations.area import own_organisation
 from portal.domain.organisations.tables import (
     ActivityProposal,
     Organisation,
     ProposalStatus,
 )
-from portal.domain.outbox import post
 from portal.domain.points import catalogue
 from portal.domain.points.tables import Activity, ActivityCategory
 from portal.settings import LANGUAGES
@@ -125,11 +124,6 @@ def _view(p: ActivityProposal, organisation: str, code: str) -> ProposalView:
     )
 
 
-def _mail(db: Session, proposal: ActivityProposal, template: str, **params: object) -> None:
-    proposer = db.get(Account, proposal.proposed_by)
-    post.enqueue(db, proposer.email, template, proposer.language, title=proposal.title, **params)
-
-
 def propose(actor: Actor, values: dict) -> int:
     """Propose an activity for the user's own organisation; returns the proposal's id."""
     cleaned = _checked(values)
@@ -143,7 +137,7 @@ def propose(actor: Actor, values: dict) -> int:
         )
         db.add(proposal)
         db.flush()
-        _mail(db, proposal, "proposal_received")
+        mails.to_proposer(db, proposal, "proposal_received")
         trail.record(
             db,
             "organisation.proposal_submitted",
@@ -242,7 +236,7 @@ def approve(
         db.add(activity)
         db.flush()
         proposal.activity_id = activity.id
-        _mail(db, proposal, "proposal_approved", points=int(text), reason=why)
+        mails.to_proposer(db, proposal, "proposal_approved", points=int(text), reason=why)
         trail.record(
             db,
             "organisation.proposal_approved",
@@ -261,5 +255,5 @@ def send_back(actor: Actor, proposal_id: int, reason: object) -> None:
     why = decisions.reason(reason, required=True)
     with transaction() as db:
         proposal = _decide(db, actor, proposal_id, status=ProposalStatus.RETURNED, reason=why)
-        _mail(db, proposal, "proposal_returned", reason=why)
+        mails.to_proposer(db, proposal, "proposal_returned", reason=why)
         trail.record(db, "organisation.proposal_returned", actor, target=f"proposal:{proposal.id}")

@@ -17,14 +17,12 @@ from sqlalchemy import text
 from sqlmodel import col, func, select, update
 
 from portal.domain.accounts.actor import Actor
-from portal.domain.accounts.tables import Account
 from portal.domain.audit import trail
-from portal.domain.core import decisions, paths, typed_dates
+from portal.domain.core import decisions, typed_dates
 from portal.domain.core.clock import utcnow
 from portal.domain.core.db import transaction
 from portal.domain.core.errors import DomainError, FieldErrors, NotAllowed
-from portal.domain.outbox import post
-from portal.domain.points import claims, points_rules
+from portal.domain.points import claims, mails, points_rules
 from portal.domain.points.tables import (
     OPEN_CONDITION,
     OPEN_STATUSES,
@@ -114,28 +112,8 @@ def decide(
                 points=granted,
             )
         )
-        _mail(db, claim, status, reason, granted)
+        mails.claim_decided(db, claim, status, reason, granted)
         trail.record(db, f"claim.{action}", actor, target=f"claim:{claim.id}", points=granted)
-
-
-def _mail(db, claim: Claim, status: str, reason: str, granted: int | None) -> None:
-    record = db.get(RegistryRecord, claim.record_id)
-    account = db.get(Account, record.account_id) if record and record.account_id else None
-    if account is None:
-        return
-    title = claim.description
-    if claim.activity_id:
-        title = db.exec(select(Activity.title).where(col(Activity.id) == claim.activity_id)).one()
-    post.enqueue(
-        db,
-        account.email,
-        f"claim_{status}",
-        account.language,
-        title=title,
-        reason=reason,
-        points=granted if granted is not None else claim.points_requested,
-        link=f"{get_settings().base_url}{paths.MY_POINTS}",
-    )
 
 
 PER_PAGE = 50

@@ -23,18 +23,16 @@ from sqlmodel import Session, col, func, select, update
 
 from portal.domain.accounts import permissions
 from portal.domain.accounts.actor import Actor
-from portal.domain.accounts.tables import Account
 from portal.domain.audit import trail
-from portal.domain.core import decisions, paths
+from portal.domain.core import decisions
 from portal.domain.core.clock import today, utcnow
 from portal.domain.core.db import transaction
 from portal.domain.core.errors import DomainError
-from portal.domain.outbox import post
 from portal.domain.registrants import registry_search
 from portal.domain.registrants.exports import safe_cell
 from portal.domain.registry.records import shown
 from portal.domain.registry.tables import RecordChange, RecordStatus, RegistryRecord
-from portal.domain.renewal import certificates, eligibility_batch, renewals
+from portal.domain.renewal import certificates, eligibility_batch, mails, renewals
 from portal.domain.renewal.eligibility import Eligibility, rules
 from portal.domain.renewal.tables import (
     ApplicationStatus,
@@ -43,7 +41,6 @@ from portal.domain.renewal.tables import (
     RenewalApplication,
     RenewalEvent,
 )
-from portal.i18n import format_date
 from portal.settings import get_settings
 
 PER_PAGE = 50
@@ -244,30 +241,8 @@ def decide(actor: Actor, application_id: int, action: str, reason: str = "") -> 
             )
             db.add(cert)
             detail_values = {"certificate": cert.number, "valid_until": end.isoformat()}
-        _mail(db, record, app, status, reason, detail_values)
+        mails.renewal_decided(db, record, app, status, reason, detail_values)
         trail.record(db, f"renewal.{action}", actor, target=f"renewal:{app.id}", **detail_values)
-
-
-def _mail(
-    db: Session,
-    record: RegistryRecord,
-    app: RenewalApplication,
-    status: str,
-    reason: str,
-    issued: dict,
-) -> None:
-    account = db.get(Account, record.account_id) if record.account_id else None
-    if account is None:
-        return
-    lang = account.language
-    params: dict = {"link": f"{get_settings().base_url}{paths.MY_RENEWAL}", "reason": reason or "-"}
-    if issued:
-        params |= {
-            "number": issued["certificate"],
-            "start": format_date(record.valid_from, lang),
-            "end": format_date(record.valid_until, lang),
-        }
-    post.enqueue(db, account.email, f"renewal_{status}", lang, **params)
 
 
 @dataclass(frozen=True)
