@@ -11,18 +11,9 @@ from portal.domain.registry.mail_topics import Topic
 from portal.domain.registry.registrant_categories import Category
 from portal.i18n import format_datetime, translate
 from portal.web.components.values import display_value
+from portal.web.presenters.labelled import Labelled
 
 CERTIFICATION = ("registration_number", "certified_on", "valid_from", "valid_until", "status")
-
-
-@dataclass(frozen=True)
-class Shown:
-    """One field as it reads: under its label key, or (for a topic the association added)
-    under its own name."""
-
-    key: str
-    label: str
-    value: str
 
 
 @dataclass(frozen=True)
@@ -46,7 +37,7 @@ class TopicChoice:
 class OwnRecord:
     """Everything the page shows of the record, in the reader's language."""
 
-    sections: dict[str, list[Shown]]
+    sections: dict[str, list[Labelled]]
     texts: dict[str, str]  # what each text field's input starts with
     ticked: dict[str, bool]  # whether each yes/no field (topics included) starts ticked
     updated: dict[str, str]  # per section: when it last changed
@@ -64,17 +55,17 @@ def own_record(
     names = {c.code: c.name(lang) for c in categories}
     added = [t for t in topics if not t.built_in]
 
-    def shown(f: str) -> Shown:
+    def shown(f: str) -> Labelled:
         if f == "category":
-            return Shown(f"field.{f}", "", names.get(str(values[f]), str(values[f])))
-        return Shown(f"field.{f}", "", display_value(f, values[f], lang))
+            return Labelled(f"field.{f}", names.get(str(values[f]), str(values[f])))
+        return Labelled(f"field.{f}", display_value(f, values[f], lang))
 
     sections = {
         section: [shown(f) for f in (*fields, *(("birth_date",) if section == "basic" else ()))]
         for section, fields in records.SECTIONS.items()
     }
     sections["mail"] += [
-        Shown("", t.name(lang), display_value(t.field, values[t.field], lang)) for t in added
+        Labelled("", display_value(t.field, values[t.field], lang), t.name(lang)) for t in added
     ]
     sections["certification"] = [shown(f) for f in CERTIFICATION]
     editable = [f for fields in records.SECTIONS.values() for f in fields]

@@ -10,14 +10,7 @@ from portal.domain.registrants.registry_admin import AccountFacts, HistoryEntry
 from portal.domain.renewal.reminders import ReminderView
 from portal.i18n import format_date, format_datetime, translate
 from portal.web.components.values import change_text, display_value, provider_text
-
-
-@dataclass(frozen=True)
-class Labelled:
-    """A value under its label; `key` is the label's message key, translated in the page."""
-
-    key: str
-    value: str
+from portal.web.presenters.labelled import Labelled
 
 
 @dataclass(frozen=True)

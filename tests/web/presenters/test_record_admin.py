@@ -8,6 +8,7 @@ from portal.domain.accounts.activation import PendingRequest
 from portal.domain.registrants.registry_admin import AccountFacts, HistoryEntry
 from portal.domain.renewal.reminders import ReminderView
 from portal.web.presenters import record_admin
+from portal.web.presenters.labelled import Labelled
 
 AT = dt.datetime(2026, 5, 1, 1, 30, tzinfo=dt.UTC)
 
@@ -20,7 +21,7 @@ def test_fields_show_the_category_by_name_and_the_heading_number_then_name():
         "category": "student",
     }
     rows = record_admin.fields(values, {"student": "Student"}, "en")
-    assert rows[-1] == record_admin.Labelled("field.category", "Student")
+    assert rows[-1] == Labelled("field.category", "Student")
     assert record_admin.title(values) == "R0001  Mori Aoi"
 
 

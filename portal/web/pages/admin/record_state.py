@@ -17,6 +17,7 @@ from portal.web.changes import PageState
 from portal.web.guard import Need, act, guarded
 from portal.web.ids import int_id, path_id
 from portal.web.presenters import record_admin
+from portal.web.presenters.labelled import Labelled
 from portal.web.session import PROVIDER_NAME, translator
 
 
@@ -25,8 +26,8 @@ class AdminRecordState(PageState, rx.State):
 
     found: bool = False
     title: str = ""
-    rows: list[record_admin.Labelled] = []  # noqa: RUF012
-    account_rows: list[record_admin.Labelled] = []  # noqa: RUF012
+    rows: list[Labelled] = []  # noqa: RUF012
+    account_rows: list[Labelled] = []  # noqa: RUF012
     history: list[record_admin.Change] = []  # noqa: RUF012
     reminders: list[record_admin.SentReminder] = []  # noqa: RUF012
     can_act: bool = False

@@ -28,7 +28,8 @@ from portal.web.components.text import t
 from portal.web.components.values import change_rows
 from portal.web.errors import field_messages, text_field
 from portal.web.guard import Need, guarded
-from portal.web.presenters.own_record import Option, Shown, TopicChoice, own_record
+from portal.web.presenters.labelled import Labelled
+from portal.web.presenters.own_record import Option, TopicChoice, own_record
 from portal.web.session import page_language, translator
 
 
@@ -48,7 +49,7 @@ HINTS = {
 class RecordState(PageState, rx.State):
     """Plain display strings of the signed-in registrant's own record and the edit in progress."""
 
-    rows: dict[str, list[Shown]] = {}  # noqa: RUF012
+    rows: dict[str, list[Labelled]] = {}  # noqa: RUF012
     texts: dict[str, str] = {}  # noqa: RUF012
     ticked: dict[str, bool] = {}  # noqa: RUF012
     updated: dict[str, str] = {}  # noqa: RUF012
