@@ -9,6 +9,8 @@ portal deliver-mail                 deliver (or log) every due message once
 portal doctor                       readiness and settings checks, OK/WARN/FAIL per line
 portal backup DEST [--keep N]       write one archive (database, evidence, key) into DEST
 portal restore SRC [--force] [--key-file K]   check an archive, restore it, migrate
+portal upgrade BACKUP_DIR [--keep N]  after installing a release: back up, migrate, check
+portal --version                    the installed release
 portal unlock EMAIL                 clear an account's lockout
 portal reset-second-factor EMAIL    remove a person's authenticator app and provider link
 portal invite NUMBER                send (or resend) a record's activation invitation
@@ -29,7 +31,7 @@ import os
 import sys
 from pathlib import Path
 
-from portal import logs
+from portal import __version__, logs
 from portal.domain import demo
 from portal.domain.accounts import activation, factors, operations
 from portal.domain.core import migrations
@@ -42,7 +44,7 @@ from portal.domain.registrants import registry_import
 from portal.domain.renewal import daily, eligibility, expiry, reminders
 from portal.i18n import translate
 from portal.mail import delivery
-from portal.operations import backup, doctor, restore
+from portal.operations import backup, doctor, restore, upgrade
 from portal.operations.archive import ArchiveError
 from portal.settings import SettingsError, get_settings
 
@@ -141,6 +143,17 @@ def _restore(args) -> int:
     )
     if done.secret_key_from_environment:
         print("  note: PORTAL_SECRET_KEY is set and overrides the restored secret_key file")
+    return 0
+
+
+def _upgrade(args) -> int:
+    logging.getLogger("alembic").setLevel(logging.WARNING)  # this command reports the schema
+    done = upgrade.upgrade(Path(args.backup_dir), keep=args.keep)
+    for level, text in done.steps:
+        print(f"{level:<4}  {text}")
+    if not done.ok:
+        print(f"upgrade not finished: {done.way_back}", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -307,6 +320,7 @@ def _positive(raw: str) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="portal", description="Registrant Portal staff tasks.")
+    parser.add_argument("--version", action="version", version=f"portal {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("migrate", help="apply database migrations").set_defaults(run=_migrate)
     staff = commands.add_parser("create-staff", help="create a staff account (first admin)")
@@ -346,6 +360,13 @@ def build_parser() -> argparse.ArgumentParser:
         "PORTAL_SECRET_KEY nor the target's data folder holds it)",
     )
     put.set_defaults(run=_restore)
+    up = commands.add_parser(
+        "upgrade",
+        help="after installing a release: back up, migrate, check (stop the portal first)",
+    )
+    up.add_argument("backup_dir", help="folder for the backup taken first (created if absent)")
+    up.add_argument("--keep", type=_positive, help="then keep only the newest N archives there")
+    up.set_defaults(run=_upgrade)
     commands.add_parser("deliver-mail", help="deliver due mail once").set_defaults(
         run=_deliver_mail
     )

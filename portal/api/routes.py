@@ -33,7 +33,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response, StreamingResponse
 from starlette.routing import Route
 
-from portal import client_address
+from portal import __version__, client_address
 from portal.api import cookie_jar, mail_links, provider
 from portal.api.route_guard import guarded_route, origin_of
 from portal.cookies import PROVIDER_ATTEMPT_COOKIE, SESSION_COOKIE
@@ -82,6 +82,7 @@ async def readyz(request: Request) -> Response:
     ok = all(c.ok for c in found)
     body: dict = {"status": "ready" if ok else "unavailable"}
     if client_address.is_operator(client_address.of_request(request)):
+        body["version"] = __version__
         body["checks"] = {c.name: {"ok": c.ok, "detail": c.detail} for c in found}
     return JSONResponse(body, status_code=200 if ok else 503, headers={"Cache-Control": "no-store"})
 

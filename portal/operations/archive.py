@@ -19,7 +19,6 @@ import json
 import re
 import shutil
 import sqlite3
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from sqlalchemy.engine import URL, make_url
@@ -60,14 +59,6 @@ def age_order(name: str) -> tuple[str, int]:
     match = NAME.match(name)
     assert match is not None
     return match.group(1), int(match.group(2) or 0)
-
-
-def portal_version() -> str:
-    """The installed portal's version."""
-    try:
-        return version("registrant-portal")
-    except PackageNotFoundError:  # pragma: no cover - a checkout that was never installed
-        return "unknown"
 
 
 def database_kind(url: str) -> str:

@@ -24,6 +24,7 @@ from sqlalchemy import Connection, func, inspect, select, text
 from sqlmodel import SQLModel
 
 import portal.domain.schema  # noqa: F401  (registers every table for the counts)
+from portal import __version__
 from portal.domain.core import migrations
 from portal.domain.core.db import make_engine
 from portal.domain.points.tables import EvidenceFile
@@ -39,7 +40,6 @@ from portal.operations.archive import (
     copy_sqlite,
     database_kind,
     libpq,
-    portal_version,
     program,
     sha256_of,
     signed,
@@ -181,7 +181,7 @@ def create(dest: Path, keep: int | None = None) -> Made:
             members[SECRET_KEY] = key
         manifest = {
             "format": FORMAT,
-            "portal_version": portal_version(),
+            "portal_version": __version__,
             "database": kind,
             "schema_revision": snapshot.revision,
             "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),

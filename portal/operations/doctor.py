@@ -15,6 +15,7 @@ import ssl
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from portal import __version__
 from portal.operations import readiness
 from portal.settings import Settings, get_settings
 
@@ -119,7 +120,8 @@ def _data_dir(settings: Settings) -> list[Line]:
 def examine() -> list[Line]:
     """Every line of the report, readiness first."""
     settings = get_settings()
-    lines = [Line("OK" if c.ok else "FAIL", c.name, c.detail) for c in readiness.checks()]
+    lines = [Line("OK", "version", f"portal {__version__}")]
+    lines += [Line("OK" if c.ok else "FAIL", c.name, c.detail) for c in readiness.checks()]
     lines += [_base_url(settings), _smtp(settings), _mail_log(settings), _font(settings)]
     lines += _data_dir(settings)
     return lines

@@ -48,7 +48,7 @@ def _database() -> Check:
         return Check(
             "database",
             False,
-            f"schema {current or 'empty'}, code needs {newest}: run portal migrate",
+            f"schema {current or 'empty'}, code needs {newest}: run portal upgrade",
         )
     return Check("database", True, f"{current_engine().dialect.name}, schema {current}")
 

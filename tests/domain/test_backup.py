@@ -3,55 +3,31 @@ row, evidence file and the secret key; pruning; and the archives a restore refus
 
 from __future__ import annotations
 
-import contextlib
 import io
 import json
 import os
 import re
 import tarfile
-from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from portal import cli
 from portal.domain.core import migrations
-from portal.domain.core.db import current_engine, make_engine, use_engine
+from portal.domain.core.db import current_engine
 from portal.domain.points import claims, evidence
 from portal.operations import backup, restore, serving
 from portal.operations.archive import NAME, ArchiveError, signed
 from portal.settings import get_settings
-from tests.dbs import backends, fresh_database
+from tests.dbs import backends
 from tests.support.catalogue import PDF, activity
 from tests.support.people import registrant_principal, staff_principal
-
-
-@dataclass
-class Site:
-    url: str
-    data_dir: Path
+from tests.support.sites import site
 
 
 @pytest.fixture(params=backends())
 def kind(request) -> str:
     return request.param
-
-
-@contextlib.contextmanager
-def site(kind: str, folder: Path, configure) -> Iterator[Site]:
-    """A migrated database and a data folder, made the portal's settings and engine."""
-    folder.mkdir()
-    with fresh_database(kind, folder) as url:
-        configure(PORTAL_DB_URL=url, PORTAL_DATA_DIR=str(folder / "data"))
-        migrations.upgrade(url)
-        engine = make_engine(url)
-        use_engine(engine)
-        try:
-            yield Site(url, folder / "data")
-        finally:
-            use_engine(None)
-            engine.dispose()
 
 
 @pytest.fixture

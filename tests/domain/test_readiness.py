@@ -10,7 +10,7 @@ import pytest
 from sqlmodel import Session
 from starlette.testclient import TestClient
 
-from portal import cli
+from portal import __version__, cli
 from portal.api.routes import build_api
 from portal.domain.core import migrations
 from portal.domain.core.clock import utcnow
@@ -45,7 +45,8 @@ def ready(client: str = "127.0.0.1") -> tuple[int, dict]:
 
 def test_the_public_learns_only_whether_the_portal_is_ready(migrated, configure):
     configure(PORTAL_REDIS_URL="redis://127.0.0.1:1/0")
-    assert ready("203.0.113.50") == (503, {"status": "unavailable"})  # no hosts, no reasons
+    # no hosts, no reasons, no version to match against a list of known flaws
+    assert ready("203.0.113.50") == (503, {"status": "unavailable"})
     status, body = ready("127.0.0.1")
     assert status == 503 and body["checks"]["redis"]["ok"] is False
 
@@ -54,7 +55,7 @@ def test_ready_on_a_migrated_database(migrated, configure):
     if REDIS:
         configure(PORTAL_REDIS_URL=REDIS)
     status, body = ready()
-    assert status == 200 and body["status"] == "ready"
+    assert status == 200 and body["status"] == "ready" and body["version"] == __version__
     assert body["checks"]["daily jobs"]["detail"] == "not run yet"
     assert ("redis" in body["checks"]) == bool(REDIS)
 
@@ -99,7 +100,7 @@ def test_unready_without_database_or_with_an_old_schema(tmp_path):
         status, body = ready()
     finally:
         use_engine(None)
-    assert status == 503 and "run portal migrate" in body["checks"]["database"]["detail"]
+    assert status == 503 and "run portal upgrade" in body["checks"]["database"]["detail"]
 
 
 def test_doctor_says_ok_warn_and_fail_and_exits_accordingly(migrated, configure, capsys):
@@ -108,6 +109,7 @@ def test_doctor_says_ok_warn_and_fail_and_exits_accordingly(migrated, configure,
         assert cli.main(["doctor"]) == 0
         out = capsys.readouterr().out
         assert "OK    database" in out and f"127.0.0.1:{sink.port} reachable" in out
+        assert f"OK    version           portal {__version__}" in out
         assert "WARN  public address" in out  # http://localhost: fine only locally
     configure(PORTAL_SMTP_PORT="1", PORTAL_BASE_URL="http://portal.example.org")
     assert cli.main(["doctor"]) == 1

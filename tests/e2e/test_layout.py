@@ -10,6 +10,7 @@ import pyotp
 import pytest
 from playwright.sync_api import expect
 
+from portal import __version__
 from tests.e2e.helpers import (
     check,
     code_from_mail,
@@ -40,6 +41,7 @@ def test_sign_in_pages(page, portal):
 def test_registrant_pages(page, portal):
     sign_in(page, portal, "registrant3@example.com")
     expect(page.locator("#reg-number")).to_have_text("D000003")
+    expect(page.locator("#portal-version")).to_have_count(0)  # the release is staff's concern
     check(page, "mypage")
     page.goto("/mypage/account")
     expect(page.locator("#account-email")).to_be_visible()
@@ -75,6 +77,9 @@ def test_staff_pages(page, portal):
     check(page, "account-recovery-codes")
     page.locator("#to-admin").click()
     expect(page.locator("#count-registrants")).to_have_text(str(registry_size(portal)))
+    expect(page.locator("#portal-version")).to_have_text(
+        f"Registrant Portal · Version {__version__}"
+    )
     check(page, "admin")
     page.get_by_role("link", name="Registrants").first.click()
     expect(page.locator("#summary")).to_contain_text(f"of {registry_size(portal)}")

@@ -22,9 +22,9 @@ def alembic_config(url: str | None = None) -> Config:
     return config
 
 
-def upgrade(url: str | None = None) -> None:
-    """Bring the database to the newest schema."""
-    command.upgrade(alembic_config(url), "head")
+def upgrade(url: str | None = None, revision: str = "head") -> None:
+    """Bring the database to the newest schema (or to `revision`, for the upgrade tests)."""
+    command.upgrade(alembic_config(url), revision)
 
 
 def revisions(connection) -> tuple[str | None, str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from portal import __version__
 from portal.domain.core import paths
 from portal.i18n import LANGUAGE_NAMES
 from portal.settings import get_settings
@@ -204,6 +205,16 @@ def shell(*children: rx.Component, wide: bool = False) -> rx.Component:
             max_width="72rem" if wide else "40rem",
             margin="0 auto",
             padding="1.5em 1em 4em",
+        ),
+        rx.cond(
+            ShellState.is_staff,
+            rx.el.footer(
+                rx.text("Registrant Portal · ", t("app.version"), f" {__version__}", size="1"),
+                id="portal-version",
+                text_align="center",
+                color="var(--gray-11)",
+                padding_bottom="1.5em",
+            ),
         ),
         rx.el.div(
             id="page-ready", data_ready=rx.cond(rx.State.is_hydrated, "yes", "no"), hidden=True
