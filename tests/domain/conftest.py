@@ -31,6 +31,12 @@ class FrozenClock:
         self.now = self.now + dt.timedelta(**kwargs)
 
 
+@pytest.fixture(params=backends())
+def kind(request) -> str:
+    """Each database kind this run covers, for tests that make their own databases."""
+    return request.param
+
+
 @pytest.fixture
 def frozen(monkeypatch):
     """Freeze the one clock every rule reads (`clock.source`); returns it to advance."""

@@ -19,15 +19,9 @@ from portal.domain.points import claims, evidence
 from portal.operations import backup, restore, serving
 from portal.operations.archive import NAME, ArchiveError, signed
 from portal.settings import get_settings
-from tests.dbs import backends
 from tests.support.catalogue import PDF, activity
 from tests.support.people import registrant_principal, staff_principal
 from tests.support.sites import site
-
-
-@pytest.fixture(params=backends())
-def kind(request) -> str:
-    return request.param
 
 
 @pytest.fixture

@@ -13,16 +13,10 @@ from portal.domain.core import migrations
 from portal.domain.core.db import current_engine
 from portal.operations import restore, serving, upgrade
 from tests import factories
-from tests.dbs import backends
 from tests.support.people import HERE
 from tests.support.sites import site
 
 BEFORE_SURVEYS = "0016"
-
-
-@pytest.fixture(params=backends())
-def kind(request) -> str:
-    return request.param
 
 
 def revision() -> str | None:

@@ -18,7 +18,6 @@ from portal.domain.core import clock, migrations
 from portal.domain.core.db import current_engine
 from portal.domain.registry.tables import RegistryRecord
 from portal.domain.renewal import eligibility, eligibility_batch
-from tests.dbs import backends
 from tests.support.people import HERE
 from tests.support.sites import site
 from tests.upgrades import rows
@@ -33,11 +32,6 @@ def header(path: Path) -> dict[str, str]:
             key, _, value = line[3:].partition(": ")
             found[key] = value
     return found
-
-
-@pytest.fixture(params=backends())
-def kind(request) -> str:
-    return request.param
 
 
 def test_the_fixtures_cover_the_revisions_releases_left_behind():
