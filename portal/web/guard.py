@@ -17,35 +17,23 @@ import asyncio
 import functools
 import inspect
 from collections.abc import Callable
-from enum import Enum
 from typing import Any, TypeVar
 
 import reflex as rx
 
 from portal.domain.accounts.actor import Actor
-from portal.domain.accounts.tables import AccountKind, StaffRole
 from portal.domain.core.errors import DomainError
 from portal.web.errors import field_messages
+from portal.web.need import Need
 from portal.web.session import origin, require, translator, turn_away
 
 T = TypeVar("T")
 
 
-class Need(Enum):
-    """Who a handler is for: (kind, role) as `web.session.require` reads them."""
-
-    SIGNED_IN = ("any", None)  # anyone signed in, staff still enrolling included
-    REGISTRANT = (AccountKind.REGISTRANT, None)
-    ORGANISATION = (AccountKind.ORGANISATION, None)
-    STAFF = (AccountKind.STAFF, None)
-    ADMIN = (AccountKind.STAFF, StaffRole.ADMIN)
-
-
 async def actor_for(state: rx.State, need: Need) -> Actor | None:
     """The Actor of this event's session when it meets `need`, else None (resolved once).
     For the handlers `guarded` cannot wrap: background tasks call it inside `async with`."""
-    kind, role = need.value
-    principal = await require(state, kind, role)
+    principal = await require(state, need)
     if principal is None:
         return None
     where = origin(state)

@@ -21,13 +21,14 @@ from portal.cookies import LANGUAGE_COOKIE, SESSION_COOKIE
 from portal.domain.accounts import operations, permissions, sessions, start_pages
 from portal.domain.accounts.actor import Actor
 from portal.domain.accounts.sessions import Principal
-from portal.domain.accounts.tables import AccountKind, StaffRole
+from portal.domain.accounts.tables import StaffRole
 from portal.domain.core import paths
 from portal.domain.core.db import reading
 from portal.domain.core.origin import Origin
 from portal.i18n import language_from_header, translate
 from portal.settings import LANGUAGES, get_settings
 from portal.web.changes import PageState
+from portal.web.need import Need
 from portal.web.page_states import forget_all
 
 T = TypeVar("T")
@@ -64,38 +65,33 @@ async def current_principal(state: rx.State) -> Principal | None:
     return await asyncio.to_thread(sessions.resolve, secret)
 
 
-def _admitted(principal: Principal | None, kind: str, role: str | None) -> Principal | None:
-    """`principal` when they are of `kind` (and `role`, for staff), else None. Staff who
-    still must enrol an authenticator app pass only as kind "any"."""
-    if principal is None or kind == "any":
+def _admitted(principal: Principal | None, need: Need) -> Principal | None:
+    """`principal` when they meet `need`, else None. Staff who still must enrol an
+    authenticator app meet only Need.SIGNED_IN."""
+    kind, role = need.value
+    if principal is None or kind is None:
         return principal
     if principal.kind != kind:
         return None
     if not permissions.counts_as_signed_in(principal):
         return None
-    if kind == AccountKind.STAFF and role is not None and principal.role != role:
+    if role is not None and principal.role != role:
         return None
     return principal
 
 
-async def require(state: rx.State, kind: str, role: str | None = None) -> Principal | None:
-    """The principal when they are of `kind` (and `role`, for staff), else None.
-
-    Staff who still must enrol an authenticator app pass only as kind "any". The page's
-    header and language follow the principal found (ShellState).
-    """
-    admitted, _ = await require_and_read(state, kind, role=role)
+async def require(state: rx.State, need: Need) -> Principal | None:
+    """The principal when they meet `need`, else None. The page's header and language
+    follow the principal found (ShellState)."""
+    admitted, _ = await require_and_read(state, need)
     return admitted
 
 
 async def require_and_read(
-    state: rx.State,
-    kind: str,
-    read: Callable[[Actor], T] | None = None,
-    role: str | None = None,
+    state: rx.State, need: Need, read: Callable[[Actor], T] | None = None
 ) -> tuple[Actor | None, T | None]:
-    """`require(state, kind, role)`, and for an admitted principal `read(actor)`: both in
-    one worker thread, so a page's first event crosses to a thread once instead of twice.
+    """`require(state, need)`, and for an admitted principal `read(actor)`: both in one
+    worker thread, so a page's first event crosses to a thread once instead of twice.
     Returns (the admitted Actor or None, what `read` returned or None)."""
     secret = session_secret(state)
     where = origin(state)
@@ -103,7 +99,7 @@ async def require_and_read(
     def check_then_read() -> tuple[Principal | None, Actor | None, T | None]:
         with reading():  # the check and the page's reads share one pooled connection
             principal = sessions.resolve(secret) if secret else None
-            found_principal = _admitted(principal, kind, role)
+            found_principal = _admitted(principal, need)
             admitted = found_principal and Actor(found_principal, where.ip, where.user_agent)
             found = read(admitted) if read is not None and admitted is not None else None
         return principal, admitted, found
@@ -124,11 +120,6 @@ async def follow(state: rx.State, principal: Principal | None) -> None:
         await forget_all(state, keep=(ShellState,))
     shell._holder = holder
     shell._show(principal)
-
-
-async def require_admin(state: rx.State) -> Principal | None:
-    """The principal when they are an administrator (with their authenticator app), else None."""
-    return await require(state, AccountKind.STAFF, StaffRole.ADMIN)
 
 
 def origin(state: rx.State) -> Origin:

@@ -212,7 +212,7 @@ def test_every_route_fits_passes_axe_and_is_translated(page, portal, language, a
         "admin/activities",
         "admin/import",
         "admin/organisations",
-        "admin/communications",
+        "admin/categories-and-topics",
         "admin/announcements",
         "admin/surveys",
         "admin/staff",

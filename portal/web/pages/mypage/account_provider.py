@@ -59,7 +59,7 @@ class ProviderLinkState(PageState, rx.State):
         """The link as it stands, and the outcome of a trip to the provider just made."""
         if not PROVIDER_NAME:
             return None
-        principal = await require(self, "any")
+        principal = await require(self, Need.SIGNED_IN)
         if principal is None:
             return None
         tr = await translator(self)

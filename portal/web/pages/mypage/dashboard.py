@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import reflex as rx
 
-from portal.domain.accounts.tables import AccountKind
 from portal.domain.communications import notices
 from portal.domain.core import paths
 from portal.domain.core.clock import local_date, today
@@ -17,6 +16,7 @@ from portal.web.components.layout import card, page_title, shell
 from portal.web.components.requirements import as_rows, checklist, headline
 from portal.web.components.text import t
 from portal.web.ids import int_id
+from portal.web.need import Need
 from portal.web.pages.mypage.survey import SurveysWaitingState, surveys_card
 from portal.web.session import require_and_read, turn_away
 
@@ -54,7 +54,7 @@ class DashboardState(PageState, rx.State):
     @rx.event
     async def load(self):
         """Fill the page for the signed-in registrant; anyone else goes elsewhere."""
-        actor, page = await require_and_read(self, AccountKind.REGISTRANT, _my_page)
+        actor, page = await require_and_read(self, Need.REGISTRANT, _my_page)
         if actor is None:
             return await turn_away(self)
         missing, mine, posted, waiting = page
@@ -261,7 +261,7 @@ class NoticesState(PageState, rx.State):
             notices.mark_read(actor, target)
             return notices.for_registrant(actor)
 
-        actor, found = await require_and_read(self, AccountKind.REGISTRANT, mark_then_list)
+        actor, found = await require_and_read(self, Need.REGISTRANT, mark_then_list)
         if actor is not None:
             self._show(found, actor.language)
 
