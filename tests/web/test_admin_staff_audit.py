@@ -29,7 +29,7 @@ async def test_admin_invites_promotes_and_deactivates_with_confirmation(tabs, co
     await tab.send(AdminStaffState, "invite", {"form": form}, path="/admin/staff")
     state = await tab.state(AdminStaffState)
     assert "clerk@example.com" in state.info
-    assert {m["email"]: m["status"] for m in state.members}["clerk@example.com"] == "invited"
+    assert {m.email: m.status for m in state.members}["clerk@example.com"] == "invited"
     assert factories.outbox("clerk@example.com", "staff_invite")
 
     rev_id = str(account("rev@example.com").id)

@@ -9,7 +9,7 @@ import reflex as rx
 
 from portal.domain.accounts.actor import Actor
 from portal.domain.staff import staff_accounts
-from portal.i18n import LANGUAGE_NAMES, format_datetime, translate
+from portal.i18n import LANGUAGE_NAMES
 from portal.web.changes import PageState
 from portal.web.components.forms import (
     error_summary,
@@ -21,17 +21,17 @@ from portal.web.components.forms import (
 )
 from portal.web.components.layout import card, page_title, scroll_region, shell
 from portal.web.components.text import t
-from portal.web.components.values import provider_text
 from portal.web.errors import text_field
 from portal.web.guard import Need, act, guarded
 from portal.web.ids import int_id
+from portal.web.presenters import staff as staff_rows
 from portal.web.session import PROVIDER_NAME, translator
 
 
 class AdminStaffState(PageState, rx.State):
     """The staff list as display strings, and the invitation form's messages."""
 
-    members: list[dict[str, str]] = []  # noqa: RUF012
+    members: list[staff_rows.MemberRow] = []  # noqa: RUF012
     errors: dict[str, str] = {}  # noqa: RUF012
     info: str = ""
     problem: str = ""
@@ -39,24 +39,7 @@ class AdminStaffState(PageState, rx.State):
 
     async def _fill(self, actor) -> None:
         found = await asyncio.to_thread(staff_accounts.members, actor)
-        lang = actor.language
-        self.members = [
-            {
-                "id": str(m.id),
-                "name": m.name,
-                "email": m.email,
-                "role": m.role,
-                "role_text": translate(f"role.{m.role}", lang),
-                "status": m.status,
-                "status_text": translate(f"account_status.{m.status}", lang),
-                "totp": translate("record.yes" if m.totp else "record.no", lang),
-                "last": format_datetime(m.last_sign_in, lang) or "—",
-                "provider": provider_text(m.provider_linked, lang),
-                "me": "yes" if m.id == actor.account_id else "",
-                "resettable": "yes" if m.totp or m.provider_linked else "",
-            }
-            for m in found
-        ]
+        self.members = staff_rows.members(found, actor.account_id, actor.language)
 
     @rx.event
     @guarded(Need.ADMIN)
@@ -147,15 +130,15 @@ class AdminStaffState(PageState, rx.State):
 def _actions(member: rx.Var) -> rx.Component:
     button = {"variant": "outline", "size": "2"}
     return rx.cond(
-        member["me"] == "yes",
+        member.me,
         rx.text(t("staff.you"), size="2"),
         rx.cond(
-            AdminStaffState.confirming == "reset:" + member["id"],
+            AdminStaffState.confirming == "reset:" + member.id,
             _confirm_row(
                 rx.text(t("admin.reset_second_factor_explain"), size="2"),
                 "admin.reset_second_factor",
-                AdminStaffState.reset_second_factor(member["id"]),
-                "confirm-reset-" + member["id"],
+                AdminStaffState.reset_second_factor(member.id),
+                "confirm-reset-" + member.id,
             ),
             _deactivate_or_buttons(member, button),
         ),
@@ -176,61 +159,61 @@ def _confirm_row(question: rx.Component, action_key: str, on_click, button_id) -
 
 def _deactivate_or_buttons(member: rx.Var, button: dict) -> rx.Component:
     return rx.cond(
-        AdminStaffState.confirming == member["id"],
+        AdminStaffState.confirming == member.id,
         _confirm_row(
             rx.text(t("staff.confirm_deactivate"), size="2", weight="bold"),
             "staff.deactivate",
-            AdminStaffState.deactivate(member["id"]),
-            "confirm-deactivate-" + member["id"],
+            AdminStaffState.deactivate(member.id),
+            "confirm-deactivate-" + member.id,
         ),
         rx.flex(
             rx.cond(
-                member["role"] == "admin",
+                member.role == "admin",
                 rx.button(
                     t("staff.make_reviewer"),
-                    on_click=AdminStaffState.set_role(member["id"], "reviewer"),
-                    id="make-reviewer-" + member["id"],
+                    on_click=AdminStaffState.set_role(member.id, "reviewer"),
+                    id="make-reviewer-" + member.id,
                     **button,
                 ),
                 rx.button(
                     t("staff.make_admin"),
-                    on_click=AdminStaffState.set_role(member["id"], "admin"),
-                    id="make-admin-" + member["id"],
+                    on_click=AdminStaffState.set_role(member.id, "admin"),
+                    id="make-admin-" + member.id,
                     **button,
                 ),
             ),
             rx.cond(
-                member["status"] == "disabled",
+                member.status == "disabled",
                 rx.button(
                     t("staff.reactivate"),
-                    on_click=AdminStaffState.reactivate(member["id"]),
-                    id="reactivate-" + member["id"],
+                    on_click=AdminStaffState.reactivate(member.id),
+                    id="reactivate-" + member.id,
                     **button,
                 ),
                 rx.button(
                     t("staff.deactivate"),
                     color_scheme="red",
-                    on_click=AdminStaffState.ask_deactivate(member["id"]),
-                    id="deactivate-" + member["id"],
+                    on_click=AdminStaffState.ask_deactivate(member.id),
+                    id="deactivate-" + member.id,
                     **button,
                 ),
             ),
             rx.cond(
-                member["status"] == "invited",
+                member.status == "invited",
                 rx.button(
                     t("staff.resend"),
-                    on_click=AdminStaffState.reactivate(member["id"]),
-                    id="resend-" + member["id"],
+                    on_click=AdminStaffState.reactivate(member.id),
+                    id="resend-" + member.id,
                     **button,
                 ),
             ),
             rx.cond(
-                (member["status"] == "active") & (member["resettable"] == "yes"),
+                (member.status == "active") & member.resettable,
                 rx.button(
                     t("admin.reset_second_factor"),
                     color_scheme="red",
-                    on_click=AdminStaffState.ask_reset(member["id"]),
-                    id="reset-" + member["id"],
+                    on_click=AdminStaffState.ask_reset(member.id),
+                    id="reset-" + member.id,
                     **button,
                 ),
             ),
@@ -258,13 +241,13 @@ def _list() -> rx.Component:
                 rx.foreach(
                     AdminStaffState.members,
                     lambda m: rx.table.row(
-                        rx.table.row_header_cell(m["name"]),
-                        rx.table.cell(m["email"]),
-                        rx.table.cell(m["role_text"]),
-                        rx.table.cell(m["status_text"]),
-                        rx.table.cell(m["totp"]),
-                        rx.table.cell(m["last"]),
-                        *([rx.table.cell(m["provider"])] if PROVIDER_NAME else []),
+                        rx.table.row_header_cell(m.name),
+                        rx.table.cell(m.email),
+                        rx.table.cell(m.role_text),
+                        rx.table.cell(m.status_text),
+                        rx.table.cell(m.totp),
+                        rx.table.cell(m.last),
+                        *([rx.table.cell(m.provider)] if PROVIDER_NAME else []),
                         rx.table.cell(_actions(m)),
                     ),
                 )
