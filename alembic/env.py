@@ -17,7 +17,14 @@ if context.is_offline_mode():
         context.run_migrations()
 else:
     engine = make_engine(url)
+    sqlite = url.startswith("sqlite")
     with engine.connect() as connection:
+        if sqlite:
+            # Batch mode changes a table by copying it; with foreign keys enforced, dropping
+            # the old copy of a table others reference fails. Off while migrating (it cannot
+            # change inside a transaction), and every reference is checked afterwards.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
         context.configure(
             connection=connection,
             target_metadata=SQLModel.metadata,
@@ -26,4 +33,9 @@ else:
         )
         with context.begin_transaction():
             context.run_migrations()
+        if sqlite:
+            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+            connection.commit()
+            if broken:
+                raise RuntimeError(f"the migration left broken references: {broken[:5]}")
     engine.dispose()

@@ -30,8 +30,9 @@ from portal.domain.accounts.tables import Account
 from portal.domain.core import bulk
 from portal.domain.core.db import column_defaults, transaction, use_engine
 from portal.domain.registry.tables import RegistryRecord
-from portal.domain.renewal import eligibility, eligibility_batch, renewals
+from portal.domain.renewal import eligibility_batch, renewals
 from portal.domain.renewal.tables import Reminder
+from portal.domain.rules import versions
 from tests.dbs import engine_with_tables
 
 ON = dt.date(2026, 11, 21)
@@ -110,11 +111,11 @@ def run(kind: str, records: int, claims_each: int, repeat: int) -> None:
             print(f"{kind}: {records} registrants, {records * claims_each} claims")
             _, registrant_id, _ = _fill(engine, records, claims_each)
             _accounts_for_everyone(engine, registrant_id)
-            rules = eligibility.rules()
+            book = versions.book()
             times = []
             for _ in range(3):
                 started = time.perf_counter()
-                result = eligibility_batch.for_all(ON, rules)
+                result = eligibility_batch.for_all(ON, book)
                 times.append(time.perf_counter() - started)
             eligible = sum(1 for e in result.values() if e.can_apply)
             print(

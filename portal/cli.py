@@ -41,7 +41,8 @@ from portal.domain.core.origin import SYSTEM
 from portal.domain.organisations import directory
 from portal.domain.organisations.tables import OrganisationKind
 from portal.domain.registrants import registry_import
-from portal.domain.renewal import daily, eligibility, expiry, reminders
+from portal.domain.renewal import daily, expiry, reminders
+from portal.domain.rules import versions
 from portal.i18n import translate
 from portal.mail import delivery
 from portal.operations import backup, doctor, restore, upgrade
@@ -208,7 +209,7 @@ def _daily(args) -> int:
 
 def _expire_records(args) -> int:
     day = _day(args)
-    expired = expiry.expire_records(day, eligibility.rules(), dry_run=args.dry_run)
+    expired = expiry.expire_records(day, versions.book(), dry_run=args.dry_run)
     verb = "would expire" if args.dry_run else "expired"
     print(f"{_count('records', len(expired))} {verb} on {day}")
     return 0

@@ -15,6 +15,7 @@ from sqlmodel import SQLModel
 
 import portal.domain.schema  # noqa: F401  (registers the tables)
 from portal.domain.core.db import make_engine
+from tests.support import rules
 
 
 def backends() -> list[str]:
@@ -43,10 +44,12 @@ def fresh_database(kind: str, tmp_path: Path) -> Iterator[str]:
 
 @contextlib.contextmanager
 def engine_with_tables(kind: str, tmp_path: Path) -> Iterator[Engine]:
-    """An engine on a fresh database holding every table."""
+    """An engine on a fresh database holding every table and the first rule version."""
     with fresh_database(kind, tmp_path) as url:
         engine = make_engine(url)
         SQLModel.metadata.create_all(engine)
+        with engine.begin() as connection:
+            rules.put(rules.FIRST, connection)
         try:
             yield engine
         finally:

@@ -30,7 +30,8 @@ ARROWS: dict[str, set[str]] = {
     "registrants": {"accounts"},
     "staff": {"accounts"},
     "points": {"registrants"},
-    "renewal": {"points"},
+    "rules": {"points"},
+    "renewal": {"rules"},
     "organisations": {"points"},
     "communications": {"renewal"},
     "surveys": {"communications"},
@@ -251,6 +252,7 @@ SERVICE_PACKAGES = {
     "registrants",
     "registry",
     "renewal",
+    "rules",
     "staff",
     "surveys",
 }

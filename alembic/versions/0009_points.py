@@ -11,9 +11,17 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-from portal.domain.points.catalogue import DEFAULT_CATEGORIES
 from portal.domain.points.tables import OPEN_CONDITION
 
+
+# The categories as this revision created them (code, names, cap, order): frozen here, as
+# later revisions change what the application ships.
+DEFAULT_CATEGORIES = (
+    ("mandatory_course", "Mandatory course", "職業紹介責任者講習", None, 1),
+    ("seminar", "Seminar", "セミナー", None, 2),
+    ("lecture", "Lecture", "講演会", None, 3),
+    ("other", "Other activity", "その他の活動", 2, 4),
+)
 
 revision: str = '0009'
 down_revision: str | None = '0008'

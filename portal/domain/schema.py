@@ -12,6 +12,7 @@ from portal.domain.outbox import tables as outbox_tables
 from portal.domain.points import tables as points_tables
 from portal.domain.registry import tables as registry_tables
 from portal.domain.renewal import tables as renewal_tables
+from portal.domain.rules import tables as rules_tables
 from portal.domain.surveys import tables as surveys_tables
 
 MODULES = (
@@ -23,5 +24,6 @@ MODULES = (
     points_tables,
     registry_tables,
     renewal_tables,
+    rules_tables,
     surveys_tables,
 )

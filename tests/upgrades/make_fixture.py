@@ -85,7 +85,8 @@ def main(revision: str) -> int:
     from portal.domain.core.clock import today
     from portal.domain.core.db import make_engine, use_engine
     from portal.domain.registry.tables import RegistryRecord
-    from portal.domain.renewal import eligibility, eligibility_batch
+    from portal.domain.renewal import eligibility_batch
+    from portal.domain.rules import versions
     from tests.upgrades import rows
 
     migrations.upgrade(os.environ["PORTAL_DB_URL"])
@@ -111,7 +112,7 @@ def main(revision: str) -> int:
 
     with Session(check) as db:
         numbers = dict(db.exec(select(RegistryRecord.id, RegistryRecord.registration_number)).all())
-    found = eligibility_batch.for_all(day, eligibility.rules())
+    found = eligibility_batch.for_all(day, versions.book())
     expected = {
         numbers[record_id]: {r.code: r.met for r in result.requirements}
         for record_id, result in sorted(found.items())

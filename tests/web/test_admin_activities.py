@@ -7,6 +7,7 @@ from sqlmodel import select
 from portal.domain.core.db import transaction
 from portal.domain.points import catalogue
 from portal.domain.points.tables import Activity
+from portal.domain.rules import standing
 from portal.web.pages.admin.activities import AdminActivitiesState
 from tests import factories
 from tests.support.people import session_cookie, staff
@@ -71,7 +72,6 @@ async def test_staff_credit_an_attendance_list_after_seeing_the_preview(tabs, co
 
     import reflex as rx
 
-    from portal.domain.points import claims
     from tests.support.catalogue import activity
     from tests.support.people import number_of, registrant_principal, staff_principal
 
@@ -94,7 +94,7 @@ async def test_staff_credit_an_attendance_list_after_seeing_the_preview(tabs, co
     assert state.attendance_lines[0]["number"] == "X9"
     await tab.send(AdminActivitiesState, "credit_attendance", path=PATH)
     assert "3 registrants" in (await tab.state(AdminActivitiesState)).info
-    assert all(claims.standing(p).count.counted == 2 for p in people)
+    assert all(standing.own(p).count.counted == 2 for p in people)
 
 
 async def test_a_registrant_cannot_upload_through_the_attendance_handler(tabs):

@@ -10,6 +10,7 @@ from portal.domain.accounts.tables import Account
 from portal.domain.core.db import transaction
 from portal.domain.organisations import directory
 from portal.domain.points import catalogue
+from portal.domain.rules import standing
 from portal.web.pages.admin.activities import AdminActivitiesState
 from portal.web.pages.admin.attendance_reports import AdminReportsState
 from portal.web.pages.admin.organisations import AdminOrganisationsState
@@ -208,7 +209,6 @@ async def test_a_provider_reports_attendance_and_staff_confirm_it(tabs, configur
 
     from portal.domain.core.clock import today
     from portal.domain.organisations import proposals
-    from portal.domain.points import claims
     from tests.support.people import person
 
     configure(PORTAL_STAFF_REQUIRE_TOTP="false")
@@ -249,10 +249,10 @@ async def test_a_provider_reports_attendance_and_staff_confirm_it(tabs, configur
         other = tabs(cookie=cookie)
         await other.send(AdminReportsState, "open", {"report_id": row["id"]}, "/admin/activities")
         await other.send(AdminReportsState, "confirm", path="/admin/activities")
-    assert claims.standing(p0).count.counted == 0
+    assert standing.own(p0).count.counted == 0
     await desk.send(AdminReportsState, "open", {"report_id": row["id"]}, "/admin/activities")
     await desk.send(AdminReportsState, "confirm", path="/admin/activities")
     assert (await desk.state(AdminReportsState)).rows == []
-    assert claims.standing(p0).count.counted == 2
+    assert standing.own(p0).count.counted == 2
     await tab.send(OrgReportState, "load", path="/org")
     assert [r["status"] for r in (await tab.state(OrgReportState)).reports] == ["confirmed"]

@@ -31,7 +31,8 @@ from portal.domain.core.errors import FieldErrors
 from portal.domain.registry import mail_topics, registrant_categories
 from portal.domain.registry.record_fields import STATUSES
 from portal.domain.registry.tables import MailTopic, RegistryRecord, TopicChoice
-from portal.domain.renewal import eligibility, eligibility_batch
+from portal.domain.renewal import eligibility_batch
+from portal.domain.rules import versions
 
 ACCOUNT_CHOICES = ("any", "with", "without")
 
@@ -120,8 +121,7 @@ def _matching(segment: Segment, record_id: int | None = None) -> list:
     elif segment.account == "without":
         conditions.append(~_has_account())
     if segment.requirement_not_met:
-        rules = eligibility.rules()
-        conditions.append(eligibility_batch.requirement_not_met(rules, record_id))
+        conditions.append(eligibility_batch.requirement_not_met(versions.book(), record_id))
     return conditions
 
 

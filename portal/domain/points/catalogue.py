@@ -1,4 +1,6 @@
-"""The activity catalogue: categories (data, with their caps) and the activities staff keep.
+"""The activity catalogue: categories (data) and the activities staff keep.
+
+How many points of a category count is the renewal rules' business (`rules.rule_set`).
 
 Guarantees: staff create, edit and archive activities (never delete them, so
 granted points always point at their activity); every value is checked per
@@ -21,12 +23,12 @@ from portal.domain.core.errors import DomainError, FieldErrors, NotAllowed
 from portal.domain.points.tables import Activity, ActivityCategory
 from portal.domain.registry import record_fields
 
-# code, English name, Japanese name, cap per validity period, order
+# code, English name, Japanese name, order
 DEFAULT_CATEGORIES = (
-    ("mandatory_course", "Mandatory course", "職業紹介責任者講習", None, 1),
-    ("seminar", "Seminar", "セミナー", None, 2),
-    ("lecture", "Lecture", "講演会", None, 3),
-    ("other", "Other activity", "その他の活動", 2, 4),
+    ("mandatory_course", "Mandatory course", "職業紹介責任者講習", 1),
+    ("seminar", "Seminar", "セミナー", 2),
+    ("lecture", "Lecture", "講演会", 3),
+    ("other", "Other activity", "その他の活動", 4),
 )
 MAX_POINTS = 50
 
@@ -34,13 +36,9 @@ MAX_POINTS = 50
 def ensure_categories(db: Session) -> None:
     """Add the default categories that are missing (never changes existing ones)."""
     present = set(db.exec(select(ActivityCategory.code)).all())
-    for code, name_en, name_ja, cap, order in DEFAULT_CATEGORIES:
+    for code, name_en, name_ja, order in DEFAULT_CATEGORIES:
         if code not in present:
-            db.add(
-                ActivityCategory(
-                    code=code, name_en=name_en, name_ja=name_ja, cap_points=cap, sort_order=order
-                )
-            )
+            db.add(ActivityCategory(code=code, name_en=name_en, name_ja=name_ja, sort_order=order))
 
 
 @dataclass(frozen=True)
@@ -49,7 +47,6 @@ class CategoryView:
     code: str
     name_en: str
     name_ja: str
-    cap: int | None
 
     def name(self, lang: str) -> str:
         return self.name_ja if lang == "ja" else self.name_en
@@ -76,12 +73,7 @@ def categories() -> list[CategoryView]:
             .where(col(ActivityCategory.archived).is_(False))
             .order_by(col(ActivityCategory.sort_order), col(ActivityCategory.id))
         ).all()
-        return [CategoryView(c.id, c.code, c.name_en, c.name_ja, c.cap_points) for c in rows]
-
-
-def caps() -> dict[str, int | None]:
-    """Each category's cap per validity period, by code."""
-    return {c.code: c.cap for c in categories()}
+        return [CategoryView(c.id, c.code, c.name_en, c.name_ja) for c in rows]
 
 
 def activities(include_archived: bool = False) -> list[ActivityView]:

@@ -22,7 +22,7 @@ from portal.domain.core import decisions, typed_dates
 from portal.domain.core.clock import utcnow
 from portal.domain.core.db import transaction
 from portal.domain.core.errors import DomainError, FieldErrors, NotAllowed
-from portal.domain.points import claims, mails, points_rules
+from portal.domain.points import claims, mails
 from portal.domain.points.tables import (
     OPEN_CONDITION,
     OPEN_STATUSES,
@@ -34,7 +34,6 @@ from portal.domain.points.tables import (
     EvidenceFile,
 )
 from portal.domain.registry.tables import RegistryRecord
-from portal.settings import get_settings
 
 ACTIONS = {
     "approve": ClaimStatus.APPROVED,
@@ -259,13 +258,11 @@ class ReviewDetail:
     number: str
     name: str
     record_id: int
-    standing: points_rules.PointsCount
-    required: int
     files: list[tuple[int, str, str]]  # id, name, content type
 
 
 def detail(actor: Actor, claim_id: int) -> ReviewDetail | None:
-    """One claim with its registrant's standing and evidence, for staff; None when unknown."""
+    """One claim with its registrant and evidence, for staff; None when unknown."""
     if not actor.is_staff:
         raise NotAllowed()
     with transaction() as db:
@@ -287,7 +284,5 @@ def detail(actor: Actor, claim_id: int) -> ReviewDetail | None:
             number=record.registration_number,
             name=f"{record.family_name} {record.given_name}",
             record_id=record.id,
-            standing=claims.record_count(db, record),
-            required=get_settings().renewal.points_required,
             files=files,
         )

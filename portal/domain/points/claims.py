@@ -37,7 +37,6 @@ from portal.domain.points.tables import (
 )
 from portal.domain.registry import record_fields
 from portal.domain.registry.tables import RegistryRecord
-from portal.settings import get_settings
 
 OTHER = "other"
 MAX_OTHER_POINTS = 10
@@ -50,7 +49,6 @@ _OWN_RECORD = select(RegistryRecord.__table__).where(
 _RECORD_CLAIMS = (
     select(
         ActivityCategory.code,
-        ActivityCategory.cap_points,
         Claim.status,
         Claim.activity_date,
         Claim.points_requested,
@@ -321,42 +319,7 @@ def my_claims(actor: Actor) -> list[ClaimView]:
         return views(db, list(rows))
 
 
-@dataclass(frozen=True)
-class Standing:
-    """The registrant's points for the current validity period, against the target."""
-
-    count: points_rules.PointsCount
-    required: int
-    valid_from: dt.date | None
-    valid_until: dt.date | None
-
-
-def record_claims(
-    db: Session | Connection, record: Row
-) -> tuple[list[points_rules.ClaimFacts], dict[str, int | None]]:
-    """One record's claims as counting facts, and the cap of each category they are in (the
-    only caps counting reads) — one query."""
+def record_claims(db: Session | Connection, record: Row) -> list[points_rules.ClaimFacts]:
+    """One record's claims as counting facts — one query."""
     rows = db.execute(_RECORD_CLAIMS, {"record_id": record.id}).all()
-    facts = [
-        points_rules.ClaimFacts(code, s, d, asked, granted)
-        for code, _, s, d, asked, granted in rows
-    ]
-    return facts, {code: cap for code, cap, *_ in rows}
-
-
-def record_count(db: Session, record: RegistryRecord) -> points_rules.PointsCount:
-    """Counted points of one record for its current validity period."""
-    facts, caps = record_claims(db, record)
-    return points_rules.count(facts, record.valid_from, record.valid_until, caps)
-
-
-def standing(actor: Actor) -> Standing:
-    """Where the signed-in registrant stands."""
-    with transaction() as db:
-        record = own_record(db, actor)
-        return Standing(
-            count=record_count(db, record),
-            required=get_settings().renewal.points_required,
-            valid_from=record.valid_from,
-            valid_until=record.valid_until,
-        )
+    return [points_rules.ClaimFacts(*row) for row in rows]

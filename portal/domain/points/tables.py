@@ -27,7 +27,7 @@ OPEN_CONDITION = "status IN ('submitted', 'in_review', 'info_requested')"
 
 
 class ActivityCategory(SQLModel, table=True):
-    """A kind of activity; `cap_points` limits how many of its points count per validity period."""
+    """A kind of activity (how many of its points count is the renewal rules' business)."""
 
     __tablename__ = "activity_category"
 
@@ -35,7 +35,6 @@ class ActivityCategory(SQLModel, table=True):
     code: str = Field(max_length=32, unique=True)
     name_en: str = Field(max_length=100)
     name_ja: str = Field(max_length=100)
-    cap_points: int | None = None
     sort_order: int = 0
     archived: bool = False
 

@@ -17,8 +17,9 @@ from sqlmodel import select
 from portal.domain.accounts import throttle
 from portal.domain.core.clock import utcnow
 from portal.domain.core.db import transaction
-from portal.domain.renewal import eligibility, expiry, reminders
+from portal.domain.renewal import expiry, reminders
 from portal.domain.renewal.tables import JobRun
+from portal.domain.rules import versions
 
 log = logging.getLogger("portal.daily")
 
@@ -50,9 +51,9 @@ def run_once(day: dt.date) -> dict | None:
     run_id = _claim(day)
     if run_id is None:
         return None
-    rules = eligibility.rules()
-    expired = expiry.expire_records(day, rules)
-    sent = reminders.send(reminders.plan(day, rules))
+    book = versions.book()
+    expired = expiry.expire_records(day, book)
+    sent = reminders.send(reminders.plan(day, book))
     summary = {"expired": len(expired), "reminders": sent}
     with transaction() as db:
         summary["throttle_hits_pruned"] = throttle.prune(db)  # older than a day: spent

@@ -4,10 +4,12 @@ Guarantees of `evaluate()`:
 - It depends only on its arguments (record facts, claims, today, rules): the
   dashboard, the application check, the staff view and the reminders all call
   it and so always agree.
-- Each requirement — mandatory course attended in the validity period, the
-  association newsletter subscribed, at least N counted points, the renewal
-  window open — comes back met or not, with the facts behind it and the page
-  where the registrant can fix it.
+- Each requirement the period's rules (`rules.rule_set.Rules`) ask for — the
+  mandatory course attended in the validity period (as many times as asked), the
+  standing conditions (the association newsletter subscribed), at least N counted
+  points, at least M counted from each category with a minimum, the renewal window
+  open — comes back met or not, with the facts behind it and the page where the
+  registrant can fix it.
 - `can_apply` is True exactly when every requirement is met.
 - The window opens `window_months` before the end of validity (the same day of
   the month, or the month's last day) and closes `grace_days` after it.
@@ -24,26 +26,7 @@ from types import MappingProxyType
 
 from portal.domain.core import paths
 from portal.domain.points import points_rules
-from portal.settings import get_settings
-
-
-@dataclass(frozen=True)
-class Rules:
-    points_required: int = 5
-    window_months: int = 6
-    grace_days: int = 0
-    mandatory_category: str = "mandatory_course"
-
-
-def rules() -> Rules:
-    """The rules the settings configure."""
-    settings = get_settings()
-    return Rules(
-        points_required=settings.renewal.points_required,
-        window_months=settings.renewal.window_months,
-        grace_days=settings.renewal.grace_days,
-        mandatory_category=settings.renewal.mandatory_category,
-    )
+from portal.domain.rules.rule_set import NEWSLETTER, Rules
 
 
 @dataclass(frozen=True)
@@ -56,7 +39,7 @@ class RecordFacts:
 
 @dataclass(frozen=True)
 class Requirement:
-    code: str  # course | newsletter | points | window
+    code: str  # course | newsletter | points | minimum | window
     met: bool
     facts: Mapping = field(default_factory=dict)
     fix: str = ""  # the page where the registrant can act
@@ -67,13 +50,24 @@ class Eligibility:
     requirements: tuple[Requirement, ...]
     window_opens: dt.date | None
     window_closes: dt.date | None
+    rules: Rules | None = None  # what the period is held to
 
     @property
     def can_apply(self) -> bool:
         return all(r.met for r in self.requirements)
 
-    def requirement(self, code: str) -> Requirement:
-        return next(r for r in self.requirements if r.code == code)
+    def requirement(self, code: str) -> Requirement | None:
+        """The first requirement of that kind, None when the rules ask for none."""
+        return next((r for r in self.requirements if r.code == code), None)
+
+
+@dataclass(frozen=True)
+class CategorySum:
+    """One category's approved claims inside the period."""
+
+    points: int = 0
+    claims: int = 0
+    first: dt.date | None = None  # the earliest activity day
 
 
 def months_before(day: dt.date, months: int) -> dt.date:
@@ -87,62 +81,71 @@ def months_before(day: dt.date, months: int) -> dt.date:
 def evaluate_claims(
     record: RecordFacts,
     claims: Iterable[points_rules.ClaimFacts],
-    caps: dict[str, int | None],
     today: dt.date,
     rules: Rules,
 ) -> Eligibility:
     """`evaluate()` from one registrant's claims (the per-person form)."""
-    claims = list(claims)
     start, end = record.valid_from, record.valid_until
-    course_days = [
-        c.activity_date
-        for c in claims
-        if c.category == rules.mandatory_category
-        and c.status == points_rules.APPROVED
-        and (start is None or c.activity_date >= start)
-        and (end is None or c.activity_date <= end)
-    ]
-    course_pending = any(
-        c.category == rules.mandatory_category and c.status in points_rules.PENDING for c in claims
-    )
-    count = points_rules.count(claims, start, end, caps)
-    return evaluate(
-        record,
-        count.counted,
-        count.pending,
-        min(course_days, default=None),
-        course_pending,
-        today,
-        rules,
-    )
+    sums: dict[str, CategorySum] = {}
+    pending = 0
+    course_pending = False
+    for c in claims:
+        if c.status in points_rules.PENDING:
+            pending += c.points_requested
+            course_pending = course_pending or c.category == rules.mandatory_category
+            continue
+        inside = (start is None or c.activity_date >= start) and (
+            end is None or c.activity_date <= end
+        )
+        if c.status != points_rules.APPROVED or not inside:
+            continue
+        before = sums.get(c.category, CategorySum())
+        first = c.activity_date if before.first is None else min(before.first, c.activity_date)
+        sums[c.category] = CategorySum(
+            before.points + (c.points_granted or 0), before.claims + 1, first
+        )
+    return evaluate(record, sums, pending, course_pending, today, rules)
 
 
 def evaluate(
     record: RecordFacts,
-    counted: int,
+    sums: Mapping[str, CategorySum],
     pending: int,
-    course_on: dt.date | None,
     course_pending: bool,
     today: dt.date,
     rules: Rules,
 ) -> Eligibility:
-    """Each renewal requirement, met or not, with its facts and where to fix it.
+    """Each renewal requirement the rules ask for, met or not, with its facts and where to
+    fix it.
 
-    `counted` and `pending` are the points counted for the period and those
-    awaiting review (`points_rules.count`); `course_on` is the first day in the
-    period the mandatory course was attended (approved), if any;
-    `course_pending` whether a course claim awaits review. Requirements are
-    immutable (their facts read-only), so equal inputs may share them: a batch
-    over 10⁵ registrants builds each distinct requirement once.
+    `sums` are the approved claims inside the period by category; `pending` the points
+    awaiting review, `course_pending` whether a mandatory-course claim awaits review.
+    Counted points are each category's points limited by its maximum. Requirements are
+    immutable (their facts read-only), so equal inputs may share them: a batch over 10⁵
+    registrants builds each distinct requirement once.
     """
-    window, opens, closes = _window(record.valid_until, record.status == "withdrawn", today, rules)
-    requirements = (
-        _course(course_on, course_pending),
-        _newsletter(record.newsletter),
-        _points(counted, pending, rules.points_required),
-        window,
+    caps = rules.cap_by_category
+    counted = {code: points_rules.capped(s.points, caps.get(code)) for code, s in sums.items()}
+    requirements = []
+    if rules.mandatory_category:
+        course = sums.get(rules.mandatory_category, CategorySum())
+        requirements.append(
+            _course(course.first, course_pending, course.claims, rules.mandatory_count)
+        )
+    if NEWSLETTER in rules.conditions:
+        requirements.append(_newsletter(record.newsletter))
+    requirements.append(_points(sum(counted.values()), pending, rules.points_required))
+    for minimum in rules.minimums:
+        requirements.append(_minimum(minimum, counted.get(minimum.category, 0)))
+    window, opens, closes = _window(
+        record.valid_until,
+        record.status == "withdrawn",
+        today,
+        rules.window_months,
+        rules.grace_days,
     )
-    return Eligibility(requirements=requirements, window_opens=opens, window_closes=closes)
+    requirements.append(window)
+    return Eligibility(tuple(requirements), opens, closes, rules)
 
 
 def _requirement(code: str, met: bool, facts: dict, fix: str) -> Requirement:
@@ -150,9 +153,9 @@ def _requirement(code: str, met: bool, facts: dict, fix: str) -> Requirement:
 
 
 @functools.lru_cache(maxsize=4096)
-def _course(course_on: dt.date | None, pending: bool) -> Requirement:
-    facts = {"attended_on": course_on, "pending": pending}
-    return _requirement("course", course_on is not None, facts, paths.MY_POINTS)
+def _course(course_on: dt.date | None, pending: bool, attended: int, needed: int) -> Requirement:
+    facts = {"attended_on": course_on, "pending": pending, "attended": attended, "needed": needed}
+    return _requirement("course", attended >= needed, facts, paths.MY_POINTS)
 
 
 @functools.lru_cache(maxsize=2)
@@ -171,13 +174,26 @@ def _points(counted: int, pending: int, required: int) -> Requirement:
     return _requirement("points", counted >= required, facts, paths.MY_POINTS)
 
 
+@functools.lru_cache(maxsize=4096)
+def _minimum(minimum, counted: int) -> Requirement:
+    facts = {
+        "category": minimum.category,
+        "name_en": minimum.name_en,
+        "name_ja": minimum.name_ja,
+        "counted": counted,
+        "required": minimum.points,
+        "missing": max(0, minimum.points - counted),
+    }
+    return _requirement("minimum", counted >= minimum.points, facts, paths.MY_POINTS)
+
+
 @functools.lru_cache(maxsize=8192)
 def _window(
-    end: dt.date | None, withdrawn: bool, today: dt.date, rules: Rules
+    end: dt.date | None, withdrawn: bool, today: dt.date, window_months: int, grace_days: int
 ) -> tuple[Requirement, dt.date | None, dt.date | None]:
     """The window requirement for a period ending `end`, with the days it opens and closes."""
-    opens = months_before(end, rules.window_months) if end else None
-    closes = end + dt.timedelta(days=rules.grace_days) if end else None
+    opens = months_before(end, window_months) if end else None
+    closes = end + dt.timedelta(days=grace_days) if end else None
     window_open = bool(opens and closes and opens <= today <= closes) and not withdrawn
     if withdrawn:
         state = "withdrawn"

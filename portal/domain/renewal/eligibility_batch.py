@@ -7,9 +7,13 @@ period) and the same requirements (`eligibility.evaluate`) — from one grouped
 pass over the claims and one over the records, whatever the number of
 registrants.
 
+Each record is held to its own period's rules (`RuleBook.for_period`: the version its
+period started under, resolved for its registrant category).
+
 `requirement_not_met()` is the same rule as a SQL condition on a registry record: true
-exactly when `for_all()` finds the course, the newsletter or the points not met (the
-window aside), so a segment of registrants can be counted and listed in one statement.
+exactly when `for_all()` finds a requirement other than the window not met, so a segment
+of registrants can be counted and listed in one statement (one branch per version and
+registrant-category override).
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from portal.domain.points import points_rules
 from portal.domain.points.tables import ActivityCategory, Claim
 from portal.domain.registry.tables import RegistryRecord
 from portal.domain.renewal import eligibility
+from portal.domain.rules.rule_set import NEWSLETTER, RuleBook, Rules
 
 
 def _inside_period():
@@ -40,7 +45,8 @@ def _inside_period():
 
 
 def _sums_by_record_and_category(record_ids: list[int] | None):
-    """Per (record, category): approved points counted in the period, pending claims, first day."""
+    """Per (record, category): approved points and claims in the period, the first day,
+    pending points and pending claims."""
     approved = Claim.status == points_rules.APPROVED
     counts = and_(approved, _inside_period())
     pending = col(Claim.status).in_(points_rules.PENDING)
@@ -49,9 +55,10 @@ def _sums_by_record_and_category(record_ids: list[int] | None):
             Claim.record_id,
             Claim.category_id,
             func.sum(case((counts, func.coalesce(Claim.points_granted, 0)), else_=0)),
+            func.sum(case((counts, 1), else_=0)),
+            func.min(case((counts, Claim.activity_date))),
             func.sum(case((pending, Claim.points_requested), else_=0)),
             func.sum(case((pending, 1), else_=0)),
-            func.min(case((counts, Claim.activity_date))),
         )
         .join(RegistryRecord, col(RegistryRecord.id) == Claim.record_id)
         .group_by(Claim.record_id, Claim.category_id)
@@ -62,32 +69,27 @@ def _sums_by_record_and_category(record_ids: list[int] | None):
 
 
 def for_all(
-    today: dt.date, rules: eligibility.Rules, record_ids: list[int] | None = None
+    today: dt.date, book: RuleBook, record_ids: list[int] | None = None
 ) -> dict[int, eligibility.Eligibility]:
-    """Each record's eligibility on `today`, by record id (only `record_ids`' when given)."""
+    """Each record's eligibility on `today` under its own period's rules, by record id
+    (only `record_ids`' when given)."""
     with transaction() as db:
         connection = db.connection()  # Core rows: no ORM bookkeeping for 10⁵–10⁶ rows
-        categories = connection.execute(
-            select(ActivityCategory.id, ActivityCategory.code, ActivityCategory.cap_points)
-        ).all()
-        caps = {category_id: cap for category_id, _, cap in categories}
-        course_id = next((i for i, code, _ in categories if code == rules.mandatory_category), None)
-        counted: dict[int, int] = {}
+        codes = dict(connection.execute(select(ActivityCategory.id, ActivityCategory.code)).all())
+        sums: dict[int, dict[str, eligibility.CategorySum]] = {}
         pending: dict[int, int] = {}
-        course_on: dict[int, dt.date] = {}
-        course_pending: set[int] = set()
-        for record_id, category_id, earned, asked, waiting, first in connection.execute(
+        waiting_by: dict[int, set[str]] = {}
+        for record_id, category_id, points, claims, first, asked, waiting in connection.execute(
             _sums_by_record_and_category(record_ids)
         ):
-            counted[record_id] = counted.get(record_id, 0) + points_rules.capped(
-                int(earned), caps[category_id]
-            )
-            pending[record_id] = pending.get(record_id, 0) + int(asked)
-            if category_id == course_id:
-                if first is not None:
-                    course_on[record_id] = first
-                if waiting:
-                    course_pending.add(record_id)
+            code = codes[category_id]
+            if claims:
+                sums.setdefault(record_id, {})[code] = eligibility.CategorySum(
+                    int(points), int(claims), first
+                )
+            if waiting:
+                pending[record_id] = pending.get(record_id, 0) + int(asked)
+                waiting_by.setdefault(record_id, set()).add(code)
         records = connection.execute(
             select(
                 RegistryRecord.id,
@@ -95,52 +97,98 @@ def for_all(
                 RegistryRecord.valid_until,
                 RegistryRecord.status,
                 RegistryRecord.newsletter,
+                RegistryRecord.category,
             ).where(col(RegistryRecord.id).in_(record_ids) if record_ids is not None else true())
         ).all()
-    return {
-        record_id: eligibility.evaluate(
+    nothing: dict[str, eligibility.CategorySum] = {}
+    results = {}
+    for record_id, valid_from, valid_until, status, newsletter, category in records:
+        rules = book.for_period(valid_from, category)
+        results[record_id] = eligibility.evaluate(
             eligibility.RecordFacts(valid_from, valid_until, status, newsletter),
-            counted.get(record_id, 0),
+            sums.get(record_id, nothing),
             pending.get(record_id, 0),
-            course_on.get(record_id),
-            record_id in course_pending,
+            rules.mandatory_category in waiting_by.get(record_id, ()),
             today,
             rules,
         )
-        for record_id, valid_from, valid_until, status, newsletter in records
-    }
+    return results
 
 
-def requirement_not_met(rules: eligibility.Rules, record_id: int | None = None):
-    """A condition on `RegistryRecord`: the course, the newsletter or the points not met
-    (exactly `for_all()`'s answer for those three requirements, the window aside). With
+def requirement_not_met(book: RuleBook, record_id: int | None = None):
+    """A condition on `RegistryRecord`: a requirement other than the window not met under
+    the record's own period's rules (exactly `for_all()`'s answer, the window aside). With
     `record_id` it reads only that record's claims and holds only for that record."""
-    course = ActivityCategory.code == rules.mandatory_category
-    earned = (  # per record and category: approved points inside the period
+    branches = []
+    for version, low, high in book.bounds():
+        period = and_(
+            true() if low is None else col(RegistryRecord.valid_from) >= low,
+            true()
+            if high is None
+            else or_(
+                col(RegistryRecord.valid_from).is_(None) if low is None else false(),
+                col(RegistryRecord.valid_from) < high,
+            ),
+        )
+        overridden = [code for code, _ in version.overrides]
+        for category in [*overridden, None]:
+            rules = book.for_period(version.effective_from, category or "")
+            who = (
+                RegistryRecord.category == category
+                if category is not None
+                else ~col(RegistryRecord.category).in_(overridden)
+            )
+            branches.append(and_(period, who, _not_met(rules, record_id)))
+    return or_(*branches)
+
+
+def _not_met(rules: Rules, record_id: int | None):
+    """Under `rules`: the newsletter (when asked) or the claims' requirements not met."""
+    reasons = []
+    if NEWSLETTER in rules.conditions:
+        reasons.append(RegistryRecord.newsletter == false())
+    if rules.needs_points():
+        reasons.append(~col(RegistryRecord.id).in_(_meeting(rules, record_id)))
+    return or_(false(), *reasons)
+
+
+def _meeting(rules: Rules, record_id: int | None):
+    """The records whose approved claims in the period meet the course, the points and
+    every category minimum of `rules`."""
+    code = ActivityCategory.code
+    earned = (  # per record and category: approved points and claims inside the period
         select(
             Claim.record_id.label("record_id"),
-            ActivityCategory.cap_points.label("cap"),
-            case((course, 1), else_=0).label("course"),
+            code.label("code"),
             func.sum(func.coalesce(Claim.points_granted, 0)).label("points"),
+            func.count().label("claims"),
         )
         .join(RegistryRecord, col(RegistryRecord.id) == Claim.record_id)
         .join(ActivityCategory, col(ActivityCategory.id) == Claim.category_id)
         .where(Claim.status == points_rules.APPROVED, _inside_period())
         .where(Claim.record_id == record_id if record_id is not None else true())
-        .group_by(Claim.record_id, Claim.category_id, ActivityCategory.cap_points, course)
+        .group_by(Claim.record_id, code)
         .subquery()
     )
-    capped = case(
-        (earned.c.cap.is_(None), earned.c.points),
-        (earned.c.points > earned.c.cap, earned.c.cap),
-        else_=earned.c.points,
+    capped = (
+        case(
+            *[
+                (
+                    earned.c.code == category,
+                    case((earned.c.points > cap, cap), else_=earned.c.points),
+                )
+                for category, cap in rules.caps
+            ],
+            else_=earned.c.points,
+        )
+        if rules.caps
+        else earned.c.points
     )
-    course_and_points = (
-        select(earned.c.record_id)
-        .group_by(earned.c.record_id)
-        .having(func.max(earned.c.course) == 1, func.sum(capped) >= rules.points_required)
-    )
-    return or_(
-        RegistryRecord.newsletter == false(),
-        ~col(RegistryRecord.id).in_(course_and_points),
-    )
+    having = [func.sum(capped) >= rules.points_required]
+    if rules.mandatory_category:
+        attended = case((earned.c.code == rules.mandatory_category, earned.c.claims), else_=0)
+        having.append(func.sum(attended) >= rules.mandatory_count)
+    for minimum in rules.minimums:
+        inside = case((earned.c.code == minimum.category, capped), else_=0)
+        having.append(func.sum(inside) >= minimum.points)
+    return select(earned.c.record_id).group_by(earned.c.record_id).having(*having)

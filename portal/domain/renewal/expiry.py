@@ -1,8 +1,8 @@
 """Records whose validity ended without renewal become expired.
 
 Guarantees of `expire_records()`:
-- An active record becomes expired once `valid_until + PORTAL_RENEWAL_GRACE_DAYS`
-  has passed — unless a renewal application for that period is still waiting
+- An active record becomes expired once `valid_until` plus the grace days of its
+  period's rules (`RuleBook.for_period`) has passed — unless a renewal application for that period is still waiting
   for a decision, or staff reinstated the record (set it active, with a reason)
   after that day.
 - Each expiry is a history row on the record (by the system, reason
@@ -22,23 +22,31 @@ from portal.domain.core.clock import local_date, utcnow
 from portal.domain.core.db import column_defaults, transaction
 from portal.domain.core.origin import SYSTEM
 from portal.domain.registry.tables import RecordChange, RecordStatus, RegistryRecord
-from portal.domain.renewal.eligibility import Rules
 from portal.domain.renewal.tables import ApplicationStatus, RenewalApplication
+from portal.domain.rules.rule_set import RuleBook
 
 CHUNK = 1000
 
 
-def _due(on: dt.date, rules: Rules) -> list[int]:
-    cutoff = on - dt.timedelta(days=rules.grace_days)
+def _due(on: dt.date, book: RuleBook) -> list[int]:
+    cutoff = on - dt.timedelta(days=min(v.grace_days for v in book.versions))
     with transaction() as db:
-        candidates = dict(
-            db.execute(
-                select(RegistryRecord.id, RegistryRecord.valid_until).where(
-                    RegistryRecord.status == RecordStatus.ACTIVE,
-                    col(RegistryRecord.valid_until) < cutoff,
-                )
-            ).all()
-        )
+        rows = db.execute(
+            select(
+                RegistryRecord.id,
+                RegistryRecord.valid_from,
+                RegistryRecord.valid_until,
+                RegistryRecord.category,
+            ).where(
+                RegistryRecord.status == RecordStatus.ACTIVE,
+                col(RegistryRecord.valid_until) < cutoff,
+            )
+        ).all()
+        closes = {  # the last day of each record's grace
+            record_id: end + dt.timedelta(days=book.for_period(start, category).grace_days)
+            for record_id, start, end, category in rows
+        }
+        candidates = {r: day for r, day in closes.items() if day < on}
         if not candidates:
             return []
         waiting = set(
@@ -56,14 +64,13 @@ def _due(on: dt.date, rules: Rules) -> list[int]:
                 col(RecordChange.record_id).in_(list(candidates)),
             )
         ).all()
-    grace = dt.timedelta(days=rules.grace_days)
-    kept = {r for r, at in reinstated if local_date(at) > candidates[r] + grace}
+    kept = {r for r, at in reinstated if local_date(at) > candidates[r]}
     return sorted(set(candidates) - waiting - kept)
 
 
-def expire_records(on: dt.date, rules: Rules, dry_run: bool = False) -> list[int]:
+def expire_records(on: dt.date, book: RuleBook, dry_run: bool = False) -> list[int]:
     """Expire every record due on `on`; returns their ids (nothing written when `dry_run`)."""
-    due = _due(on, rules)
+    due = _due(on, book)
     if dry_run or not due:
         return due
     now = utcnow()

@@ -38,9 +38,11 @@ from portal.domain.core.db import column_defaults, transaction
 from portal.domain.outbox import post
 from portal.domain.outbox.tables import OutboxMessage
 from portal.domain.registry.tables import RecordStatus, RegistryRecord
-from portal.domain.renewal import eligibility, eligibility_batch, requirement_text
+from portal.domain.renewal import eligibility_batch, requirement_text
 from portal.domain.renewal.eligibility import months_before
 from portal.domain.renewal.tables import ApplicationStatus, Reminder, RenewalApplication
+from portal.domain.rules import versions
+from portal.domain.rules.rule_set import RuleBook
 from portal.i18n import format_date, translate
 from portal.settings import REMINDER_STAGES, get_settings
 
@@ -81,16 +83,20 @@ class Planned:
     activated: bool = True  # False: the mail says how to open the portal account first
 
 
-def plan(on: dt.date, rules: eligibility.Rules | None = None) -> list[Planned]:
-    """Who is due which reminder on `on`, and what each still misses (nothing is written)."""
-    rules = rules or eligibility.rules()
+def plan(on: dt.date, book: RuleBook | None = None) -> list[Planned]:
+    """Who is due which reminder on `on`, and what each still misses, each under their own
+    period's rules (nothing is written)."""
+    book = book or versions.book()
     stages = get_settings().renewal.reminder_stages
-    horizon = on + dt.timedelta(days=31 * max(rules.window_months, 3) + 1)
+    widest = max(v.window_months for v in book.versions)
+    horizon = on + dt.timedelta(days=31 * max(widest, 3) + 1)
     with transaction() as db:
         rows = db.execute(
             select(
                 RegistryRecord.id,
+                RegistryRecord.valid_from,
                 RegistryRecord.valid_until,
+                RegistryRecord.category,
                 RegistryRecord.email,
                 Account.email,
                 Account.status,
@@ -107,10 +113,11 @@ def plan(on: dt.date, rules: eligibility.Rules | None = None) -> list[Planned]:
         ).all()
         default_language = get_settings().language
         due = {}
-        for record_id, end, record_email, account_email, status, lang in rows:
+        for record_id, start, end, category, record_email, account_email, status, lang in rows:
             activated = status == AccountStatus.ACTIVE
             email = account_email if activated else record_email
-            stage = due_stage(end, on, rules.window_months, stages)
+            window = book.for_period(start, category).window_months
+            stage = due_stage(end, on, window, stages)
             if email and stage is not None:
                 due[record_id] = (end, stage, email, lang or default_language, activated)
         done: set[tuple[int, dt.date, str]] = set()
@@ -139,7 +146,7 @@ def plan(on: dt.date, rules: eligibility.Rules | None = None) -> list[Planned]:
     if not due:
         return []
     # A short list is read by id; a season's worth is cheaper as one pass over everyone.
-    results = eligibility_batch.for_all(on, rules, list(due) if len(due) < 5000 else None)
+    results = eligibility_batch.for_all(on, book, list(due) if len(due) < 5000 else None)
     return [
         Planned(
             record_id=r,

@@ -33,7 +33,7 @@ from portal.domain.registrants.exports import safe_cell
 from portal.domain.registry.records import shown
 from portal.domain.registry.tables import RecordChange, RecordStatus, RegistryRecord
 from portal.domain.renewal import certificates, eligibility_batch, mails, renewals
-from portal.domain.renewal.eligibility import Eligibility, rules
+from portal.domain.renewal.eligibility import Eligibility
 from portal.domain.renewal.tables import (
     ApplicationStatus,
     Certificate,
@@ -41,7 +41,7 @@ from portal.domain.renewal.tables import (
     RenewalApplication,
     RenewalEvent,
 )
-from portal.settings import get_settings
+from portal.domain.rules import versions
 
 PER_PAGE = 50
 STATUSES = tuple(s.value for s in ApplicationStatus)
@@ -102,7 +102,7 @@ def queue(actor: Actor, status: str = "submitted", page: int = 1, text: str = ""
             .offset((page - 1) * PER_PAGE)
             .limit(PER_PAGE)
         ).all()
-    now = eligibility_batch.for_all(today(), rules(), [r.id for _, r in found])
+    now = eligibility_batch.for_all(today(), versions.book(), [r.id for _, r in found])
     rows = [
         QueueRow(
             id=app.id,
@@ -218,9 +218,9 @@ def decide(actor: Actor, application_id: int, action: str, reason: str = "") -> 
         record = db.get(RegistryRecord, app.record_id)
         detail_values: dict = {}
         if status == ApplicationStatus.APPROVED:
-            start, end = certificates.next_period(
-                app.cycle_end, get_settings().renewal.validity_years
-            )
+            following = app.cycle_end + dt.timedelta(days=1)
+            rules = versions.book(db).for_period(following, record.category)
+            start, end = certificates.next_period(app.cycle_end, rules.validity_years)
             _history(
                 db,
                 record,

@@ -35,6 +35,7 @@ from portal.domain.renewal.tables import (
     RenewalApplication,
     RenewalEvent,
 )
+from portal.domain.rules import versions
 
 
 def record_facts(record: RegistryRecord | Row) -> eligibility.RecordFacts:
@@ -47,9 +48,10 @@ def record_facts(record: RegistryRecord | Row) -> eligibility.RecordFacts:
 def record_eligibility(
     db: Session | Connection, record: RegistryRecord | Row, on: dt.date
 ) -> eligibility.Eligibility:
-    """One record's eligibility on a day, from its claims (three queries)."""
-    facts, caps = claims.record_claims(db, record)
-    return eligibility.evaluate_claims(record_facts(record), facts, caps, on, eligibility.rules())
+    """One record's eligibility on a day, from its claims, under its period's rules."""
+    rules = versions.book(db).for_period(record.valid_from, record.category)
+    facts = claims.record_claims(db, record)
+    return eligibility.evaluate_claims(record_facts(record), facts, on, rules)
 
 
 def snapshot(result: eligibility.Eligibility, on: dt.date) -> dict:
@@ -58,9 +60,16 @@ def snapshot(result: eligibility.Eligibility, on: dt.date) -> dict:
     def plain(value: object) -> object:
         return value.isoformat() if isinstance(value, dt.date) else value
 
+    rules = result.rules
     return {
         "on": on.isoformat(),
         "can_apply": result.can_apply,
+        "rule_set": {
+            "id": rules.rule_set_id,
+            "effective_from": plain(rules.effective_from),
+        }
+        if rules is not None
+        else None,
         "requirements": [
             {"code": r.code, "met": r.met, "facts": {k: plain(v) for k, v in r.facts.items()}}
             for r in result.requirements

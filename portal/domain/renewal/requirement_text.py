@@ -18,6 +18,7 @@ _FIX = {
     "course": ("req.fix_course", paths.MY_POINTS),
     "newsletter": ("req.fix_newsletter", paths.MY_RECORD),
     "points": ("req.fix_points", paths.MY_POINTS),
+    "minimum": ("req.fix_points", paths.MY_POINTS),
     "window": ("", ""),
 }
 
@@ -38,23 +39,36 @@ def _date(value: object, lang: str) -> str:
     return format_date(value, lang) if isinstance(value, dt.date) else ""
 
 
+def _course_fact(met: bool, facts: dict, lang: str) -> str:
+    attended, needed = int(facts.get("attended", 0)), int(facts.get("needed", 1))
+    if met:
+        return translate("req.course_on", lang, date=_date(facts.get("attended_on"), lang))
+    if facts.get("pending"):
+        return translate("req.course_pending", lang)
+    if attended:
+        return translate("req.course_some", lang, attended=attended, needed=needed)
+    return translate("req.course_none", lang)
+
+
+def _counted_fact(facts: dict, lang: str) -> str:
+    key = "req.points_fact_pending" if facts.get("pending") else "req.points_fact"
+    return translate(
+        key,
+        lang,
+        counted=facts.get("counted", 0),
+        required=facts.get("required", 0),
+        missing=facts.get("missing", 0),
+        pending=facts.get("pending", 0),
+    )
+
+
 def _fact(code: str, met: bool, facts: dict, lang: str) -> str:
     if code == "course":
-        if met:
-            return translate("req.course_on", lang, date=_date(facts.get("attended_on"), lang))
-        return translate("req.course_pending" if facts.get("pending") else "req.course_none", lang)
+        return _course_fact(met, facts, lang)
     if code == "newsletter":
         return translate("req.newsletter_yes" if met else "req.newsletter_no", lang)
-    if code == "points":
-        key = "req.points_fact_pending" if facts.get("pending") else "req.points_fact"
-        return translate(
-            key,
-            lang,
-            counted=facts.get("counted", 0),
-            required=facts.get("required", 0),
-            missing=facts.get("missing", 0),
-            pending=facts.get("pending", 0),
-        )
+    if code in ("points", "minimum"):
+        return _counted_fact(facts, lang)
     state = facts.get("state", "unknown")
     return translate(
         f"req.window_{state}",
@@ -64,13 +78,22 @@ def _fact(code: str, met: bool, facts: dict, lang: str) -> str:
     )
 
 
-def describe(code: str, met: bool, facts: dict, required: int, lang: str) -> RequirementText:
+def _title(code: str, facts: dict, lang: str) -> str:
+    if code == "course" and int(facts.get("needed", 1)) > 1:
+        return translate("req.course_times", lang, count=int(facts["needed"]))
+    if code == "minimum":
+        name = facts.get("name_ja" if lang == "ja" else "name_en") or facts.get("category", "")
+        return translate("req.minimum", lang, required=facts.get("required", 0), category=name)
+    return translate(f"req.{code}", lang, required=facts.get("required", 0))
+
+
+def describe(code: str, met: bool, facts: dict, lang: str) -> RequirementText:
     """One requirement as a title, a fact line and (when not met) what to do."""
     fix_key, href = _FIX.get(code, ("", ""))
     return RequirementText(
         code=code,
         met=met,
-        title=translate(f"req.{code}", lang, required=required),
+        title=_title(code, facts, lang),
         fact=_fact(code, met, facts, lang),
         fix_label=translate(fix_key, lang) if fix_key and not met else "",
         fix_href=href if fix_key and not met else "",
@@ -79,19 +102,14 @@ def describe(code: str, met: bool, facts: dict, required: int, lang: str) -> Req
 
 def for_eligibility(result: Eligibility, lang: str) -> list[RequirementText]:
     """Every requirement of an eligibility, in order."""
-    required = int(result.requirement("points").facts.get("required", 0))
-    return [describe(r.code, r.met, r.facts, required, lang) for r in result.requirements]
+    return [describe(r.code, r.met, dict(r.facts), lang) for r in result.requirements]
 
 
 def for_snapshot(snapshot: dict, lang: str) -> list[RequirementText]:
     """Every requirement of an application's stored snapshot, in order."""
-    items = snapshot.get("requirements", [])
-    required = next(
-        (int(i["facts"].get("required", 0)) for i in items if i.get("code") == "points"), 0
-    )
     return [
-        describe(i.get("code", ""), bool(i.get("met")), i.get("facts", {}), required, lang)
-        for i in items
+        describe(i.get("code", ""), bool(i.get("met")), i.get("facts", {}), lang)
+        for i in snapshot.get("requirements", [])
     ]
 
 

@@ -43,6 +43,7 @@ CATEGORIES = (
     "attendance",
     "renewal",
     "certificate",
+    "rules",
     "outbox",
 )
 PER_PAGE = 50

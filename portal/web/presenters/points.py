@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 
 from portal.domain.core import paths
 from portal.domain.points.catalogue import ActivityView
-from portal.domain.points.claims import ClaimView, Standing
+from portal.domain.points.claims import ClaimView
 from portal.domain.points.tables import OPEN_STATUSES
+from portal.domain.rules.standing import Standing
 from portal.i18n import format_date, format_datetime, translate
 from portal.web.components.values import pending_review
 

@@ -12,6 +12,7 @@ from portal.domain.core.errors import DomainError, FieldErrors, NotAllowed
 from portal.domain.organisations import attendance_reports, proposals
 from portal.domain.points import claims
 from portal.domain.points.tables import Claim
+from portal.domain.rules import standing
 from tests import factories
 from tests.domain.organisations.people import admin, org_user, provider
 from tests.support.people import person, staff_principal
@@ -65,7 +66,7 @@ def test_a_confirmed_list_credits_once_and_closes_open_claims(scene):
     report_id = attendance_reports.submit(clerk, seminar, data, "list.csv")
     assert factories.outbox("clerk@seminars.example", "attendance_received")
     assert [r.id for r in attendance_reports.waiting(boss)] == [report_id]
-    assert claims.standing(p0).count.counted == 0  # nothing before the secretariat confirms
+    assert standing.own(p0).count.counted == 0  # nothing before the secretariat confirms
     attendance_reports.confirm(boss, report_id)
     [credited] = claims.my_claims(p0)
     assert credited.credited and credited.status == "approved"
@@ -73,7 +74,7 @@ def test_a_confirmed_list_credits_once_and_closes_open_claims(scene):
     [closed] = claims.my_claims(p2)
     assert not closed.credited and closed.status == "approved"
     assert [e.kind for e in closed.timeline][-1] == "confirmed"
-    assert claims.standing(p0).count.counted == 2 and claims.standing(p2).count.counted == 2
+    assert standing.own(p0).count.counted == 2 and standing.own(p2).count.counted == 2
     [mail] = factories.outbox("clerk@seminars.example", "attendance_confirmed")
     assert mail.params["count"] == 2
     # The same people on a second list: nothing left to credit.
@@ -128,7 +129,7 @@ def test_a_trusted_association_credits_on_submission(scene, configure):
     configure(PORTAL_ATTENDANCE_AUTO_CREDIT="true")
     _, clerk, seminar, ((p0, n0, name0), _, _) = scene
     attendance_reports.submit(clerk, seminar, csv_bytes((n0, name0)))
-    assert claims.standing(p0).count.counted == 2
+    assert standing.own(p0).count.counted == 2
     assert attendance_reports.of_my_organisation(clerk)[0].status == "confirmed"
 
 

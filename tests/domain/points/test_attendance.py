@@ -5,6 +5,7 @@ from portal.domain.audit.tables import AuditEvent
 from portal.domain.core.db import transaction
 from portal.domain.core.errors import NotAllowed
 from portal.domain.points import attendance, claims
+from portal.domain.rules import standing
 from tests.support.catalogue import activity
 from tests.support.people import number_of, registrant_principal, staff_principal
 
@@ -29,11 +30,11 @@ def test_attendance_credits_three_and_reports_the_rest(db):
         [credited] = claims.my_claims(person)
         assert credited.credited and credited.status == "approved"
         assert [e.kind for e in credited.timeline] == ["credited"]
-        assert claims.standing(person).count.counted == 2
+        assert standing.own(person).count.counted == 2
     [claimed] = claims.my_claims(people[3])  # one claim, now approved: never a second credit
     assert (claimed.status, claimed.credited) == ("approved", False)
     assert [e.kind for e in claimed.timeline][-1] == "confirmed"
-    assert claims.standing(people[3]).count.counted == 2
+    assert standing.own(people[3]).count.counted == 2
     again = attendance.plan(boss, seminar, data)
     assert again.credits == 0 and len(again.already) == 4
     with transaction() as session:

@@ -11,6 +11,7 @@ from portal.domain.core.errors import DomainError, FieldErrors, NotAllowed
 from portal.domain.points import catalogue, claim_review, claims, evidence
 from portal.domain.points.tables import Claim, ClaimEvent, EvidenceFile
 from portal.domain.registry.tables import RegistryRecord
+from portal.domain.rules import standing
 from portal.settings import get_settings
 from tests import factories
 from tests.support.catalogue import PDF, activity
@@ -133,8 +134,8 @@ def test_review_ask_answer_approve_and_count(db):
         "answered",
         "approved",
     ]
-    standing = claims.standing(me)
-    assert (standing.count.counted, standing.count.pending, standing.required) == (2, 0, 5)
+    held = standing.own(me)
+    assert (held.count.counted, held.count.pending, held.required) == (2, 0, 5)
     with pytest.raises(DomainError) as again:
         claim_review.decide(boss, claim_id, "reject", "changed my mind")
     assert again.value.key == "review.already_decided"

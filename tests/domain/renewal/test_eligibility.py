@@ -1,16 +1,17 @@
 import datetime as dt
+from dataclasses import replace
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from portal.domain.points.points_rules import ClaimFacts
-from portal.domain.renewal.eligibility import RecordFacts, Rules, months_before
+from portal.domain.renewal.eligibility import RecordFacts, months_before
 from portal.domain.renewal.eligibility import evaluate_claims as evaluate
+from portal.domain.rules.rule_set import Minimum, Rules
 
 START, END = dt.date(2024, 4, 1), dt.date(2027, 3, 31)
-CAPS = {"other": 2}
-RULES = Rules()
+RULES = Rules(caps=(("other", 2),))
 
 
 def record(newsletter=True, status="active", start=START, end=END):
@@ -85,14 +86,14 @@ IN_WINDOW = dt.date(2027, 1, 15)
     ],
 )
 def test_requirements_table(name, facts, claims, today, unmet):
-    result = evaluate(facts, claims, CAPS, today, RULES)
+    result = evaluate(facts, claims, today, RULES)
     assert {r.code for r in result.requirements if not r.met} == unmet, name
     assert result.can_apply == (not unmet)
 
 
 def test_facts_say_what_is_missing_and_where_to_fix_it():
     result = evaluate(
-        record(), [course(), seminar(3), seminar(1, status="submitted")], CAPS, IN_WINDOW, RULES
+        record(), [course(), seminar(3), seminar(1, status="submitted")], IN_WINDOW, RULES
     )
     points = result.requirement("points")
     assert points.facts == {"counted": 4, "required": 5, "missing": 1, "pending": 1}
@@ -103,9 +104,9 @@ def test_facts_say_what_is_missing_and_where_to_fix_it():
 
 def test_grace_days_keep_the_window_open():
     late = END + dt.timedelta(days=10)
-    assert not evaluate(record(), [course(), seminar(4)], CAPS, late, RULES).can_apply
-    graced = Rules(grace_days=10)
-    assert evaluate(record(), [course(), seminar(4)], CAPS, late, graced).can_apply
+    assert not evaluate(record(), [course(), seminar(4)], late, RULES).can_apply
+    graced = replace(RULES, grace_days=10)
+    assert evaluate(record(), [course(), seminar(4)], late, graced).can_apply
 
 
 def test_window_opening_on_short_months_and_leap_days():
@@ -123,9 +124,42 @@ def test_window_opening_on_short_months_and_leap_days():
 )
 def test_window_properties(end, months, grace, today):
     facts = record(start=end - dt.timedelta(days=3 * 365), end=end)
-    result = evaluate(facts, [], CAPS, today, Rules(window_months=months, grace_days=grace))
+    result = evaluate(facts, [], today, replace(RULES, window_months=months, grace_days=grace))
     assert result.window_opens <= end <= result.window_closes
     assert (end - result.window_opens).days <= months * 31
     assert result.requirement("window").met == (
         result.window_opens <= today <= result.window_closes
     )
+
+
+def test_a_category_minimum_is_its_own_requirement_counted_after_the_cap():
+    rules = replace(
+        RULES,
+        caps=(("other", 2), ("seminar", 3)),
+        minimums=(Minimum("seminar", 2, "Seminar", "セミナー"),),
+    )
+    other = ClaimFacts("other", "approved", dt.date(2025, 1, 1), 4, 4)
+    short = evaluate(record(), [course(), seminar(1), other], IN_WINDOW, rules)
+    minimum = short.requirement("minimum")
+    assert not minimum.met and not short.can_apply
+    assert (minimum.facts["counted"], minimum.facts["missing"]) == (1, 1)
+    assert minimum.facts["name_ja"] == "セミナー" and minimum.fix == "/mypage/points"
+    met = evaluate(record(), [course(), seminar(5), other], IN_WINDOW, rules)
+    assert met.requirement("minimum").facts["counted"] == 3  # capped at 3
+    assert met.requirement("points").facts["counted"] == 6 and met.can_apply
+
+
+def test_the_rules_decide_which_requirements_there_are():
+    bare = Rules(points_required=2, mandatory_category="", conditions=())
+    result = evaluate(record(newsletter=False), [seminar(2)], IN_WINDOW, bare)
+    assert [r.code for r in result.requirements] == ["points", "window"]
+    assert result.can_apply and result.rules == bare
+
+
+def test_a_course_asked_twice_needs_two_attendances():
+    twice = replace(RULES, mandatory_count=2)
+    once = evaluate(record(), [course(), seminar(4)], IN_WINDOW, twice)
+    assert not once.requirement("course").met
+    assert once.requirement("course").facts["attended"] == 1
+    second = course(dt.date(2026, 6, 1))
+    assert evaluate(record(), [course(), second, seminar(3)], IN_WINDOW, twice).can_apply

@@ -1,5 +1,6 @@
 import asyncio
 import datetime as dt
+from dataclasses import replace
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -12,15 +13,17 @@ from portal.domain.core.clock import today
 from portal.domain.core.db import transaction
 from portal.domain.registry import records
 from portal.domain.registry.tables import RecordChange, RegistryRecord
-from portal.domain.renewal import daily, eligibility, expiry, reminders, renewals
+from portal.domain.renewal import daily, expiry, reminders, renewals
+from portal.domain.rules.rule_set import RuleBook
 from portal.mail.render import render
 from portal.settings import REMINDER_STAGES
 from portal.web import daily_jobs
 from tests import factories
 from tests.domain.renewal.renewal_people import record_of, renewing
+from tests.support import rules
 from tests.support.people import acting_as, reviewer, staff_principal
 
-RULES = eligibility.Rules()
+BOOK = RuleBook((rules.FIRST,))
 
 
 def test_each_stage_is_due_from_its_day_until_the_next():
@@ -145,12 +148,12 @@ def test_expiry_after_grace_skips_waiting_applications_and_reinstated_records(db
         acting_as(boss.account_id),
         reason="Reinstated by the board",
     )
-    graced = eligibility.Rules(grace_days=2)
+    graced = RuleBook((replace(rules.FIRST, grace_days=2),))
     assert expiry.expire_records(today(), graced) == []
-    assert expiry.expire_records(today(), RULES, dry_run=True) == [record_of(gone).id]
+    assert expiry.expire_records(today(), BOOK, dry_run=True) == [record_of(gone).id]
     assert record_of(gone).status == "active"
-    assert expiry.expire_records(today(), RULES) == [record_of(gone).id]
-    assert expiry.expire_records(today(), RULES) == []
+    assert expiry.expire_records(today(), BOOK) == [record_of(gone).id]
+    assert expiry.expire_records(today(), BOOK) == []
     assert (record_of(gone).status, record_of(waiting).status, record_of(kept).status) == (
         "expired",
         "active",

@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 from portal.domain.points.catalogue import ActivityView, CategoryView
-from portal.domain.points.claims import ClaimView, Standing, TimelineEntry
+from portal.domain.points.claims import ClaimView, TimelineEntry
 from portal.domain.points.points_rules import CategoryCount, PointsCount
+from portal.domain.rules.rule_set import Rules
+from portal.domain.rules.standing import Standing
 from portal.web.presenters import points
 
-SEMINARS = CategoryView(1, "seminar", "Seminars", "研修会", 3)
+SEMINARS = CategoryView(1, "seminar", "Seminars", "研修会")
 NAMES = {"seminar": "Seminars"}
 AT = dt.datetime(2026, 5, 1, 1, 30, tzinfo=dt.UTC)
 
@@ -47,12 +49,12 @@ def test_the_summary_names_the_period_caps_waiting_claims_and_points_outside_it(
         outside_period=2,
         by_category=(CategoryCount("seminar", 4, 3, 3),),
     )
-    standing = Standing(count, 5, dt.date(2025, 4, 1), dt.date(2028, 3, 31))
+    standing = Standing(count, Rules(), dt.date(2025, 4, 1), dt.date(2028, 3, 31))
     lines = points.summary(standing, NAMES, "en")
     assert len(lines) == 5
     assert "2028" in lines[0] and "6" in lines[1] and "Seminars" in lines[2]
     assert "1 claim" in lines[3] and "3 points" in lines[3] and "2" in lines[4]
-    quiet = Standing(PointsCount(0, 0, 0, 0, 0, ()), 5, None, None)
+    quiet = Standing(PointsCount(0, 0, 0, 0, 0, ()), Rules(), None, None)
     assert len(points.summary(quiet, NAMES, "ja")) == 2  # nothing capped, waiting or outside
 
 

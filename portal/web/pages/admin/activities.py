@@ -11,7 +11,7 @@ from portal.domain.core import staged_files
 from portal.domain.core.errors import DomainError
 from portal.domain.points import attendance, catalogue
 from portal.domain.registrants import registry_import
-from portal.i18n import format_date_range, translate
+from portal.i18n import format_date_range
 from portal.web.changes import PageState
 from portal.web.components.attendance_preview import csv_drop, preview_rows, preview_view
 from portal.web.components.forms import (
@@ -61,8 +61,7 @@ class AdminActivitiesState(PageState, rx.State):
         self.categories = [
             {
                 "code": c.code,
-                "name": c.name(lang)
-                + (f" ({translate('activities.cap', lang, cap=c.cap)})" if c.cap else ""),
+                "name": c.name(lang),
             }
             for c in kinds
         ]

@@ -11,6 +11,7 @@ from portal.domain.core import paths
 from portal.domain.core.errors import DomainError
 from portal.domain.points import claim_review
 from portal.domain.points.tables import OPEN_STATUSES
+from portal.domain.rules import standing as standings
 from portal.i18n import format_date, format_datetime, translate
 from portal.web.changes import PageState
 from portal.web.components.forms import (
@@ -70,9 +71,10 @@ class AdminClaimState(PageState, rx.State):
             {"key": "points.organiser", "value": claim.organiser or "—"},
             {"key": "points.points_asked", "value": str(claim.points_requested)},
         ]
-        count = found.standing
+        held = await asyncio.to_thread(standings.of_record, actor, found.record_id)
+        count = held.count
         self.standing = [
-            translate("review.standing", lang, counted=count.counted, required=found.required),
+            translate("review.standing", lang, counted=count.counted, required=held.required),
             pending_review(count.pending_claims, count.pending, lang),
         ]
         self.timeline = [

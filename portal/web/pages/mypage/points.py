@@ -9,6 +9,7 @@ import reflex as rx
 from portal.domain.accounts.actor import Actor
 from portal.domain.core.errors import DomainError
 from portal.domain.points import catalogue, claims, evidence
+from portal.domain.rules import standing
 from portal.i18n import translate
 from portal.settings import get_settings
 from portal.web.changes import PageState
@@ -50,15 +51,15 @@ class PointsState(PageState, rx.State):
 
     async def _fill(self, actor: Actor) -> None:
         lang = actor.language
-        standing, mine, claimable = await asyncio.gather(
-            asyncio.to_thread(claims.standing, actor),
+        held, mine, claimable = await asyncio.gather(
+            asyncio.to_thread(standing.own, actor),
             asyncio.to_thread(claims.my_claims, actor),
             asyncio.to_thread(claims.claimable, actor),
         )
         names = {c.code: c.name(lang) for c in await asyncio.to_thread(catalogue.categories)}
         settings = get_settings()
-        self.counted, self.required = standing.count.counted, standing.required
-        self.summary = points.summary(standing, names, lang)
+        self.counted, self.required = held.count.counted, held.required
+        self.summary = points.summary(held, names, lang)
         self.activities = points.offered(claimable, mine, lang)
         self.attach_rules = translate(
             "points.attach_rules",
