@@ -19,6 +19,9 @@ portal import-registrants FILE.csv [--dry-run] [--no-invite]
 portal send-reminders [--dry-run] [--date D]   queue the renewal reminders due (D or today)
 portal expire-records [--dry-run] [--date D]   expire records whose validity ended
 portal daily [--date D]            expiry then reminders, once per day (what the app runs daily)
+portal rules show [--json]          every renewal rule version, the one in force marked
+portal rules import FILE.toml [--publish]   add a rule version (a draft unless --publish)
+portal eligibility NUMBER [--json]  a registrant's rule set and each requirement met or not
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ import os
 import sys
 from pathlib import Path
 
-from portal import __version__, logs
+from portal import __version__, cli_rules, logs
 from portal.domain import demo
 from portal.domain.accounts import activation, factors, operations
 from portal.domain.core import migrations
@@ -409,6 +412,7 @@ def build_parser() -> argparse.ArgumentParser:
     load.add_argument("--no-invite", action="store_true", help="do not invite new registrants")
     load.add_argument("--show", type=int, default=20, metavar="N", help="changed rows to list")
     load.set_defaults(run=_import_registrants)
+    cli_rules.register(commands)
     return parser
 
 

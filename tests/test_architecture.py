@@ -279,6 +279,7 @@ NEEDS_NO_ACTOR = {
     "points.catalogue.activities",
     "registry.registrant_categories.listing",
     "registry.mail_topics.listing",
+    "rules.versions.names",
     # The registry sits below accounts: registrants.registry_admin checks the actor first.
     "registry.records.staff_preview",
     "registry.records.history",

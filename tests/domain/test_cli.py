@@ -1,11 +1,13 @@
 import datetime as dt
 import io
+import json
 
 from sqlmodel import select
 
 from portal import cli
 from portal.domain.accounts import signin
 from portal.domain.accounts.tables import Account
+from portal.domain.core.clock import today
 from portal.domain.core.db import transaction
 from portal.domain.registry.tables import RegistryRecord
 from tests import factories
@@ -151,3 +153,57 @@ def test_create_organisation_invites_its_first_user_or_creates_nothing(db, monke
     assert code == 1 and capsys.readouterr().err.strip()
     with transaction() as session:
         assert session.exec(select(Account).where(Account.kind == "organisation")).all() == [user]
+
+
+RULES_TOML = """\
+note = "Announced at the general meeting"
+effective_from = {day}
+points_required = 10
+
+[categories.seminar]
+minimum = 2
+maximum = {maximum}
+
+[registrant_categories.general]
+points_required = 8
+"""
+
+
+def test_rules_import_names_each_wrong_line_and_saves_nothing(db, monkeypatch, capsys, tmp_path):
+    renewing("someone@example.com")  # the points categories exist
+    file = tmp_path / "rules.toml"
+    soon = (today() + dt.timedelta(days=60)).isoformat()
+    file.write_text(RULES_TOML.format(day=soon, maximum='"two"'), encoding="utf-8")
+    assert run(monkeypatch, "rules", "import", str(file)) == 1
+    err = capsys.readouterr().err
+    assert f"{file}:7: categories.seminar.maximum: Enter a whole number from 0 to 1000." in err
+    assert "minimum cannot be above" not in err and "Nothing was saved." in err
+    file.write_text(RULES_TOML.format(day=soon, maximum=3), encoding="utf-8")
+    assert run(monkeypatch, "rules", "import", str(file), "--publish") == 0
+    assert run(monkeypatch, "rules", "show") == 0
+    out = capsys.readouterr().out
+    assert "Published #2." in out
+    assert "#2  Rules for periods from" in out and "(published)" in out
+    assert (
+        "Of these, at least 2 from Seminar." in out and "General: at least 8 points in all." in out
+    )
+    assert "#1  The first rules" in out and "IN FORCE" in out
+    assert run(monkeypatch, "rules", "show", "--json") == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert [(v["id"], v["points_required"]) for v in shown] == [(2, 10), (1, 5)]
+
+
+def test_eligibility_answers_a_support_call(db, monkeypatch, capsys):
+    me = renewing("caller@example.com", days_left=30, points=4)
+    number = record_of(me).registration_number
+    assert run(monkeypatch, "eligibility", number) == 0
+    out = capsys.readouterr().out
+    assert "Rule set #1: The first rules" in out
+    assert "NOT MET  At least 5 points counted: 4 of 5 points counted; 1 to go" in out
+    assert "Can apply: no (1 not met)" in out
+    assert run(monkeypatch, "eligibility", number, "--json") == 0
+    answer = json.loads(capsys.readouterr().out)
+    assert answer["rule_set"] == 1 and answer["can_apply"] is False
+    assert [r["code"] for r in answer["requirements"] if not r["met"]] == ["points"]
+    assert run(monkeypatch, "eligibility", "NOPE") == 1
+    assert "No registry record has the number NOPE." in capsys.readouterr().err

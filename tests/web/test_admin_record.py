@@ -71,3 +71,16 @@ async def test_registrant_and_bad_ids_get_nothing(tabs, configure):
         await open_page(staff_tab, f"/admin/registrants/{bad}")
         await staff_tab.send(AdminRecordState, "load", path=f"/admin/registrants/{bad}")
         assert not (await staff_tab.state(AdminRecordState)).found
+
+
+async def test_the_record_page_shows_the_requirements_under_the_records_own_rules(tabs, configure):
+    configure(PORTAL_STAFF_REQUIRE_TOTP="false")
+    _, record_id = locked_registrant()
+    tab = tabs(cookie=staff("reviewer", "reader@example.com"))
+    await open_record(tab, record_id)
+    state = await tab.state(AdminRecordState)
+    assert state.rules_title.startswith("The first rules")
+    rows = {r["code"]: r for r in state.requirements}
+    assert set(rows) == {"course", "newsletter", "points", "window"}
+    assert rows["points"]["fact"] == "0 of 5 points counted; 5 to go"
+    assert all(r["fix_href"] == "" for r in rows.values())  # no links to the registrant's pages

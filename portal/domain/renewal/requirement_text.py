@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from portal.domain.core import paths
 from portal.domain.renewal.eligibility import Eligibility
+from portal.domain.rules import wording
 from portal.i18n import format_date, translate
 
 _FIX = {
@@ -103,6 +104,16 @@ def describe(code: str, met: bool, facts: dict, lang: str) -> RequirementText:
 def for_eligibility(result: Eligibility, lang: str) -> list[RequirementText]:
     """Every requirement of an eligibility, in order."""
     return [describe(r.code, r.met, dict(r.facts), lang) for r in result.requirements]
+
+
+def rules_title(result: Eligibility, lang: str, name_the_first: bool = False) -> str:
+    """Which rules the requirements are those of ("Rules for periods from 1 April 2027");
+    empty for the first version unless `name_the_first` (staff pages): until the rules
+    change, registrants have nothing to tell apart."""
+    rules = result.rules
+    if rules is None or (rules.earliest and not name_the_first):
+        return ""
+    return wording.title(rules.effective_from, rules.earliest, lang)
 
 
 def for_snapshot(snapshot: dict, lang: str) -> list[RequirementText]:

@@ -93,6 +93,7 @@ class Rules:
     carry_over: CarryOver = CarryOver()
     rule_set_id: int | None = None
     effective_from: dt.date | None = None
+    earliest: bool = False  # the first version: it also governs periods before its date
     cap_by_category: Mapping[str, int] = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -129,7 +130,8 @@ class RuleBook:
         version = self.version_for(start)
         key = (version.effective_from, registrant_category)
         if key not in self._resolved:
-            self._resolved[key] = resolve(version, registrant_category, self.names)
+            earliest = version is self.versions[0]
+            self._resolved[key] = resolve(version, registrant_category, self.names, earliest)
         return self._resolved[key]
 
     def bounds(self) -> list[tuple[RuleSet, dt.date | None, dt.date | None]]:
@@ -149,9 +151,11 @@ def resolve(
     version: RuleSet,
     registrant_category: str,
     names: Mapping[str, tuple[str, str]] | None = None,
+    earliest: bool = False,
 ) -> Rules:
     """`version` as the rules of one registrant category (`names`: each points category's
-    English and Japanese name, for the minimums' wording)."""
+    English and Japanese name, for the minimums' wording; `earliest`: it is the first
+    version)."""
     required = dict(version.overrides).get(registrant_category, version.points_required)
     by_code = names or {}
     return Rules(
@@ -171,6 +175,7 @@ def resolve(
         carry_over=version.carry_over,
         rule_set_id=version.id,
         effective_from=version.effective_from,
+        earliest=earliest,
     )
 
 
@@ -222,9 +227,11 @@ class _Reader:
         return value
 
     def optional_number(self, path: str, low: int, high: int) -> int | None:
+        """The number at `path`, None when absent (or wrong: then a message is kept)."""
         if _at(self.document, path, None) is None:
             return None
-        return self.number(path, low, high)
+        value = self.number(path, low, high)
+        return None if path in self.errors else value
 
     def date(self, path: str) -> dt.date:
         value = _at(self.document, path, None)

@@ -27,15 +27,18 @@ from portal.domain.core.db import reading, transaction
 from portal.domain.core.errors import DomainError
 from portal.domain.core.origin import SYSTEM
 from portal.domain.points.tables import ActivityCategory
+from portal.domain.registry import registrant_categories
+from portal.domain.registry.registrant_categories import GENERAL
 from portal.domain.registry.tables import RegistrantCategory
 from portal.domain.rules import rule_set
 from portal.domain.rules.tables import RuleSetRow, RuleSetStatus
 
 
 def _known(db: Session | Connection) -> tuple[list[str], list[str]]:
+    """The points categories and the registrant categories a version may name."""
     return (
         list(db.execute(select(ActivityCategory.code)).scalars()),
-        list(db.execute(select(RegistrantCategory.code)).scalars()),
+        [GENERAL, *db.execute(select(RegistrantCategory.code)).scalars()],
     )
 
 
@@ -194,3 +197,11 @@ def discard(actor: Actor | None, version_id: int) -> None:
             raise DomainError("rules.not_a_draft")
         db.delete(row)
         trail.record(db, "rules.discarded", by, target=f"rule_set:{version_id}")
+
+
+def names(lang: str) -> tuple[dict[str, str], dict[str, str]]:
+    """The points categories' and the registrant categories' names in `lang`, by code
+    (what the wording of a version names)."""
+    with transaction() as db:
+        points = {code: ja if lang == "ja" else en for code, en, ja in db.execute(_NAMES).all()}
+        return points, registrant_categories.names(db, lang)

@@ -8,19 +8,23 @@ from portal.domain.renewal.requirement_text import RequirementText
 from portal.web.components.text import t
 
 
-def as_rows(texts: list[RequirementText]) -> list[dict[str, str]]:
-    """Plain strings for state."""
-    return [
-        {
-            "code": r.code,
-            "met": "yes" if r.met else "",
-            "title": r.title,
-            "fact": r.fact,
-            "fix_label": r.fix_label,
-            "fix_href": r.fix_href,
-        }
-        for r in texts
-    ]
+def as_rows(texts: list[RequirementText], for_staff: bool = False) -> list[dict[str, str]]:
+    """Plain strings for state, each with a key unique on the page (a second category
+    minimum is `minimum-2`); staff get no links to the registrant's own pages."""
+    rows, seen = [], {}
+    for r in texts:
+        seen[r.code] = seen.get(r.code, 0) + 1
+        rows.append(
+            {
+                "code": r.code if seen[r.code] == 1 else f"{r.code}-{seen[r.code]}",
+                "met": "yes" if r.met else "",
+                "title": r.title,
+                "fact": r.fact,
+                "fix_label": "" if for_staff else r.fix_label,
+                "fix_href": "" if for_staff else r.fix_href,
+            }
+        )
+    return rows
 
 
 def _item(row: rx.Var, prefix: str) -> rx.Component:

@@ -7,6 +7,7 @@ import reflex as rx
 from portal.domain.core import paths
 from portal.web.components.forms import notice
 from portal.web.components.layout import card, page_title, scroll_region, shell
+from portal.web.components.requirements import checklist
 from portal.web.components.shown_value import shown_value
 from portal.web.components.text import t
 from portal.web.pages.admin.record_edit import edit_buttons, edit_panel, reinstate_button
@@ -205,6 +206,11 @@ def admin_record_page() -> rx.Component:
                             wrap="wrap",
                         ),
                     ),
+                ),
+                card(
+                    rx.heading(t("admin.renewal_requirements"), as_="h2", size="5"),
+                    rx.text(AdminRecordState.rules_title, size="2", id="record-rules"),
+                    checklist(AdminRecordState.requirements, "staff-req-"),
                 ),
                 card(
                     rx.heading(t("reminder.title"), as_="h2", size="5"),

@@ -12,8 +12,9 @@ from portal.domain.accounts.actor import Actor
 from portal.domain.accounts.tables import StaffRole
 from portal.domain.registrants import registry_admin
 from portal.domain.registry import registrant_categories
-from portal.domain.renewal import reminders
+from portal.domain.renewal import reminders, requirement_text, staff_view
 from portal.web.changes import PageState
+from portal.web.components.requirements import as_rows
 from portal.web.guard import Need, act, guarded
 from portal.web.ids import int_id, path_id
 from portal.web.presenters import record_admin
@@ -30,6 +31,8 @@ class AdminRecordState(PageState, rx.State):
     account_rows: list[Labelled] = []  # noqa: RUF012
     history: list[record_admin.Change] = []  # noqa: RUF012
     reminders: list[record_admin.SentReminder] = []  # noqa: RUF012
+    rules_title: str = ""  # the rule set the record's period is held to
+    requirements: list[dict[str, str]] = []  # noqa: RUF012
     can_act: bool = False
     expired: bool = False
     has_account: bool = False
@@ -48,14 +51,19 @@ class AdminRecordState(PageState, rx.State):
         self.can_act = actor.role == StaffRole.ADMIN
         if found is None:
             self.rows, self.account_rows, self.history, self.title = [], [], [], ""
-            self.requests, self.reminders = [], []
+            self.requests, self.reminders, self.requirements = [], [], []
             return
-        sent, pending, categories = await asyncio.gather(
+        sent, pending, categories, standing = await asyncio.gather(
             asyncio.to_thread(reminders.for_record, actor, record_id),
             asyncio.to_thread(registry_admin.requests_for, actor, record_id),
             asyncio.to_thread(registrant_categories.listing),
+            asyncio.to_thread(staff_view.of_record, actor, record_id=record_id),
         )
         facts = found.account
+        self.rules_title = requirement_text.rules_title(standing.eligibility, lang, True)
+        self.requirements = as_rows(
+            requirement_text.for_eligibility(standing.eligibility, lang), for_staff=True
+        )
         self.reminders = record_admin.reminders(sent, lang)
         self.requests = record_admin.requests(pending, lang)
         self.expired = found.values["status"] == "expired"

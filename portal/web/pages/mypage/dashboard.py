@@ -50,6 +50,7 @@ class DashboardState(PageState, rx.State):
     apply_note: str = ""
     applied: str = ""
     requirements: list[dict[str, str]] = []  # noqa: RUF012
+    rules_title: str = ""
 
     @rx.event
     async def load(self):
@@ -96,6 +97,7 @@ class DashboardState(PageState, rx.State):
         self.progress = min(100, round(100 * points["counted"] / required))
         texts = requirement_text.for_eligibility(result, lang)
         self.requirements = as_rows(texts)
+        self.rules_title = requirement_text.rules_title(result, lang)
         missing = sum(1 for r in texts if not r.met)
         self.headline = (
             translate("renew.can_apply", lang)
@@ -134,6 +136,10 @@ def _renewal_card() -> rx.Component:
     return card(
         rx.heading(t("renew.title"), as_="h2", size="5"),
         headline(DashboardState.headline, DashboardState.can_apply, id="renew-headline"),
+        rx.cond(
+            DashboardState.rules_title != "",
+            rx.text(DashboardState.rules_title, size="2", color="var(--gray-11)", id="rules-title"),
+        ),
         checklist(DashboardState.requirements),
         rx.vstack(
             rx.progress(

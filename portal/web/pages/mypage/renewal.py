@@ -35,6 +35,7 @@ class RenewalState(PageState, rx.State):
     applied: bool = False
     headline: str = ""
     requirements: list[dict[str, str]] = []  # noqa: RUF012
+    rules_title: str = ""
     mailing: dict[str, str] = {}  # noqa: RUF012
     address_mode: str = ""  # "" | edit | confirm
     changes: list[dict[str, str]] = []  # noqa: RUF012
@@ -58,6 +59,7 @@ class RenewalState(PageState, rx.State):
         self.can_apply = mine.may_apply
         self.applied = mine.applied_this_cycle
         self.requirements = as_rows(requirement_text.for_eligibility(result, lang))
+        self.rules_title = requirement_text.rules_title(result, lang)
         self.headline = translate(
             "renew.can_apply" if result.can_apply else "renewal.not_now", lang
         )
@@ -327,6 +329,10 @@ def _apply_card() -> rx.Component:
     return card(
         rx.heading(t("renewal.apply_heading"), as_="h2", size="5"),
         headline(RenewalState.headline, RenewalState.can_apply),
+        rx.cond(
+            RenewalState.rules_title != "",
+            rx.text(RenewalState.rules_title, size="2", color="var(--gray-11)", id="rules-title"),
+        ),
         checklist(RenewalState.requirements),
         rx.cond(
             RenewalState.can_apply,
