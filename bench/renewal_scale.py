@@ -2,7 +2,8 @@
 
     .venv/bin/python -m bench.renewal_scale [--records 100000] [--claims-each 10] [--postgres URL]
 
-Measures: the eligibility batch for every registrant (median of 3); the
+Measures: the eligibility batch for every registrant (median of 3); the impact preview
+of a new rule version (`rules_impact.preview`, median of 3); the
 dashboard's service call for one registrant (`renewals.mine`, p50/p95 of 30 —
 the /mypage event's server time is this plus copying strings); a full daily
 run of reminders (plan, then queue with their ledger rows) executed the way
@@ -30,7 +31,7 @@ from portal.domain.accounts.tables import Account
 from portal.domain.core import bulk
 from portal.domain.core.db import column_defaults, transaction, use_engine
 from portal.domain.registry.tables import RegistryRecord
-from portal.domain.renewal import eligibility_batch, renewals
+from portal.domain.renewal import eligibility_batch, renewals, rules_impact
 from portal.domain.renewal.tables import Reminder
 from portal.domain.rules import versions
 from tests.dbs import engine_with_tables
@@ -121,6 +122,26 @@ def run(kind: str, records: int, claims_each: int, repeat: int) -> None:
             print(
                 f"  eligibility batch, {len(result)} registrants: "
                 f"median {statistics.median(times):.2f} s ({eligible} may apply)"
+            )
+            desk = _principal(None, "staff", "admin")
+            planned = versions.save_draft(
+                None,
+                {
+                    "effective_from": (ON + dt.timedelta(days=30)).isoformat(),
+                    "points_required": 10,
+                    "mandatory_category": "mandatory_course",
+                    "categories": {"seminar": {"minimum": 2}, "other": {"maximum": 2}},
+                },
+            )
+            times = []
+            for _ in range(3):
+                started = time.perf_counter()
+                impact = rules_impact.preview(desk, planned, ON)
+                times.append(time.perf_counter() - started)
+            print(
+                f"  impact preview of a new version, {impact.registrants} registrants: "
+                f"median {statistics.median(times):.2f} s ({impact.changed} changed, "
+                f"{impact.lose} could no longer apply, {impact.gain} could)"
             )
             me = _principal(registrant_id, "registrant", None)
             _, p50, p95 = _timed(lambda: renewals.mine(me, ON), repeat)

@@ -33,6 +33,7 @@ from portal.web.pages.admin.record import admin_record_page
 from portal.web.pages.admin.record_state import AdminRecordState
 from portal.web.pages.admin.registrants import AdminRegistrantsState, registrants_page
 from portal.web.pages.admin.renewals import AdminRenewalsState, renewals_page
+from portal.web.pages.admin.rules import AdminRulesState, rules_page
 from portal.web.pages.admin.staff import AdminStaffState, staff_page
 from portal.web.pages.admin.survey import AdminSurveyState, survey_page
 from portal.web.pages.admin.surveys import AdminSurveysState, surveys_page
@@ -134,6 +135,7 @@ _add(
     AdminProposalsState.load,
     AdminReportsState.load,
 )
+_add(rules_page, paths.ADMIN_RULES, "rules.title", AdminRulesState.load)
 _add(claims_queue_page, paths.ADMIN_CLAIMS, "review.queue_title", AdminClaimsState.load)
 _add(claim_page, paths.ADMIN_CLAIMS + "/[claim_id]", "review.queue_title", AdminClaimState.load)
 _add(renewals_page, paths.ADMIN_RENEWALS, "renewals.title", AdminRenewalsState.load)

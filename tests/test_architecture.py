@@ -288,7 +288,7 @@ NEEDS_NO_ACTOR = {
     "communications.announcement_queue.run_batch",
     "renewal.daily.done",
     "renewal.daily.run_once",
-    "renewal.eligibility_batch.for_all",
+    "renewal.eligibility_batch.gather",
     "renewal.expiry.expire_records",
     "renewal.reminders.plan",
     "renewal.reminders.send",

@@ -74,6 +74,16 @@ class Claim(SQLModel, table=True):
             postgresql_where=text("activity_id IS NOT NULL AND status != 'withdrawn'"),
         ),
         Index("ix_claim_status_created", "status", "created_at"),
+        # What the eligibility batch reads, in its order: counting needs no table row.
+        Index(
+            "ix_claim_counting",
+            "status",
+            "record_id",
+            "category_id",
+            "activity_date",
+            "points_granted",
+            "points_requested",
+        ),
         Index(
             "ix_claim_open_created",
             "created_at",

@@ -3,9 +3,10 @@
 Guarantee: `for_all()` returns, for each registry record, exactly what
 `eligibility.evaluate_claims()` returns for that record's claims — the same
 counting (`points_rules.capped` per category, only approved claims inside the
-period) and the same requirements (`eligibility.evaluate`) — from one grouped
-pass over the claims and one over the records, whatever the number of
-registrants.
+period) and the same requirements (`eligibility.evaluate`) — from three grouped
+reads (approved claims, claims awaiting review, records), whatever the number of
+registrants. `gather()` reads, `evaluate_all()` judges what was read, so the impact
+preview judges one read under two rule books.
 
 Each record is held to its own period's rules (`RuleBook.for_period`: the version its
 period started under, resolved for its registrant category).
@@ -19,10 +20,12 @@ registrant-category override).
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from sqlalchemy import and_, case, false, or_, true
 from sqlmodel import col, func, select
 
+from portal.domain.core import bulk
 from portal.domain.core.db import transaction
 from portal.domain.points import points_rules
 from portal.domain.points.tables import ActivityCategory, Claim
@@ -44,23 +47,18 @@ def _inside_period():
     )
 
 
-def _sums_by_record_and_category(record_ids: list[int] | None):
-    """Per (record, category): approved points and claims in the period, the first day,
-    pending points and pending claims."""
-    approved = Claim.status == points_rules.APPROVED
-    counts = and_(approved, _inside_period())
-    pending = col(Claim.status).in_(points_rules.PENDING)
+def _approved_by_record_and_category(record_ids: list[int] | None):
+    """Per (record, category): approved points and claims inside the period, the first day."""
     statement = (
         select(
             Claim.record_id,
             Claim.category_id,
-            func.sum(case((counts, func.coalesce(Claim.points_granted, 0)), else_=0)),
-            func.sum(case((counts, 1), else_=0)),
-            func.min(case((counts, Claim.activity_date))),
-            func.sum(case((pending, Claim.points_requested), else_=0)),
-            func.sum(case((pending, 1), else_=0)),
+            func.sum(func.coalesce(Claim.points_granted, 0)),
+            func.count(),
+            func.min(Claim.activity_date),
         )
         .join(RegistryRecord, col(RegistryRecord.id) == Claim.record_id)
+        .where(Claim.status == points_rules.APPROVED, _inside_period())
         .group_by(Claim.record_id, Claim.category_id)
     )
     if record_ids is not None:
@@ -68,41 +66,80 @@ def _sums_by_record_and_category(record_ids: list[int] | None):
     return statement
 
 
-def for_all(
-    today: dt.date, book: RuleBook, record_ids: list[int] | None = None
-) -> dict[int, eligibility.Eligibility]:
-    """Each record's eligibility on `today` under its own period's rules, by record id
-    (only `record_ids`' when given)."""
+def _pending_by_record_and_category(record_ids: list[int] | None):
+    """Per (record, category): points asked by the claims awaiting review."""
+    statement = (
+        select(Claim.record_id, Claim.category_id, func.sum(Claim.points_requested))
+        .where(col(Claim.status).in_(points_rules.PENDING))
+        .group_by(Claim.record_id, Claim.category_id)
+    )
+    if record_ids is not None:
+        statement = statement.where(col(Claim.record_id).in_(record_ids))
+    return statement
+
+
+def _day(value) -> dt.date | None:
+    """A date as the driver gives it (SQLite: ISO text)."""
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value
+
+
+@dataclass(frozen=True)
+class Gathered:
+    """What evaluating needs of every record (or the chosen ones), read in one transaction."""
+
+    records: list  # (id, valid_from, valid_until, status, newsletter, category)
+    sums: dict[int, dict[str, eligibility.CategorySum]]
+    pending: dict[int, int]
+    waiting_by: dict[int, set[str]]  # record id -> categories with a claim awaiting review
+
+
+def gather(record_ids: list[int] | None = None) -> Gathered:
+    """Every record's facts and claim sums (only `record_ids`' when given): three grouped
+    reads straight from the driver (no result-row objects for 10⁵–10⁶ rows)."""
     with transaction() as db:
-        connection = db.connection()  # Core rows: no ORM bookkeeping for 10⁵–10⁶ rows
+        connection = db.connection()
         codes = dict(connection.execute(select(ActivityCategory.id, ActivityCategory.code)).all())
         sums: dict[int, dict[str, eligibility.CategorySum]] = {}
+        for record_id, category_id, points, claims, first in bulk.read_rows(
+            connection, _approved_by_record_and_category(record_ids)
+        ):
+            sums.setdefault(record_id, {})[codes[category_id]] = eligibility.CategorySum(
+                int(points), int(claims), _day(first)
+            )
         pending: dict[int, int] = {}
         waiting_by: dict[int, set[str]] = {}
-        for record_id, category_id, points, claims, first, asked, waiting in connection.execute(
-            _sums_by_record_and_category(record_ids)
+        for record_id, category_id, asked in bulk.read_rows(
+            connection, _pending_by_record_and_category(record_ids)
         ):
-            code = codes[category_id]
-            if claims:
-                sums.setdefault(record_id, {})[code] = eligibility.CategorySum(
-                    int(points), int(claims), first
-                )
-            if waiting:
-                pending[record_id] = pending.get(record_id, 0) + int(asked)
-                waiting_by.setdefault(record_id, set()).add(code)
-        records = connection.execute(
-            select(
-                RegistryRecord.id,
-                RegistryRecord.valid_from,
-                RegistryRecord.valid_until,
-                RegistryRecord.status,
-                RegistryRecord.newsletter,
-                RegistryRecord.category,
-            ).where(col(RegistryRecord.id).in_(record_ids) if record_ids is not None else true())
-        ).all()
+            pending[record_id] = pending.get(record_id, 0) + int(asked or 0)
+            waiting_by.setdefault(record_id, set()).add(codes[category_id])
+        records = [
+            (record_id, _day(start), _day(end), status, bool(newsletter), category)
+            for record_id, start, end, status, newsletter, category in bulk.read_rows(
+                connection,
+                select(
+                    RegistryRecord.id,
+                    RegistryRecord.valid_from,
+                    RegistryRecord.valid_until,
+                    RegistryRecord.status,
+                    RegistryRecord.newsletter,
+                    RegistryRecord.category,
+                ).where(
+                    col(RegistryRecord.id).in_(record_ids) if record_ids is not None else true()
+                ),
+            )
+        ]
+    return Gathered(records, sums, pending, waiting_by)
+
+
+def evaluate_all(
+    gathered: Gathered, today: dt.date, book: RuleBook
+) -> dict[int, eligibility.Eligibility]:
+    """Each gathered record's eligibility on `today` under its own period's rules in `book`."""
     nothing: dict[str, eligibility.CategorySum] = {}
     results = {}
-    for record_id, valid_from, valid_until, status, newsletter, category in records:
+    sums, pending, waiting_by = gathered.sums, gathered.pending, gathered.waiting_by
+    for record_id, valid_from, valid_until, status, newsletter, category in gathered.records:
         rules = book.for_period(valid_from, category)
         results[record_id] = eligibility.evaluate(
             eligibility.RecordFacts(valid_from, valid_until, status, newsletter),
@@ -113,6 +150,14 @@ def for_all(
             rules,
         )
     return results
+
+
+def for_all(
+    today: dt.date, book: RuleBook, record_ids: list[int] | None = None
+) -> dict[int, eligibility.Eligibility]:
+    """Each record's eligibility on `today` under its own period's rules, by record id
+    (only `record_ids`' when given)."""
+    return evaluate_all(gather(record_ids), today, book)
 
 
 def requirement_not_met(book: RuleBook, record_id: int | None = None):

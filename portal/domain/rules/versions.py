@@ -70,6 +70,12 @@ def book(db: Session | Connection | None = None) -> rule_set.RuleBook:
     return rule_set.RuleBook(tuple(_version(row) for row in rows), names)
 
 
+def stored(db: Session | Connection, version_id: int) -> rule_set.RuleSet | None:
+    """One version, draft or published (None when there is none), read in `db`."""
+    row = db.execute(select(RuleSetRow.__table__).where(RuleSetRow.id == version_id)).first()
+    return None if row is None else _version(row)
+
+
 @dataclass(frozen=True)
 class VersionView:
     version: rule_set.RuleSet

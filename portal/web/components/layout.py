@@ -34,6 +34,7 @@ REGISTRANT_ONLY = frozenset({paths.MY_PAGE, paths.MY_RECORD, paths.MY_POINTS, pa
 GROUPED = frozenset(
     {
         paths.ADMIN_ACTIVITIES,
+        paths.ADMIN_RULES,
         paths.ADMIN_ANNOUNCEMENTS,
         paths.ADMIN_CATEGORIES_TOPICS,
         paths.ADMIN_SURVEYS,
@@ -54,6 +55,7 @@ def _nav_links() -> list[tuple[str, str]]:
         (paths.ADMIN_CLAIMS, "review.nav"),
         (paths.ADMIN_RENEWALS, "renewals.nav"),
         (paths.ADMIN_ACTIVITIES, "activities.nav"),
+        (paths.ADMIN_RULES, "rules.nav"),
         (paths.ADMIN_IMPORT, "admin.import"),
         (paths.ADMIN_ORGANISATIONS, "organisation.nav"),
         (paths.ADMIN_ANNOUNCEMENTS, "announce.nav"),
