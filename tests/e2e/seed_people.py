@@ -30,7 +30,10 @@ PEOPLE = (
     "confirm-me@example.com",  # steps away from an open tab, then sets up an app
 )
 UNINVITED = (("E2E00001", "invite-me@example.com", dt.date(1979, 12, 3)),)
-ADMINS = tuple(f"e2e-admin{n}@example.com" for n in range(1, 14))
+ADMINS = tuple(f"e2e-admin{n}@example.com" for n in range(1, 15))
+# A rule version published by the test starting tomorrow holds the first period, not the
+# second (started a year ago): (address, days from today to the period's start).
+RULES_PEOPLE = (("rules-new@example.com", 1), ("rules-old@example.com", -365))
 # Students (the demo data's "student" category) who chose the association's news: an
 # announcement's audience, one per language.
 STUDENTS = (("student-ja@example.com", "ja"), ("student-en@example.com", "en"))
@@ -60,6 +63,14 @@ if __name__ == "__main__":
                 select(RegistryRecord).where(RegistryRecord.account_id == account_id)
             ).one()
             record.category, record.other_notices = "student", True
+    for email, start in RULES_PEOPLE:
+        account_id = registrant(email, password=sys.argv[1])
+        with transaction() as db:
+            record = db.exec(
+                select(RegistryRecord).where(RegistryRecord.account_id == account_id)
+            ).one()
+            record.valid_from = today() + dt.timedelta(days=start)
+            record.valid_until = record.valid_from + dt.timedelta(days=3 * 365 - 1)
     with transaction() as db:
         for number, email, birth in UNINVITED:
             db.add(

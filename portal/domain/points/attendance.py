@@ -30,7 +30,7 @@ from portal.domain.core import bulk, search_text
 from portal.domain.core.clock import utcnow
 from portal.domain.core.db import column_defaults, transaction
 from portal.domain.core.errors import DomainError, NotAllowed
-from portal.domain.points import claims
+from portal.domain.points import carried, claims
 from portal.domain.points.tables import OPEN_STATUSES, Activity, Claim, ClaimEvent, ClaimStatus
 from portal.domain.registrants import registry_import
 from portal.domain.registry.tables import RegistryRecord
@@ -192,6 +192,8 @@ def credit(
                 updated_at=now,
             )
         )
+    closed = db.exec(select(Claim.record_id).where(col(Claim.id).in_(plan._claim_ids))).all()
+    carried.refresh(db, [*plan._record_ids, *closed], activity.ends_on)
     event = column_defaults(ClaimEvent) | {
         "at": now,
         "actor_id": actor_id,

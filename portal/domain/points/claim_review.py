@@ -22,7 +22,7 @@ from portal.domain.core import decisions, typed_dates
 from portal.domain.core.clock import utcnow
 from portal.domain.core.db import transaction
 from portal.domain.core.errors import DomainError, FieldErrors, NotAllowed
-from portal.domain.points import claims, mails
+from portal.domain.points import carried, claims, mails
 from portal.domain.points.tables import (
     OPEN_CONDITION,
     OPEN_STATUSES,
@@ -111,6 +111,8 @@ def decide(
                 points=granted,
             )
         )
+        if action == "approve":
+            carried.refresh(db, [claim.record_id], claim.activity_date)
         mails.claim_decided(db, claim, status, reason, granted)
         trail.record(db, f"claim.{action}", actor, target=f"claim:{claim.id}", points=granted)
 

@@ -321,5 +321,10 @@ def my_claims(actor: Actor) -> list[ClaimView]:
 
 def record_claims(db: Session | Connection, record: Row) -> list[points_rules.ClaimFacts]:
     """One record's claims as counting facts — one query."""
-    rows = db.execute(_RECORD_CLAIMS, {"record_id": record.id}).all()
+    return claims_of(db, record.id)
+
+
+def claims_of(db: Session | Connection, record_id: int) -> list[points_rules.ClaimFacts]:
+    """The claims of the record `record_id` as counting facts — one query."""
+    rows = db.execute(_RECORD_CLAIMS, {"record_id": record_id}).all()
     return [points_rules.ClaimFacts(*row) for row in rows]

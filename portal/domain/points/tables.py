@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
-from sqlalchemy import Index, text
+from sqlalchemy import JSON, Column, Index, text
 from sqlmodel import Field, SQLModel
 
 from portal.domain.core.clock import now_factory
@@ -138,3 +138,28 @@ class EvidenceFile(SQLModel, table=True):
     size: int
     uploaded_at: dt.datetime = Field(default_factory=now_factory)
     uploaded_by: int | None = Field(default=None, foreign_key="account.id")
+
+
+class CarriedPoints(SQLModel, table=True):
+    """Surplus points of one validity period counted in the next (the rules' carry-over):
+    one row per approved renewal whose rules allow it.
+
+    The row keeps what the earlier period was held to (`required`, `caps`, the carry-over
+    limit and the day "the last months" began), so `points` can be worked out again from
+    that period's claims whenever one of them changes, without the rules.
+    """
+
+    __tablename__ = "carried_points"
+
+    id: int | None = Field(default=None, primary_key=True)
+    record_id: int = Field(foreign_key="registry_record.id", index=True)
+    application_id: int = Field(foreign_key="renewal_application.id", unique=True)
+    from_start: dt.date | None = None  # the earlier period (None: open start)
+    from_until: dt.date
+    into_start: dt.date  # the period the points count in
+    late_from: dt.date  # only points earned on or after this day carry
+    required: int
+    caps: dict[str, int] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    max_points: int
+    points: int = 0
+    updated_at: dt.datetime = Field(default_factory=now_factory)

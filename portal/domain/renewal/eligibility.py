@@ -7,7 +7,8 @@ Guarantees of `evaluate()`:
 - Each requirement the period's rules (`rules.rule_set.Rules`) ask for — the
   mandatory course attended in the validity period (as many times as asked), the
   standing conditions (the association newsletter subscribed), at least N counted
-  points, at least M counted from each category with a minimum, the renewal window
+  points (points carried over from the period before count toward N, and only
+  toward N), at least M counted from each category with a minimum, the renewal window
   open — comes back met or not, with the facts behind it and the page where the
   registrant can fix it.
 - `can_apply` is True exactly when every requirement is met.
@@ -26,6 +27,7 @@ from types import MappingProxyType
 
 from portal.domain.core import paths
 from portal.domain.points import points_rules
+from portal.domain.points.carried import Carried
 from portal.domain.rules.rule_set import NEWSLETTER, Rules
 
 
@@ -83,6 +85,7 @@ def evaluate_claims(
     claims: Iterable[points_rules.ClaimFacts],
     today: dt.date,
     rules: Rules,
+    carried: Carried | None = None,
 ) -> Eligibility:
     """`evaluate()` from one registrant's claims (the per-person form)."""
     start, end = record.valid_from, record.valid_until
@@ -104,7 +107,7 @@ def evaluate_claims(
         sums[c.category] = CategorySum(
             before.points + (c.points_granted or 0), before.claims + 1, first
         )
-    return evaluate(record, sums, pending, course_pending, today, rules)
+    return evaluate(record, sums, pending, course_pending, today, rules, carried)
 
 
 def evaluate(
@@ -114,12 +117,14 @@ def evaluate(
     course_pending: bool,
     today: dt.date,
     rules: Rules,
+    carried: Carried | None = None,
 ) -> Eligibility:
     """Each renewal requirement the rules ask for, met or not, with its facts and where to
     fix it.
 
     `sums` are the approved claims inside the period by category; `pending` the points
-    awaiting review, `course_pending` whether a mandatory-course claim awaits review.
+    awaiting review, `course_pending` whether a mandatory-course claim awaits review;
+    `carried` the points carried into the period from the one before.
     Counted points are each category's points limited by its maximum. Requirements are
     immutable (their facts read-only), so equal inputs may share them: a batch over 10⁵
     registrants builds each distinct requirement once.
@@ -134,7 +139,7 @@ def evaluate(
         )
     if NEWSLETTER in rules.conditions:
         requirements.append(_newsletter(record.newsletter))
-    requirements.append(_points(sum(counted.values()), pending, rules.points_required))
+    requirements.append(_points(sum(counted.values()), pending, rules.points_required, carried))
     for minimum in rules.minimums:
         requirements.append(_minimum(minimum, counted.get(minimum.category, 0)))
     window, opens, closes = _window(
@@ -164,14 +169,17 @@ def _newsletter(subscribed: bool) -> Requirement:
 
 
 @functools.lru_cache(maxsize=4096)
-def _points(counted: int, pending: int, required: int) -> Requirement:
+def _points(counted: int, pending: int, required: int, carried: Carried | None) -> Requirement:
+    total = counted + (carried.points if carried else 0)
     facts = {
-        "counted": counted,
+        "counted": total,
         "required": required,
-        "missing": max(0, required - counted),
+        "missing": max(0, required - total),
         "pending": pending,
     }
-    return _requirement("points", counted >= required, facts, paths.MY_POINTS)
+    if carried:
+        facts |= {"carried": carried.points, "carried_from": carried.from_until}
+    return _requirement("points", total >= required, facts, paths.MY_POINTS)
 
 
 @functools.lru_cache(maxsize=4096)

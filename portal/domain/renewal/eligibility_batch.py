@@ -22,13 +22,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import and_, case, false, or_, true
+from sqlalchemy import and_, case, false, literal, or_, true, union_all
 from sqlmodel import col, func, select
 
 from portal.domain.core import bulk
 from portal.domain.core.db import transaction
 from portal.domain.points import points_rules
-from portal.domain.points.tables import ActivityCategory, Claim
+from portal.domain.points.carried import Carried
+from portal.domain.points.tables import ActivityCategory, CarriedPoints, Claim
 from portal.domain.registry.tables import RegistryRecord
 from portal.domain.renewal import eligibility
 from portal.domain.rules.rule_set import NEWSLETTER, RuleBook, Rules
@@ -78,6 +79,18 @@ def _pending_by_record_and_category(record_ids: list[int] | None):
     return statement
 
 
+def _carried(record_ids: list[int] | None):
+    """Per record: the points carried into its current period, and where from."""
+    statement = (
+        select(CarriedPoints.record_id, CarriedPoints.points, CarriedPoints.from_until)
+        .join(RegistryRecord, col(RegistryRecord.id) == CarriedPoints.record_id)
+        .where(CarriedPoints.into_start == RegistryRecord.valid_from, CarriedPoints.points > 0)
+    )
+    if record_ids is not None:
+        statement = statement.where(col(CarriedPoints.record_id).in_(record_ids))
+    return statement
+
+
 def _day(value) -> dt.date | None:
     """A date as the driver gives it (SQLite: ISO text)."""
     return dt.date.fromisoformat(value) if isinstance(value, str) else value
@@ -91,11 +104,12 @@ class Gathered:
     sums: dict[int, dict[str, eligibility.CategorySum]]
     pending: dict[int, int]
     waiting_by: dict[int, set[str]]  # record id -> categories with a claim awaiting review
+    carried: dict[int, Carried]  # record id -> points carried into its current period
 
 
 def gather(record_ids: list[int] | None = None) -> Gathered:
-    """Every record's facts and claim sums (only `record_ids`' when given): three grouped
-    reads straight from the driver (no result-row objects for 10⁵–10⁶ rows)."""
+    """Every record's facts, claim sums and carried points (only `record_ids`' when given):
+    grouped reads straight from the driver (no result-row objects for 10⁵–10⁶ rows)."""
     with transaction() as db:
         connection = db.connection()
         codes = dict(connection.execute(select(ActivityCategory.id, ActivityCategory.code)).all())
@@ -129,7 +143,11 @@ def gather(record_ids: list[int] | None = None) -> Gathered:
                 ),
             )
         ]
-    return Gathered(records, sums, pending, waiting_by)
+        carried = {
+            record_id: Carried(int(points), _day(until))
+            for record_id, points, until in bulk.read_rows(connection, _carried(record_ids))
+        }
+    return Gathered(records, sums, pending, waiting_by, carried)
 
 
 def evaluate_all(
@@ -139,6 +157,7 @@ def evaluate_all(
     nothing: dict[str, eligibility.CategorySum] = {}
     results = {}
     sums, pending, waiting_by = gathered.sums, gathered.pending, gathered.waiting_by
+    carried = gathered.carried
     for record_id, valid_from, valid_until, status, newsletter, category in gathered.records:
         rules = book.for_period(valid_from, category)
         results[record_id] = eligibility.evaluate(
@@ -148,6 +167,7 @@ def evaluate_all(
             rules.mandatory_category in waiting_by.get(record_id, ()),
             today,
             rules,
+            carried.get(record_id),
         )
     return results
 
@@ -198,10 +218,10 @@ def _not_met(rules: Rules, record_id: int | None):
 
 
 def _meeting(rules: Rules, record_id: int | None):
-    """The records whose approved claims in the period meet the course, the points and
-    every category minimum of `rules`."""
+    """The records whose approved claims in the period (and points carried into it) meet
+    the course, the points and every category minimum of `rules`."""
     code = ActivityCategory.code
-    earned = (  # per record and category: approved points and claims inside the period
+    claimed = (  # per record and category: approved points and claims inside the period
         select(
             Claim.record_id.label("record_id"),
             code.label("code"),
@@ -213,8 +233,19 @@ def _meeting(rules: Rules, record_id: int | None):
         .where(Claim.status == points_rules.APPROVED, _inside_period())
         .where(Claim.record_id == record_id if record_id is not None else true())
         .group_by(Claim.record_id, code)
-        .subquery()
     )
+    brought = (  # the points carried into the period, as a category of no code
+        select(
+            CarriedPoints.record_id,
+            literal(""),
+            CarriedPoints.points,
+            literal(0),
+        )
+        .join(RegistryRecord, col(RegistryRecord.id) == CarriedPoints.record_id)
+        .where(CarriedPoints.into_start == RegistryRecord.valid_from)
+        .where(CarriedPoints.record_id == record_id if record_id is not None else true())
+    )
+    earned = union_all(claimed, brought).subquery()
     capped = (
         case(
             *[

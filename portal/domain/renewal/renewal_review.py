@@ -7,7 +7,8 @@ Guarantees:
   application was already decided and writes nothing, so there is one new
   period, one certificate, one mail.
 - Approval moves the record to the period that starts the day after the old
-  end (`PORTAL_VALIDITY_YEARS` long), makes it active, records each changed
+  end (as long as that period's rules say), carries the old period's surplus into it
+  when the old period's rules allow (`points.carried`), makes it active, records each changed
   field in the history, issues a certificate "to be mailed" and mails the
   registrant; rejection needs a reason and mails it.
 """
@@ -28,11 +29,12 @@ from portal.domain.core import decisions
 from portal.domain.core.clock import today, utcnow
 from portal.domain.core.db import transaction
 from portal.domain.core.errors import DomainError
+from portal.domain.points import carried
 from portal.domain.registrants import registry_search
 from portal.domain.registrants.exports import safe_cell
 from portal.domain.registry.records import shown
 from portal.domain.registry.tables import RecordChange, RecordStatus, RegistryRecord
-from portal.domain.renewal import certificates, eligibility_batch, mails, renewals
+from portal.domain.renewal import certificates, eligibility, eligibility_batch, mails, renewals
 from portal.domain.renewal.eligibility import Eligibility
 from portal.domain.renewal.tables import (
     ApplicationStatus,
@@ -42,6 +44,7 @@ from portal.domain.renewal.tables import (
     RenewalEvent,
 )
 from portal.domain.rules import versions
+from portal.domain.rules.rule_set import Rules
 
 PER_PAGE = 50
 STATUSES = tuple(s.value for s in ApplicationStatus)
@@ -184,6 +187,31 @@ def _unique_number(db: Session, start: dt.date) -> str:
             return number
 
 
+def _carry(
+    db: Session,
+    record: RegistryRecord,
+    app: RenewalApplication,
+    start: dt.date,
+    held_to: Rules,
+) -> int:
+    """Carry the surplus of the period being renewed (held to `held_to`) into the one
+    starting `start`, when those rules allow it; the points carried."""
+    terms = held_to.carry_over
+    if not terms.max_points:
+        return 0
+    late_from = eligibility.months_before(app.cycle_end, terms.last_months) + dt.timedelta(days=1)
+    return carried.record(
+        db,
+        record.id,
+        app.id,
+        (record.valid_from, app.cycle_end),
+        start,
+        carried.Terms(
+            held_to.points_required, held_to.cap_by_category, terms.max_points, late_from
+        ),
+    )
+
+
 def decide(actor: Actor, application_id: int, action: str, reason: str = "") -> None:
     """Approve or reject one waiting application; see the module's guarantees."""
     permissions.require_staff(actor)
@@ -219,8 +247,12 @@ def decide(actor: Actor, application_id: int, action: str, reason: str = "") -> 
         detail_values: dict = {}
         if status == ApplicationStatus.APPROVED:
             following = app.cycle_end + dt.timedelta(days=1)
-            rules = versions.book(db).for_period(following, record.category)
+            book = versions.book(db)
+            rules = book.for_period(following, record.category)
             start, end = certificates.next_period(app.cycle_end, rules.validity_years)
+            brought = _carry(
+                db, record, app, start, book.for_period(record.valid_from, record.category)
+            )
             _history(
                 db,
                 record,
@@ -241,6 +273,8 @@ def decide(actor: Actor, application_id: int, action: str, reason: str = "") -> 
             )
             db.add(cert)
             detail_values = {"certificate": cert.number, "valid_until": end.isoformat()}
+            if brought:
+                detail_values["carried"] = brought
         mails.renewal_decided(db, record, app, status, reason, detail_values)
         trail.record(db, f"renewal.{action}", actor, target=f"renewal:{app.id}", **detail_values)
 

@@ -26,7 +26,7 @@ from portal.domain.audit import trail
 from portal.domain.core.clock import today, utcnow
 from portal.domain.core.db import reading, transaction
 from portal.domain.core.errors import DomainError, FieldErrors, NotAllowed
-from portal.domain.points import claims
+from portal.domain.points import carried, claims
 from portal.domain.registry.tables import RegistryRecord
 from portal.domain.renewal import eligibility
 from portal.domain.renewal.tables import (
@@ -51,7 +51,8 @@ def record_eligibility(
     """One record's eligibility on a day, from its claims, under its period's rules."""
     rules = versions.book(db).for_period(record.valid_from, record.category)
     facts = claims.record_claims(db, record)
-    return eligibility.evaluate_claims(record_facts(record), facts, on, rules)
+    brought = carried.into(db, record.id, record.valid_from)
+    return eligibility.evaluate_claims(record_facts(record), facts, on, rules, brought)
 
 
 def snapshot(result: eligibility.Eligibility, on: dt.date) -> dict:

@@ -53,7 +53,7 @@ def _course_fact(met: bool, facts: dict, lang: str) -> str:
 
 def _counted_fact(facts: dict, lang: str) -> str:
     key = "req.points_fact_pending" if facts.get("pending") else "req.points_fact"
-    return translate(
+    said = translate(
         key,
         lang,
         counted=facts.get("counted", 0),
@@ -61,6 +61,15 @@ def _counted_fact(facts: dict, lang: str) -> str:
         missing=facts.get("missing", 0),
         pending=facts.get("pending", 0),
     )
+    if not facts.get("carried"):
+        return said
+    brought = translate(
+        "req.points_carried",
+        lang,
+        count=int(facts["carried"]),
+        date=_date(facts.get("carried_from"), lang),
+    )
+    return f"{said} {brought}" if lang != "ja" else f"{said}{brought}"
 
 
 def _fact(code: str, met: bool, facts: dict, lang: str) -> str:

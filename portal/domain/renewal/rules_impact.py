@@ -15,6 +15,7 @@ Guarantees of `preview()`:
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 
@@ -70,11 +71,8 @@ def preview(actor: Actor, version_id: int, on: dt.date | None = None) -> Impact:
     if not others or version.effective_from < day:
         raise DomainError("rules.locked")  # in force already: there is nothing to foresee
     gathered = eligibility_batch.gather()
-    gathered = eligibility_batch.Gathered(
-        [r for r in gathered.records if r[3] != "withdrawn"],
-        gathered.sums,
-        gathered.pending,
-        gathered.waiting_by,
+    gathered = dataclasses.replace(
+        gathered, records=[r for r in gathered.records if r[3] != "withdrawn"]
     )
     now = eligibility_batch.evaluate_all(gathered, day, RuleBook(others, book.names))
     under = eligibility_batch.evaluate_all(gathered, day, RuleBook((version,), book.names))

@@ -1,8 +1,9 @@
 """Where a registrant's points stand for their validity period, under their own rules.
 
 Guarantees: the count is `points_rules.count()` with the maximums of the rule set the
-record's period started under (its registrant category's version), so the points page,
-the claim review page and the eligibility always agree; a registrant reads only their
+record's period started under (its registrant category's version), and `total` adds the
+points carried into the period, so the points page, the claim review page and the
+eligibility always agree; a registrant reads only their
 own standing, staff any record's.
 """
 
@@ -17,7 +18,8 @@ from sqlmodel import Session, select
 from portal.domain.accounts import permissions
 from portal.domain.accounts.actor import Actor
 from portal.domain.core.db import reading
-from portal.domain.points import claims, points_rules
+from portal.domain.points import carried, claims, points_rules
+from portal.domain.points.carried import Carried
 from portal.domain.registry.tables import RegistryRecord
 from portal.domain.rules import versions
 from portal.domain.rules.rule_set import Rules
@@ -31,10 +33,17 @@ class Standing:
     rules: Rules
     valid_from: dt.date | None
     valid_until: dt.date | None
+    carried: Carried | None = None  # points carried into the period from the one before
 
     @property
     def required(self) -> int:
         return self.rules.points_required
+
+    @property
+    def total(self) -> int:
+        """What counts toward the points required: the period's counted points and the
+        points carried into it."""
+        return self.count.counted + (self.carried.points if self.carried else 0)
 
 
 def of(db: Session | Connection, record: Row | RegistryRecord) -> Standing:
@@ -46,7 +55,8 @@ def of(db: Session | Connection, record: Row | RegistryRecord) -> Standing:
         record.valid_until,
         rules.cap_by_category,
     )
-    return Standing(count, rules, record.valid_from, record.valid_until)
+    brought = carried.into(db, record.id, record.valid_from)
+    return Standing(count, rules, record.valid_from, record.valid_until, brought)
 
 
 def own(actor: Actor) -> Standing:

@@ -37,15 +37,6 @@ def sentences(
         return categories.get(code, code)
 
     said = [translate("rules.say_points", lang, points=version.points_required)]
-    if version.mandatory_category:
-        said.append(
-            translate(
-                "rules.say_course",
-                lang,
-                count=version.mandatory_count,
-                category=name(version.mandatory_category),
-            )
-        )
     said += [
         translate("rules.say_minimum", lang, points=x.minimum, category=name(x.category))
         for x in version.limits
@@ -56,6 +47,15 @@ def sentences(
         for x in version.limits
         if x.maximum is not None
     ]
+    if version.mandatory_category:
+        said.append(
+            translate(
+                "rules.say_course",
+                lang,
+                count=version.mandatory_count,
+                category=name(version.mandatory_category),
+            )
+        )
     if NEWSLETTER in version.conditions:
         said.append(translate("rules.say_newsletter", lang))
     said.append(translate("rules.say_window", lang, count=version.window_months))

@@ -67,7 +67,8 @@ class ClaimCard:
 
 def summary(standing: Standing, names: Mapping[str, str], lang: str) -> list[str]:
     """The lines under the counter: the period, earned and counted points, what a cap took
-    away per category, what waits for review and what falls outside the period."""
+    away per category, the points carried over from the period before, what waits for
+    review and what falls outside the period."""
     count = standing.count
     lines = [
         translate(
@@ -90,6 +91,15 @@ def summary(standing: Standing, names: Mapping[str, str], lang: str) -> list[str
         for c in count.by_category
         if c.capped_away
     ]
+    if standing.carried:
+        lines.append(
+            translate(
+                "points.carried",
+                lang,
+                count=standing.carried.points,
+                date=format_date(standing.carried.from_until, lang),
+            )
+        )
     if count.pending_claims:
         lines.append(pending_review(count.pending_claims, count.pending, lang))
     if count.outside_period:

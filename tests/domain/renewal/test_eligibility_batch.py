@@ -1,6 +1,7 @@
 """The three readings of eligibility — per record, the batch, the SQL condition — agree on
 random registrants under random rule books (versions by date, caps, minimums, courses
-asked more than once, registrant-category overrides)."""
+asked more than once, registrant-category overrides) with points carried over from an
+earlier period (into the current one, or into another that must not count)."""
 
 import datetime as dt
 import random
@@ -11,9 +12,10 @@ from sqlmodel import delete, select
 from portal.domain.communications import segments
 from portal.domain.core.db import transaction
 from portal.domain.points import catalogue
-from portal.domain.points.tables import ActivityCategory, Claim
+from portal.domain.points.tables import ActivityCategory, CarriedPoints, Claim
 from portal.domain.registry.tables import RegistryRecord
 from portal.domain.renewal import eligibility_batch, renewals
+from portal.domain.renewal.tables import RenewalApplication
 from portal.domain.rules import versions
 from portal.domain.rules.rule_set import CategoryLimit, RuleSet
 from portal.domain.rules.tables import RuleSetRow
@@ -52,6 +54,8 @@ def population(seed: int, people: int = 25) -> None:
             )
             db.add(record)
             db.flush()
+            if record.valid_from and rng.random() < 0.4:
+                carry_over(db, record, rng)
             for _ in range(rng.randint(0, 12)):
                 status = rng.choice(STATUSES)
                 points = rng.randint(0, 4)
@@ -67,6 +71,28 @@ def population(seed: int, people: int = 25) -> None:
                         status=status,
                     )
                 )
+
+
+def carry_over(db, record: RegistryRecord, rng: random.Random) -> None:
+    """Points carried from the period before `record`'s, into it or (one time in four)
+    into a period it is not in."""
+    before = record.valid_from - dt.timedelta(days=1)
+    renewal = RenewalApplication(record_id=record.id, cycle_end=before, status="approved")
+    db.add(renewal)
+    db.flush()
+    into = record.valid_from if rng.random() < 0.75 else record.valid_from - dt.timedelta(days=9)
+    db.add(
+        CarriedPoints(
+            record_id=record.id,
+            application_id=renewal.id,
+            from_until=before,
+            into_start=into,
+            late_from=before - dt.timedelta(days=365),
+            required=5,
+            max_points=5,
+            points=rng.randint(0, 5),
+        )
+    )
 
 
 CODES = ("mandatory_course", "seminar", "lecture", "other")

@@ -74,7 +74,7 @@ class AdminClaimState(PageState, rx.State):
         held = await asyncio.to_thread(standings.of_record, actor, found.record_id)
         count = held.count
         self.standing = [
-            translate("review.standing", lang, counted=count.counted, required=held.required),
+            translate("review.standing", lang, counted=held.total, required=held.required),
             pending_review(count.pending_claims, count.pending, lang),
         ]
         self.timeline = [

@@ -251,7 +251,7 @@ def _small_input(name: rx.Var, value: rx.Var, label: rx.Var) -> rx.Component:
         input_mode="numeric",
         max_length=4,
         aria_label=label,
-        width="6rem",
+        width="5rem",
         size="3",
     )
 
@@ -264,12 +264,26 @@ def _limits() -> rx.Component:
             AdminRulesState.limit_rows,
             lambda row: rx.vstack(
                 rx.text(row["name"], weight="medium"),
-                rx.hstack(
-                    rx.text(t("rules.at_least"), size="2"),
-                    _small_input(row["min"], row["min_value"], row["name"]),
-                    rx.text(t("rules.at_most"), size="2"),
-                    _small_input(row["max"], row["max_value"], row["name"]),
-                    align="center",
+                rx.flex(
+                    rx.hstack(
+                        rx.text(t("rules.at_least"), size="2", aria_hidden="true"),
+                        _small_input(
+                            row["min"],
+                            row["min_value"],
+                            row["name"].to(str) + " — " + t("rules.at_least"),
+                        ),
+                        align="center",
+                    ),
+                    rx.hstack(
+                        rx.text(t("rules.at_most"), size="2", aria_hidden="true"),
+                        _small_input(
+                            row["max"],
+                            row["max_value"],
+                            row["name"].to(str) + " — " + t("rules.at_most"),
+                        ),
+                        align="center",
+                    ),
+                    spacing="4",
                     wrap="wrap",
                 ),
                 rx.cond(

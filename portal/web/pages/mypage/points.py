@@ -58,7 +58,7 @@ class PointsState(PageState, rx.State):
         )
         names = {c.code: c.name(lang) for c in await asyncio.to_thread(catalogue.categories)}
         settings = get_settings()
-        self.counted, self.required = held.count.counted, held.required
+        self.counted, self.required = held.total, held.required
         self.summary = points.summary(held, names, lang)
         self.activities = points.offered(claimable, mine, lang)
         self.attach_rules = translate(
