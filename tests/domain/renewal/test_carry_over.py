@@ -1,6 +1,10 @@
-"""Surplus points carried over at a renewal: recorded once, counted in the new period only
+"""Carry-over and grace in the renewal decision.
+
+Surplus points carried over at a renewal are recorded once, counted in the new period only
 (per record, in the batch and in the SQL condition alike), shown with where they came
-from, and worked out again when a claim of the earlier period is approved later."""
+from, and worked out again when a claim of the earlier period is approved later. Within
+the grace days a registrant applies and is approved; the record expires only after them.
+"""
 
 import datetime as dt
 from dataclasses import replace
@@ -12,7 +16,13 @@ from portal.domain.core.db import transaction
 from portal.domain.points import claim_review
 from portal.domain.points.tables import ActivityCategory, CarriedPoints, Claim
 from portal.domain.registry.tables import RegistryRecord
-from portal.domain.renewal import eligibility_batch, renewal_review, renewals, requirement_text
+from portal.domain.renewal import (
+    eligibility_batch,
+    expiry,
+    renewal_review,
+    renewals,
+    requirement_text,
+)
 from portal.domain.rules import versions
 from portal.domain.rules.rule_set import CarryOver
 from tests.domain.renewal.renewal_people import grant, record_of, renewing
@@ -108,3 +118,18 @@ def test_a_claim_of_the_earlier_period_approved_later_changes_what_was_carried(d
     claim_review.decide(boss, late_id, "approve", "")
     points = eligibility_now(record.id).requirement("points")
     assert points.facts["carried"] == 2 and points.facts["counted"] == 2
+
+
+def test_within_the_grace_days_a_registrant_applies_and_is_approved_without_a_gap(db):
+    rules.put(replace(rules.FIRST, effective_from=dt.date(2001, 1, 1), grace_days=30))
+    boss, _ = staff_principal("boss@example.com", "reviewer")
+    me = renewing("me@example.com", days_left=-10)  # the period ended 10 days ago
+    old_end = record_of(me).valid_until
+    assert expiry.expire_records(today(), versions.book()) == []  # 20 grace days left
+    assert eligibility_now(record_of(me).id).requirement("window").met
+    record = renewed(me, boss)
+    assert (record.status, record.valid_from) == ("active", old_end + dt.timedelta(days=1))
+
+    late = renewing("late@example.com", days_left=-31)  # the grace days are over
+    assert not eligibility_now(record_of(late).id).requirement("window").met
+    assert expiry.expire_records(today(), versions.book()) == [record_of(late).id]
