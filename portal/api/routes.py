@@ -18,6 +18,8 @@
 - GET  /certificates/<number>  a renewal certificate PDF, to its holder or staff only
                        (404 for anyone else as for unknown numbers).
 - GET  /admin/renewals/labels  mailing labels (CSV) of certificates still to mail, staff only.
+- GET  /mypage/points/transcript.pdf  the registrant's own record of points (PDF); 404 for
+                       anyone without a record of their own.
 - GET  /admin/surveys/<id>/answers.csv  a survey's answers (CSV), staff only, once enough count.
 """
 
@@ -42,10 +44,10 @@ from portal.domain.accounts.actor import Actor
 from portal.domain.core import paths
 from portal.domain.core.clock import utcnow
 from portal.domain.core.db import current_engine
-from portal.domain.core.errors import DomainError
+from portal.domain.core.errors import DomainError, NotAllowed
 from portal.domain.points import evidence
 from portal.domain.registrants import exports, registry_search
-from portal.domain.renewal import certificates, renewal_review
+from portal.domain.renewal import certificates, renewal_review, transcript
 from portal.domain.surveys import results as surveys_results
 from portal.operations import readiness
 from portal.settings import get_settings
@@ -185,6 +187,32 @@ async def certificate_pdf(request: Request, actor: Actor) -> Response:
     )
 
 
+@guarded_route()
+async def transcript_pdf(request: Request, actor: Actor) -> Response:
+    """The signed-in registrant's record of points as PDF, in their language; 404 for
+    anyone without a record of their own."""
+    try:
+        found = await asyncio.to_thread(transcript.own, actor)
+        data = await asyncio.to_thread(transcript.pdf, found, actor.language)
+    except NotAllowed:
+        return Response("Not found", status_code=404, headers=_NO_STORE)
+    except DomainError as exc:
+        if exc.key == "certificate.font_missing":
+            log.error("transcript: no Japanese font installed (make fonts)")
+            return Response("Service unavailable", status_code=503, headers=_NO_STORE)
+        return Response("Not found", status_code=404, headers=_NO_STORE)
+    filename = f"points-{found.number}-{found.on:%Y%m%d}.pdf"
+    return Response(
+        data,
+        media_type="application/pdf",
+        headers={
+            **_NO_STORE,
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Content-Security-Policy": "sandbox; default-src 'none'",
+        },
+    )
+
+
 @guarded_route(staff_only=True)
 async def mailing_labels(request: Request, actor: Actor) -> Response:
     """Mailing labels of the certificates still to be mailed, as CSV, staff only."""
@@ -230,6 +258,7 @@ def build_api() -> Starlette:
             Route(paths.EVIDENCE + "/{file_id}", evidence_file, methods=["GET"]),
             Route(paths.CERTIFICATES + "/{number}", certificate_pdf, methods=["GET"]),
             Route(paths.RENEWAL_LABELS, mailing_labels, methods=["GET"]),
+            Route(paths.TRANSCRIPT, transcript_pdf, methods=["GET"]),
             Route(
                 paths.ADMIN_SURVEYS + "/{survey_id}/answers.csv", survey_answers, methods=["GET"]
             ),

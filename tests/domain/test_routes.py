@@ -1,10 +1,14 @@
 """The HTTP routes beside the Reflex app: health, session hand-over, sign-out."""
 
+import io
+
+from pypdf import PdfReader
 from sqlalchemy import create_engine
 from starlette.testclient import TestClient
 
 from portal.api.routes import build_api
 from portal.domain.accounts import sessions, signin
+from portal.domain.core import paths
 from portal.domain.core.db import use_engine
 from tests import factories
 from tests.support.people import HERE
@@ -114,3 +118,34 @@ def test_evidence_is_downloaded_by_its_owner_and_staff_only(db, configure):
     assert fetch(None, boss_secret).status_code == 200
     assert fetch("other@example.com").status_code == 404
     assert fetch(None).status_code == 403
+
+
+def test_the_transcript_is_the_signed_in_registrants_own(db, configure):
+    configure(PORTAL_STAFF_REQUIRE_TOTP="false")
+    from tests.support.people import staff_principal
+
+    _, boss_secret = staff_principal("boss@example.com")
+    for email in ("me@example.com", "other@example.com"):
+        factories.registrant(email)
+
+    def fetch(email: str | None = None, secret: str | None = None):
+        browser = client()
+        if email is not None:
+            step = signin.check_password(email, factories.PASSWORD, HERE)
+            ticket = signin.verify_code(step.attempt, factories.last_code(email), HERE).ticket
+            secret = signin.redeem_ticket(ticket, HERE).secret
+        if secret:
+            browser.cookies.set("portal_session", secret)
+        return browser.get(paths.TRANSCRIPT)
+
+    mine, theirs = fetch("me@example.com"), fetch("other@example.com")
+    assert mine.status_code == 200 and mine.content.startswith(b"%PDF")
+    assert mine.headers["content-disposition"].startswith("attachment;")
+    assert mine.headers["cache-control"] == "no-store"
+    assert "Person" in _text(mine.content) and _text(mine.content) != _text(theirs.content)
+    assert fetch(secret=boss_secret).status_code == 404  # staff have no record of points
+    assert fetch().status_code == 403
+
+
+def _text(data: bytes) -> str:
+    return PdfReader(io.BytesIO(data)).pages[0].extract_text()

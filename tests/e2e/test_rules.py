@@ -1,6 +1,7 @@
 """The secretariat announces new renewal rules: an admin enters the version starting
 tomorrow on /admin/rules, reads its impact, publishes it; a registrant whose period starts
-tomorrow is held to it on their phone, one mid-period keeps the rules they started under."""
+tomorrow is held to it on their phone (and their transcript PDF says so), one mid-period
+keeps the rules they started under."""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ import datetime as dt
 
 import pytest
 from playwright.sync_api import expect
+from pypdf import PdfReader
 
-from tests.e2e.helpers import check, open_from_more, sign_in, sign_in_with_app
+from tests.e2e.helpers import check, open_from_more, open_page, sign_in, sign_in_with_app
 
 pytestmark = pytest.mark.e2e
 
@@ -52,6 +54,13 @@ def test_an_admin_publishes_tomorrows_rules_and_only_new_periods_follow_them(pag
     expect(page.locator("#req-points")).to_contain_text("0 of 10 points")
     expect(page.locator("#req-minimum")).to_contain_text("Seminar")
     check(page, "dashboard-new-rules")
+    open_page(page, "/mypage/points")
+    with page.expect_download() as download:
+        page.locator("#transcript").click()
+    text = PdfReader(download.value.path()).pages[0].extract_text()
+    assert "Continuing-education record" in text and "Rules for periods from" in text
+    assert "[not met] At least 10 points counted" in text
+    check(page, "points-transcript-link")
 
     other = browser.new_context(base_url=portal.base_url, viewport={"width": 375, "height": 800})
     other.set_default_timeout(20_000)

@@ -51,6 +51,7 @@ OIDC_CALLBACK = "/auth/oidc/callback"
 MAIL_UNSUBSCRIBE = "/mail/unsubscribe"
 REGISTRANTS_EXPORT = "/admin/registrants/export"
 RENEWAL_LABELS = "/admin/renewals/labels"
+TRANSCRIPT = "/mypage/points/transcript.pdf"  # the registrant's own record of points
 EVIDENCE = "/evidence"  # + "/<id>"
 CERTIFICATES = "/certificates"  # + "/<number>"
 VERIFY = "/verify"  # + "/<number>": the public check of a certificate

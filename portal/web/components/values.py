@@ -62,16 +62,6 @@ def change_rows(
     ]
 
 
-def pending_review(claims: int, points: int, lang: str) -> str:
-    """'Waiting for review: 1 claim for 3 points.' with each number's plural form."""
-    return translate(
-        "points.pending",
-        lang,
-        claims=translate("count.claims", lang, count=claims),
-        points=translate("count.points", lang, count=points),
-    )
-
-
 def provider_text(linked: dt.datetime | None, lang: str) -> str:
     """For staff: whether an account is linked to the identity provider, and since when."""
     if linked is None:

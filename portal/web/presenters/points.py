@@ -9,9 +9,7 @@ from portal.domain.core import paths
 from portal.domain.points.catalogue import ActivityView
 from portal.domain.points.claims import ClaimView
 from portal.domain.points.tables import OPEN_STATUSES
-from portal.domain.rules.standing import Standing
 from portal.i18n import format_date, format_datetime, translate
-from portal.web.components.values import pending_review
 
 WAITING_FOR_REVIEW = ("submitted", "in_review")
 
@@ -63,48 +61,6 @@ class ClaimCard:
     expected: str  # when a decision can be expected, while it waits for review
     timeline: list[ClaimEvent] = field(default_factory=list)
     files: list[EvidenceFile] = field(default_factory=list)
-
-
-def summary(standing: Standing, names: Mapping[str, str], lang: str) -> list[str]:
-    """The lines under the counter: the period, earned and counted points, what a cap took
-    away per category, the points carried over from the period before, what waits for
-    review and what falls outside the period."""
-    count = standing.count
-    lines = [
-        translate(
-            "points.period",
-            lang,
-            start=format_date(standing.valid_from, lang) or "—",
-            end=format_date(standing.valid_until, lang) or "—",
-        ),
-        translate("points.earned_counted", lang, earned=count.earned, counted=count.counted),
-    ]
-    lines += [
-        translate(
-            "points.capped",
-            lang,
-            category=names.get(c.category, c.category),
-            earned=c.earned,
-            cap=c.cap,
-            away=c.capped_away,
-        )
-        for c in count.by_category
-        if c.capped_away
-    ]
-    if standing.carried:
-        lines.append(
-            translate(
-                "points.carried",
-                lang,
-                count=standing.carried.points,
-                date=format_date(standing.carried.from_until, lang),
-            )
-        )
-    if count.pending_claims:
-        lines.append(pending_review(count.pending_claims, count.pending, lang))
-    if count.outside_period:
-        lines.append(translate("points.outside", lang, points=count.outside_period))
-    return lines
 
 
 def offered(

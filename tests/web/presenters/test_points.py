@@ -6,9 +6,6 @@ import datetime as dt
 
 from portal.domain.points.catalogue import ActivityView, CategoryView
 from portal.domain.points.claims import ClaimView, TimelineEntry
-from portal.domain.points.points_rules import CategoryCount, PointsCount
-from portal.domain.rules.rule_set import Rules
-from portal.domain.rules.standing import Standing
 from portal.web.presenters import points
 
 SEMINARS = CategoryView(1, "seminar", "Seminars", "研修会")
@@ -38,24 +35,6 @@ def claim(id: int, status: str, activity_id: int | None = 7, **extra) -> ClaimVi
 def activity(id: int) -> ActivityView:
     day = dt.date(2026, 4, 20)
     return ActivityView(id, "Ethics seminar", SEMINARS, day, day, 2, "", "", False)
-
-
-def test_the_summary_names_the_period_caps_waiting_claims_and_points_outside_it():
-    count = PointsCount(
-        earned=6,
-        counted=5,
-        pending=3,
-        pending_claims=1,
-        outside_period=2,
-        by_category=(CategoryCount("seminar", 4, 3, 3),),
-    )
-    standing = Standing(count, Rules(), dt.date(2025, 4, 1), dt.date(2028, 3, 31))
-    lines = points.summary(standing, NAMES, "en")
-    assert len(lines) == 5
-    assert "2028" in lines[0] and "6" in lines[1] and "Seminars" in lines[2]
-    assert "1 claim" in lines[3] and "3 points" in lines[3] and "2" in lines[4]
-    quiet = Standing(PointsCount(0, 0, 0, 0, 0, ()), Rules(), None, None)
-    assert len(points.summary(quiet, NAMES, "ja")) == 2  # nothing capped, waiting or outside
 
 
 def test_an_activity_is_marked_claimed_unless_its_claim_was_withdrawn():

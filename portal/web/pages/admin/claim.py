@@ -12,6 +12,7 @@ from portal.domain.core.errors import DomainError
 from portal.domain.points import claim_review
 from portal.domain.points.tables import OPEN_STATUSES
 from portal.domain.rules import standing as standings
+from portal.domain.rules.standing_text import pending_review
 from portal.i18n import format_date, format_datetime, translate
 from portal.web.changes import PageState
 from portal.web.components.forms import (
@@ -24,7 +25,6 @@ from portal.web.components.forms import (
 )
 from portal.web.components.layout import card, page_title, shell
 from portal.web.components.text import t
-from portal.web.components.values import pending_review
 from portal.web.errors import field_messages, text_field
 from portal.web.guard import Need, guarded
 from portal.web.ids import path_id

@@ -7,9 +7,10 @@ import asyncio
 import reflex as rx
 
 from portal.domain.accounts.actor import Actor
+from portal.domain.core import paths
 from portal.domain.core.errors import DomainError
 from portal.domain.points import catalogue, claims, evidence
-from portal.domain.rules import standing
+from portal.domain.rules import standing, standing_text
 from portal.i18n import translate
 from portal.settings import get_settings
 from portal.web.changes import PageState
@@ -59,7 +60,7 @@ class PointsState(PageState, rx.State):
         names = {c.code: c.name(lang) for c in await asyncio.to_thread(catalogue.categories)}
         settings = get_settings()
         self.counted, self.required = held.total, held.required
-        self.summary = points.summary(held, names, lang)
+        self.summary = standing_text.summary(held, names, lang)
         self.activities = points.offered(claimable, mine, lang)
         self.attach_rules = translate(
             "points.attach_rules",
@@ -209,6 +210,14 @@ def _summary() -> rx.Component:
             aria_label=t("points.counted_label"),
         ),
         rx.foreach(PointsState.summary, lambda line: rx.text(line, size="2")),
+        rx.el.a(
+            t("transcript.download"),
+            href=paths.TRANSCRIPT,
+            class_name="download-link",
+            reload_document=True,
+            id="transcript",
+        ),
+        rx.text(t("transcript.download_hint"), size="2", color="var(--gray-11)"),
         id="points-summary",
     )
 
