@@ -110,7 +110,10 @@ class EvidenceSettings:
 
 @dataclasses.dataclass(frozen=True)
 class RenewalSettings:
-    """The renewal policy (moving to rules the secretariat keeps as data)."""
+    """The reminder stages, and the renewal policy an installation made before 0.3.0 read
+    from its environment: the five policy values are read only by migration 0020, which
+    makes them rule set 1 (`portal.domain.rules`); afterwards the rules are data the
+    secretariat keeps, and changing these variables changes nothing."""
 
     points_required: int
     window_months: int

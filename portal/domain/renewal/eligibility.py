@@ -24,6 +24,7 @@ import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import NamedTuple
 
 from portal.domain.core import paths
 from portal.domain.points import points_rules
@@ -31,8 +32,7 @@ from portal.domain.points.carried import Carried
 from portal.domain.rules.rule_set import NEWSLETTER, Rules
 
 
-@dataclass(frozen=True)
-class RecordFacts:
+class RecordFacts(NamedTuple):
     valid_from: dt.date | None
     valid_until: dt.date | None
     status: str
@@ -47,8 +47,9 @@ class Requirement:
     fix: str = ""  # the page where the registrant can act
 
 
-@dataclass(frozen=True)
-class Eligibility:
+class Eligibility(NamedTuple):
+    """Each requirement met or not (a tuple: the batch makes one per registrant)."""
+
     requirements: tuple[Requirement, ...]
     window_opens: dt.date | None
     window_closes: dt.date | None
@@ -63,13 +64,15 @@ class Eligibility:
         return next((r for r in self.requirements if r.code == code), None)
 
 
-@dataclass(frozen=True)
-class CategorySum:
-    """One category's approved claims inside the period."""
+class CategorySum(NamedTuple):
+    """One category's approved claims inside the period (a tuple: the batch makes 10⁵–10⁶)."""
 
     points: int = 0
     claims: int = 0
     first: dt.date | None = None  # the earliest activity day
+
+
+_NO_CLAIMS = CategorySum()
 
 
 def months_before(day: dt.date, months: int) -> dt.date:
@@ -129,19 +132,25 @@ def evaluate(
     immutable (their facts read-only), so equal inputs may share them: a batch over 10⁵
     registrants builds each distinct requirement once.
     """
-    caps = rules.cap_by_category
-    counted = {code: points_rules.capped(s.points, caps.get(code)) for code, s in sums.items()}
+    total = sum([s.points for s in sums.values()])
+    for code, cap in rules.caps:  # what a maximum does not count
+        held = sums.get(code)
+        if held is not None and held.points > cap:
+            total -= held.points - cap
     requirements = []
     if rules.mandatory_category:
-        course = sums.get(rules.mandatory_category, CategorySum())
+        course = sums.get(rules.mandatory_category, _NO_CLAIMS)
         requirements.append(
             _course(course.first, course_pending, course.claims, rules.mandatory_count)
         )
     if NEWSLETTER in rules.conditions:
         requirements.append(_newsletter(record.newsletter))
-    requirements.append(_points(sum(counted.values()), pending, rules.points_required, carried))
+    requirements.append(_points(total, pending, rules.points_required, carried))
+    caps = rules.cap_by_category
     for minimum in rules.minimums:
-        requirements.append(_minimum(minimum, counted.get(minimum.category, 0)))
+        held = sums.get(minimum.category)
+        counted = points_rules.capped(held.points, caps.get(minimum.category)) if held else 0
+        requirements.append(_minimum(minimum, counted))
     window, opens, closes = _window(
         record.valid_until,
         record.status == "withdrawn",

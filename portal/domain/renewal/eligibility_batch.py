@@ -20,12 +20,13 @@ registrant-category override).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 
 from sqlalchemy import and_, case, false, literal, or_, true, union_all
 from sqlmodel import col, func, select
 
-from portal.domain.core import bulk
+from portal.domain.core import bulk, gc_pause
 from portal.domain.core.db import transaction
 from portal.domain.points import points_rules
 from portal.domain.points.carried import Carried
@@ -91,9 +92,15 @@ def _carried(record_ids: list[int] | None):
     return statement
 
 
+@functools.lru_cache(maxsize=65536)
+def _from_text(value: str) -> dt.date:
+    return dt.date.fromisoformat(value)
+
+
 def _day(value) -> dt.date | None:
-    """A date as the driver gives it (SQLite: ISO text)."""
-    return dt.date.fromisoformat(value) if isinstance(value, str) else value
+    """A date as the driver gives it (SQLite: ISO text; a period holds few distinct days,
+    so each is parsed once)."""
+    return _from_text(value) if isinstance(value, str) else value
 
 
 @dataclass(frozen=True)
@@ -110,7 +117,7 @@ class Gathered:
 def gather(record_ids: list[int] | None = None) -> Gathered:
     """Every record's facts, claim sums and carried points (only `record_ids`' when given):
     grouped reads straight from the driver (no result-row objects for 10⁵–10⁶ rows)."""
-    with transaction() as db:
+    with gc_pause.paused(), transaction() as db:
         connection = db.connection()
         codes = dict(connection.execute(select(ActivityCategory.id, ActivityCategory.code)).all())
         sums: dict[int, dict[str, eligibility.CategorySum]] = {}
@@ -154,21 +161,35 @@ def evaluate_all(
     gathered: Gathered, today: dt.date, book: RuleBook
 ) -> dict[int, eligibility.Eligibility]:
     """Each gathered record's eligibility on `today` under its own period's rules in `book`."""
+    return evaluate_under(gathered, today, (book,))[0]
+
+
+def evaluate_under(
+    gathered: Gathered, today: dt.date, books: tuple[RuleBook, ...]
+) -> tuple[dict[int, eligibility.Eligibility], ...]:
+    """`evaluate_all()` under each of `books`, in one pass over the gathered records."""
     nothing: dict[str, eligibility.CategorySum] = {}
-    results = {}
+    results: tuple[dict[int, eligibility.Eligibility], ...] = tuple({} for _ in books)
     sums, pending, waiting_by = gathered.sums, gathered.pending, gathered.waiting_by
     carried = gathered.carried
-    for record_id, valid_from, valid_until, status, newsletter, category in gathered.records:
-        rules = book.for_period(valid_from, category)
-        results[record_id] = eligibility.evaluate(
-            eligibility.RecordFacts(valid_from, valid_until, status, newsletter),
-            sums.get(record_id, nothing),
-            pending.get(record_id, 0),
-            rules.mandatory_category in waiting_by.get(record_id, ()),
-            today,
-            rules,
-            carried.get(record_id),
-        )
+    evaluate, facts = eligibility.evaluate, eligibility.RecordFacts
+    pairs = tuple(zip(books, results, strict=True))
+    with gc_pause.paused():
+        for record_id, valid_from, valid_until, status, newsletter, category in gathered.records:
+            record = facts(valid_from, valid_until, status, newsletter)
+            held, asked = sums.get(record_id, nothing), pending.get(record_id, 0)
+            waiting, brought = waiting_by.get(record_id, ()), carried.get(record_id)
+            for book, found in pairs:
+                rules = book.for_period(valid_from, category)
+                found[record_id] = evaluate(
+                    record,
+                    held,
+                    asked,
+                    rules.mandatory_category in waiting,
+                    today,
+                    rules,
+                    brought,
+                )
     return results
 
 

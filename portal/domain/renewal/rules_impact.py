@@ -74,16 +74,19 @@ def preview(actor: Actor, version_id: int, on: dt.date | None = None) -> Impact:
     gathered = dataclasses.replace(
         gathered, records=[r for r in gathered.records if r[3] != "withdrawn"]
     )
-    now = eligibility_batch.evaluate_all(gathered, day, RuleBook(others, book.names))
-    under = eligibility_batch.evaluate_all(gathered, day, RuleBook((version,), book.names))
+    now, under = eligibility_batch.evaluate_under(
+        gathered, day, (RuleBook(others, book.names), RuleBook((version,), book.names))
+    )
     current = following = changed = 0
     lose, gain = [], []
+    day_after = dt.timedelta(days=1)
     for record_id, start, end, *_ in gathered.records:
         current += _governs(start, version.effective_from, high)
-        after = end + dt.timedelta(days=1) if end else None
-        following += _governs(after, version.effective_from, high)
+        following += _governs(end + day_after if end else None, version.effective_from, high)
         before, then = now[record_id], under[record_id]
-        changed += before.requirements != then.requirements
+        if before.requirements == then.requirements:
+            continue  # the same requirements: the same answer
+        changed += 1
         if before.can_apply and not then.can_apply:
             lose.append(record_id)
         elif then.can_apply and not before.can_apply:
