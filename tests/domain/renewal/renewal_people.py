@@ -40,19 +40,28 @@ def renewing(email: str, *, days_left: int = 60, points: int = 5, course: bool =
 
 def grant(db, record: RegistryRecord, category: str, points: int, days_ago: int = 30) -> None:
     """An approved claim of `points` in `category`, dated inside the period."""
+    db.add(_claim(db, record, category, points, days_ago, points_granted=points))
+
+
+def ask(db, record: RegistryRecord, category: str, points: int, days_ago: int = 30) -> int:
+    """A claim of `points` in `category` waiting for review; its id."""
+    claim = _claim(db, record, category, points, days_ago, status="submitted")
+    db.add(claim)
+    db.flush()
+    return claim.id
+
+
+def _claim(db, record, category: str, points: int, days_ago: int, **values) -> Claim:
     category_id = db.exec(
         select(ActivityCategory.id).where(ActivityCategory.code == category)
     ).one()
-    db.add(
-        Claim(
-            record_id=record.id,
-            category_id=category_id,
-            description=f"{category} {points}",
-            activity_date=today() - dt.timedelta(days=days_ago),
-            points_requested=points,
-            points_granted=points,
-            status="approved",
-        )
+    return Claim(
+        record_id=record.id,
+        category_id=category_id,
+        description=f"{category} {points}",
+        activity_date=today() - dt.timedelta(days=days_ago),
+        points_requested=points,
+        **({"status": "approved"} | values),
     )
 
 

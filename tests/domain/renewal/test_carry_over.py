@@ -14,7 +14,7 @@ from sqlmodel import select
 from portal.domain.core.clock import today
 from portal.domain.core.db import transaction
 from portal.domain.points import claim_review
-from portal.domain.points.tables import ActivityCategory, CarriedPoints, Claim
+from portal.domain.points.tables import CarriedPoints
 from portal.domain.registry.tables import RegistryRecord
 from portal.domain.renewal import (
     eligibility_batch,
@@ -25,7 +25,7 @@ from portal.domain.renewal import (
 )
 from portal.domain.rules import versions
 from portal.domain.rules.rule_set import CarryOver
-from tests.domain.renewal.renewal_people import grant, record_of, renewing
+from tests.domain.renewal.renewal_people import ask, grant, record_of, renewing
 from tests.support import rules
 from tests.support.people import staff_principal
 
@@ -96,23 +96,7 @@ def test_a_claim_of_the_earlier_period_approved_later_changes_what_was_carried(d
     boss, _ = staff_principal("boss@example.com", "reviewer")
     me = renewing("me@example.com", points=5)  # exactly enough: nothing carries
     with transaction() as session:
-        record = session.exec(
-            select(RegistryRecord).where(RegistryRecord.id == record_of(me).id)
-        ).one()
-        seminar = session.exec(
-            select(ActivityCategory.id).where(ActivityCategory.code == "seminar")
-        ).one()
-        late = Claim(
-            record_id=record.id,
-            category_id=seminar,
-            description="A seminar at the end of the period",
-            activity_date=today() - dt.timedelta(days=10),
-            points_requested=2,
-            status="submitted",
-        )
-        session.add(late)
-        session.flush()
-        late_id = late.id
+        late_id = ask(session, session.get(RegistryRecord, record_of(me).id), "seminar", 2, 10)
     record = renewed(me, boss)
     assert "carried" not in eligibility_now(record.id).requirement("points").facts
     claim_review.decide(boss, late_id, "approve", "")

@@ -2,20 +2,16 @@
 what a maximum did not count, and each requirement met or not — in either language, to
 the registrant alone."""
 
-import datetime as dt
 import io
 
 import pytest
 from pypdf import PdfReader
-from sqlmodel import select
 
-from portal.domain.core.clock import today
 from portal.domain.core.db import transaction
 from portal.domain.core.errors import NotAllowed
-from portal.domain.points.tables import ActivityCategory, Claim
 from portal.domain.registry.tables import RegistryRecord
 from portal.domain.renewal import transcript
-from tests.domain.renewal.renewal_people import grant, record_of, renewing
+from tests.domain.renewal.renewal_people import ask, grant, record_of, renewing
 from tests.support.people import staff_principal
 
 
@@ -28,17 +24,7 @@ def with_claims(email: str):
     with transaction() as db:
         record = db.get(RegistryRecord, record_of(me).id)
         grant(db, record, "other", 3, days_ago=40)  # at most 2 of these count
-        other = db.exec(select(ActivityCategory.id).where(ActivityCategory.code == "other")).one()
-        db.add(
-            Claim(
-                record_id=record.id,
-                category_id=other,
-                description="Waiting",
-                activity_date=today() - dt.timedelta(days=5),
-                points_requested=1,
-                status="submitted",
-            )
-        )
+        ask(db, record, "other", 1, days_ago=5)
         grant(db, record, "seminar", 9, days_ago=4000)  # before the period: not listed
     return me
 

@@ -256,36 +256,15 @@ def _small_input(name: rx.Var, value: rx.Var, label: rx.Var) -> rx.Component:
     )
 
 
-def _limits() -> rx.Component:
+def _rows_fieldset(legend_key: str, hint_key: str, rows: rx.Var, inputs) -> rx.Component:
+    """A fieldset of one line per category: `inputs(row)`, then the row's message."""
     return rx.el.fieldset(
-        rx.el.legend(t("rules.per_category"), font_weight="600"),
-        rx.text(t("rules.per_category_hint"), size="2", color="var(--gray-11)"),
+        rx.el.legend(t(legend_key), font_weight="600"),
+        rx.text(t(hint_key), size="2", color="var(--gray-11)"),
         rx.foreach(
-            AdminRulesState.limit_rows,
+            rows,
             lambda row: rx.vstack(
-                rx.text(row["name"], weight="medium"),
-                rx.flex(
-                    rx.hstack(
-                        rx.text(t("rules.at_least"), size="2", aria_hidden="true"),
-                        _small_input(
-                            row["min"],
-                            row["min_value"],
-                            row["name"].to(str) + " — " + t("rules.at_least"),
-                        ),
-                        align="center",
-                    ),
-                    rx.hstack(
-                        rx.text(t("rules.at_most"), size="2", aria_hidden="true"),
-                        _small_input(
-                            row["max"],
-                            row["max_value"],
-                            row["name"].to(str) + " — " + t("rules.at_most"),
-                        ),
-                        align="center",
-                    ),
-                    spacing="4",
-                    wrap="wrap",
-                ),
+                inputs(row),
                 rx.cond(
                     row["error"] != "",
                     rx.text(row["error"], color="var(--red-11)", size="2", weight="medium"),
@@ -299,28 +278,41 @@ def _limits() -> rx.Component:
     )
 
 
-def _kinds() -> rx.Component:
-    return rx.el.fieldset(
-        rx.el.legend(t("rules.per_kind"), font_weight="600"),
-        rx.text(t("rules.per_kind_hint"), size="2", color="var(--gray-11)"),
-        rx.foreach(
-            AdminRulesState.kind_rows,
-            lambda row: rx.vstack(
-                rx.hstack(
-                    rx.el.label(row["name"], html_for=row["field"], min_width="8rem"),
-                    _small_input(row["field"], row["value"], row["name"]),
-                    align="center",
-                ),
-                rx.cond(
-                    row["error"] != "",
-                    rx.text(row["error"], color="var(--red-11)", size="2", weight="medium"),
-                ),
-                spacing="1",
-                padding_top="0.5em",
+def _bound(row: rx.Var, side: str, label_key: str) -> rx.Component:
+    return rx.hstack(
+        rx.text(t(label_key), size="2", aria_hidden="true"),
+        _small_input(row[side], row[f"{side}_value"], row["name"].to(str) + " — " + t(label_key)),
+        align="center",
+    )
+
+
+def _limits() -> rx.Component:
+    return _rows_fieldset(
+        "rules.per_category",
+        "rules.per_category_hint",
+        AdminRulesState.limit_rows,
+        lambda row: rx.fragment(
+            rx.text(row["name"], weight="medium"),
+            rx.flex(
+                _bound(row, "min", "rules.at_least"),
+                _bound(row, "max", "rules.at_most"),
+                spacing="4",
+                wrap="wrap",
             ),
         ),
-        border="none",
-        padding="0",
+    )
+
+
+def _kinds() -> rx.Component:
+    return _rows_fieldset(
+        "rules.per_kind",
+        "rules.per_kind_hint",
+        AdminRulesState.kind_rows,
+        lambda row: rx.hstack(
+            rx.el.label(row["name"], html_for=row["field"], min_width="8rem"),
+            _small_input(row["field"], row["value"], row["name"]),
+            align="center",
+        ),
     )
 
 
