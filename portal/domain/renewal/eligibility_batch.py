@@ -49,7 +49,16 @@ def _inside_period():
     )
 
 
-def _approved_by_record_and_category(record_ids: list[int] | None):
+Ending = tuple[dt.date, dt.date] | None  # only records whose validity ends in [low, high]
+
+
+def _ending(ending: Ending):
+    if ending is None:
+        return true()
+    return col(RegistryRecord.valid_until).between(*ending)
+
+
+def _approved_by_record_and_category(record_ids: list[int] | None, ending: Ending = None):
     """Per (record, category): approved points and claims inside the period, the first day."""
     statement = (
         select(
@@ -60,7 +69,7 @@ def _approved_by_record_and_category(record_ids: list[int] | None):
             func.min(Claim.activity_date),
         )
         .join(RegistryRecord, col(RegistryRecord.id) == Claim.record_id)
-        .where(Claim.status == points_rules.APPROVED, _inside_period())
+        .where(Claim.status == points_rules.APPROVED, _inside_period(), _ending(ending))
         .group_by(Claim.record_id, Claim.category_id)
     )
     if record_ids is not None:
@@ -68,24 +77,29 @@ def _approved_by_record_and_category(record_ids: list[int] | None):
     return statement
 
 
-def _pending_by_record_and_category(record_ids: list[int] | None):
+def _pending_by_record_and_category(record_ids: list[int] | None, ending: Ending = None):
     """Per (record, category): points asked by the claims awaiting review."""
     statement = (
         select(Claim.record_id, Claim.category_id, func.sum(Claim.points_requested))
         .where(col(Claim.status).in_(points_rules.PENDING))
         .group_by(Claim.record_id, Claim.category_id)
     )
+    if ending is not None:
+        statement = statement.join(RegistryRecord, col(RegistryRecord.id) == Claim.record_id).where(
+            _ending(ending)
+        )
     if record_ids is not None:
         statement = statement.where(col(Claim.record_id).in_(record_ids))
     return statement
 
 
-def _carried(record_ids: list[int] | None):
+def _carried(record_ids: list[int] | None, ending: Ending = None):
     """Per record: the points carried into its current period, and where from."""
     statement = (
         select(CarriedPoints.record_id, CarriedPoints.points, CarriedPoints.from_until)
         .join(RegistryRecord, col(RegistryRecord.id) == CarriedPoints.record_id)
         .where(CarriedPoints.into_start == RegistryRecord.valid_from, CarriedPoints.points > 0)
+        .where(_ending(ending))
     )
     if record_ids is not None:
         statement = statement.where(col(CarriedPoints.record_id).in_(record_ids))
@@ -115,14 +129,43 @@ class Gathered:
 
 
 def gather(record_ids: list[int] | None = None) -> Gathered:
-    """Every record's facts, claim sums and carried points (only `record_ids`' when given):
-    grouped reads straight from the driver (no result-row objects for 10⁵–10⁶ rows)."""
-    with gc_pause.paused(), transaction() as db:
-        connection = db.connection()
+    """Every record's facts, claim sums and carried points (only `record_ids`' when given),
+    in one transaction."""
+    with transaction() as db:
+        return read(db.connection(), record_ids)
+
+
+def records(connection, record_ids: list[int] | None = None, ending: Ending = None) -> list:
+    """The records' facts as (id, valid_from, valid_until, status, newsletter, category),
+    of `record_ids` or those whose validity ends within `ending` (all when neither)."""
+    return [
+        (record_id, _day(start), _day(end), status, bool(newsletter), category)
+        for record_id, start, end, status, newsletter, category in bulk.read_rows(
+            connection,
+            select(
+                RegistryRecord.id,
+                RegistryRecord.valid_from,
+                RegistryRecord.valid_until,
+                RegistryRecord.status,
+                RegistryRecord.newsletter,
+                RegistryRecord.category,
+            ).where(
+                col(RegistryRecord.id).in_(record_ids) if record_ids is not None else true(),
+                _ending(ending),
+            ),
+        )
+    ]
+
+
+def read(connection, record_ids: list[int] | None = None, ending: Ending = None) -> Gathered:
+    """`gather()` inside the caller's transaction, of the records `record_ids` or those
+    whose validity ends within `ending` (every record when neither): grouped reads
+    straight from the driver (no result-row objects for 10⁵–10⁶ rows)."""
+    with gc_pause.paused():
         codes = dict(connection.execute(select(ActivityCategory.id, ActivityCategory.code)).all())
         sums: dict[int, dict[str, eligibility.CategorySum]] = {}
         for record_id, category_id, points, claims, first in bulk.read_rows(
-            connection, _approved_by_record_and_category(record_ids)
+            connection, _approved_by_record_and_category(record_ids, ending)
         ):
             sums.setdefault(record_id, {})[codes[category_id]] = eligibility.CategorySum(
                 int(points), int(claims), _day(first)
@@ -130,31 +173,16 @@ def gather(record_ids: list[int] | None = None) -> Gathered:
         pending: dict[int, int] = {}
         waiting_by: dict[int, set[str]] = {}
         for record_id, category_id, asked in bulk.read_rows(
-            connection, _pending_by_record_and_category(record_ids)
+            connection, _pending_by_record_and_category(record_ids, ending)
         ):
             pending[record_id] = pending.get(record_id, 0) + int(asked or 0)
             waiting_by.setdefault(record_id, set()).add(codes[category_id])
-        records = [
-            (record_id, _day(start), _day(end), status, bool(newsletter), category)
-            for record_id, start, end, status, newsletter, category in bulk.read_rows(
-                connection,
-                select(
-                    RegistryRecord.id,
-                    RegistryRecord.valid_from,
-                    RegistryRecord.valid_until,
-                    RegistryRecord.status,
-                    RegistryRecord.newsletter,
-                    RegistryRecord.category,
-                ).where(
-                    col(RegistryRecord.id).in_(record_ids) if record_ids is not None else true()
-                ),
-            )
-        ]
+        chosen = records(connection, record_ids, ending)
         carried = {
             record_id: Carried(int(points), _day(until))
-            for record_id, points, until in bulk.read_rows(connection, _carried(record_ids))
+            for record_id, points, until in bulk.read_rows(connection, _carried(record_ids, ending))
         }
-    return Gathered(records, sums, pending, waiting_by, carried)
+    return Gathered(chosen, sums, pending, waiting_by, carried)
 
 
 def evaluate_all(

@@ -1,10 +1,14 @@
 """What a rule version would change, shown before it is published.
 
 Guarantees of `preview()`:
-- It reads the registry once and evaluates every registrant (withdrawn ones aside) twice
-  with the batch evaluation (`eligibility_batch`): under the rules each is held to now,
-  and as if the version held everyone's current period — the same function the
-  dashboard uses, so "could apply today" means what the registrant sees.
+- It reads the registry in one transaction. "Changed" counts the registrants (withdrawn
+  ones aside) whose requirement — what their rules ask — would differ if the version
+  held their current period. "Could apply today and could not under it" (and the
+  reverse) is the batch evaluation (`eligibility_batch`), the same function the
+  dashboard uses, run under the rules each is held to now and under the version, for
+  every registrant whose window is open today under either (nobody else can apply
+  under either: applying needs the window open), so it reads the claims of those
+  alone.
 - It says how many current periods the version governs as soon as it is published
   (started on or after its date, before any later version's) and how many next periods
   it will govern (a period that would follow the current one then), so nobody
@@ -23,6 +27,7 @@ from sqlmodel import col, select
 
 from portal.domain.accounts import permissions
 from portal.domain.accounts.actor import Actor
+from portal.domain.core import gc_pause
 from portal.domain.core.clock import today
 from portal.domain.core.db import reading
 from portal.domain.core.errors import DomainError
@@ -70,37 +75,46 @@ def preview(actor: Actor, version_id: int, on: dt.date | None = None) -> Impact:
     others = tuple(v for v in book.versions if v.id != version.id)
     if not others or version.effective_from < day:
         raise DomainError("rules.locked")  # in force already: there is nothing to foresee
-    gathered = eligibility_batch.gather()
-    gathered = dataclasses.replace(
-        gathered, records=[r for r in gathered.records if r[3] != "withdrawn"]
-    )
-    now, under = eligibility_batch.evaluate_under(
-        gathered, day, (RuleBook(others, book.names), RuleBook((version,), book.names))
-    )
+    now, under = RuleBook(others, book.names), RuleBook((version,), book.names)
+    with gc_pause.paused(), reading() as connection:
+        everyone = [r for r in eligibility_batch.records(connection) if r[3] != "withdrawn"]
+        ending = _window_ends(day, (*book.versions, version))
+        open_now = eligibility_batch.read(connection, ending=ending)
     current = following = changed = 0
-    lose, gain = [], []
     day_after = dt.timedelta(days=1)
-    for record_id, start, end, *_ in gathered.records:
+    differs: dict[tuple[int, int], bool] = {}
+    for _, start, end, _, _, category in everyone:
         current += _governs(start, version.effective_from, high)
         following += _governs(end + day_after if end else None, version.effective_from, high)
-        before, then = now[record_id], under[record_id]
-        if before.requirements == then.requirements:
-            continue  # the same requirements: the same answer
-        changed += 1
-        if before.can_apply and not then.can_apply:
-            lose.append(record_id)
-        elif then.can_apply and not before.can_apply:
-            gain.append(record_id)
+        a, b = now.for_period(start, category), under.for_period(start, category)
+        key = (id(a), id(b))
+        if key not in differs:
+            differs[key] = a.asked != b.asked
+        changed += differs[key]
+    candidates = dataclasses.replace(
+        open_now, records=[r for r in open_now.records if r[3] != "withdrawn"]
+    )
+    before, then = eligibility_batch.evaluate_under(candidates, day, (now, under))
+    lose = sorted(i for i in before if before[i].can_apply and not then[i].can_apply)
+    gain = sorted(i for i in before if then[i].can_apply and not before[i].can_apply)
     return Impact(
-        registrants=len(gathered.records),
+        registrants=len(everyone),
         current_periods=current,
         next_periods=following,
         changed=changed,
         lose=len(lose),
         gain=len(gain),
-        lose_sample=_people(sorted(lose)[:SAMPLE]),
-        gain_sample=_people(sorted(gain)[:SAMPLE]),
+        lose_sample=_people(lose[:SAMPLE]),
+        gain_sample=_people(gain[:SAMPLE]),
     )
+
+
+def _window_ends(day: dt.date, versions_: tuple) -> tuple[dt.date, dt.date]:
+    """The validity ends whose window may be open on `day` under any of the versions (a
+    little wider than exact: the evaluation decides)."""
+    grace = max(v.grace_days for v in versions_)
+    months = max(v.window_months for v in versions_)
+    return day - dt.timedelta(days=grace), day + dt.timedelta(days=31 * (months + 1))
 
 
 def _people(ids: list[int]) -> tuple[Person, ...]:

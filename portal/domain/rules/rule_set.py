@@ -99,6 +99,21 @@ class Rules:
     def __post_init__(self) -> None:
         object.__setattr__(self, "cap_by_category", dict(self.caps))
 
+    @property
+    def asked(self) -> tuple:
+        """What a registrant held to these rules is asked to do: equal for two rules
+        exactly when they set the same renewal requirements (not validity or carry-over)."""
+        return (
+            self.points_required,
+            self.window_months,
+            self.grace_days,
+            self.mandatory_category,
+            self.mandatory_count,
+            self.conditions,
+            self.caps,
+            self.minimums,
+        )
+
     def needs_points(self) -> bool:
         """Whether anything about claims is required (points, a course or a minimum)."""
         return bool(self.points_required > 0 or self.mandatory_category or self.minimums)
