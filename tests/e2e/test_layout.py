@@ -210,6 +210,7 @@ def test_every_route_fits_passes_axe_and_is_translated(page, portal, language, a
         "admin/claims",
         "admin/renewals",
         "admin/activities",
+        "admin/rules",
         "admin/import",
         "admin/organisations",
         "admin/categories-and-topics",
