@@ -117,3 +117,34 @@ async def test_a_registrant_cannot_upload_through_the_attendance_handler(tabs):
     assert state.attendance_counts == [] and state.attendance_for == ""
     staged = get_settings().data_dir / "staged"
     assert not staged.exists() or list(staged.iterdir()) == []
+
+
+async def test_admins_choose_a_review_mode_and_nobody_else_can(tabs, configure):
+    configure(PORTAL_STAFF_REQUIRE_TOTP="false")
+    with transaction() as db:
+        catalogue.ensure_categories(db)
+
+    def modes() -> dict[str, str]:
+        return {c.code: c.review_mode for c in catalogue.categories()}
+
+    factories.registrant("nosy@example.com")
+    for cookie in (staff("reviewer", "reader@example.com"), session_cookie("nosy@example.com")):
+        tab = tabs(cookie=cookie)
+        await open_page(tab, PATH)
+        await tab.send(AdminActivitiesState, "load", path=PATH)
+        payload = {"code": "seminar", "mode": "self_declared"}
+        await tab.send(AdminActivitiesState, "set_review_mode", payload, path=PATH)
+        assert modes()["seminar"] == "reviewed"
+    admin = tabs(cookie=staff("admin", "keeper@example.com"))
+    await open_page(admin, PATH)
+    await admin.send(AdminActivitiesState, "load", path=PATH)
+    assert (await admin.state(AdminActivitiesState)).is_admin
+    payload = {"code": "seminar", "mode": "self_declared"}
+    await admin.send(AdminActivitiesState, "set_review_mode", payload, path=PATH)
+    state = await admin.state(AdminActivitiesState)
+    assert modes()["seminar"] == "self_declared"
+    assert state.info.startswith("Saved.")
+    assert {"code": "seminar", "name": "Seminar", "mode": "self_declared"} in state.categories
+    payload = {"code": "seminar", "mode": "<script>"}
+    await admin.send(AdminActivitiesState, "set_review_mode", payload, path=PATH)
+    assert modes()["seminar"] == "self_declared"

@@ -9,6 +9,7 @@ import reflex as rx
 from sqlmodel import select
 
 from portal.domain.core.db import transaction
+from portal.domain.points import catalogue
 from portal.domain.points import claims as claim_service
 from portal.domain.points.tables import Claim, EvidenceFile
 from portal.web.pages.mypage.points import PointsState
@@ -106,3 +107,21 @@ def test_the_file_picker_takes_as_many_files_as_the_setting_allows(configure):
         configure(PORTAL_EVIDENCE_MAX_FILES=allowed)
         hooks = " ".join(map(str, points._attach_panel()._get_all_hooks()))
         assert f'["maxFiles"] : {allowed},' in hooks
+
+
+async def test_a_self_declared_claim_counts_at_once_and_the_registrant_keeps_the_evidence(
+    tabs, configure
+):
+    configure(PORTAL_STAFF_REQUIRE_TOTP="false")
+    boss, _ = staff_principal("boss@example.com")
+    registrant_principal("me@example.com")
+    seminar = activity(boss, points=2)
+    catalogue.set_review_mode(boss, "seminar", "self_declared")
+    tab = tabs(cookie=session_cookie("me@example.com"))
+    await open_points(tab)
+    state = await tab.state(PointsState)
+    assert state.activities[0].self_declared
+    await tab.send(PointsState, "claim_activity", {"activity_id": str(seminar)}, path=PATH)
+    state = await tab.state(PointsState)
+    assert state.counted == 2 and state.claims[0].status == "approved"
+    assert state.mode == "" and state.info.startswith("Your points count now.")

@@ -14,13 +14,14 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
+from portal.domain.accounts import permissions
 from portal.domain.accounts.actor import Actor
 from portal.domain.audit import trail
 from portal.domain.core import typed_dates
 from portal.domain.core.clock import utcnow
 from portal.domain.core.db import transaction
 from portal.domain.core.errors import DomainError, FieldErrors, NotAllowed
-from portal.domain.points.tables import Activity, ActivityCategory
+from portal.domain.points.tables import Activity, ActivityCategory, ReviewMode
 from portal.domain.registry import record_fields
 
 # code, English name, Japanese name, order
@@ -47,9 +48,14 @@ class CategoryView:
     code: str
     name_en: str
     name_ja: str
+    review_mode: str = ReviewMode.REVIEWED
 
     def name(self, lang: str) -> str:
         return self.name_ja if lang == "ja" else self.name_en
+
+    @property
+    def self_declared(self) -> bool:
+        return self.review_mode == ReviewMode.SELF_DECLARED
 
 
 @dataclass(frozen=True)
@@ -73,7 +79,7 @@ def categories() -> list[CategoryView]:
             .where(col(ActivityCategory.archived).is_(False))
             .order_by(col(ActivityCategory.sort_order), col(ActivityCategory.id))
         ).all()
-        return [CategoryView(c.id, c.code, c.name_en, c.name_ja) for c in rows]
+        return [CategoryView(c.id, c.code, c.name_en, c.name_ja, c.review_mode) for c in rows]
 
 
 def activities(include_archived: bool = False) -> list[ActivityView]:
@@ -170,6 +176,31 @@ def save_activity(actor: Actor, activity_id: int | None, values: dict) -> int:
             db, "catalogue.saved", actor, target=f"activity:{activity.id}", title=activity.title
         )
         return activity.id
+
+
+def set_review_mode(actor: Actor, code: str, mode: str) -> None:
+    """Admins choose whether a category's new claims wait for review or are accepted at
+    once (self-declared, auditable); claims already made keep their state. Audited."""
+    permissions.require_admin(actor)
+    if mode not in tuple(ReviewMode):
+        raise DomainError("error.not_allowed")
+    with transaction() as db:
+        category = db.exec(
+            select(ActivityCategory).where(ActivityCategory.code == str(code))
+        ).first()
+        if category is None:
+            raise DomainError("catalogue.unknown_category")
+        if category.review_mode == mode:
+            return
+        before, category.review_mode = category.review_mode, mode
+        trail.record(
+            db,
+            "catalogue.review_mode",
+            actor,
+            target=f"category:{category.code}",
+            before=before,
+            after=mode,
+        )
 
 
 def set_archived(actor: Actor, activity_id: int, archived: bool) -> None:

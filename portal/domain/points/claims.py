@@ -34,6 +34,7 @@ from portal.domain.points.tables import (
     ClaimEvent,
     ClaimStatus,
     EvidenceFile,
+    ReviewMode,
 )
 from portal.domain.registry import record_fields
 from portal.domain.registry.tables import RegistryRecord
@@ -101,12 +102,19 @@ def activity_claim(record_id: int, activity: Activity, **overrides: object) -> d
 
 
 def _add(db: Session, claim: Claim, actor: Actor) -> int:
+    """Store a new claim: waiting for review, or — in a self-declared category — accepted
+    and counted at once with the points asked (auditable later)."""
+    category = db.get(ActivityCategory, claim.category_id)
+    if category is not None and category.review_mode == ReviewMode.SELF_DECLARED:
+        claim.status, claim.points_granted = ClaimStatus.APPROVED, claim.points_requested
+        claim.self_declared, claim.decided_at = True, utcnow()
     db.add(claim)
     try:
         db.flush()
     except IntegrityError as exc:
         raise DomainError("claims.duplicate") from exc
-    db.add(ClaimEvent(claim_id=claim.id, kind="submitted", actor_id=actor.account_id))
+    kind = "self_declared" if claim.self_declared else "submitted"
+    db.add(ClaimEvent(claim_id=claim.id, kind=kind, actor_id=actor.account_id))
     return claim.id
 
 

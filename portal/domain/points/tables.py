@@ -26,8 +26,14 @@ OPEN_STATUSES = (ClaimStatus.SUBMITTED, ClaimStatus.IN_REVIEW, ClaimStatus.INFO_
 OPEN_CONDITION = "status IN ('submitted', 'in_review', 'info_requested')"
 
 
+class ReviewMode(StrEnum):
+    REVIEWED = "reviewed"  # every claim waits for a reviewer
+    SELF_DECLARED = "self_declared"  # accepted and counted at once; a sample is audited
+
+
 class ActivityCategory(SQLModel, table=True):
-    """A kind of activity (how many of its points count is the renewal rules' business)."""
+    """A kind of activity (how many of its points count is the renewal rules' business;
+    whether its claims wait for review is `review_mode`)."""
 
     __tablename__ = "activity_category"
 
@@ -37,6 +43,7 @@ class ActivityCategory(SQLModel, table=True):
     name_ja: str = Field(max_length=100)
     sort_order: int = 0
     archived: bool = False
+    review_mode: str = Field(default=ReviewMode.REVIEWED, max_length=16)
 
 
 class Activity(SQLModel, table=True):
@@ -104,6 +111,7 @@ class Claim(SQLModel, table=True):
     points_granted: int | None = None
     status: str = Field(default=ClaimStatus.SUBMITTED, max_length=16)
     credited: bool = False  # granted by the secretariat (attendance list), not asked for
+    self_declared: bool = False  # accepted at once (its category's review mode), auditable
     created_at: dt.datetime = Field(default_factory=now_factory)
     updated_at: dt.datetime = Field(default_factory=now_factory)
     decided_at: dt.datetime | None = None

@@ -24,6 +24,7 @@ class OfferedActivity:
     date: str
     points: str
     claimed: bool  # a claim for it exists (not withdrawn): the button becomes a badge
+    self_declared: bool  # its category counts claims at once (auditable)
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,7 @@ def offered(
             date=format_date(a.ends_on, lang),
             points=translate("points.points", lang, points=a.points),
             claimed=a.id in claimed,
+            self_declared=a.category.self_declared,
         )
         for a in activities
     ]

@@ -7,6 +7,7 @@ import asyncio
 import reflex as rx
 
 from portal.domain.accounts.actor import Actor
+from portal.domain.accounts.tables import StaffRole
 from portal.domain.core import staged_files
 from portal.domain.core.errors import DomainError
 from portal.domain.points import attendance, catalogue
@@ -41,6 +42,7 @@ class AdminActivitiesState(PageState, rx.State):
 
     rows: list[dict[str, str]] = []  # noqa: RUF012
     categories: list[dict[str, str]] = []  # noqa: RUF012
+    is_admin: bool = False  # admins choose each category's review mode
     values: dict[str, str] = {}  # noqa: RUF012
     editing: str = ""  # "" | "new" | an activity id
     errors: dict[str, str] = {}  # noqa: RUF012
@@ -59,12 +61,9 @@ class AdminActivitiesState(PageState, rx.State):
         found = await asyncio.to_thread(catalogue.activities, True)
         kinds = await asyncio.to_thread(catalogue.categories)
         self.categories = [
-            {
-                "code": c.code,
-                "name": c.name(lang),
-            }
-            for c in kinds
+            {"code": c.code, "name": c.name(lang), "mode": c.review_mode} for c in kinds
         ]
+        self.is_admin = actor.role == StaffRole.ADMIN
         self.rows = [
             {
                 "id": str(a.id),
@@ -95,6 +94,20 @@ class AdminActivitiesState(PageState, rx.State):
     async def load(self, actor: Actor):
         """Staff see the whole catalogue; anyone else is sent away."""
         self.editing, self.errors, self.info, self.problem = "", {}, "", ""
+        await self._fill(actor)
+        return None
+
+    @rx.event
+    @guarded(Need.ADMIN)
+    async def set_review_mode(self, actor: Actor, code: str, mode: str):
+        """Whether the category's new claims wait for review or count at once (audited)."""
+        tr = await translator(self)
+        try:
+            await asyncio.to_thread(catalogue.set_review_mode, actor, str(code), str(mode))
+        except DomainError as exc:
+            self.problem, self.info = tr(exc.key, **exc.params), ""
+            return None
+        self.problem, self.info = "", tr("activities.review_mode_saved")
         await self._fill(actor)
         return None
 
@@ -397,6 +410,45 @@ def _row(row: rx.Var) -> rx.Component:
     )
 
 
+def _review_modes() -> rx.Component:
+    """Each category with how its claims are checked; admins change it in place."""
+
+    def line(row: rx.Var) -> rx.Component:
+        mode_key = rx.cond(
+            row["mode"] == "self_declared",
+            "activities.mode_self_declared",
+            "activities.mode_reviewed",
+        )
+        return rx.flex(
+            rx.text(row["name"], weight="medium", min_width="10rem"),
+            rx.cond(
+                AdminActivitiesState.is_admin,
+                rx.select.root(
+                    rx.select.trigger(aria_label=row["name"]),
+                    rx.select.content(
+                        rx.select.item(t("activities.mode_reviewed"), value="reviewed"),
+                        rx.select.item(t("activities.mode_self_declared"), value="self_declared"),
+                    ),
+                    value=row["mode"],
+                    on_change=lambda mode: AdminActivitiesState.set_review_mode(row["code"], mode),
+                ),
+                rx.text(t(mode_key)),
+            ),
+            spacing="3",
+            align="center",
+            wrap="wrap",
+            id="review-mode-" + row["code"],
+            data_mode=row["mode"],
+        )
+
+    return card(
+        rx.heading(t("activities.review_title"), as_="h2", size="5"),
+        rx.text(t("activities.review_hint"), size="2", color="var(--gray-11)"),
+        rx.foreach(AdminActivitiesState.categories, line),
+        id="review-modes",
+    )
+
+
 def activities_page() -> rx.Component:
     headers = (
         "activities.dates",
@@ -439,5 +491,6 @@ def activities_page() -> rx.Component:
                 overflow_x="auto",
             )
         ),
+        _review_modes(),
         wide=True,
     )

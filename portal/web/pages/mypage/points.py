@@ -100,7 +100,7 @@ class PointsState(PageState, rx.State):
             created.append(claims.submit_catalogue(actor, target or 0))
 
         if await self._run(actor, work, "points.claimed"):
-            self._offer_attach(str(created[0]))
+            await self._after_claim(str(created[0]))
         return None
 
     @rx.event
@@ -125,8 +125,17 @@ class PointsState(PageState, rx.State):
             created.append(claims.submit_other(actor, values))
 
         if await self._run(actor, work, "points.claimed"):
-            self._offer_attach(str(created[0]))
+            await self._after_claim(str(created[0]))
         return None
+
+    async def _after_claim(self, claim_id: str) -> None:
+        """A claim waiting for review is offered its evidence now; one of a self-declared
+        category already counts, and the registrant is told to keep the evidence."""
+        found = next((c for c in self.claims if c.id == claim_id), None)
+        if found is not None and not found.open:
+            self.info = (await translator(self))("points.claimed_self")
+            return
+        self._offer_attach(claim_id)
 
     def _offer_attach(self, claim_id: str) -> None:
         found = next((c for c in self.claims if c.id == claim_id), None)
@@ -227,6 +236,10 @@ def _activity(a: rx.Var) -> rx.Component:
         rx.box(
             rx.text(a.title, weight="bold"),
             rx.text(a.category, " · ", a.date, " · ", a.points, size="2"),
+            rx.cond(
+                a.self_declared,
+                rx.text(t("points.self_declared_hint"), size="2", color="var(--gray-11)"),
+            ),
             flex="1 1 14rem",
         ),
         rx.cond(
