@@ -34,7 +34,7 @@ import os
 import sys
 from pathlib import Path
 
-from portal import __version__, cli_rules, logs
+from portal import __version__, cli_audits, cli_rules, logs
 from portal.domain import demo
 from portal.domain.accounts import activation, factors, operations
 from portal.domain.core import migrations
@@ -413,6 +413,7 @@ def build_parser() -> argparse.ArgumentParser:
     load.add_argument("--show", type=int, default=20, metavar="N", help="changed rows to list")
     load.set_defaults(run=_import_registrants)
     cli_rules.register(commands)
+    cli_audits.register(commands)
     return parser
 
 

@@ -157,7 +157,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     show.add_argument("--json", action="store_true", help="the documents as JSON")
     show.set_defaults(run=_show)
     load = actions.add_parser("import", help="add a version from a TOML file (a draft)")
-    load.add_argument("file", help="a TOML file: docs/PRODUCT.md shows its fields")
+    load.add_argument("file", help="a TOML file (README, Command line, shows its fields)")
     load.add_argument("--publish", action="store_true", help="publish it at once")
     load.set_defaults(run=_import)
     check = commands.add_parser(

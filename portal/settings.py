@@ -106,6 +106,7 @@ class EvidenceSettings:
     max_mb: int
     max_files: int
     review_days: int
+    audit_days: int  # days a registrant has to send the evidence of an audited claim
 
 
 @dataclasses.dataclass(frozen=True)
@@ -433,6 +434,7 @@ def load_settings() -> Settings:
             max_mb=_int("PORTAL_EVIDENCE_MAX_MB", 10, 1, 50),
             max_files=_int("PORTAL_EVIDENCE_MAX_FILES", 5, 1, 20),
             review_days=_int("PORTAL_REVIEW_DAYS", 14, 1, 90),
+            audit_days=_int("PORTAL_AUDIT_DAYS", 30, 1, 365),
         ),
         renewal=RenewalSettings(
             points_required=_int("PORTAL_POINTS_REQUIRED", 5, 0, 100),

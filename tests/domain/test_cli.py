@@ -9,12 +9,14 @@ from portal.domain.accounts import signin
 from portal.domain.accounts.tables import Account
 from portal.domain.core.clock import today
 from portal.domain.core.db import transaction
+from portal.domain.points import catalogue, claims
 from portal.domain.registry.tables import RegistryRecord
 from tests import factories
 from tests.domain.renewal.renewal_people import record_of, renewing
 from tests.factories import ledger_csv as csv_text
 from tests.factories import ledger_row as row
-from tests.support.people import HERE
+from tests.support.catalogue import activity
+from tests.support.people import HERE, registrant_principal, staff_principal
 
 
 def run(monkeypatch, *argv, stdin=""):
@@ -207,3 +209,22 @@ def test_eligibility_answers_a_support_call(db, monkeypatch, capsys):
     assert [r["code"] for r in answer["requirements"] if not r["met"]] == ["points"]
     assert run(monkeypatch, "eligibility", "NOPE") == 1
     assert "No registry record has the number NOPE." in capsys.readouterr().err
+
+
+def test_audits_draw_from_the_command_line(db, monkeypatch, capsys):
+    admin, _ = staff_principal("boss@example.com", "admin")
+    with transaction() as session:
+        catalogue.ensure_categories(session)
+    seminar = activity(admin, days_ago=10)
+    catalogue.set_review_mode(admin, "seminar", "self_declared")
+    claim_id = claims.submit_catalogue(registrant_principal("me@example.com"), seminar)
+    assert run(monkeypatch, "audits", "draw", "--percent", "10", "--dry-run") == 0
+    assert capsys.readouterr().out.strip() == f"Would draw 1 claim of 1: [{claim_id}]"
+    assert factories.outbox("me@example.com", "claim_audit") == []
+    assert run(monkeypatch, "audits", "draw", "--percent", "0") == 1
+    assert "--percent: Enter a rate above 0" in capsys.readouterr().err
+    assert run(monkeypatch, "audits", "draw", "--percent", "5", "--since", "soon") == 1
+    assert run(monkeypatch, "audits", "draw", "--percent", "10", "--json") == 0
+    answer = json.loads(capsys.readouterr().out)
+    assert answer["claims"] == [claim_id] and answer["population"] == 1
+    assert len(factories.outbox("me@example.com", "claim_audit")) == 1

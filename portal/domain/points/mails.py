@@ -1,6 +1,9 @@
-"""The mail the points package sends: a registrant told of a decision on their claim."""
+"""The mail the points package sends: a registrant told of a decision on their claim, or
+that a claim was drawn for audit."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 from sqlmodel import col, select
 
@@ -9,25 +12,51 @@ from portal.domain.core import paths
 from portal.domain.outbox import post
 from portal.domain.points.tables import Activity, Claim
 from portal.domain.registry.tables import RegistryRecord
+from portal.i18n import format_date
 from portal.settings import get_settings
+
+
+def _owner(db, claim: Claim) -> Account | None:
+    record = db.get(RegistryRecord, claim.record_id)
+    return db.get(Account, record.account_id) if record and record.account_id else None
+
+
+def _title(db, claim: Claim) -> str:
+    if claim.activity_id:
+        return db.exec(select(Activity.title).where(col(Activity.id) == claim.activity_id)).one()
+    return claim.description
+
+
+def claim_audited(db, claim: Claim, due_on: dt.date) -> None:
+    """Tell the claim's registrant it was drawn for audit: what to send, by when; nothing
+    for a record without an account."""
+    account = _owner(db, claim)
+    if account is None:
+        return
+    post.enqueue(
+        db,
+        account.email,
+        "claim_audit",
+        account.language,
+        title=_title(db, claim),
+        points=claim.points_granted or 0,
+        due=format_date(due_on, account.language),
+        link=f"{get_settings().base_url}{paths.MY_POINTS}",
+    )
 
 
 def claim_decided(db, claim: Claim, status: str, reason: str, granted: int | None) -> None:
     """Tell the claim's registrant what was decided (`claim_<status>`), with the reason and
     the points; nothing for a record without an account."""
-    record = db.get(RegistryRecord, claim.record_id)
-    account = db.get(Account, record.account_id) if record and record.account_id else None
+    account = _owner(db, claim)
     if account is None:
         return
-    title = claim.description
-    if claim.activity_id:
-        title = db.exec(select(Activity.title).where(col(Activity.id) == claim.activity_id)).one()
     post.enqueue(
         db,
         account.email,
         f"claim_{status}",
         account.language,
-        title=title,
+        title=_title(db, claim),
         reason=reason,
         points=granted if granted is not None else claim.points_requested,
         link=f"{get_settings().base_url}{paths.MY_POINTS}",

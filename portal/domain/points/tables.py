@@ -171,3 +171,42 @@ class CarriedPoints(SQLModel, table=True):
     max_points: int
     points: int = 0
     updated_at: dt.datetime = Field(default_factory=now_factory)
+
+
+class AuditStatus(StrEnum):
+    WAITING = "waiting"  # drawn: the evidence is asked for by `due_on`
+    SENT = "sent"  # the registrant sent evidence; a reviewer decides
+    PASSED = "passed"
+    FAILED = "failed"  # the points no longer count
+    OVERDUE = "overdue"  # nothing sent by `due_on`: the points no longer count
+
+
+class AuditDraw(SQLModel, table=True):
+    """One random draw of self-declared claims to audit: who started it, at what rate,
+    out of how many claims, how many were drawn."""
+
+    __tablename__ = "audit_draw"
+
+    id: int | None = Field(default=None, primary_key=True)
+    started_by: int | None = Field(default=None, foreign_key="account.id")  # None: the CLI
+    started_at: dt.datetime = Field(default_factory=now_factory)
+    percent: float
+    category: str = Field(default="", max_length=32)  # "" : every self-declared category
+    since: dt.date | None = None  # only claims of activities on or after this day
+    population: int
+    drawn: int
+
+
+class ClaimAudit(SQLModel, table=True):
+    """A claim drawn for audit (at most once: `claim_id` is unique)."""
+
+    __tablename__ = "claim_audit"
+
+    id: int | None = Field(default=None, primary_key=True)
+    claim_id: int = Field(foreign_key="claim.id", unique=True)
+    draw_id: int = Field(foreign_key="audit_draw.id", index=True)
+    status: str = Field(default=AuditStatus.WAITING, max_length=16, index=True)
+    due_on: dt.date
+    decided_at: dt.datetime | None = None
+    decided_by: int | None = Field(default=None, foreign_key="account.id")
+    reason: str = Field(default="", max_length=1000)

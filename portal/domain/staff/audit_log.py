@@ -44,6 +44,7 @@ CATEGORIES = (
     "renewal",
     "certificate",
     "rules",
+    "audits",
     "outbox",
 )
 PER_PAGE = 50
