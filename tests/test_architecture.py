@@ -286,6 +286,7 @@ NEEDS_NO_ACTOR = {
     # The daily job and the mail worker (`portal daily`, `portal worker`), and the steps of
     # services that checked their actor.
     "communications.announcement_queue.run_batch",
+    "points.audits.close_overdue",
     "renewal.daily.done",
     "renewal.daily.run_once",
     "renewal.eligibility_batch.gather",

@@ -9,7 +9,7 @@ import reflex as rx
 from sqlmodel import select
 
 from portal.domain.core.db import transaction
-from portal.domain.points import catalogue
+from portal.domain.points import audits, catalogue
 from portal.domain.points import claims as claim_service
 from portal.domain.points.tables import Claim, EvidenceFile
 from portal.web.pages.mypage.points import PointsState
@@ -125,3 +125,29 @@ async def test_a_self_declared_claim_counts_at_once_and_the_registrant_keeps_the
     state = await tab.state(PointsState)
     assert state.counted == 2 and state.claims[0].status == "approved"
     assert state.mode == "" and state.info.startswith("Your points count now.")
+
+
+async def test_a_claim_drawn_for_audit_says_by_when_and_takes_the_evidence(tabs, configure):
+    configure(PORTAL_STAFF_REQUIRE_TOTP="false")
+    boss, _ = staff_principal("boss@example.com")
+    me = registrant_principal("me@example.com")
+    registrant_principal("other@example.com")
+    seminar = activity(boss, points=2)
+    catalogue.set_review_mode(boss, "seminar", "self_declared")
+    claim_id = claim_service.submit_catalogue(me, seminar)
+    audits.draw(boss, 100)
+    tab = tabs(cookie=session_cookie("me@example.com"))
+    await open_points(tab)
+    [card] = (await tab.state(PointsState)).claims
+    assert card.audit.startswith("Drawn for audit: please send") and card.audit_open
+    assert (await tab.state(PointsState)).counted == 2  # it counts meanwhile
+    await tab.send(PointsState, "start_attach", {"claim_id": str(claim_id)}, path=PATH)
+    assert (await tab.state(PointsState)).mode == "attach"
+    await tab.send(PointsState, "upload_evidence", upload(PDF, "受講証明.pdf"), path=PATH)
+    [card] = (await tab.state(PointsState)).claims
+    assert card.audit.startswith("Audit: your evidence was sent")
+    other = tabs(cookie=session_cookie("other@example.com"))
+    await open_points(other)
+    await other.send(PointsState, "start_attach", {"claim_id": str(claim_id)}, path=PATH)
+    state = await other.state(PointsState)
+    assert state.mode == "" and state.claims == []  # another's audit is not theirs to see

@@ -5,8 +5,11 @@ from __future__ import annotations
 from sqlmodel import select
 
 from portal.domain.core.db import transaction
+from portal.domain.points import audits
+from portal.domain.points.tables import Claim
 from portal.domain.registry.tables import RegistryRecord
 from portal.domain.renewal.tables import Certificate, RenewalApplication
+from portal.i18n import format_date
 from portal.web.pages.admin.renewals import AdminRenewalsState
 from portal.web.pages.mypage.dashboard import DashboardState
 from portal.web.pages.mypage.renewal import RenewalState
@@ -182,3 +185,24 @@ async def test_a_registrant_cannot_decide_or_mark_mailed(tabs):
     with transaction() as db:
         assert db.exec(select(Certificate)).all() == []
         assert set(db.exec(select(RegistryRecord.status)).all()) == {"active"}
+
+
+async def test_the_dashboard_says_a_claim_counts_while_under_audit(tabs):
+    me = renewing("audited@example.com", points=5)
+    with transaction() as db:  # one of the claims was self-declared
+        claim = db.exec(
+            select(Claim)
+            .join(RegistryRecord, RegistryRecord.id == Claim.record_id)
+            .where(RegistryRecord.account_id == me.account_id)
+        ).first()
+        claim.self_declared = True
+    drawn = audits.draw(None, 100)
+    tab = await opened(tabs, "audited@example.com", DashboardState, "/mypage")
+    state = await tab.state(DashboardState)
+    day = format_date(drawn.due_on, "en")
+    assert state.audits == [
+        f"“{claim.description}”: counted, under audit until {day}: send "
+        "the evidence from My points."
+    ]
+    points = next(r for r in state.requirements if r["code"] == "points")
+    assert points["met"] == "yes"

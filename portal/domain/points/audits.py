@@ -15,6 +15,11 @@ Guarantees of `draw()`:
   nothing.
 - A claim is drawn at most once, even by two draws at the same moment (`claim_audit`'s
   unique claim).
+
+An audit then waits for the registrant's evidence (uploaded as for any claim: the first
+file marks it sent), and a reviewer passes or fails it (`decide`, once). A failed audit,
+or one still waiting after its day (`close_overdue`, the daily job), withdraws the
+claim's points at once; until then the claim counts.
 """
 
 from __future__ import annotations
@@ -26,19 +31,22 @@ import secrets
 from dataclasses import dataclass
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import col, select
+from sqlmodel import col, select, update
 
 from portal.domain.accounts import permissions
 from portal.domain.accounts.actor import Actor
 from portal.domain.audit import trail
+from portal.domain.core import decisions
 from portal.domain.core.clock import today, utcnow
 from portal.domain.core.db import transaction
 from portal.domain.core.errors import DomainError, FieldErrors
 from portal.domain.core.origin import SYSTEM
-from portal.domain.points import mails
+from portal.domain.points import carried, mails
 from portal.domain.points.tables import (
+    Activity,
     ActivityCategory,
     AuditDraw,
+    AuditStatus,
     Claim,
     ClaimAudit,
     ClaimEvent,
@@ -154,3 +162,137 @@ def draw(
             claims=chosen,
         )
         return Drawn(len(population), tuple(chosen), record.id, due_on)
+
+
+OPEN = (AuditStatus.WAITING, AuditStatus.SENT)
+
+
+def _withdraw_points(db, claim: Claim, audit: ClaimAudit, kind: str, message: str, by) -> None:
+    """The claim of a failed or overdue audit stops counting, in this transaction:
+    eligibility, dashboard and reminders read only approved claims, and points it carried
+    into a later period are worked out again."""
+    claim.status, claim.updated_at = ClaimStatus.REJECTED, utcnow()
+    db.add(claim)
+    db.add(
+        ClaimEvent(
+            claim_id=claim.id,
+            kind=kind,
+            actor_id=by.account_id,
+            by_staff=True,
+            message=message,
+            points=0,
+        )
+    )
+    db.flush()
+    carried.refresh(db, [claim.record_id], claim.activity_date)
+    mails.claim_audit_ended(db, claim, kind, message)
+
+
+def decide(actor: Actor, audit_id: int, passed: bool, reason: str = "") -> None:
+    """A reviewer passes or fails an open audit (a reason is needed to fail); decided once,
+    even by two reviewers at the same moment. Failing withdraws the claim's points."""
+    permissions.require_staff(actor)
+    if not isinstance(audit_id, int) or not isinstance(passed, bool):
+        raise DomainError("error.not_allowed")
+    reason = decisions.reason(reason, not passed, "review.reason_required")
+    now = utcnow()
+    with transaction() as db:
+        audit = decisions.decide_once(
+            db,
+            ClaimAudit,
+            audit_id,
+            OPEN,
+            "review.already_decided",
+            "audits.unknown",
+            status=AuditStatus.PASSED if passed else AuditStatus.FAILED,
+            decided_at=now,
+            decided_by=actor.account_id,
+            reason=reason,
+        )
+        claim = db.get(Claim, audit.claim_id)
+        if passed:
+            db.add(
+                ClaimEvent(
+                    claim_id=claim.id,
+                    kind="audit_passed",
+                    actor_id=actor.account_id,
+                    by_staff=True,
+                    message=reason,
+                )
+            )
+            mails.claim_audit_ended(db, claim, "audit_passed", reason)
+        else:
+            _withdraw_points(db, claim, audit, "audit_failed", reason, actor)
+        trail.record(
+            db,
+            "audits.passed" if passed else "audits.failed",
+            actor,
+            target=f"claim:{claim.id}",
+            reason=reason,
+        )
+
+
+def close_overdue(on: dt.date) -> int:
+    """Every audit still waiting for evidence after its day ends as overdue and its claim
+    stops counting (the daily job); returns how many."""
+    with transaction() as db:
+        due = db.exec(
+            select(ClaimAudit.id).where(
+                ClaimAudit.status == AuditStatus.WAITING, ClaimAudit.due_on < on
+            )
+        ).all()
+        closed = 0
+        for audit_id in due:
+            moved = db.execute(
+                update(ClaimAudit)
+                .where(col(ClaimAudit.id) == audit_id, ClaimAudit.status == AuditStatus.WAITING)
+                .values(status=AuditStatus.OVERDUE, decided_at=utcnow())
+            )
+            if moved.rowcount != 1:
+                continue
+            audit = db.get(ClaimAudit, audit_id)
+            _withdraw_points(db, db.get(Claim, audit.claim_id), audit, "audit_overdue", "", SYSTEM)
+            closed += 1
+        if closed:
+            trail.record(db, "audits.overdue", SYSTEM, count=closed, on=on.isoformat())
+        return closed
+
+
+def open_audit(db, claim_id: int) -> ClaimAudit | None:
+    """The claim's audit while it waits for evidence or a decision (None otherwise)."""
+    return db.exec(
+        select(ClaimAudit).where(ClaimAudit.claim_id == claim_id, col(ClaimAudit.status).in_(OPEN))
+    ).first()
+
+
+def evidence_sent(db, claim_id: int) -> bool:
+    """Mark the claim's waiting audit as answered (evidence sent); whether it had one."""
+    moved = db.execute(
+        update(ClaimAudit)
+        .where(ClaimAudit.claim_id == claim_id, ClaimAudit.status == AuditStatus.WAITING)
+        .values(status=AuditStatus.SENT)
+    )
+    return moved.rowcount == 1
+
+
+@dataclass(frozen=True)
+class OpenAudit:
+    """One of a registrant's claims under audit, as their pages show it."""
+
+    title: str
+    due_on: dt.date
+    status: str  # waiting (evidence asked for) | sent (a reviewer decides)
+
+
+def open_of(db, record_id: int) -> list[OpenAudit]:
+    """The record's claims under audit, soonest due first (one indexed query)."""
+    rows = db.execute(
+        select(Claim.description, Activity.title, ClaimAudit.due_on, ClaimAudit.status)
+        .join(Claim, col(Claim.id) == ClaimAudit.claim_id)
+        .join(Activity, col(Activity.id) == Claim.activity_id, isouter=True)
+        .where(Claim.record_id == record_id, col(ClaimAudit.status).in_(OPEN))
+        .order_by(col(ClaimAudit.due_on))
+    ).all()
+    return [
+        OpenAudit(title or description, due, status) for description, title, due, status in rows
+    ]

@@ -31,6 +31,7 @@ from portal.domain.points.tables import (
     Activity,
     ActivityCategory,
     Claim,
+    ClaimAudit,
     ClaimEvent,
     ClaimStatus,
     EvidenceFile,
@@ -256,6 +257,8 @@ class ClaimView:
     created_at: dt.datetime
     files: list[tuple[int, str]]
     timeline: list[TimelineEntry]
+    audit_status: str = ""  # its audit's status when it was drawn ("" when never)
+    audit_due: dt.date | None = None
 
 
 def views(db: Session, claims: list[Claim]) -> list[ClaimView]:
@@ -295,6 +298,14 @@ def views(db: Session, claims: list[Claim]) -> list[ClaimView]:
         .order_by(col(EvidenceFile.id))
     ).all():
         files[file.claim_id].append((file.id, file.original_name))
+    audited = {
+        claim_id: (status, due)
+        for claim_id, status, due in db.exec(
+            select(ClaimAudit.claim_id, ClaimAudit.status, ClaimAudit.due_on).where(
+                col(ClaimAudit.claim_id).in_(ids)
+            )
+        ).all()
+    }
     return [
         ClaimView(
             id=c.id,
@@ -310,6 +321,8 @@ def views(db: Session, claims: list[Claim]) -> list[ClaimView]:
             created_at=c.created_at,
             files=files[c.id],
             timeline=events[c.id],
+            audit_status=audited.get(c.id, ("", None))[0],
+            audit_due=audited.get(c.id, ("", None))[1],
         )
         for c in claims
     ]

@@ -24,7 +24,7 @@ from sqlmodel import col, func, select
 from portal.domain.accounts.actor import Actor
 from portal.domain.core.db import transaction
 from portal.domain.core.errors import DomainError
-from portal.domain.points import claims
+from portal.domain.points import audits, claims
 from portal.domain.points.tables import OPEN_STATUSES, Claim, ClaimEvent, EvidenceFile
 from portal.settings import get_settings
 
@@ -58,7 +58,8 @@ def display_name(name: object, extension: str) -> str:
 
 
 def attach(actor: Actor, claim_id: int, name: object, data: bytes) -> int:
-    """Store one file for the registrant's own open claim; returns the file id."""
+    """Store one file for the registrant's own open claim, or for their claim under audit
+    (the first file answers the audit); returns the file id."""
     settings = get_settings()
     if len(data) > settings.evidence.max_mb * 1024 * 1024:
         raise DomainError("evidence.too_large", mb=settings.evidence.max_mb)
@@ -69,7 +70,8 @@ def attach(actor: Actor, claim_id: int, name: object, data: bytes) -> int:
     stored = secrets.token_urlsafe(24) + extension
     with transaction() as db:
         claim = claims.own_claim(db, actor, claim_id)
-        if claim.status not in OPEN_STATUSES:
+        audited = audits.open_audit(db, claim.id) is not None
+        if claim.status not in OPEN_STATUSES and not audited:
             raise DomainError("claims.not_open")
         held = db.exec(
             select(func.count()).select_from(EvidenceFile).where(EvidenceFile.claim_id == claim.id)
@@ -95,6 +97,8 @@ def attach(actor: Actor, claim_id: int, name: object, data: bytes) -> int:
                 claim_id=claim.id, kind="file_added", actor_id=actor.account_id, message=shown
             )
         )
+        if audited:
+            audits.evidence_sent(db, claim.id)  # the audit now waits for a reviewer
         db.flush()
         return file.id
 

@@ -61,3 +61,22 @@ def claim_decided(db, claim: Claim, status: str, reason: str, granted: int | Non
         points=granted if granted is not None else claim.points_requested,
         link=f"{get_settings().base_url}{paths.MY_POINTS}",
     )
+
+
+def claim_audit_ended(db, claim: Claim, kind: str, reason: str) -> None:
+    """Tell the claim's registrant how its audit ended (`claim_<kind>`: audit_passed,
+    audit_failed, audit_overdue), with the reason, and where to see whether they still
+    meet the renewal requirement."""
+    account = _owner(db, claim)
+    if account is None:
+        return
+    post.enqueue(
+        db,
+        account.email,
+        f"claim_{kind}",
+        account.language,
+        title=_title(db, claim),
+        points=claim.points_granted or 0,
+        reason=reason,
+        link=f"{get_settings().base_url}{paths.MY_PAGE}",
+    )

@@ -1,4 +1,5 @@
-"""The daily jobs of a running portal: expire records, then send due reminders.
+"""The daily jobs of a running portal: close overdue audits, expire records, then send due
+reminders.
 
 Guarantee: `run_once(day)` does the work at most once per day across every
 worker and process — the first to insert the day's `job_run` row runs it,
@@ -17,6 +18,7 @@ from sqlmodel import select
 from portal.domain.accounts import throttle
 from portal.domain.core.clock import utcnow
 from portal.domain.core.db import transaction
+from portal.domain.points import audits
 from portal.domain.renewal import expiry, reminders
 from portal.domain.renewal.tables import JobRun
 from portal.domain.rules import versions
@@ -51,10 +53,11 @@ def run_once(day: dt.date) -> dict | None:
     run_id = _claim(day)
     if run_id is None:
         return None
+    overdue = audits.close_overdue(day)  # before reminders: they list what is missing now
     book = versions.book()
     expired = expiry.expire_records(day, book)
     sent = reminders.send(reminders.plan(day, book))
-    summary = {"expired": len(expired), "reminders": sent}
+    summary = {"expired": len(expired), "reminders": sent, "audits_overdue": overdue}
     with transaction() as db:
         summary["throttle_hits_pruned"] = throttle.prune(db)  # older than a day: spent
         run = db.exec(select(JobRun).where(JobRun.id == run_id)).one()

@@ -26,7 +26,7 @@ from portal.domain.audit import trail
 from portal.domain.core.clock import today, utcnow
 from portal.domain.core.db import reading, transaction
 from portal.domain.core.errors import DomainError, FieldErrors, NotAllowed
-from portal.domain.points import carried, claims
+from portal.domain.points import audits, carried, claims
 from portal.domain.registry.tables import RegistryRecord
 from portal.domain.renewal import eligibility
 from portal.domain.renewal.tables import (
@@ -122,6 +122,7 @@ class MyRenewal:
     application: ApplicationView | None  # the newest application, any cycle
     applied_this_cycle: bool
     certificates: list[CertificateView]
+    under_audit: tuple[audits.OpenAudit, ...] = ()  # claims that count while audited
 
     @property
     def may_apply(self) -> bool:
@@ -213,7 +214,7 @@ def standing(actor: Actor, on: dt.date | None = None) -> MyRenewal | None:
 def mine_in(
     db: Session | Connection, actor: Actor, on: dt.date, with_certificates: bool = True
 ) -> MyRenewal:
-    """`mine()` on an open connection (four queries, three without the certificates; one
+    """`mine()` on an open connection (five queries, four without the certificates; one
     more with an application)."""
     record = claims.own_record(db, actor)
     applications = db.execute(_APPLICATIONS, {"record_id": record.id}).all()
@@ -226,6 +227,7 @@ def mine_in(
         valid_until=record.valid_until,
         status=record.status,
         eligibility=record_eligibility(db, record, on),
+        under_audit=tuple(audits.open_of(db, record.id)),
         mailing=mailing_of(record),
         application=application_view(
             db,

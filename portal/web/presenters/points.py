@@ -58,6 +58,8 @@ class ClaimCard:
     status: str
     status_text: str
     open: bool  # still open: files may be added, or it may be withdrawn
+    audit: str  # where its audit stands, in words ("" when never drawn)
+    audit_open: bool  # under audit: evidence may (still) be added
     asked: bool  # the secretariat asked a question the registrant may answer
     expected: str  # when a decision can be expected, while it waits for review
     timeline: list[ClaimEvent] = field(default_factory=list)
@@ -101,6 +103,10 @@ def _card(c: ClaimView, names: Mapping[str, str], lang: str, review_days: int) -
         status=c.status,
         status_text=translate(f"claim_status.{c.status}", lang),
         open=c.status in OPEN_STATUSES,
+        audit=translate(f"points.audit_{c.audit_status}", lang, date=format_date(c.audit_due, lang))
+        if c.audit_status
+        else "",
+        audit_open=c.audit_status in ("waiting", "sent"),
         asked=c.status == "info_requested",
         expected=translate("points.expected", lang, count=review_days)
         if c.status in WAITING_FOR_REVIEW

@@ -10,22 +10,28 @@ from sqlmodel import select
 from portal.domain.audit.tables import AuditEvent
 from portal.domain.core.clock import today
 from portal.domain.core.db import transaction
-from portal.domain.core.errors import FieldErrors, NotAllowed
-from portal.domain.points import audits, catalogue, claims
+from portal.domain.core.errors import DomainError, FieldErrors, NotAllowed
+from portal.domain.points import audits, catalogue, claims, evidence
 from portal.domain.points.tables import AuditDraw, Claim, ClaimAudit, ClaimEvent
+from portal.domain.rules import standing
 from tests import factories
-from tests.support.catalogue import activity
+from tests.support.catalogue import PDF, activity
 from tests.support.people import registrant_principal, reviewer, staff_principal
+
+PEOPLE: dict[str, object] = {}  # the registrants made by declared_claims, by address
 
 
 def declared_claims(admin, people: int, category: str = "seminar") -> list[int]:
-    """One self-declared claim per new registrant, in `category`."""
+    """One self-declared claim per new registrant, in `category` (each signed in, kept in
+    PEOPLE)."""
     with transaction() as session:
         catalogue.ensure_categories(session)
     catalogue.set_review_mode(admin, category, "self_declared")
     made = []
     for n in range(people):
-        me = registrant_principal(f"{category}{n}@example.com")
+        me = PEOPLE[f"{category}{n}@example.com"] = registrant_principal(
+            f"{category}{n}@example.com"
+        )
         made.append(
             claims.submit_catalogue(me, activity(admin, days_ago=10 + n, category=category))
         )
@@ -125,3 +131,65 @@ def test_a_claim_another_draw_took_is_not_drawn_again(db):
         session.flush()
         session.add(ClaimAudit(claim_id=claim_id, draw_id=other.id, due_on=today()))
     assert audits.draw(admin, 100).claim_ids == ()
+
+
+def drawn_claim(admin):
+    [claim_id] = declared_claims(admin, 1)
+    [audit_id] = audit_ids()
+    return claim_id, audit_id
+
+
+def audit_ids() -> list[int]:
+    audits.draw(None, 100)
+    with transaction() as session:
+        return list(session.exec(select(ClaimAudit.id)).all())
+
+
+def test_the_registrant_answers_and_a_reviewer_fails_it_so_the_points_stop_counting(db):
+    admin, _ = staff_principal("boss@example.com", "admin")
+    claim_id, audit_id = drawn_claim(admin)
+    me = PEOPLE["seminar0@example.com"]
+    assert standing.own(me).count.counted == 2  # counted while under audit
+    with pytest.raises(DomainError):
+        evidence.attach(registrant_principal("other@example.com"), claim_id, "x.pdf", PDF)
+    evidence.attach(me, claim_id, "受講証明.pdf", PDF)
+    with transaction() as session:
+        assert session.get(ClaimAudit, audit_id).status == "sent"
+    with pytest.raises(NotAllowed):
+        audits.decide(me, audit_id, True)  # nobody passes their own audit
+    with pytest.raises(FieldErrors):
+        audits.decide(reviewer(), audit_id, False, " ")  # failing needs a reason
+    audits.decide(reviewer(), audit_id, False, "The certificate is for another seminar")
+    assert standing.own(me).count.counted == 0
+    [mail] = factories.outbox("seminar0@example.com", "claim_audit_failed")
+    assert mail.params["reason"] == "The certificate is for another seminar"
+    with pytest.raises(DomainError) as twice:
+        audits.decide(reviewer(), audit_id, True)
+    assert twice.value.key == "review.already_decided"
+    with transaction() as session:
+        assert session.get(Claim, claim_id).status == "rejected"
+
+
+def test_a_passed_audit_keeps_the_points_and_says_so(db):
+    admin, _ = staff_principal("boss@example.com", "admin")
+    _, audit_id = drawn_claim(admin)
+    audits.decide(reviewer(), audit_id, True)
+    assert standing.own(PEOPLE["seminar0@example.com"]).count.counted == 2
+    assert len(factories.outbox("seminar0@example.com", "claim_audit_passed")) == 1
+
+
+def test_an_audit_without_evidence_by_its_day_ends_overdue_and_the_points_stop_counting(db):
+    admin, _ = staff_principal("boss@example.com", "admin")
+    claim_id, audit_id = drawn_claim(admin)
+    answered_claim = declared_claims(admin, 1, category="lecture")[0]
+    audits.draw(None, 100)
+    evidence.attach(PEOPLE["lecture0@example.com"], answered_claim, "a.pdf", PDF)
+    due = today() + dt.timedelta(days=30)
+    assert audits.close_overdue(due) == 0  # the last day is still in time
+    assert audits.close_overdue(due + dt.timedelta(days=1)) == 1  # the answered one waits
+    with transaction() as session:
+        assert session.get(ClaimAudit, audit_id).status == "overdue"
+        assert session.get(Claim, claim_id).status == "rejected"
+    assert standing.own(PEOPLE["seminar0@example.com"]).count.counted == 0
+    assert len(factories.outbox("seminar0@example.com", "claim_audit_overdue")) == 1
+    assert audits.close_overdue(due + dt.timedelta(days=2)) == 0

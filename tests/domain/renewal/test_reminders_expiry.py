@@ -182,6 +182,7 @@ def test_the_daily_run_happens_once_per_day(db, frozen):
     assert daily.run_once(today()) == {
         "expired": 1,
         "reminders": 2,
+        "audits_overdue": 0,
         "throttle_hits_pruned": spent,
     }
     assert daily.run_once(today()) is None

@@ -51,6 +51,7 @@ class DashboardState(PageState, rx.State):
     applied: str = ""
     requirements: list[dict[str, str]] = []  # noqa: RUF012
     rules_title: str = ""
+    audits: list[str] = []  # noqa: RUF012  # claims that count while under audit
 
     @rx.event
     async def load(self):
@@ -98,6 +99,17 @@ class DashboardState(PageState, rx.State):
         texts = requirement_text.for_eligibility(result, lang)
         self.requirements = as_rows(texts)
         self.rules_title = requirement_text.rules_title(result, lang)
+        audits = [
+            translate(
+                f"mypage.under_audit_{a.status}",
+                lang,
+                title=a.title,
+                date=format_date(a.due_on, lang),
+            )
+            for a in mine.under_audit
+        ]
+        if audits != self.audits:
+            self.audits = audits
         missing = sum(1 for r in texts if not r.met)
         self.headline = (
             translate("renew.can_apply", lang)
@@ -141,6 +153,12 @@ def _renewal_card() -> rx.Component:
             rx.text(DashboardState.rules_title, size="2", color="var(--gray-11)", id="rules-title"),
         ),
         checklist(DashboardState.requirements),
+        rx.foreach(
+            DashboardState.audits,
+            lambda line: rx.callout(
+                line, icon="search-check", color_scheme="amber", size="1", class_name="audit"
+            ),
+        ),
         rx.vstack(
             rx.progress(
                 value=DashboardState.progress,

@@ -139,7 +139,7 @@ class PointsState(PageState, rx.State):
 
     def _offer_attach(self, claim_id: str) -> None:
         found = next((c for c in self.claims if c.id == claim_id), None)
-        if found is None or not found.open:
+        if found is None or not (found.open or found.audit_open):
             return
         self.mode, self.attach_to, self.attach_title = "attach", claim_id, found.title
 
@@ -390,6 +390,25 @@ def _claim(c: rx.Var) -> rx.Component:
                 primary_button("points.send_answer", id="answer-" + c.id),
                 on_submit=PointsState.answer,
                 reset_on_submit=True,
+            ),
+        ),
+        rx.cond(
+            c.audit != "",
+            rx.callout(
+                c.audit,
+                icon="search-check",
+                color_scheme=rx.cond(c.audit_open, "amber", "gray"),
+                size="1",
+                id="audit-" + c.id,
+            ),
+        ),
+        rx.cond(
+            c.audit_open,
+            rx.button(
+                t("points.send_evidence"),
+                on_click=PointsState.start_attach(c.id),
+                id="send-evidence-" + c.id,
+                width="fit-content",
             ),
         ),
         rx.cond(
