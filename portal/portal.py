@@ -18,6 +18,7 @@ from portal.web.pages.admin.activities import AdminActivitiesState, activities_p
 from portal.web.pages.admin.announcements import AdminAnnouncementsState, announcements_page
 from portal.web.pages.admin.attendance_reports import AdminReportsState
 from portal.web.pages.admin.audit import AdminAuditState, audit_page
+from portal.web.pages.admin.audits import AdminAuditsState, audits_page
 from portal.web.pages.admin.categories_and_topics import (
     AdminCategoriesTopicsState,
     categories_and_topics_page,
@@ -136,6 +137,7 @@ _add(
     AdminReportsState.load,
 )
 _add(rules_page, paths.ADMIN_RULES, "rules.title", AdminRulesState.load)
+_add(audits_page, paths.ADMIN_AUDITS, "audits.title", AdminAuditsState.load)
 _add(claims_queue_page, paths.ADMIN_CLAIMS, "review.queue_title", AdminClaimsState.load)
 _add(claim_page, paths.ADMIN_CLAIMS + "/[claim_id]", "review.queue_title", AdminClaimState.load)
 _add(renewals_page, paths.ADMIN_RENEWALS, "renewals.title", AdminRenewalsState.load)

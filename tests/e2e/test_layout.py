@@ -211,6 +211,7 @@ def test_every_route_fits_passes_axe_and_is_translated(page, portal, language, a
         "admin/renewals",
         "admin/activities",
         "admin/rules",
+        "admin/audits",
         "admin/import",
         "admin/organisations",
         "admin/categories-and-topics",

@@ -31,10 +31,11 @@ import secrets
 from dataclasses import dataclass
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import col, select, update
+from sqlmodel import col, func, select, update
 
 from portal.domain.accounts import permissions
 from portal.domain.accounts.actor import Actor
+from portal.domain.accounts.tables import Account
 from portal.domain.audit import trail
 from portal.domain.core import decisions
 from portal.domain.core.clock import today, utcnow
@@ -51,7 +52,9 @@ from portal.domain.points.tables import (
     ClaimAudit,
     ClaimEvent,
     ClaimStatus,
+    EvidenceFile,
 )
+from portal.domain.registry.tables import RegistryRecord
 from portal.settings import get_settings
 
 
@@ -295,4 +298,140 @@ def open_of(db, record_id: int) -> list[OpenAudit]:
     ).all()
     return [
         OpenAudit(title or description, due, status) for description, title, due, status in rows
+    ]
+
+
+@dataclass(frozen=True)
+class DrawRow:
+    id: int
+    started_at: dt.datetime
+    started_by: str  # the staff member's name; "" for the command line
+    percent: float
+    category: str
+    population: int
+    drawn: int
+    outcomes: dict[str, int]  # audit status -> claims
+
+
+@dataclass(frozen=True)
+class CategoryRate:
+    category: str
+    decided: int  # passed, failed or overdue
+    passed: int
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    audit_id: int
+    claim_id: int
+    registration_number: str
+    name: str
+    title: str
+    category: str
+    points: int
+    due_on: dt.date
+    status: str
+    files: tuple[tuple[int, str], ...]
+
+
+@dataclass(frozen=True)
+class Overview:
+    queue: list[QueueRow]  # open audits: evidence sent first, then the soonest due
+    draws: list[DrawRow]  # newest first (the last 50)
+    rates: list[CategoryRate]
+
+
+def overview(actor: Actor) -> Overview:
+    """What /admin/audits shows (staff only)."""
+    permissions.require_staff(actor)
+    with transaction() as db:
+        return Overview(_queue(db), _draws(db), _rates(db))
+
+
+def _queue(db) -> list[QueueRow]:
+    rows = db.exec(
+        select(ClaimAudit, Claim, RegistryRecord, Activity.title, ActivityCategory.code)
+        .join(Claim, col(Claim.id) == ClaimAudit.claim_id)
+        .join(RegistryRecord, col(RegistryRecord.id) == Claim.record_id)
+        .join(ActivityCategory, col(ActivityCategory.id) == Claim.category_id)
+        .join(Activity, col(Activity.id) == Claim.activity_id, isouter=True)
+        .where(col(ClaimAudit.status).in_(OPEN))
+        .order_by(
+            (ClaimAudit.status == AuditStatus.WAITING).asc(),
+            col(ClaimAudit.due_on),
+            col(ClaimAudit.id),
+        )
+        .limit(200)
+    ).all()
+    ids = [claim.id for _, claim, *_ in rows]
+    files: dict[int, list[tuple[int, str]]] = {i: [] for i in ids}
+    for file_id, claim_id, name in db.exec(
+        select(EvidenceFile.id, EvidenceFile.claim_id, EvidenceFile.original_name)
+        .where(col(EvidenceFile.claim_id).in_(ids))
+        .order_by(col(EvidenceFile.id))
+    ).all():
+        files[claim_id].append((file_id, name))
+    return [
+        QueueRow(
+            audit_id=audit.id,
+            claim_id=claim.id,
+            registration_number=record.registration_number,
+            name=f"{record.family_name} {record.given_name}".strip(),
+            title=title or claim.description,
+            category=code,
+            points=claim.points_granted or 0,
+            due_on=audit.due_on,
+            status=audit.status,
+            files=tuple(files[claim.id]),
+        )
+        for audit, claim, record, title, code in rows
+    ]
+
+
+def _draws(db) -> list[DrawRow]:
+    draws = db.exec(
+        select(AuditDraw, Account.display_name)
+        .join(Account, col(Account.id) == AuditDraw.started_by, isouter=True)
+        .order_by(col(AuditDraw.id).desc())
+        .limit(50)
+    ).all()
+    ids = [d.id for d, _ in draws]
+    outcomes: dict[int, dict[str, int]] = {i: {} for i in ids}
+    for draw_id, status, count in db.exec(
+        select(ClaimAudit.draw_id, ClaimAudit.status, func.count())
+        .where(col(ClaimAudit.draw_id).in_(ids))
+        .group_by(ClaimAudit.draw_id, ClaimAudit.status)
+    ).all():
+        outcomes[draw_id][status] = count
+    return [
+        DrawRow(
+            d.id,
+            d.started_at,
+            name or "",
+            d.percent,
+            d.category,
+            d.population,
+            d.drawn,
+            outcomes[d.id],
+        )
+        for d, name in draws
+    ]
+
+
+def _rates(db) -> list[CategoryRate]:
+    ended = (AuditStatus.PASSED, AuditStatus.FAILED, AuditStatus.OVERDUE)
+    rows = db.exec(
+        select(ActivityCategory.code, ClaimAudit.status, func.count())
+        .join(Claim, col(Claim.id) == ClaimAudit.claim_id)
+        .join(ActivityCategory, col(ActivityCategory.id) == Claim.category_id)
+        .where(col(ClaimAudit.status).in_(ended))
+        .group_by(ActivityCategory.code, ClaimAudit.status)
+    ).all()
+    totals: dict[str, list[int]] = {}
+    for code, status, count in rows:
+        seen = totals.setdefault(code, [0, 0])
+        seen[0] += count
+        seen[1] += count if status == AuditStatus.PASSED else 0
+    return [
+        CategoryRate(code, decided, passed) for code, (decided, passed) in sorted(totals.items())
     ]

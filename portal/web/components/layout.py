@@ -35,6 +35,7 @@ GROUPED = frozenset(
     {
         paths.ADMIN_ACTIVITIES,
         paths.ADMIN_RULES,
+        paths.ADMIN_AUDITS,
         paths.ADMIN_ANNOUNCEMENTS,
         paths.ADMIN_CATEGORIES_TOPICS,
         paths.ADMIN_SURVEYS,
@@ -56,6 +57,7 @@ def _nav_links() -> list[tuple[str, str]]:
         (paths.ADMIN_RENEWALS, "renewals.nav"),
         (paths.ADMIN_ACTIVITIES, "activities.nav"),
         (paths.ADMIN_RULES, "rules.nav"),
+        (paths.ADMIN_AUDITS, "audits.nav"),
         (paths.ADMIN_IMPORT, "admin.import"),
         (paths.ADMIN_ORGANISATIONS, "organisation.nav"),
         (paths.ADMIN_ANNOUNCEMENTS, "announce.nav"),
