@@ -7,12 +7,17 @@ from __future__ import annotations
 from sqlmodel import select
 
 from portal.domain.core.db import transaction
-from portal.domain.points import catalogue, claims
+from portal.domain.points import audits, catalogue, claims
 from portal.domain.points.tables import AuditDraw, Claim, ClaimAudit
+from portal.domain.registry.tables import RegistryRecord
+from portal.domain.renewal import renewals
 from portal.web.pages.admin.audits import AdminAuditsState
+from portal.web.pages.admin.record_state import AdminRecordState
+from portal.web.pages.admin.renewals import AdminRenewalsState
+from tests.domain.renewal.renewal_people import renewing
 from tests.support.catalogue import activity
 from tests.support.people import registrant_principal, session_cookie, staff, staff_principal
-from tests.web.harness import open_page
+from tests.web.harness import open_page, open_record
 
 PATH = "/admin/audits"
 
@@ -71,8 +76,12 @@ async def test_an_admin_draws_and_a_reviewer_decides(tabs, configure):
     assert state.rates == ["Seminar: 0 of 1 audit passed (0 %)"]
     with transaction() as db:
         decided = db.get(ClaimAudit, int(audit_id))
-        assert (decided.status, db.get(Claim, decided.claim_id).status) == ("failed", "rejected")
-    assert set(made) >= {decided.claim_id}
+        failed = db.get(Claim, decided.claim_id)
+        assert (decided.status, failed.status) == ("failed", "rejected")
+    assert failed.id in made
+    await open_record(reader, failed.record_id)  # left there for a decision on a renewal
+    [line] = (await reader.state(AdminRecordState)).audits
+    assert "not passed, the points no longer count — The certificate names another" in line
 
 
 async def test_a_registrant_reads_and_decides_nothing_here(tabs, configure):
@@ -93,3 +102,22 @@ async def test_a_registrant_reads_and_decides_nothing_here(tabs, configure):
         assert db.get(ClaimAudit, audit.id).status == "waiting"  # nobody passes their own
     assert draws() == 1 and made
     assert "p0@example.com" not in nosy.sent_text()
+
+
+async def test_the_renewal_queue_names_the_claims_still_under_audit(tabs, configure):
+    configure(PORTAL_STAFF_REQUIRE_TOTP="false")
+    me = renewing("applicant@example.com", days_left=30, points=5)
+    renewals.apply(me, True)
+    with transaction() as db:  # one of the claims was self-declared, and is drawn
+        claim = db.exec(
+            select(Claim)
+            .join(RegistryRecord, RegistryRecord.id == Claim.record_id)
+            .where(RegistryRecord.account_id == me.account_id)
+        ).first()
+        claim.self_declared = True
+    audits.draw(None, 100)
+    desk = tabs(cookie=staff("reviewer", "desk@example.com"))
+    await open_page(desk, "/admin/renewals")
+    await desk.send(AdminRenewalsState, "load", path="/admin/renewals")
+    [row] = (await desk.state(AdminRenewalsState)).rows
+    assert row["audits"] == "1 claim under audit (counted until it fails)"

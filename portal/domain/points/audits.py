@@ -279,25 +279,36 @@ def evidence_sent(db, claim_id: int) -> bool:
 
 
 @dataclass(frozen=True)
-class OpenAudit:
-    """One of a registrant's claims under audit, as their pages show it."""
+class RecordAudit:
+    """One audit of a registrant's claim, as their pages and the staff record page show it."""
 
     title: str
     due_on: dt.date
-    status: str  # waiting (evidence asked for) | sent (a reviewer decides)
+    status: str  # waiting | sent (open) | passed | failed | overdue
+    reason: str
 
 
-def open_of(db, record_id: int) -> list[OpenAudit]:
-    """The record's claims under audit, soonest due first (one indexed query)."""
-    rows = db.execute(
-        select(Claim.description, Activity.title, ClaimAudit.due_on, ClaimAudit.status)
+def of_record(db, record_id: int, open_only: bool = False) -> list[RecordAudit]:
+    """The audits of the record's claims (only the open ones when asked), soonest due
+    first (one indexed query)."""
+    statement = (
+        select(
+            Claim.description,
+            Activity.title,
+            ClaimAudit.due_on,
+            ClaimAudit.status,
+            ClaimAudit.reason,
+        )
         .join(Claim, col(Claim.id) == ClaimAudit.claim_id)
         .join(Activity, col(Activity.id) == Claim.activity_id, isouter=True)
-        .where(Claim.record_id == record_id, col(ClaimAudit.status).in_(OPEN))
-        .order_by(col(ClaimAudit.due_on))
-    ).all()
+        .where(Claim.record_id == record_id)
+        .order_by(col(ClaimAudit.due_on), col(ClaimAudit.id))
+    )
+    if open_only:
+        statement = statement.where(col(ClaimAudit.status).in_(OPEN))
     return [
-        OpenAudit(title or description, due, status) for description, title, due, status in rows
+        RecordAudit(title or description, due, status, reason)
+        for description, title, due, status, reason in db.execute(statement).all()
     ]
 
 
@@ -435,3 +446,17 @@ def _rates(db) -> list[CategoryRate]:
     return [
         CategoryRate(code, decided, passed) for code, (decided, passed) in sorted(totals.items())
     ]
+
+
+def open_counts(db, record_ids: list[int]) -> dict[int, int]:
+    """How many of each record's claims are under an open audit (records with none left
+    out), in one grouped query."""
+    if not record_ids:
+        return {}
+    rows = db.execute(
+        select(Claim.record_id, func.count())
+        .join(ClaimAudit, col(ClaimAudit.claim_id) == Claim.id)
+        .where(col(Claim.record_id).in_(record_ids), col(ClaimAudit.status).in_(OPEN))
+        .group_by(Claim.record_id)
+    ).all()
+    return {record_id: count for record_id, count in rows}

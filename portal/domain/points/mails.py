@@ -27,56 +27,40 @@ def _title(db, claim: Claim) -> str:
     return claim.description
 
 
-def claim_audited(db, claim: Claim, due_on: dt.date) -> None:
-    """Tell the claim's registrant it was drawn for audit: what to send, by when; nothing
-    for a record without an account."""
+def _tell(db, claim: Claim, template: str, page: str, **params) -> None:
+    """Mail the claim's registrant `template` in their language, with the claim's title and
+    a link to `page`; nothing for a record without an account."""
     account = _owner(db, claim)
     if account is None:
         return
+    if isinstance(params.get("due"), dt.date):
+        params["due"] = format_date(params["due"], account.language)
     post.enqueue(
         db,
         account.email,
-        "claim_audit",
+        template,
         account.language,
         title=_title(db, claim),
-        points=claim.points_granted or 0,
-        due=format_date(due_on, account.language),
-        link=f"{get_settings().base_url}{paths.MY_POINTS}",
+        link=f"{get_settings().base_url}{page}",
+        **params,
     )
+
+
+def claim_audited(db, claim: Claim, due_on: dt.date) -> None:
+    """Tell the claim's registrant it was drawn for audit: what to send, by when."""
+    _tell(db, claim, "claim_audit", paths.MY_POINTS, points=claim.points_granted or 0, due=due_on)
 
 
 def claim_decided(db, claim: Claim, status: str, reason: str, granted: int | None) -> None:
     """Tell the claim's registrant what was decided (`claim_<status>`), with the reason and
-    the points; nothing for a record without an account."""
-    account = _owner(db, claim)
-    if account is None:
-        return
-    post.enqueue(
-        db,
-        account.email,
-        f"claim_{status}",
-        account.language,
-        title=_title(db, claim),
-        reason=reason,
-        points=granted if granted is not None else claim.points_requested,
-        link=f"{get_settings().base_url}{paths.MY_POINTS}",
-    )
+    the points."""
+    points = granted if granted is not None else claim.points_requested
+    _tell(db, claim, f"claim_{status}", paths.MY_POINTS, reason=reason, points=points)
 
 
 def claim_audit_ended(db, claim: Claim, kind: str, reason: str) -> None:
     """Tell the claim's registrant how its audit ended (`claim_<kind>`: audit_passed,
     audit_failed, audit_overdue), with the reason, and where to see whether they still
     meet the renewal requirement."""
-    account = _owner(db, claim)
-    if account is None:
-        return
-    post.enqueue(
-        db,
-        account.email,
-        f"claim_{kind}",
-        account.language,
-        title=_title(db, claim),
-        points=claim.points_granted or 0,
-        reason=reason,
-        link=f"{get_settings().base_url}{paths.MY_PAGE}",
-    )
+    points = claim.points_granted or 0
+    _tell(db, claim, f"claim_{kind}", paths.MY_PAGE, reason=reason, points=points)

@@ -29,7 +29,7 @@ from portal.domain.core import decisions
 from portal.domain.core.clock import today, utcnow
 from portal.domain.core.db import transaction
 from portal.domain.core.errors import DomainError
-from portal.domain.points import carried
+from portal.domain.points import audits, carried
 from portal.domain.registrants import registry_search
 from portal.domain.registrants.exports import safe_cell
 from portal.domain.registry.records import shown
@@ -61,6 +61,7 @@ class QueueRow:
     status: str
     eligible_then: bool
     eligible_now: bool
+    open_audits: int = 0  # claims under audit: they count until an audit fails
 
 
 @dataclass(frozen=True)
@@ -105,7 +106,10 @@ def queue(actor: Actor, status: str = "submitted", page: int = 1, text: str = ""
             .offset((page - 1) * PER_PAGE)
             .limit(PER_PAGE)
         ).all()
-    now = eligibility_batch.for_all(today(), versions.book(), [r.id for _, r in found])
+    ids = [r.id for _, r in found]
+    now = eligibility_batch.for_all(today(), versions.book(), ids)
+    with transaction() as db:
+        audited = audits.open_counts(db, ids)
     rows = [
         QueueRow(
             id=app.id,
@@ -117,6 +121,7 @@ def queue(actor: Actor, status: str = "submitted", page: int = 1, text: str = ""
             status=app.status,
             eligible_then=bool(app.snapshot.get("can_apply")),
             eligible_now=now[record.id].can_apply,
+            open_audits=audited.get(record.id, 0),
         )
         for app, record in found
     ]

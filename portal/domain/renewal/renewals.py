@@ -122,7 +122,7 @@ class MyRenewal:
     application: ApplicationView | None  # the newest application, any cycle
     applied_this_cycle: bool
     certificates: list[CertificateView]
-    under_audit: tuple[audits.OpenAudit, ...] = ()  # claims that count while audited
+    under_audit: tuple[audits.RecordAudit, ...] = ()  # claims that count while audited
 
     @property
     def may_apply(self) -> bool:
@@ -227,7 +227,7 @@ def mine_in(
         valid_until=record.valid_until,
         status=record.status,
         eligibility=record_eligibility(db, record, on),
-        under_audit=tuple(audits.open_of(db, record.id)),
+        under_audit=tuple(audits.of_record(db, record.id, open_only=True)),
         mailing=mailing_of(record),
         application=application_view(
             db,

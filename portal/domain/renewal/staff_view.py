@@ -3,7 +3,8 @@
 
 Guarantees: only staff, or the command line (`actor` None), read it; it is exactly what
 the registrant's own dashboard shows (`renewals.record_eligibility`: the rules of the
-version their period started under, for their registrant category).
+version their period started under, for their registrant category), with every audit of
+the record's claims — a failed one stays visible for a decision on a renewal already made.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from portal.domain.accounts import permissions
 from portal.domain.accounts.actor import Actor
 from portal.domain.core.clock import today
 from portal.domain.core.db import reading
+from portal.domain.points import audits
 from portal.domain.registry.tables import RegistryRecord
 from portal.domain.renewal import renewals
 from portal.domain.renewal.eligibility import Eligibility
@@ -31,6 +33,7 @@ class RecordEligibility:
     valid_from: dt.date | None
     valid_until: dt.date | None
     eligibility: Eligibility
+    audits: tuple[audits.RecordAudit, ...] = ()  # every audit of its claims, failed ones too
 
 
 def of_record(
@@ -55,6 +58,7 @@ def of_record(
         if record is None:
             return None
         result = renewals.record_eligibility(db, record, on or today())
+        audited = tuple(audits.of_record(db, record.id))
     return RecordEligibility(
         record_id=record.id,
         number=record.registration_number,
@@ -63,4 +67,5 @@ def of_record(
         valid_from=record.valid_from,
         valid_until=record.valid_until,
         eligibility=result,
+        audits=audited,
     )

@@ -307,3 +307,37 @@ def labelled_checkbox(
         ),
         html_for=name,
     )
+
+
+def radio_choices(
+    name: str,
+    legend_key: str,
+    choices: tuple[str, ...],
+    key_prefix: str,
+    default: str,
+    with_ids: bool = True,
+) -> rx.Component:
+    """A fieldset of radio buttons sending one of `choices` under `name`, each labelled by
+    the message `key_prefix + choice` (and with the id `name-choice` when `with_ids`: not
+    for a fieldset repeated on the page); `default` is ticked."""
+    return rx.el.fieldset(
+        rx.el.legend(t(legend_key), font_weight="600"),
+        *[
+            rx.el.label(
+                rx.el.input(
+                    type="radio",
+                    name=name,
+                    value=choice,
+                    id=f"{name}-{choice}" if with_ids else None,
+                    default_checked=choice == default,
+                ),
+                " ",
+                t(f"{key_prefix}{choice}"),
+                display="block",
+                padding_y="0.25em",
+            )
+            for choice in choices
+        ],
+        border="none",
+        padding="0",
+    )

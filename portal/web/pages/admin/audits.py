@@ -20,6 +20,7 @@ from portal.web.components.forms import (
     notice,
     options_select,
     primary_button,
+    radio_choices,
     text_area_field,
 )
 from portal.web.components.forms import (
@@ -255,25 +256,8 @@ def _item(item: rx.Var) -> rx.Component:
         ),
         form(
             rx.el.input(type="hidden", name="audit_id", value=item.id),
-            rx.el.fieldset(
-                rx.el.legend(t("audits.outcome"), font_weight="600"),
-                *[
-                    rx.el.label(
-                        rx.el.input(
-                            type="radio",
-                            name="outcome",
-                            value=outcome,
-                            default_checked=outcome == "pass",
-                        ),
-                        " ",
-                        t(f"audits.outcome_{outcome}"),
-                        display="block",
-                        padding_y="0.25em",
-                    )
-                    for outcome in ("pass", "fail")
-                ],
-                border="none",
-                padding="0",
+            radio_choices(
+                "outcome", "audits.outcome", ("pass", "fail"), "audits.outcome_", "pass", False
             ),
             text_area_field("reason", "review.reason", AdminAuditsState.errors, max_length=1000),
             primary_button("review.record_decision", id="decide-" + item.id),

@@ -21,6 +21,7 @@ from portal.web.components.forms import (
     form,
     notice,
     primary_button,
+    radio_choices,
     text_area_field,
 )
 from portal.web.components.layout import card, page_title, shell
@@ -185,27 +186,7 @@ def _decision() -> rx.Component:
     return card(
         rx.heading(t("review.decision"), as_="h2", size="5"),
         form(
-            rx.el.fieldset(
-                rx.el.legend(t("review.action"), font_weight="600"),
-                *[
-                    rx.el.label(
-                        rx.el.input(
-                            type="radio",
-                            name="action",
-                            value=action,
-                            id=f"action-{action}",
-                            default_checked=action == "approve",
-                        ),
-                        " ",
-                        t(f"review.action_{action}"),
-                        display="block",
-                        padding_y="0.25em",
-                    )
-                    for action in ACTIONS
-                ],
-                border="none",
-                padding="0",
-            ),
+            radio_choices("action", "review.action", ACTIONS, "review.action_", "approve"),
             field(
                 "points",
                 "review.points_granted",

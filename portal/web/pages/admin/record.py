@@ -211,6 +211,18 @@ def admin_record_page() -> rx.Component:
                     rx.heading(t("admin.renewal_requirements"), as_="h2", size="5"),
                     rx.text(AdminRecordState.rules_title, size="2", id="record-rules"),
                     checklist(AdminRecordState.requirements, "staff-req-"),
+                    rx.cond(
+                        AdminRecordState.audits.length() > 0,
+                        rx.vstack(
+                            rx.heading(t("record.audits"), as_="h3", size="3"),
+                            rx.el.ul(
+                                rx.foreach(AdminRecordState.audits, rx.el.li),
+                                padding_left="1.2em",
+                            ),
+                            spacing="1",
+                            id="record-audits",
+                        ),
+                    ),
                 ),
                 card(
                     rx.heading(t("reminder.title"), as_="h2", size="5"),

@@ -13,6 +13,7 @@ from portal.domain.accounts.tables import StaffRole
 from portal.domain.registrants import registry_admin
 from portal.domain.registry import registrant_categories
 from portal.domain.renewal import reminders, requirement_text, staff_view
+from portal.i18n import format_date, translate
 from portal.web.changes import PageState
 from portal.web.components.requirements import as_rows
 from portal.web.guard import Need, act, guarded
@@ -33,6 +34,7 @@ class AdminRecordState(PageState, rx.State):
     reminders: list[record_admin.SentReminder] = []  # noqa: RUF012
     rules_title: str = ""  # the rule set the record's period is held to
     requirements: list[dict[str, str]] = []  # noqa: RUF012
+    audits: list[str] = []  # noqa: RUF012  # every audit of the record's claims, in words
     can_act: bool = False
     expired: bool = False
     has_account: bool = False
@@ -52,6 +54,7 @@ class AdminRecordState(PageState, rx.State):
         if found is None:
             self.rows, self.account_rows, self.history, self.title = [], [], [], ""
             self.requests, self.reminders, self.requirements = [], [], []
+            self.audits = []
             return
         sent, pending, categories, standing = await asyncio.gather(
             asyncio.to_thread(reminders.for_record, actor, record_id),
@@ -64,6 +67,16 @@ class AdminRecordState(PageState, rx.State):
         self.requirements = as_rows(
             requirement_text.for_eligibility(standing.eligibility, lang), for_staff=True
         )
+        self.audits = [
+            translate(
+                f"record.audit_{a.status}",
+                lang,
+                title=a.title,
+                date=format_date(a.due_on, lang),
+                reason=a.reason,
+            )
+            for a in standing.audits
+        ]
         self.reminders = record_admin.reminders(sent, lang)
         self.requests = record_admin.requests(pending, lang)
         self.expired = found.values["status"] == "expired"

@@ -84,6 +84,9 @@ class AdminRenewalsState(PageState, rx.State):
                 "then": eligible(r.eligible_then),
                 "now": eligible(r.eligible_now),
                 "now_ok": "yes" if r.eligible_now else "",
+                "audits": translate("renewals.under_audit", lang, count=r.open_audits)
+                if r.open_audits
+                else "",
             }
             for r in page.rows
         ]
@@ -255,7 +258,8 @@ def _queue_row(row: rx.Var) -> rx.Component:
         rx.table.cell(row["cycle_end"], white_space="nowrap"),
         rx.table.cell(row["then"]),
         rx.table.cell(
-            rx.badge(row["now"], color_scheme=rx.cond(row["now_ok"] == "yes", "green", "red"))
+            rx.badge(row["now"], color_scheme=rx.cond(row["now_ok"] == "yes", "green", "red")),
+            rx.cond(row["audits"] != "", rx.text(row["audits"], size="1")),
         ),
         rx.table.cell(
             rx.button(
