@@ -28,9 +28,11 @@ PEOPLE = (
     "backup-me@example.com",  # a claim with a file, backed up and restored
     "restart-me@example.com",  # claims while workers of the cluster are killed
     "confirm-me@example.com",  # steps away from an open tab, then sets up an app
+    "audit-me@example.com",  # a self-declared claim drawn for audit, passed
+    "audit-late@example.com",  # a self-declared claim drawn for audit, left unanswered
 )
 UNINVITED = (("E2E00001", "invite-me@example.com", dt.date(1979, 12, 3)),)
-ADMINS = tuple(f"e2e-admin{n}@example.com" for n in range(1, 15))
+ADMINS = tuple(f"e2e-admin{n}@example.com" for n in range(1, 16))
 # A rule version published by the test starting tomorrow holds the first period, not the
 # second (started a year ago): (address, days from today to the period's start).
 RULES_PEOPLE = (("rules-new@example.com", 1), ("rules-old@example.com", -365))

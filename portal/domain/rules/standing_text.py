@@ -31,7 +31,7 @@ def summary(standing: Standing, names: Mapping[str, str], lang: str) -> list[str
             start=format_date(standing.valid_from, lang) or "—",
             end=format_date(standing.valid_until, lang) or "—",
         ),
-        translate("points.earned_counted", lang, earned=count.earned, counted=count.counted),
+        translate("points.earned_counted", lang, count=count.earned, counted=count.counted),
     ]
     lines += [
         translate(

@@ -62,7 +62,7 @@ def _items(queue: list[audits.QueueRow], names: dict[str, str], lang: str) -> li
                 "audits.facts",
                 lang,
                 category=names.get(q.category, q.category),
-                points=q.points,
+                points=translate("count.points", lang, count=q.points),
                 date=format_date(q.due_on, lang),
             ),
             status=q.status,
@@ -264,7 +264,7 @@ def _item(item: rx.Var) -> rx.Component:
             on_submit=AdminAuditsState.decide,
             reset_on_submit=True,
         ),
-        id="audit-" + item.id,
+        id="audit-item-" + item.id,
     )
 
 
