@@ -28,6 +28,7 @@ import datetime as dt
 import math
 import random
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy.exc import IntegrityError
@@ -170,7 +171,10 @@ def draw(
 OPEN = (AuditStatus.WAITING, AuditStatus.SENT)
 
 
-def _withdraw_points(db, claim: Claim, audit: ClaimAudit, kind: str, message: str, by) -> None:
+Teller = Callable[..., None]  # (db, claim, kind, reason): tells the registrant the outcome
+
+
+def _withdraw_points(db, claim: Claim, kind: str, message: str, by, tell: Teller) -> None:
     """The claim of a failed or overdue audit stops counting, in this transaction:
     eligibility, dashboard and reminders read only approved claims, and points it carried
     into a later period are worked out again."""
@@ -188,12 +192,19 @@ def _withdraw_points(db, claim: Claim, audit: ClaimAudit, kind: str, message: st
     )
     db.flush()
     carried.refresh(db, [claim.record_id], claim.activity_date)
-    mails.claim_audit_ended(db, claim, kind, message)
+    tell(db, claim, kind, message)
 
 
-def decide(actor: Actor, audit_id: int, passed: bool, reason: str = "") -> None:
+def decide(
+    actor: Actor,
+    audit_id: int,
+    passed: bool,
+    reason: str = "",
+    tell: Teller = mails.claim_audit_ended,
+) -> None:
     """A reviewer passes or fails an open audit (a reason is needed to fail); decided once,
-    even by two reviewers at the same moment. Failing withdraws the claim's points."""
+    even by two reviewers at the same moment. Failing withdraws the claim's points; `tell`
+    mails the registrant the outcome (the renewal package's says what is left to do)."""
     permissions.require_staff(actor)
     if not isinstance(audit_id, int) or not isinstance(passed, bool):
         raise DomainError("error.not_allowed")
@@ -223,9 +234,9 @@ def decide(actor: Actor, audit_id: int, passed: bool, reason: str = "") -> None:
                     message=reason,
                 )
             )
-            mails.claim_audit_ended(db, claim, "audit_passed", reason)
+            tell(db, claim, "audit_passed", reason)
         else:
-            _withdraw_points(db, claim, audit, "audit_failed", reason, actor)
+            _withdraw_points(db, claim, "audit_failed", reason, actor, tell)
         trail.record(
             db,
             "audits.passed" if passed else "audits.failed",
@@ -235,7 +246,7 @@ def decide(actor: Actor, audit_id: int, passed: bool, reason: str = "") -> None:
         )
 
 
-def close_overdue(on: dt.date) -> int:
+def close_overdue(on: dt.date, tell: Teller = mails.claim_audit_ended) -> int:
     """Every audit still waiting for evidence after its day ends as overdue and its claim
     stops counting (the daily job); returns how many."""
     with transaction() as db:
@@ -254,7 +265,8 @@ def close_overdue(on: dt.date) -> int:
             if moved.rowcount != 1:
                 continue
             audit = db.get(ClaimAudit, audit_id)
-            _withdraw_points(db, db.get(Claim, audit.claim_id), audit, "audit_overdue", "", SYSTEM)
+            claim = db.get(Claim, audit.claim_id)
+            _withdraw_points(db, claim, "audit_overdue", "", SYSTEM, tell)
             closed += 1
         if closed:
             trail.record(db, "audits.overdue", SYSTEM, count=closed, on=on.isoformat())

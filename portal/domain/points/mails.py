@@ -58,9 +58,9 @@ def claim_decided(db, claim: Claim, status: str, reason: str, granted: int | Non
     _tell(db, claim, f"claim_{status}", paths.MY_POINTS, reason=reason, points=points)
 
 
-def claim_audit_ended(db, claim: Claim, kind: str, reason: str) -> None:
+def claim_audit_ended(db, claim: Claim, kind: str, reason: str, outlook: str = "") -> None:
     """Tell the claim's registrant how its audit ended (`claim_<kind>`: audit_passed,
-    audit_failed, audit_overdue), with the reason, and where to see whether they still
-    meet the renewal requirement."""
+    audit_failed, audit_overdue), with the reason, what is left to do (`outlook`, in their
+    language, when the caller knows it) and where to see it."""
     points = claim.points_granted or 0
-    _tell(db, claim, f"claim_{kind}", paths.MY_PAGE, reason=reason, points=points)
+    _tell(db, claim, f"claim_{kind}", paths.MY_PAGE, reason=reason, points=points, outlook=outlook)

@@ -18,8 +18,7 @@ from sqlmodel import select
 from portal.domain.accounts import throttle
 from portal.domain.core.clock import utcnow
 from portal.domain.core.db import transaction
-from portal.domain.points import audits
-from portal.domain.renewal import expiry, reminders
+from portal.domain.renewal import audit_outcomes, expiry, reminders
 from portal.domain.renewal.tables import JobRun
 from portal.domain.rules import versions
 
@@ -53,7 +52,7 @@ def run_once(day: dt.date) -> dict | None:
     run_id = _claim(day)
     if run_id is None:
         return None
-    overdue = audits.close_overdue(day)  # before reminders: they list what is missing now
+    overdue = audit_outcomes.close_overdue(day)  # first: reminders list what is missing now
     book = versions.book()
     expired = expiry.expire_records(day, book)
     sent = reminders.send(reminders.plan(day, book))

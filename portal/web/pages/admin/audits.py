@@ -12,6 +12,7 @@ from portal.domain.accounts.actor import Actor
 from portal.domain.accounts.tables import StaffRole
 from portal.domain.core import paths, typed_dates
 from portal.domain.points import audits, catalogue
+from portal.domain.renewal import audit_outcomes
 from portal.i18n import format_date, format_datetime, translate
 from portal.web.changes import PageState
 from portal.web.components.forms import (
@@ -181,7 +182,7 @@ class AdminAuditsState(PageState, rx.State):
             return None
         reason = str(form_data.get("reason") or "")[:1001]
         _, self.errors, self.problem = await act(
-            self, audits.decide, actor, target, outcome == "pass", reason
+            self, audit_outcomes.decide, actor, target, outcome == "pass", reason
         )
         if self.errors or self.problem:
             self.info = ""
