@@ -13,10 +13,11 @@ from sqlmodel import select
 
 from portal.domain.core.clock import today
 from portal.domain.core.db import transaction
-from portal.domain.points import claim_review
-from portal.domain.points.tables import CarriedPoints
+from portal.domain.points import audits, claim_review
+from portal.domain.points.tables import CarriedPoints, Claim, ClaimAudit
 from portal.domain.registry.tables import RegistryRecord
 from portal.domain.renewal import (
+    audit_outcomes,
     eligibility_batch,
     expiry,
     renewal_review,
@@ -117,3 +118,25 @@ def test_within_the_grace_days_a_registrant_applies_and_is_approved_without_a_ga
     late = renewing("late@example.com", days_left=-31)  # the grace days are over
     assert not eligibility_now(record_of(late).id).requirement("window").met
     assert expiry.expire_records(today(), versions.book()) == [record_of(late).id]
+
+
+def test_a_failed_audit_of_the_earlier_period_takes_back_what_it_carried(db):
+    carrying()
+    boss, _ = staff_principal("boss@example.com", "reviewer")
+    me = renewing("me@example.com", points=9)  # 2 course + 7 seminar: 3 carried
+    with transaction() as session:
+        seminar = session.exec(
+            select(Claim).where(
+                Claim.record_id == record_of(me).id, Claim.description == "seminar 7"
+            )
+        ).one()
+        seminar.self_declared = True
+    record = renewed(me, boss)
+    assert eligibility_now(record.id).requirement("points").facts["carried"] == 3
+    audits.draw(None, 100)
+    with transaction() as session:
+        audit_id = session.exec(select(ClaimAudit.id)).one()
+    audit_outcomes.decide(boss, audit_id, False, "The certificate is not for this seminar")
+    assert "carried" not in eligibility_now(record.id).requirement("points").facts
+    with transaction() as session:
+        assert session.exec(select(CarriedPoints.points)).one() == 0
