@@ -193,7 +193,7 @@ def prove_identity(
         raise FieldErrors(errors)
     with transaction() as db:
         if not throttle.allow(
-            db, "activation-client", throttle.client(origin.ip), CLIENT_LIMIT, CLIENT_WINDOW
+            db, "activation-client", throttle.client(origin), CLIENT_LIMIT, CLIENT_WINDOW
         ):
             raise DomainError("activation.throttled")
         row = _live_code(db, code)
@@ -272,7 +272,7 @@ def request(registration_number: str, birth_date_text: str, email: str, origin: 
         return
     with transaction() as db:
         if not throttle.allow(
-            db, "activation-request", throttle.client(origin.ip), CLIENT_LIMIT, CLIENT_WINDOW
+            db, "activation-request", throttle.client(origin), CLIENT_LIMIT, CLIENT_WINDOW
         ):
             return
         record = db.exec(

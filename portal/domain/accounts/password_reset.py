@@ -42,7 +42,7 @@ def request(email: str, origin: Origin) -> None:
     """Mail a reset link when `email` belongs to an active account; otherwise do nothing."""
     address = email_address.normalize(email)[:254]
     with transaction() as db:
-        if not throttle.allow(db, "reset-client", throttle.client(origin.ip), PER_CLIENT, WINDOW):
+        if not throttle.allow(db, "reset-client", throttle.client(origin), PER_CLIENT, WINDOW):
             return
         if not throttle.allow(db, "reset-address", address, PER_ADDRESS, WINDOW):
             return

@@ -56,7 +56,7 @@ def begin(
     now = utcnow()
     with transaction() as db:
         limit = get_settings().sign_in.per_client
-        if not throttle.allow(db, "provider-ip", throttle.client(origin.ip), limit, WINDOW):
+        if not throttle.allow(db, "provider-ip", throttle.client(origin), limit, WINDOW):
             return None
         db.execute(delete(ProviderFlow).where(col(ProviderFlow.expires_at) < now))
         db.add(

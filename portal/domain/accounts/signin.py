@@ -131,7 +131,7 @@ def check_password(email: str, password: str, origin: Origin) -> PasswordStep:
     now = utcnow()
     with transaction() as db:
         limit = get_settings().sign_in.per_client
-        if not throttle.allow(db, "signin-ip", throttle.client(origin.ip), limit, IP_WINDOW):
+        if not throttle.allow(db, "signin-ip", throttle.client(origin), limit, IP_WINDOW):
             throttled = True
             account = None
         else:

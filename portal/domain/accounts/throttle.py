@@ -14,16 +14,19 @@ from sqlmodel import Session, delete, func, select
 
 from portal.domain.accounts import tokens
 from portal.domain.accounts.tables import ThrottleHit
+from portal.domain.audit.trail import Acting
 from portal.domain.core.clock import utcnow
 
 
-def client(text: str) -> str:
-    """The key a client address is counted under: an IPv6 address by its /64 network (the
-    addresses one subscriber line hands out), an IPv4 address whole, "unknown" for none."""
+def client(by: Acting) -> str:
+    """The key the client address `by` acts from is counted under: an IPv6 address by its
+    /64 network (the addresses one subscriber line hands out), an IPv4 address whole,
+    "unknown" for none."""
+    text = by.ip.strip()
     try:
-        address = ipaddress.ip_address(text.strip())
+        address = ipaddress.ip_address(text)
     except ValueError:
-        return text.strip() or "unknown"
+        return text or "unknown"
     if isinstance(address, ipaddress.IPv6Address):
         if address.ipv4_mapped is not None:  # ::ffff:a.b.c.d is that IPv4 client
             return str(address.ipv4_mapped)

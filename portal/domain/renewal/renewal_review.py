@@ -106,10 +106,9 @@ def queue(actor: Actor, status: str = "submitted", page: int = 1, text: str = ""
             .offset((page - 1) * PER_PAGE)
             .limit(PER_PAGE)
         ).all()
-    ids = [r.id for _, r in found]
-    now = eligibility_batch.for_all(today(), versions.book(), ids)
-    with transaction() as db:
+        ids = [r.id for _, r in found]
         audited = audits.open_counts(db, ids)
+    now = eligibility_batch.for_all(today(), versions.book(), ids)
     rows = [
         QueueRow(
             id=app.id,

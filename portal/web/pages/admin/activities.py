@@ -26,7 +26,7 @@ from portal.web.components.forms import (
 from portal.web.components.layout import card, page_title, scroll_region, shell
 from portal.web.components.text import t
 from portal.web.errors import field_messages, text_field
-from portal.web.guard import Need, guarded
+from portal.web.guard import Need, act, guarded
 from portal.web.ids import int_id
 from portal.web.pages.admin.attendance_reports import reports_queue
 from portal.web.pages.admin.proposals import proposals_queue
@@ -101,13 +101,11 @@ class AdminActivitiesState(PageState, rx.State):
     @guarded(Need.ADMIN)
     async def set_review_mode(self, actor: Actor, code: str, mode: str):
         """Whether the category's new claims wait for review or count at once (audited)."""
-        tr = await translator(self)
-        try:
-            await asyncio.to_thread(catalogue.set_review_mode, actor, str(code), str(mode))
-        except DomainError as exc:
-            self.problem, self.info = tr(exc.key, **exc.params), ""
+        _, _, self.problem = await act(self, catalogue.set_review_mode, actor, str(code), str(mode))
+        if self.problem:
+            self.info = ""
             return None
-        self.problem, self.info = "", tr("activities.review_mode_saved")
+        self.info = (await translator(self))("activities.review_mode_saved")
         await self._fill(actor)
         return None
 

@@ -4,16 +4,15 @@ the registrants sent, everyone on staff reads the draws and the pass rates."""
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass, field
 
 import reflex as rx
 
 from portal.domain.accounts.actor import Actor
 from portal.domain.accounts.tables import StaffRole
-from portal.domain.core import paths, typed_dates
+from portal.domain.core import typed_dates
 from portal.domain.points import audits, catalogue
 from portal.domain.renewal import audit_outcomes
-from portal.i18n import format_date, format_datetime, translate
+from portal.i18n import format_date, translate
 from portal.web.changes import PageState
 from portal.web.components.forms import (
     error_summary,
@@ -31,89 +30,14 @@ from portal.web.components.layout import card, page_title, shell
 from portal.web.components.text import t
 from portal.web.guard import Need, act, guarded
 from portal.web.ids import int_id
+from portal.web.presenters import audits as presenter
 from portal.web.session import translator
-
-
-@dataclass(frozen=True)
-class EvidenceLink:
-    name: str
-    href: str
-
-
-@dataclass(frozen=True)
-class AuditItem:
-    """One open audit as the queue shows it."""
-
-    id: str
-    title: str
-    who: str
-    facts: str
-    status: str
-    status_text: str
-    files: list[EvidenceLink] = field(default_factory=list)
-
-
-def _items(queue: list[audits.QueueRow], names: dict[str, str], lang: str) -> list[AuditItem]:
-    return [
-        AuditItem(
-            id=str(q.audit_id),
-            title=q.title,
-            who=f"{q.registration_number} {q.name}",
-            facts=translate(
-                "audits.facts",
-                lang,
-                category=names.get(q.category, q.category),
-                points=translate("count.points", lang, count=q.points),
-                date=format_date(q.due_on, lang),
-            ),
-            status=q.status,
-            status_text=translate(f"audits.status_{q.status}", lang),
-            files=[EvidenceLink(n, f"{paths.EVIDENCE}/{i}") for i, n in q.files],
-        )
-        for q in queue
-    ]
-
-
-def _draw_lines(draws: list[audits.DrawRow], names: dict[str, str], lang: str) -> list[str]:
-    every = translate("audits.every_category", lang)
-    return [
-        translate(
-            "audits.draw_line",
-            lang,
-            when=format_datetime(d.started_at, lang),
-            by=d.started_by or translate("audits.command_line", lang),
-            percent=f"{d.percent:g}",
-            category=names.get(d.category, d.category) if d.category else every,
-            drawn=d.drawn,
-            population=d.population,
-            outcome=", ".join(
-                translate(f"audits.count_{status}", lang, count=count)
-                for status, count in sorted(d.outcomes.items())
-            )
-            or "—",
-        )
-        for d in draws
-    ]
-
-
-def _rate_lines(rates: list[audits.CategoryRate], names: dict[str, str], lang: str) -> list[str]:
-    return [
-        translate(
-            "audits.rate_line",
-            lang,
-            category=names.get(r.category, r.category),
-            passed=r.passed,
-            count=r.decided,
-            percent=round(100 * r.passed / r.decided) if r.decided else 0,
-        )
-        for r in rates
-    ]
 
 
 class AdminAuditsState(PageState, rx.State):
     """The open audits, the draws and the pass rates, as display values."""
 
-    queue: list[AuditItem] = []  # noqa: RUF012
+    queue: list[presenter.AuditItem] = []  # noqa: RUF012
     draws: list[str] = []  # noqa: RUF012
     rates: list[str] = []  # noqa: RUF012
     categories: list[dict[str, str]] = []  # noqa: RUF012
@@ -133,9 +57,9 @@ class AdminAuditsState(PageState, rx.State):
         self.categories = [{"code": "", "name": every}] + [
             {"code": c.code, "name": c.name(lang)} for c in kinds if c.self_declared
         ]
-        self.queue = _items(found.queue, names, lang)
-        self.draws = _draw_lines(found.draws, names, lang)
-        self.rates = _rate_lines(found.rates, names, lang)
+        self.queue = presenter.items(found.queue, names, lang)
+        self.draws = presenter.draw_lines(found.draws, names, lang)
+        self.rates = presenter.rate_lines(found.rates, names, lang)
 
     @rx.event
     @guarded(Need.STAFF)
